@@ -1,0 +1,10 @@
+//! tcpstate: what this host's TCP connections are doing, whether that is healthy, and what
+//! changed. The library holds the domain (`tcp`), the socket record (`socket`), the sources of
+//! sockets (`source`), filters, analyses and renderers; the binary composes them.
+
+pub mod socket;
+pub mod source;
+pub mod tcp;
+
+pub use socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
+pub use tcp::state::{StateSet, TcpState};

@@ -1,0 +1,183 @@
+//! `Socket`: one TCP socket as every source delivers it and every analysis and renderer reads
+//! it — netstat's six columns (family, queues, addresses, state) plus uid, inode, cookie, timer
+//! and the namespace it lives in — and the `Sink` that sources push sockets into.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::tcp::state::TcpState;
+
+/// Address family of the socket (not of the address it carries: an AF_INET6 socket may carry
+/// an IPv4-mapped address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    /// netstat's Proto column.
+    pub fn proto(self) -> &'static str {
+        match self {
+            Family::V4 => "tcp",
+            Family::V6 => "tcp6",
+        }
+    }
+
+    /// A short label for JSON and metrics.
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::V4 => "ipv4",
+            Family::V6 => "ipv6",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            Family::V4 => 0,
+            Family::V6 => 1,
+        }
+    }
+}
+
+/// One end of a connection. Live sources always know the address and the port; a saved
+/// capture may only carry names (`localhost.localdo:35450`, `*:ssh`), kept in `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    pub ip: Option<IpAddr>,
+    pub port: Option<u16>,
+    /// The host and/or service as the capture wrote it, when it is not a plain number.
+    pub name: Option<Box<str>>,
+}
+
+impl Endpoint {
+    pub fn new(ip: IpAddr, port: u16) -> Endpoint {
+        Endpoint {
+            ip: Some(ip),
+            port: Some(port),
+            name: None,
+        }
+    }
+
+    /// The wildcard `0.0.0.0:0` of a listener's peer.
+    pub fn unspecified() -> Endpoint {
+        Endpoint::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0)
+    }
+
+    /// The address with an IPv4-mapped IPv6 address turned into the IPv4 one, so that
+    /// `::ffff:10.0.0.1` matches `10.0.0.0/8`.
+    pub fn canonical_ip(&self) -> Option<IpAddr> {
+        self.ip.map(|ip| match ip {
+            IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map(IpAddr::V4)
+                .unwrap_or(IpAddr::V6(v6)),
+            v4 => v4,
+        })
+    }
+}
+
+/// Which timer the kernel has armed on the socket (netstat `-o`, ss `-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum TimerKind {
+    #[default]
+    Off,
+    /// Retransmission (netstat: `on`).
+    On,
+    Keepalive,
+    TimeWait,
+    /// Zero-window probe.
+    Probe,
+}
+
+impl TimerKind {
+    /// From the kernel's timer number (sock_diag `idiag_timer`, /proc `tr`).
+    pub fn from_kernel(n: u8) -> TimerKind {
+        match n {
+            1 => TimerKind::On,
+            2 => TimerKind::Keepalive,
+            3 => TimerKind::TimeWait,
+            4 => TimerKind::Probe,
+            _ => TimerKind::Off,
+        }
+    }
+
+    /// netstat's word for the timer.
+    pub fn netstat_name(self) -> &'static str {
+        match self {
+            TimerKind::Off => "off",
+            TimerKind::On => "on",
+            TimerKind::Keepalive => "keepalive",
+            TimerKind::TimeWait => "timewait",
+            TimerKind::Probe => "probe",
+        }
+    }
+}
+
+/// A socket's timer: its kind, the time left until it fires, and the retransmits so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Timer {
+    pub kind: TimerKind,
+    pub expires_ms: u64,
+    pub retransmits: u32,
+}
+
+/// One TCP socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Socket {
+    pub family: Family,
+    pub state: TcpState,
+    /// Bytes not yet read by the application; for LISTEN, the accept queue now.
+    pub recv_q: u32,
+    /// Bytes not yet acknowledged by the peer; for LISTEN, the backlog limit.
+    pub send_q: u32,
+    pub local: Endpoint,
+    pub remote: Endpoint,
+    /// Owner uid; `None` for mini-sockets (TIME_WAIT, SYN_RECV) and captures that lack it.
+    pub uid: Option<u32>,
+    /// Socket inode; 0 for mini-sockets and when unknown.
+    pub inode: u64,
+    /// The kernel's socket cookie (sock_diag only).
+    pub cookie: Option<u64>,
+    pub timer: Timer,
+    /// Inode of the network namespace the socket lives in; 0 when not known.
+    pub netns: u64,
+}
+
+impl Socket {
+    /// A socket with the given state and addresses and every other field empty.
+    pub fn new(family: Family, state: TcpState, local: Endpoint, remote: Endpoint) -> Socket {
+        Socket {
+            family,
+            state,
+            recv_q: 0,
+            send_q: 0,
+            local,
+            remote,
+            uid: None,
+            inode: 0,
+            cookie: None,
+            timer: Timer::default(),
+            netns: 0,
+        }
+    }
+}
+
+/// Whether a sink wants more sockets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// The receiving end of a socket stream. A source drives: it pushes each socket into the sink,
+/// and stops early when the sink says `Flow::Stop`. Nothing upstream keeps the sockets, so a
+/// sink that only counts runs in constant memory.
+pub trait Sink {
+    fn socket(&mut self, s: &Socket) -> Flow;
+}
+
+impl<F: FnMut(&Socket) -> Flow> Sink for F {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        self(s)
+    }
+}

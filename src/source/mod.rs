@@ -1,0 +1,78 @@
+//! Sources of sockets: the live kernel (sock_diag netlink by default, `/proc/net/tcp{,6}` as
+//! the fallback) and saved captures. Every source pushes `&Socket` into a `Sink`; what it could
+//! not read is returned in its `Report`, never dropped silently.
+
+pub mod netlink;
+pub mod procfs;
+
+use crate::socket::{Family, Sink};
+use crate::tcp::state::StateSet;
+
+/// What the caller wants from a source: the states (handed to the kernel as its state mask)
+/// and the families. Sources may deliver more; the filter has the last word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query {
+    pub states: StateSet,
+    pub v4: bool,
+    pub v6: bool,
+}
+
+impl Default for Query {
+    fn default() -> Query {
+        Query {
+            states: StateSet::ALL,
+            v4: true,
+            v6: true,
+        }
+    }
+}
+
+impl Query {
+    pub fn families(&self) -> impl Iterator<Item = Family> {
+        [(self.v4, Family::V4), (self.v6, Family::V6)]
+            .into_iter()
+            .filter_map(|(on, f)| on.then_some(f))
+    }
+}
+
+/// A line of input a source could not read (captures), with where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub file: String,
+    pub line: u64,
+    pub why: String,
+}
+
+/// What a source says after a run besides the sockets themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Sockets pushed into the sink.
+    pub sockets: u64,
+    /// Lines that looked like TCP rows but could not be read.
+    pub unread: Vec<Unread>,
+    /// Once-per-run notices for stderr (fallbacks, hidden information).
+    pub notices: Vec<String>,
+}
+
+/// Errors a source can end with.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot open a sock_diag netlink socket: {0}")]
+    NetlinkUnavailable(std::io::Error),
+    #[error("the kernel's sock_diag dump failed: {0}")]
+    Netlink(std::io::Error),
+    #[error("the kernel's sock_diag reply is malformed: {0}")]
+    Malformed(String),
+    #[error("cannot read {path}: {err}")]
+    Io { path: String, err: std::io::Error },
+    #[error("{file}:{line}: {why}")]
+    Parse { file: String, line: u64, why: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A producer of sockets.
+pub trait Source {
+    /// Push every socket matching `query` into `sink`, until the sink says stop.
+    fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError>;
+}

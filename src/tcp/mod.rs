@@ -1,0 +1,4 @@
+//! The TCP domain, free of I/O: states and their spellings, the state machine, and what each
+//! state means.
+
+pub mod state;

@@ -1,0 +1,449 @@
+//! The TCP states as the Linux kernel numbers them, every spelling other tools use for them
+//! (net-tools netstat, iproute2 ss, RFC 9293, BSD/macOS, Windows, a few localised words), and
+//! sets of states (`StateSet`) with the named groups `ss` understands plus our `closing` group.
+//! This is the one state table of the project: parsers, filters and renderers all go through it.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A TCP state, numbered as the kernel numbers it (`/proc/net/tcp`'s `st` column, sock_diag's
+/// `idiag_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum TcpState {
+    Established = 1,
+    SynSent = 2,
+    SynRecv = 3,
+    FinWait1 = 4,
+    FinWait2 = 5,
+    TimeWait = 6,
+    Close = 7,
+    CloseWait = 8,
+    LastAck = 9,
+    Listen = 10,
+    Closing = 11,
+    /// A request socket (kernel 4.4+). sock_diag and /proc report these as SYN_RECV.
+    NewSynRecv = 12,
+    /// A socket bound to a port but neither listening nor connected (kernel 6.5+). Only
+    /// sock_diag reports it, and only when its bit is asked for.
+    BoundInactive = 13,
+}
+
+/// One more than the largest kernel state number: the size of per-state arrays.
+pub const STATE_SLOTS: usize = 14;
+
+impl TcpState {
+    /// Every state in kernel order.
+    pub const ALL: [TcpState; 13] = [
+        TcpState::Established,
+        TcpState::SynSent,
+        TcpState::SynRecv,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::TimeWait,
+        TcpState::Close,
+        TcpState::CloseWait,
+        TcpState::LastAck,
+        TcpState::Listen,
+        TcpState::Closing,
+        TcpState::NewSynRecv,
+        TcpState::BoundInactive,
+    ];
+
+    /// The states a socket listing can show (NEW_SYN_RECV is shown as SYN_RECV). These are the
+    /// rows of a zero-filled summary.
+    pub const REPORTED: [TcpState; 12] = [
+        TcpState::Established,
+        TcpState::SynSent,
+        TcpState::SynRecv,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::TimeWait,
+        TcpState::Close,
+        TcpState::CloseWait,
+        TcpState::LastAck,
+        TcpState::Listen,
+        TcpState::Closing,
+        TcpState::BoundInactive,
+    ];
+
+    /// The state for a kernel number, if the number is one.
+    pub fn from_kernel(n: u8) -> Option<TcpState> {
+        TcpState::ALL.get(usize::from(n).wrapping_sub(1)).copied()
+    }
+
+    /// The kernel's number for this state.
+    pub fn kernel(self) -> u8 {
+        self as u8
+    }
+
+    /// The state as listings show it: request sockets are SYN_RECV.
+    pub fn reported(self) -> TcpState {
+        match self {
+            TcpState::NewSynRecv => TcpState::SynRecv,
+            s => s,
+        }
+    }
+
+    /// net-tools `netstat` spelling (`TIME_WAIT`); also what the awk one-liner prints.
+    pub fn netstat_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRecv => "SYN_RECV",
+            TcpState::FinWait1 => "FIN_WAIT1",
+            TcpState::FinWait2 => "FIN_WAIT2",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Close => "CLOSE",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+            TcpState::NewSynRecv => "NEW_SYN_RECV",
+            TcpState::BoundInactive => "BOUND_INACTIVE",
+        }
+    }
+
+    /// iproute2 `ss` spelling (`TIME-WAIT`, `ESTAB`, `UNCONN`).
+    pub fn ss_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTAB",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynRecv => "SYN-RECV",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Close => "UNCONN",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+            TcpState::NewSynRecv => "SYN-RECV",
+            TcpState::BoundInactive => "BOUND-INACTIVE",
+        }
+    }
+
+    /// RFC 9293 spelling (`SYN-RECEIVED`, `CLOSED`).
+    pub fn rfc_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN-SENT",
+            TcpState::SynRecv | TcpState::NewSynRecv => "SYN-RECEIVED",
+            TcpState::FinWait1 => "FIN-WAIT-1",
+            TcpState::FinWait2 => "FIN-WAIT-2",
+            TcpState::TimeWait => "TIME-WAIT",
+            TcpState::Close | TcpState::BoundInactive => "CLOSED",
+            TcpState::CloseWait => "CLOSE-WAIT",
+            TcpState::LastAck => "LAST-ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+        }
+    }
+
+    /// BSD / macOS `netstat` spelling (`SYN_RCVD`, `FIN_WAIT_1`).
+    pub fn bsd_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RCVD",
+            TcpState::FinWait1 => "FIN_WAIT_1",
+            TcpState::FinWait2 => "FIN_WAIT_2",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Close | TcpState::BoundInactive => "CLOSED",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::Listen => "LISTEN",
+            TcpState::Closing => "CLOSING",
+        }
+    }
+
+    /// Windows `netstat` spelling (`LISTENING`, `SYN_RECEIVED`).
+    pub fn windows_name(self) -> &'static str {
+        match self {
+            TcpState::Established => "ESTABLISHED",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RECEIVED",
+            TcpState::FinWait1 => "FIN_WAIT_1",
+            TcpState::FinWait2 => "FIN_WAIT_2",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Close | TcpState::BoundInactive => "CLOSED",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::Listen => "LISTENING",
+            TcpState::Closing => "CLOSING",
+        }
+    }
+
+    /// A lower-case identifier for JSON keys, metric labels and perfdata (`time_wait`).
+    pub fn key(self) -> &'static str {
+        match self {
+            TcpState::Established => "established",
+            TcpState::SynSent => "syn_sent",
+            TcpState::SynRecv => "syn_recv",
+            TcpState::FinWait1 => "fin_wait1",
+            TcpState::FinWait2 => "fin_wait2",
+            TcpState::TimeWait => "time_wait",
+            TcpState::Close => "close",
+            TcpState::CloseWait => "close_wait",
+            TcpState::LastAck => "last_ack",
+            TcpState::Listen => "listen",
+            TcpState::Closing => "closing",
+            TcpState::NewSynRecv => "new_syn_recv",
+            TcpState::BoundInactive => "bound_inactive",
+        }
+    }
+
+    /// Parse one state word in any known spelling, case-insensitively. Group names are not
+    /// states: see [`StateSet::parse`].
+    pub fn parse_word(word: &str) -> Option<TcpState> {
+        // Fold case and drop separators, so FIN_WAIT1, FIN-WAIT-1, fin_wait_1 and Fin Wait 1
+        // are one word.
+        let mut buf = [0u8; 24];
+        let mut n = 0;
+        for c in word.chars().flat_map(char::to_uppercase) {
+            if c == '_' || c == '-' || c == ' ' {
+                continue;
+            }
+            let mut tmp = [0u8; 4];
+            for &b in c.encode_utf8(&mut tmp).as_bytes() {
+                if n == buf.len() {
+                    return None;
+                }
+                buf[n] = b;
+                n += 1;
+            }
+        }
+        let folded = std::str::from_utf8(&buf[..n]).ok()?;
+        Some(match folded {
+            "ESTABLISHED" | "ESTAB" | "VERBUNDEN" | "HERGESTELLT" => TcpState::Established,
+            "SYNSENT" => TcpState::SynSent,
+            "SYNRECV" | "SYNRCVD" | "SYNRECEIVED" => TcpState::SynRecv,
+            "FINWAIT1" => TcpState::FinWait1,
+            "FINWAIT2" => TcpState::FinWait2,
+            "TIMEWAIT" | "WARTEND" => TcpState::TimeWait,
+            "CLOSE" | "CLOSED" | "UNCONN" | "GESCHLOSSEN" => TcpState::Close,
+            "CLOSEWAIT" => TcpState::CloseWait,
+            "LASTACK" => TcpState::LastAck,
+            "LISTEN" | "LISTENING" | "ABHÖREN" => TcpState::Listen,
+            "CLOSING" => TcpState::Closing,
+            "NEWSYNRECV" => TcpState::NewSynRecv,
+            "BOUNDINACTIVE" | "BOUND" => TcpState::BoundInactive,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for TcpState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.netstat_name())
+    }
+}
+
+/// A state word that is neither a state nor a group.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown TCP state '{0}'; valid states: established, syn-sent, syn-recv, fin-wait-1, \
+     fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing, bound-inactive \
+     (netstat, ss, RFC, BSD and Windows spellings all work); groups: all, connected, \
+     synchronized, bucket, big, closing-all"
+)]
+pub struct UnknownState(pub String);
+
+impl FromStr for TcpState {
+    type Err = UnknownState;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TcpState::parse_word(s).ok_or_else(|| UnknownState(s.to_string()))
+    }
+}
+
+/// A set of states as a bitmask indexed by kernel number: the same layout as sock_diag's
+/// `idiag_states`, so the set can be handed to the kernel as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct StateSet(u32);
+
+impl StateSet {
+    /// No state.
+    pub const EMPTY: StateSet = StateSet(0);
+
+    /// Every state a listing shows (bits 1..=11): what `ss -a` and `netstat -a` show. The
+    /// kernel adds request sockets itself whenever SYN_RECV is asked for.
+    pub const ALL: StateSet = StateSet(0xffe);
+
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    pub fn from_bits(bits: u32) -> StateSet {
+        StateSet(bits & 0x3ffe)
+    }
+
+    pub fn of(states: &[TcpState]) -> StateSet {
+        states.iter().fold(StateSet::EMPTY, |s, &t| s.with(t))
+    }
+
+    pub fn with(self, s: TcpState) -> StateSet {
+        StateSet(self.0 | 1 << s.kernel())
+    }
+
+    pub fn without(self, s: TcpState) -> StateSet {
+        StateSet(self.0 & !(1 << s.kernel()))
+    }
+
+    pub fn union(self, o: StateSet) -> StateSet {
+        StateSet(self.0 | o.0)
+    }
+
+    /// Whether a socket in state `s` belongs to the set; a request socket belongs wherever
+    /// SYN_RECV does.
+    pub fn contains(self, s: TcpState) -> bool {
+        self.0 & (1 << s.reported().kernel()) != 0 || self.0 & (1 << s.kernel()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = TcpState> {
+        TcpState::ALL.into_iter().filter(move |s| self.0 & (1 << s.kernel()) != 0)
+    }
+
+    /// ss's `connected`: every state but LISTEN, CLOSE, TIME_WAIT and SYN_RECV.
+    pub fn connected() -> StateSet {
+        StateSet::ALL
+            .without(TcpState::Listen)
+            .without(TcpState::Close)
+            .without(TcpState::TimeWait)
+            .without(TcpState::SynRecv)
+    }
+
+    /// ss's `synchronized`: the connected states but SYN_SENT.
+    pub fn synchronized() -> StateSet {
+        StateSet::connected().without(TcpState::SynSent)
+    }
+
+    /// ss's `bucket`: the states kept as mini-sockets (SYN_RECV, TIME_WAIT).
+    pub fn bucket() -> StateSet {
+        StateSet::of(&[TcpState::SynRecv, TcpState::TimeWait])
+    }
+
+    /// ss's `big`: every state but the bucket ones.
+    pub fn big() -> StateSet {
+        StateSet(StateSet::ALL.0 & !StateSet::bucket().0)
+    }
+
+    /// Our `closing` group: the states of a connection being torn down.
+    pub fn closing_group() -> StateSet {
+        StateSet::of(&[
+            TcpState::FinWait1,
+            TcpState::FinWait2,
+            TcpState::Closing,
+            TcpState::LastAck,
+            TcpState::TimeWait,
+            TcpState::CloseWait,
+        ])
+    }
+
+    /// A group name, if `word` is one. `closing` alone is the CLOSING state; the group is
+    /// `closing-all` (also spelt `closing_all`, `teardown`).
+    pub fn group(word: &str) -> Option<StateSet> {
+        let w = word.trim().to_ascii_lowercase().replace('_', "-");
+        Some(match w.as_str() {
+            "all" => StateSet::ALL,
+            "connected" => StateSet::connected(),
+            "synchronized" => StateSet::synchronized(),
+            "bucket" => StateSet::bucket(),
+            "big" => StateSet::big(),
+            "closing-all" | "teardown" => StateSet::closing_group(),
+            _ => return None,
+        })
+    }
+
+    /// Parse `S[,S…]` where each S is a state in any spelling or a group name.
+    pub fn parse(list: &str) -> Result<StateSet, UnknownState> {
+        let mut set = StateSet::EMPTY;
+        for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            if let Some(g) = StateSet::group(word) {
+                set = set.union(g);
+            } else {
+                set = set.with(word.parse::<TcpState>()?.reported());
+            }
+        }
+        if set.is_empty() {
+            return Err(UnknownState(list.to_string()));
+        }
+        Ok(set)
+    }
+}
+
+impl FromStr for StateSet {
+    type Err = UnknownState;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StateSet::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_parses_back() {
+        for s in TcpState::ALL {
+            for name in [
+                s.netstat_name(),
+                s.ss_name(),
+                s.rfc_name(),
+                s.bsd_name(),
+                s.windows_name(),
+                s.key(),
+            ] {
+                let p = TcpState::parse_word(name).unwrap();
+                // The spelling names the same state, up to what that tool can tell apart.
+                let same = p == s
+                    || p.reported() == s.reported()
+                    || (matches!(p, TcpState::Close) && matches!(s, TcpState::BoundInactive));
+                assert!(same, "{name} parsed as {p:?}, wanted {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn case_and_separators_do_not_matter() {
+        for w in ["time_wait", "Time_wait", "TIME-WAIT", "timewait", "Time Wait"] {
+            assert_eq!(TcpState::parse_word(w), Some(TcpState::TimeWait));
+        }
+        assert_eq!(TcpState::parse_word("FIN_WAIT_1"), Some(TcpState::FinWait1));
+        assert_eq!(TcpState::parse_word("SYN_RCVD"), Some(TcpState::SynRecv));
+        assert_eq!(TcpState::parse_word("VERBUNDEN"), Some(TcpState::Established));
+        assert_eq!(TcpState::parse_word("abhören"), Some(TcpState::Listen));
+        assert_eq!(TcpState::parse_word("Foreign"), None);
+        assert_eq!(TcpState::parse_word("established)"), None);
+        assert_eq!(TcpState::parse_word(""), None);
+    }
+
+    #[test]
+    fn kernel_numbers_round_trip() {
+        for s in TcpState::ALL {
+            assert_eq!(TcpState::from_kernel(s.kernel()), Some(s));
+        }
+        assert_eq!(TcpState::from_kernel(0), None);
+        assert_eq!(TcpState::from_kernel(14), None);
+    }
+
+    #[test]
+    fn groups() {
+        let conn = StateSet::connected();
+        assert!(conn.contains(TcpState::Established));
+        assert!(conn.contains(TcpState::SynSent));
+        assert!(!conn.contains(TcpState::Listen));
+        assert!(!conn.contains(TcpState::TimeWait));
+        assert!(!StateSet::synchronized().contains(TcpState::SynSent));
+        assert!(StateSet::bucket().contains(TcpState::NewSynRecv));
+        assert_eq!(StateSet::ALL.bits(), 0xffe);
+        assert_eq!(StateSet::parse("closing").unwrap(), StateSet::of(&[TcpState::Closing]));
+        assert_eq!(StateSet::parse("closing-all").unwrap().iter().count(), 6);
+        let e = StateSet::parse("established,bogus").unwrap_err();
+        assert!(e.to_string().contains("'bogus'"));
+        assert!(e.to_string().contains("valid states"));
+    }
+}
