@@ -2,9 +2,11 @@
 //! changed. The library holds the domain (`tcp`), the socket record (`socket`), the sources of
 //! sockets (`source`), filters, analyses and renderers; the binary composes them.
 
+pub mod filter;
 pub mod socket;
 pub mod source;
 pub mod tcp;
 
-pub use socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
+pub use filter::Filter;
+pub use socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
 pub use tcp::state::{StateSet, TcpState};

@@ -181,3 +181,10 @@ impl<F: FnMut(&Socket) -> Flow> Sink for F {
         self(s)
     }
 }
+
+/// Counts known only in aggregate, from a saved summary (`STATE COUNT` lines). A sink that can
+/// count implements `AggregateSink`; listing sinks cannot take them.
+pub trait AggregateSink: Sink {
+    /// `n` sockets in `state` (of `family`, when the summary said).
+    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> Flow;
+}

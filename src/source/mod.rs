@@ -66,7 +66,11 @@ pub enum SourceError {
     #[error("cannot read {path}: {err}")]
     Io { path: String, err: std::io::Error },
     #[error("{file}:{line}: {why}")]
-    Parse { file: String, line: u64, why: String },
+    Parse {
+        file: String,
+        line: u64,
+        why: String,
+    },
     #[error("{0}")]
     Other(String),
 }

@@ -304,7 +304,9 @@ impl StateSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = TcpState> {
-        TcpState::ALL.into_iter().filter(move |s| self.0 & (1 << s.kernel()) != 0)
+        TcpState::ALL
+            .into_iter()
+            .filter(move |s| self.0 & (1 << s.kernel()) != 0)
     }
 
     /// ss's `connected`: every state but LISTEN, CLOSE, TIME_WAIT and SYN_RECV.
@@ -409,12 +411,21 @@ mod tests {
 
     #[test]
     fn case_and_separators_do_not_matter() {
-        for w in ["time_wait", "Time_wait", "TIME-WAIT", "timewait", "Time Wait"] {
+        for w in [
+            "time_wait",
+            "Time_wait",
+            "TIME-WAIT",
+            "timewait",
+            "Time Wait",
+        ] {
             assert_eq!(TcpState::parse_word(w), Some(TcpState::TimeWait));
         }
         assert_eq!(TcpState::parse_word("FIN_WAIT_1"), Some(TcpState::FinWait1));
         assert_eq!(TcpState::parse_word("SYN_RCVD"), Some(TcpState::SynRecv));
-        assert_eq!(TcpState::parse_word("VERBUNDEN"), Some(TcpState::Established));
+        assert_eq!(
+            TcpState::parse_word("VERBUNDEN"),
+            Some(TcpState::Established)
+        );
         assert_eq!(TcpState::parse_word("abhören"), Some(TcpState::Listen));
         assert_eq!(TcpState::parse_word("Foreign"), None);
         assert_eq!(TcpState::parse_word("established)"), None);
@@ -440,7 +451,10 @@ mod tests {
         assert!(!StateSet::synchronized().contains(TcpState::SynSent));
         assert!(StateSet::bucket().contains(TcpState::NewSynRecv));
         assert_eq!(StateSet::ALL.bits(), 0xffe);
-        assert_eq!(StateSet::parse("closing").unwrap(), StateSet::of(&[TcpState::Closing]));
+        assert_eq!(
+            StateSet::parse("closing").unwrap(),
+            StateSet::of(&[TcpState::Closing])
+        );
         assert_eq!(StateSet::parse("closing-all").unwrap().iter().count(), 6);
         let e = StateSet::parse("established,bogus").unwrap_err();
         assert!(e.to_string().contains("'bogus'"));
