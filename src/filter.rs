@@ -204,6 +204,39 @@ impl Filter {
     }
 }
 
+/// A sink that passes on only the sockets (and aggregates) a `Filter` matches.
+pub struct Filtered<'a, S: ?Sized> {
+    pub filter: &'a Filter,
+    pub inner: &'a mut S,
+}
+
+impl<S: crate::socket::Sink + ?Sized> crate::socket::Sink for Filtered<'_, S> {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> crate::socket::Flow {
+        if self.filter.matches(s) {
+            self.inner.socket(s)
+        } else {
+            crate::socket::Flow::Continue
+        }
+    }
+}
+
+impl<S: crate::socket::AggregateSink + ?Sized> crate::socket::AggregateSink for Filtered<'_, S> {
+    fn aggregate(
+        &mut self,
+        family: Option<Family>,
+        state: TcpState,
+        n: u64,
+    ) -> crate::socket::Flow {
+        let family_ok = family.is_none_or(|f| self.filter.matches_family(f));
+        if family_ok && self.filter.matches_state(state) {
+            self.inner.aggregate(family, state, n)
+        } else {
+            crate::socket::Flow::Continue
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

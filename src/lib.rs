@@ -2,7 +2,11 @@
 //! changed. The library holds the domain (`tcp`), the socket record (`socket`), the sources of
 //! sockets (`source`), filters, analyses and renderers; the binary composes them.
 
+pub mod analyze;
+pub mod cli;
+pub mod cmd;
 pub mod filter;
+pub mod render;
 pub mod socket;
 pub mod source;
 pub mod tcp;

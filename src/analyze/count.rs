@@ -1,0 +1,123 @@
+//! Per-state, per-family counts: the summary's one pass over the sockets. A `Counts` is a sink
+//! of fixed size, so counting a million sockets takes the same memory as counting ten.
+
+use crate::socket::{AggregateSink, Family, Flow, Sink, Socket};
+use crate::tcp::state::{STATE_SLOTS, TcpState};
+
+/// Socket counts by family and state, plus counts known only in aggregate (saved summaries
+/// that did not say the family).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    by_family: [[u64; STATE_SLOTS]; 2],
+    unknown_family: [u64; STATE_SLOTS],
+}
+
+/// One row of a summary: a state, its count and its share of the total.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    pub state: TcpState,
+    pub count: u64,
+    pub share: f64,
+}
+
+impl Counts {
+    pub fn new() -> Counts {
+        Counts::default()
+    }
+
+    pub fn add(&mut self, family: Family, state: TcpState, n: u64) {
+        self.by_family[family.index()][usize::from(state.reported().kernel())] += n;
+    }
+
+    /// Sockets in `state`, both families.
+    pub fn get(&self, state: TcpState) -> u64 {
+        let i = usize::from(state.reported().kernel());
+        self.by_family[0][i] + self.by_family[1][i] + self.unknown_family[i]
+    }
+
+    /// Sockets in `state` of one family (aggregates of unknown family are not included).
+    pub fn get_family(&self, family: Family, state: TcpState) -> u64 {
+        self.by_family[family.index()][usize::from(state.reported().kernel())]
+    }
+
+    pub fn total(&self) -> u64 {
+        TcpState::REPORTED.iter().map(|&s| self.get(s)).sum()
+    }
+
+    pub fn family_total(&self, family: Family) -> u64 {
+        self.by_family[family.index()].iter().sum()
+    }
+
+    /// Whether the counts include aggregates that did not say their family.
+    pub fn has_unknown_family(&self) -> bool {
+        self.unknown_family.iter().any(|&n| n > 0)
+    }
+
+    /// The non-zero states, largest first (ties in kernel order).
+    pub fn rows(&self) -> Vec<Row> {
+        let total = self.total();
+        let mut rows: Vec<Row> = TcpState::REPORTED
+            .iter()
+            .map(|&s| Row {
+                state: s,
+                count: self.get(s),
+                share: share(self.get(s), total),
+            })
+            .filter(|r| r.count > 0)
+            .collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.state.cmp(&b.state)));
+        rows
+    }
+
+    /// Every reported state in kernel order, zeros included.
+    pub fn all_rows(&self) -> Vec<Row> {
+        let total = self.total();
+        TcpState::REPORTED
+            .iter()
+            .map(|&s| Row {
+                state: s,
+                count: self.get(s),
+                share: share(self.get(s), total),
+            })
+            .collect()
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        for f in 0..2 {
+            for i in 0..STATE_SLOTS {
+                self.by_family[f][i] += other.by_family[f][i];
+            }
+        }
+        for i in 0..STATE_SLOTS {
+            self.unknown_family[i] += other.unknown_family[i];
+        }
+    }
+}
+
+/// `n` as a percentage of `total` (0 when the total is 0).
+pub fn share(n: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        n as f64 * 100.0 / total as f64
+    }
+}
+
+impl Sink for Counts {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> Flow {
+        self.by_family[s.family.index()][usize::from(s.state.kernel())] += 1;
+        Flow::Continue
+    }
+}
+
+impl AggregateSink for Counts {
+    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> Flow {
+        let i = usize::from(state.reported().kernel());
+        match family {
+            Some(f) => self.by_family[f.index()][i] += n,
+            None => self.unknown_family[i] += n,
+        }
+        Flow::Continue
+    }
+}

@@ -1,0 +1,169 @@
+//! Grouping: one row per key (remote IP, remote port, local IP, local port, state) with its
+//! total and its count in each state — which peers hold the TIME_WAITs, which local port has
+//! the CLOSE_WAITs. Memory grows with the number of distinct keys only.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::socket::{Endpoint, Flow, Sink, Socket};
+use crate::tcp::state::{STATE_SLOTS, TcpState};
+
+/// What to group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    RemoteIp,
+    RemotePort,
+    LocalIp,
+    LocalPort,
+    State,
+}
+
+impl GroupBy {
+    /// Column heading.
+    pub fn heading(self) -> &'static str {
+        match self {
+            GroupBy::RemoteIp => "REMOTE-IP",
+            GroupBy::RemotePort => "REMOTE-PORT",
+            GroupBy::LocalIp => "LOCAL-IP",
+            GroupBy::LocalPort => "LOCAL-PORT",
+            GroupBy::State => "STATE",
+        }
+    }
+
+    pub fn key_name(self) -> &'static str {
+        match self {
+            GroupBy::RemoteIp => "remote_ip",
+            GroupBy::RemotePort => "remote_port",
+            GroupBy::LocalIp => "local_ip",
+            GroupBy::LocalPort => "local_port",
+            GroupBy::State => "state",
+        }
+    }
+}
+
+/// A group's key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Ip(IpAddr),
+    Port(u16),
+    State(TcpState),
+    /// A name from a capture that could not be read as a number.
+    Name(Box<str>),
+    Unknown,
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Ip(ip) => write!(f, "{ip}"),
+            Key::Port(p) => write!(f, "{p}"),
+            Key::State(s) => f.write_str(s.netstat_name()),
+            Key::Name(n) => f.write_str(n),
+            Key::Unknown => f.write_str("?"),
+        }
+    }
+}
+
+fn ip_key(e: &Endpoint) -> Key {
+    match (e.canonical_ip(), &e.name) {
+        (Some(ip), _) => Key::Ip(ip),
+        (None, Some(n)) => Key::Name(n.clone()),
+        _ => Key::Unknown,
+    }
+}
+
+fn port_key(e: &Endpoint) -> Key {
+    match (e.port, &e.name) {
+        (Some(p), _) => Key::Port(p),
+        (None, Some(n)) => Key::Name(n.clone()),
+        _ => Key::Unknown,
+    }
+}
+
+impl GroupBy {
+    pub fn key(self, s: &Socket) -> Key {
+        match self {
+            GroupBy::RemoteIp => ip_key(&s.remote),
+            GroupBy::RemotePort => port_key(&s.remote),
+            GroupBy::LocalIp => ip_key(&s.local),
+            GroupBy::LocalPort => port_key(&s.local),
+            GroupBy::State => Key::State(s.state.reported()),
+        }
+    }
+}
+
+/// One group: its key, total and per-state counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub key: Key,
+    pub total: u64,
+    pub states: [u64; STATE_SLOTS],
+}
+
+impl Group {
+    pub fn count(&self, s: TcpState) -> u64 {
+        self.states[usize::from(s.reported().kernel())]
+    }
+}
+
+/// A grouping sink.
+#[derive(Debug, Clone)]
+pub struct Grouper {
+    by: GroupBy,
+    groups: HashMap<Key, [u64; STATE_SLOTS]>,
+}
+
+impl Grouper {
+    pub fn new(by: GroupBy) -> Grouper {
+        Grouper {
+            by,
+            groups: HashMap::new(),
+        }
+    }
+
+    pub fn by(&self) -> GroupBy {
+        self.by
+    }
+
+    pub fn add(&mut self, key: Key, state: TcpState, n: u64) {
+        self.groups.entry(key).or_insert([0; STATE_SLOTS])
+            [usize::from(state.reported().kernel())] += n;
+    }
+
+    /// Groups sorted by total, largest first (ties by key), at most `top` of them.
+    pub fn finish(self, top: Option<usize>) -> Vec<Group> {
+        let mut v: Vec<Group> = self
+            .groups
+            .into_iter()
+            .map(|(key, states)| Group {
+                key,
+                total: states.iter().sum(),
+                states,
+            })
+            .collect();
+        v.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+        if let Some(n) = top {
+            v.truncate(n);
+        }
+        v
+    }
+}
+
+impl Sink for Grouper {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        let key = self.by.key(s);
+        self.add(key, s.state, 1);
+        Flow::Continue
+    }
+}
+
+/// The states present in any of `groups`, in kernel order: the columns of a group table.
+pub fn present_states(groups: &[Group]) -> Vec<TcpState> {
+    TcpState::REPORTED
+        .iter()
+        .copied()
+        .filter(|&s| groups.iter().any(|g| g.count(s) > 0))
+        .collect()
+}

@@ -1,0 +1,5 @@
+//! Analyses that consume a socket stream: per-state counts (constant memory), grouping by a
+//! key with per-state counts (memory grows with the number of keys, not sockets).
+
+pub mod count;
+pub mod group;

@@ -1,0 +1,59 @@
+//! `tcpstate list`: one row per socket, streamed from the source through the filter to the
+//! list writer.
+
+use anyhow::Result;
+
+use super::{open_live, print_notices, stdout};
+use crate::cli::{Common, ListArgs};
+use crate::filter::Filtered;
+use crate::render::Style;
+use crate::render::list::{Columns, ListWriter};
+use crate::socket::{Flow, Sink, Socket};
+
+/// Stops the stream after `left` sockets.
+struct Limit<'a, S: ?Sized> {
+    left: u64,
+    inner: &'a mut S,
+}
+
+impl<S: Sink + ?Sized> Sink for Limit<'_, S> {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        if self.left == 0 {
+            return Flow::Stop;
+        }
+        self.left -= 1;
+        let f = self.inner.socket(s);
+        if self.left == 0 { Flow::Stop } else { f }
+    }
+}
+
+pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
+    let filter = common.filter();
+    let query = filter.query();
+    let mut out = stdout();
+    let mut lw = ListWriter::new(
+        &mut out,
+        common.format,
+        Style::for_stdout(),
+        Columns {
+            extended: args.extended,
+            timers: args.timers,
+        },
+    );
+    lw.begin()?;
+    let mut src = open_live(common)?;
+    let mut limited = Limit {
+        left: args.limit.unwrap_or(u64::MAX),
+        inner: &mut lw,
+    };
+    let report = src.run(
+        &query,
+        &mut Filtered {
+            filter: &filter,
+            inner: &mut limited,
+        },
+    )?;
+    print_notices(&report);
+    lw.finish()?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `tcpstate summary` (and `tcpstate` alone): counts per state, or grouped by a key, of the
+//! live host or of saved captures.
+
+use anyhow::Result;
+
+use super::{finish, hostname, open_live, print_notices, stdout};
+use crate::analyze::count::Counts;
+use crate::analyze::group::Grouper;
+use crate::cli::{Common, SummaryArgs};
+use crate::filter::Filtered;
+use crate::render::{self, Format, GroupView, HostCounts, Style, SummaryView};
+use crate::tcp::state::TcpState;
+
+/// Optional per-state one-line meanings for `--explain`.
+pub type Explainer<'a> = Option<&'a dyn Fn(TcpState) -> &'static str>;
+
+pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()> {
+    let filter = common.filter();
+    let query = filter.query();
+    let mut out = stdout();
+    let style = Style::for_stdout();
+    if let Some(by) = args.by {
+        let mut grouper = Grouper::new(by);
+        let mut src = open_live(common)?;
+        let report = src.run(
+            &query,
+            &mut Filtered {
+                filter: &filter,
+                inner: &mut grouper,
+            },
+        )?;
+        print_notices(&report);
+        let hosts = vec![(hostname(), grouper.finish(args.top))];
+        let view = GroupView { by, hosts: &hosts };
+        match common.format {
+            Format::Table => render::table::groups(&mut out, style, &view)?,
+            Format::Plain => render::plain::groups(&mut out, &view)?,
+            Format::Json => render::json::groups(&mut out, &view)?,
+            Format::Csv => render::csv::groups(&mut out, &view)?,
+        }
+        return finish(out);
+    }
+    let mut counts = Counts::new();
+    let mut src = open_live(common)?;
+    let report = src.run(
+        &query,
+        &mut Filtered {
+            filter: &filter,
+            inner: &mut counts,
+        },
+    )?;
+    print_notices(&report);
+    let hosts = vec![HostCounts {
+        label: hostname(),
+        counts,
+    }];
+    let view = SummaryView {
+        hosts: &hosts,
+        explain,
+    };
+    match common.format {
+        Format::Table => render::table::summary(&mut out, style, &view)?,
+        Format::Plain => render::plain::summary(&mut out, &view)?,
+        Format::Json => render::json::summary(&mut out, &view)?,
+        Format::Csv => render::csv::summary(&mut out, &view)?,
+    }
+    finish(out)
+}

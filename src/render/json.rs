@@ -1,0 +1,118 @@
+//! The `json` format. Summaries are zero-filled: every state a listing can show is present,
+//! with 0 when there is none. The schema is documented in the README.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use super::{GroupView, SummaryView};
+use crate::analyze::count::{Counts, share};
+use crate::socket::{Family, Socket};
+use crate::tcp::state::TcpState;
+
+fn state_map(f: impl Fn(TcpState) -> u64) -> Value {
+    let mut m = Map::new();
+    for s in TcpState::REPORTED {
+        m.insert(s.key().to_string(), json!(f(s)));
+    }
+    Value::Object(m)
+}
+
+/// The JSON object of one host's counts.
+pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static str>) -> Value {
+    let total = c.total();
+    let mut o = json!({
+        "total": total,
+        "states": state_map(|s| c.get(s)),
+        "families": {
+            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.get_family(Family::V4, s)) },
+            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.get_family(Family::V6, s)) },
+        },
+        "rows": c.rows().iter().map(|r| json!({
+            "state": r.state.netstat_name(),
+            "count": r.count,
+            "share": (share(r.count, total) * 100.0).round() / 100.0,
+        })).collect::<Vec<_>>(),
+    });
+    if let (Some(explain), Some(obj)) = (explain, o.as_object_mut()) {
+        let mut m = Map::new();
+        for s in TcpState::REPORTED {
+            m.insert(s.key().to_string(), json!(explain(s)));
+        }
+        obj.insert("meanings".into(), Value::Object(m));
+    }
+    o
+}
+
+pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
+    let value = if v.hosts.len() == 1 {
+        counts_value(&v.hosts[0].counts, v.explain)
+    } else {
+        json!({
+            "hosts": v.hosts.iter().map(|h| {
+                let mut o = counts_value(&h.counts, None);
+                if let Some(obj) = o.as_object_mut() {
+                    obj.insert("host".into(), json!(h.label));
+                }
+                o
+            }).collect::<Vec<_>>(),
+            "all": counts_value(&v.combined(), v.explain),
+        })
+    };
+    serde_json::to_writer_pretty(&mut *w, &value)?;
+    w.write_all(b"\n")
+}
+
+pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
+    let mut out = Vec::new();
+    for (label, groups) in v.hosts {
+        for g in groups {
+            let mut o = json!({
+                "by": v.by.key_name(),
+                "key": g.key.to_string(),
+                "total": g.total,
+                "states": state_map(|s| g.count(s)),
+            });
+            if v.multi()
+                && let Some(obj) = o.as_object_mut()
+            {
+                obj.insert("host".into(), json!(label));
+            }
+            out.push(o);
+        }
+    }
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    w.write_all(b"\n")
+}
+
+/// One socket as a JSON object (a list is an array of these, written one at a time).
+pub fn socket_value(s: &Socket, netns_label: Option<&str>) -> Value {
+    let ep = |e: &crate::socket::Endpoint| {
+        json!({
+            "address": e.ip.map(|ip| ip.to_string()),
+            "port": e.port,
+            "name": e.name.as_deref(),
+        })
+    };
+    let mut o = json!({
+        "proto": s.family.proto(),
+        "family": s.family.key(),
+        "recv_q": s.recv_q,
+        "send_q": s.send_q,
+        "local": ep(&s.local),
+        "remote": ep(&s.remote),
+        "state": s.state.netstat_name(),
+        "uid": s.uid,
+        "inode": s.inode,
+        "cookie": s.cookie,
+        "timer": {
+            "kind": s.timer.kind.netstat_name(),
+            "expires_ms": s.timer.expires_ms,
+            "retransmits": s.timer.retransmits,
+        },
+    });
+    if let (Some(l), Some(obj)) = (netns_label, o.as_object_mut()) {
+        obj.insert("netns".into(), json!(l));
+    }
+    o
+}
