@@ -1,0 +1,134 @@
+//! Kernel TCP counters: the `TcpExt` section of `/proc/net/netstat` (ListenOverflows,
+//! ListenDrops, TCPTimeWaitOverflow, SyncookiesSent, …), the `Tcp` section of `/proc/net/snmp`
+//! (ActiveOpens, PassiveOpens, EstabResets, OutRsts, CurrEstab, …) and the TCP line of
+//! `/proc/net/sockstat` (inuse, orphan, tw, alloc, mem). Both netstat and snmp files hold
+//! pairs of lines — a line of names, then a line of values under the same prefix.
+
+use std::collections::BTreeMap;
+
+/// Named counter values of one section (`TcpExt`, `Tcp`).
+pub type Section = BTreeMap<String, i64>;
+
+/// The TCP line of sockstat.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sockstat {
+    pub inuse: u64,
+    pub orphan: u64,
+    pub tw: u64,
+    pub alloc: u64,
+    /// TCP memory in pages (compare with `net.ipv4.tcp_mem`).
+    pub mem: u64,
+}
+
+/// A snapshot of the counters that matter for TCP states.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    pub tcp_ext: Section,
+    pub tcp: Section,
+    pub sockstat: Sockstat,
+}
+
+impl Counters {
+    /// A `TcpExt` counter, 0 when this kernel does not have it.
+    pub fn ext(&self, name: &str) -> i64 {
+        self.tcp_ext.get(name).copied().unwrap_or(0)
+    }
+
+    /// A `Tcp` (snmp) counter, 0 when absent.
+    pub fn tcp(&self, name: &str) -> i64 {
+        self.tcp.get(name).copied().unwrap_or(0)
+    }
+}
+
+/// Read the counters of the calling thread's network namespace.
+pub fn read() -> std::io::Result<Counters> {
+    read_from("/proc/thread-self/net")
+}
+
+/// Read the counters from a directory laid out like `/proc/net`.
+pub fn read_from(dir: &str) -> std::io::Result<Counters> {
+    let netstat = std::fs::read_to_string(format!("{dir}/netstat"))?;
+    let snmp = std::fs::read_to_string(format!("{dir}/snmp"))?;
+    let sockstat = std::fs::read_to_string(format!("{dir}/sockstat"))?;
+    Ok(Counters {
+        tcp_ext: parse_section(&netstat, "TcpExt"),
+        tcp: parse_section(&snmp, "Tcp"),
+        sockstat: parse_sockstat(&sockstat),
+    })
+}
+
+/// Parse one `Prefix: names…` / `Prefix: values…` pair. Values that are not numbers are
+/// skipped (they never occur in these files).
+pub fn parse_section(text: &str, prefix: &str) -> Section {
+    let mut out = Section::new();
+    let head = format!("{prefix}:");
+    let mut lines = text.lines().filter(|l| l.starts_with(&head));
+    while let (Some(names), Some(values)) = (lines.next(), lines.next()) {
+        for (n, v) in names
+            .split_whitespace()
+            .skip(1)
+            .zip(values.split_whitespace().skip(1))
+        {
+            if let Ok(v) = v.parse::<i64>() {
+                out.insert(n.to_string(), v);
+            }
+        }
+    }
+    out
+}
+
+/// Parse the `TCP:` line of sockstat: `TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1`.
+pub fn parse_sockstat(text: &str) -> Sockstat {
+    let mut s = Sockstat::default();
+    if let Some(line) = text.lines().find(|l| l.starts_with("TCP:")) {
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        for pair in words.chunks(2) {
+            if let [k, v] = pair {
+                let v = v.parse().unwrap_or(0);
+                match *k {
+                    "inuse" => s.inuse = v,
+                    "orphan" => s.orphan = v,
+                    "tw" => s.tw = v,
+                    "alloc" => s.alloc = v,
+                    "mem" => s.mem = v,
+                    _ => {}
+                }
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_and_sockstat() {
+        let netstat = "TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 3 17 19\nIpExt: InNoRoutes\nIpExt: 0\n";
+        let s = parse_section(netstat, "TcpExt");
+        assert_eq!(s.get("ListenOverflows"), Some(&17));
+        assert_eq!(s.get("ListenDrops"), Some(&19));
+        assert_eq!(s.len(), 3);
+        let snmp = "Tcp: RtoAlgorithm MaxConn ActiveOpens\nTcp: 1 -1 42\n";
+        assert_eq!(parse_section(snmp, "Tcp").get("MaxConn"), Some(&-1));
+        let st = parse_sockstat("sockets: used 5\nTCP: inuse 5 orphan 1 tw 2 alloc 7 mem 3\n");
+        assert_eq!(
+            st,
+            Sockstat {
+                inuse: 5,
+                orphan: 1,
+                tw: 2,
+                alloc: 7,
+                mem: 3
+            }
+        );
+    }
+
+    #[test]
+    fn live_counters_are_readable() {
+        if let Ok(c) = read() {
+            assert!(c.tcp.contains_key("ActiveOpens"));
+        }
+    }
+}
