@@ -3,9 +3,8 @@
 
 use anyhow::Result;
 
-use super::{open_live, print_notices, stdout};
+use super::{scan, stdout};
 use crate::cli::{Common, ListArgs};
-use crate::filter::Filtered;
 use crate::render::Style;
 use crate::render::list::{Columns, ListWriter};
 use crate::socket::{Flow, Sink, Socket};
@@ -29,7 +28,6 @@ impl<S: Sink + ?Sized> Sink for Limit<'_, S> {
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
-    let query = filter.query();
     let mut out = stdout();
     let mut lw = ListWriter::new(
         &mut out,
@@ -41,19 +39,11 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
         },
     );
     lw.begin()?;
-    let mut src = open_live(common)?;
     let mut limited = Limit {
         left: args.limit.unwrap_or(u64::MAX),
         inner: &mut lw,
     };
-    let report = src.run(
-        &query,
-        &mut Filtered {
-            filter: &filter,
-            inner: &mut limited,
-        },
-    )?;
-    print_notices(&report);
+    scan(common, &filter, &mut limited)?;
     lw.finish()?;
     Ok(())
 }

@@ -10,6 +10,8 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Context, Result};
 
 use crate::cli::{Common, SourceKind};
+use crate::filter::{Filter, Filtered};
+use crate::socket::Sink;
 use crate::source::netlink::NetlinkSource;
 use crate::source::procfs::ProcSource;
 use crate::source::{Report, Source, SourceError};
@@ -33,6 +35,22 @@ pub fn open_live(common: &Common) -> Result<Box<dyn Source>> {
             Err(e) => Err(e.into()),
         },
     }
+}
+
+/// Run the source the flags select (today the live host; `--from` captures and `--netns`
+/// plug in here) through `filter` into `sink`. Every command collects sockets through this
+/// one function, so a new kind of source reaches them all at once.
+pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+    let mut src = open_live(common)?;
+    let report = src.run(
+        &filter.query(),
+        &mut Filtered {
+            filter,
+            inner: sink,
+        },
+    )?;
+    print_notices(&report);
+    Ok(report)
 }
 
 /// Print a source's notices on stderr.

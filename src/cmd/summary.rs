@@ -3,11 +3,10 @@
 
 use anyhow::Result;
 
-use super::{finish, hostname, open_live, print_notices, stdout};
+use super::{finish, hostname, scan, stdout};
 use crate::analyze::count::Counts;
 use crate::analyze::group::Grouper;
 use crate::cli::{Common, SummaryArgs};
-use crate::filter::Filtered;
 use crate::render::{self, Format, GroupView, HostCounts, Style, SummaryView};
 use crate::tcp::state::TcpState;
 
@@ -16,20 +15,11 @@ pub type Explainer<'a> = Option<&'a dyn Fn(TcpState) -> &'static str>;
 
 pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()> {
     let filter = common.filter();
-    let query = filter.query();
     let mut out = stdout();
     let style = Style::for_stdout();
     if let Some(by) = args.by {
         let mut grouper = Grouper::new(by);
-        let mut src = open_live(common)?;
-        let report = src.run(
-            &query,
-            &mut Filtered {
-                filter: &filter,
-                inner: &mut grouper,
-            },
-        )?;
-        print_notices(&report);
+        scan(common, &filter, &mut grouper)?;
         let hosts = vec![(hostname(), grouper.finish(args.top))];
         let view = GroupView { by, hosts: &hosts };
         match common.format {
@@ -41,15 +31,7 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
         return finish(out);
     }
     let mut counts = Counts::new();
-    let mut src = open_live(common)?;
-    let report = src.run(
-        &query,
-        &mut Filtered {
-            filter: &filter,
-            inner: &mut counts,
-        },
-    )?;
-    print_notices(&report);
+    scan(common, &filter, &mut counts)?;
     let hosts = vec![HostCounts {
         label: hostname(),
         counts,
