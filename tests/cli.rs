@@ -1,0 +1,95 @@
+//! Command-line behaviour that needs no namespace: usage errors and their exit codes, help
+//! texts, flags before or after the command word, and a closed pipe ending quietly.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn tcpstate() -> Command {
+    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
+}
+
+#[test]
+fn unknown_state_is_a_usage_error_listing_valid_states() {
+    tcpstate()
+        .args(["--state", "bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown TCP state 'bogus'"))
+        .stderr(predicate::str::contains("valid states: established"));
+}
+
+#[test]
+fn bad_cidr_says_which_part_is_wrong() {
+    tcpstate()
+        .args(["list", "--dst", "10.0.0.0/33"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("prefix length '/33'"));
+    tcpstate()
+        .args(["list", "--src", "10.0.300.1/8"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'10.0.300.1' is not an IPv4 or IPv6 address",
+        ));
+}
+
+#[test]
+fn bad_port_is_a_usage_error() {
+    tcpstate()
+        .args(["--sport", "9000-80"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad port '9000-80'"));
+}
+
+#[test]
+fn list_help_explains_listen_queues() {
+    tcpstate()
+        .args(["list", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("accept queue"))
+        .stdout(predicate::str::contains("backlog"));
+}
+
+#[test]
+fn filters_work_before_and_after_the_command_word() {
+    for args in [
+        ["--state", "listen", "list", "-f", "json"],
+        ["list", "--state", "listen", "-f", "json"],
+    ] {
+        let out = tcpstate().args(args).output().expect("runs");
+        assert!(out.status.success(), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        for s in v.as_array().expect("array") {
+            assert_eq!(s["state"], "LISTEN", "{args:?}");
+        }
+    }
+    // Summary flags work without the word `summary`.
+    let out = tcpstate()
+        .args(["--by", "state", "-f", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v.as_array().is_some());
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    // The reader is gone before tcpstate writes a byte, so its first write fails with EPIPE,
+    // every time.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    for args in [vec!["list", "-e", "-o"], vec!["--format", "json"], vec![]] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tcpstate"))
+            .args(&args)
+            .stdout(writer.try_clone().expect("dup"))
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
