@@ -1,0 +1,323 @@
+//! `tcpstate-bench`: builds one socket population in a private network namespace, then times
+//! tcpstate beside `ss`, `netstat` and a minimal raw sock_diag dump (the floor) on it,
+//! alternating the commands within each repetition, and prints medians of wall time, CPU time
+//! and peak RSS with every ratio to the floor and to the matching `ss`/`netstat` command.
+//! Run as root: `cargo run --release -p tcpstate-bench -- --sockets 100000`.
+
+mod measure;
+mod population;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use tcpstate::source::Query;
+use tcpstate::source::netlink::NetlinkSource;
+
+use measure::{Sample, median};
+use population::{Job, Kind, Mix, Worker};
+
+#[derive(Debug, Parser)]
+#[command(about = "Time tcpstate beside ss and netstat on one socket population")]
+struct Args {
+    #[command(subcommand)]
+    cmd: Option<Sub>,
+
+    /// Sockets in the population (55 % ESTABLISHED, 35 % TIME_WAIT, 5 % CLOSE_WAIT+FIN_WAIT2,
+    /// 4.9 % SYN_RECV+SYN_SENT, 0.1 % LISTEN).
+    #[arg(long, default_value_t = 10_000)]
+    sockets: usize,
+
+    /// Repetitions of every command (medians are reported).
+    #[arg(long, default_value_t = 5)]
+    reps: usize,
+
+    /// The tcpstate binary to measure.
+    #[arg(long, default_value = "target/release/tcpstate")]
+    tcpstate: PathBuf,
+
+    /// Only these commands (labels, comma-separated); all by default.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// (internal) make one kind of socket inside the namespace and hold it.
+    Worker {
+        #[arg(value_enum)]
+        kind: Kind,
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        count: usize,
+    },
+    /// The floor: dump every TCP socket of the current namespace with sock_diag, discard it.
+    Floor,
+}
+
+/// Removes the namespace when the benchmark ends, however it ends.
+struct Netns(String);
+
+impl Netns {
+    fn new() -> Result<Netns> {
+        let name = format!("tcpst-bench-{}", std::process::id());
+        sh(&format!(
+            "ip netns add {name} && ip -n {name} link set lo up"
+        ))?;
+        Ok(Netns(name))
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+fn sh(cmd: &str) -> Result<()> {
+    let st = Command::new("sh").arg("-c").arg(cmd).status()?;
+    if !st.success() {
+        bail!("`{cmd}` failed");
+    }
+    Ok(())
+}
+
+fn sh_out(cmd: &str) -> Result<String> {
+    let out = Command::new("sh").arg("-c").arg(cmd).output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A command to time, and the anchor it is compared with.
+struct Case {
+    label: &'static str,
+    cmd: String,
+    vs: Option<&'static str>,
+}
+
+fn cases(t: &str, me: &str, with_processes: bool) -> Vec<Case> {
+    let awk_netstat =
+        r#"netstat -n | awk '/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}' > /dev/null"#;
+    let awk_ss = r#"ss -tan | awk 'NR>1 {++S[$1]} END {for (a in S) print a, S[a]}' > /dev/null"#;
+    let mut v = vec![
+        Case {
+            label: "floor: raw sock_diag dump",
+            cmd: format!("{me} floor"),
+            vs: None,
+        },
+        Case {
+            label: "cat /proc/net/tcp{,6}",
+            cmd: "cat /proc/net/tcp /proc/net/tcp6 > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "netstat -n | awk",
+            cmd: awk_netstat.into(),
+            vs: None,
+        },
+        Case {
+            label: "ss -tan | awk",
+            cmd: awk_ss.into(),
+            vs: None,
+        },
+        Case {
+            label: "ss -tan",
+            cmd: "ss -tan > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "ss -tan state time-wait dport = :80",
+            cmd: "ss -tan state time-wait dport = :80 > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "tcpstate summary",
+            cmd: format!("{t} summary > /dev/null"),
+            vs: Some("ss -tan | awk"),
+        },
+        Case {
+            label: "tcpstate --format json",
+            cmd: format!("{t} --format json > /dev/null"),
+            vs: Some("ss -tan | awk"),
+        },
+        Case {
+            label: "tcpstate list",
+            cmd: format!("{t} list > /dev/null"),
+            vs: Some("ss -tan"),
+        },
+        Case {
+            label: "tcpstate list --state time-wait --dport 80",
+            cmd: format!("{t} list --state time-wait --dport 80 > /dev/null"),
+            vs: Some("ss -tan state time-wait dport = :80"),
+        },
+    ];
+    if with_processes {
+        v.push(Case {
+            label: "ss -tanp",
+            cmd: "ss -tanp > /dev/null".into(),
+            vs: None,
+        });
+        v.push(Case {
+            label: "tcpstate list -p",
+            cmd: format!("{t} list -p > /dev/null"),
+            vs: Some("ss -tanp"),
+        });
+    }
+    v
+}
+
+fn enter_netns(name: &str) -> Result<()> {
+    let f = File::open(format!("/run/netns/{name}")).context("opening the namespace")?;
+    // SAFETY: setns on a namespace descriptor; affects only this thread, whose children
+    // inherit it.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        bail!("setns: {}", std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
+    let n = &ns.0;
+    for (k, v) in [
+        ("net.ipv4.ip_local_port_range", "1024 65000"),
+        ("net.ipv4.tcp_tw_reuse", "0"),
+        ("net.ipv4.tcp_max_tw_buckets", "4000000"),
+        ("net.core.somaxconn", "262144"),
+        ("net.ipv4.tcp_max_syn_backlog", "262144"),
+        ("net.ipv4.tcp_syncookies", "0"),
+        ("net.ipv4.tcp_synack_retries", "10"),
+        ("net.ipv4.tcp_syn_retries", "10"),
+    ] {
+        sh(&format!("ip netns exec {n} sysctl -qw {k}='{v}'"))?;
+    }
+    let jobs = population::plan(total, Mix::STANDARD);
+    let syn_ports: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.kind == Kind::SynRecv)
+        .map(|j| j.port.to_string())
+        .collect();
+    if !syn_ports.is_empty() {
+        let rules = format!(
+            "table inet bench {{\n chain out {{\n type filter hook output priority 0;\n tcp sport {{ {} }} tcp flags & (syn|ack) == syn|ack drop\n }}\n}}\n",
+            syn_ports.join(", ")
+        );
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", n, "nft", "-f", "-"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .context("nft (install nftables)")?;
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .context("nft stdin")?
+            .write_all(rules.as_bytes())?;
+        if !child.wait()?.success() {
+            bail!("nft rules failed");
+        }
+    }
+    // Descriptor-holding workers first, TIME_WAIT last so it is fresh when timing starts
+    // (TIME_WAIT lasts 60 s).
+    let (tw, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.kind == Kind::TimeWait);
+    let mut workers = Vec::new();
+    for batch in [rest, tw] {
+        let mut started = Vec::new();
+        for j in batch {
+            started.push(Worker::start(n, j)?);
+        }
+        for w in started.iter_mut() {
+            w.wait_ready()?;
+        }
+        workers.extend(started);
+    }
+    Ok(workers)
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    match args.cmd {
+        Some(Sub::Worker { kind, port, count }) => {
+            return population::run_worker(kind, port, count);
+        }
+        Some(Sub::Floor) => {
+            let mut src = NetlinkSource::open()?;
+            let bytes = src.dump_raw(&Query::default())?;
+            println!("{bytes}");
+            return Ok(());
+        }
+        None => {}
+    }
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        bail!("the benchmark needs root: it creates a network namespace (run it with sudo)");
+    }
+    let t = std::fs::canonicalize(&args.tcpstate).with_context(|| {
+        format!(
+            "{} not found: build it first with `cargo build --release`",
+            args.tcpstate.display()
+        )
+    })?;
+    let t = t.display().to_string();
+    let me = std::env::current_exe()?.display().to_string();
+    let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
+
+    let ns = Netns::new()?;
+    let start = std::time::Instant::now();
+    eprintln!("building {} sockets in {} …", args.sockets, ns.0);
+    let workers = build(&ns, args.sockets)?;
+    eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
+    enter_netns(&ns.0)?;
+    let population = sh_out(&format!("{t} --format plain"))?;
+    eprintln!("population (tcpstate --format plain):\n{population}");
+
+    let cases: Vec<Case> = cases(&t, &me, with_p)
+        .into_iter()
+        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| o == c.label))
+        .collect();
+    let mut samples: BTreeMap<&str, Vec<Sample>> = BTreeMap::new();
+    for rep in 0..args.reps {
+        for c in &cases {
+            let s = measure::run(&c.cmd)?;
+            samples.entry(c.label).or_default().push(s);
+        }
+        eprintln!("repetition {}/{} done", rep + 1, args.reps);
+    }
+    let after = sh_out(&format!("{t} --format plain"))?;
+    drop(workers);
+
+    let med = |label: &str, f: fn(&Sample) -> f64| {
+        samples
+            .get(label)
+            .map(|v| median(v.iter().map(f).collect()))
+            .unwrap_or(0.0)
+    };
+    let floor = med("floor: raw sock_diag dump", |s| s.wall_s);
+    println!(
+        "\n{} sockets, {} repetitions, medians; {}",
+        args.sockets,
+        args.reps,
+        sh_out("uname -sr")?.trim()
+    );
+    println!("\n| command | wall s | CPU s | peak RSS MiB | × floor | × anchor |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for c in &cases {
+        let wall = med(c.label, |s| s.wall_s);
+        let cpu = med(c.label, |s| s.cpu_s);
+        let rss = med(c.label, |s| s.max_rss_kib as f64) / 1024.0;
+        let vs =
+            c.vs.map(|a| format!("{:.2} (vs {a})", wall / med(a, |s| s.wall_s)))
+                .unwrap_or_else(|| "".into());
+        let xf = if floor > 0.0 { wall / floor } else { 0.0 };
+        println!(
+            "| `{}` | {wall:.3} | {cpu:.3} | {rss:.1} | {xf:.2} | {} |",
+            c.label.replace('|', "\\|"),
+            vs.replace('|', "\\|")
+        );
+    }
+    println!("\npopulation at start:\n{population}\npopulation at end:\n{after}");
+    Ok(())
+}
