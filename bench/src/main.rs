@@ -183,7 +183,7 @@ fn enter_netns(name: &str) -> Result<()> {
 fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
     let n = &ns.0;
     for (k, v) in [
-        ("net.ipv4.ip_local_port_range", "1024 65000"),
+        ("net.ipv4.ip_local_port_range", "32768 65000"),
         ("net.ipv4.tcp_tw_reuse", "0"),
         ("net.ipv4.tcp_max_tw_buckets", "4000000"),
         ("net.core.somaxconn", "262144"),

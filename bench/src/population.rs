@@ -239,7 +239,7 @@ pub fn run_worker(kind: Kind, port: u16, count: usize) -> Result<()> {
         Kind::SynRecv => {
             // The harness drops this port's SYN-ACKs, so every connect leaves a request
             // socket on the listener and a SYN_SENT client.
-            let l = listener(port, count as i32 + 16)?;
+            let l = listener(port, (count as i32).saturating_mul(4).max(64))?;
             for i in 0..count {
                 keep_fds.push(connect_nonblocking(dst(i, port))?);
             }

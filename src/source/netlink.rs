@@ -7,6 +7,7 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use netlink_packet_core::{
     NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NetlinkBuffer, NetlinkHeader,
@@ -22,154 +23,190 @@ use super::{Query, Report, Source, SourceError};
 use crate::socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
-/// Size of the receive buffer; the kernel fills up to about 32 KiB per message batch.
-const RECV_BUF: usize = 256 * 1024;
+/// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
+const RECV_BUF: usize = 64 * 1024;
+/// Filled buffers that may wait between a dump thread and the decoder, per family.
+const IN_FLIGHT: usize = 16;
 /// Length of the fixed `struct inet_diag_msg`.
 const DIAG_MSG_LEN: usize = 72;
 
-/// A sock_diag dumper. One netlink socket, reused for every family and every run; it stays
-/// bound to the network namespace it was opened in.
+/// A sock_diag dumper with one netlink socket per family, opened in the calling thread's
+/// network namespace (a netlink socket stays bound to the namespace it was opened in, so the
+/// source can be opened in a thread that entered another namespace and used anywhere).
+///
+/// A run dumps both families at once, each from a thread of its own receiving into a small
+/// ring of buffers, while the calling thread decodes and pushes sockets into the sink in
+/// order (IPv4 first): the kernel's walk of its tables and our decoding overlap, and memory
+/// stays bounded whatever the number of sockets.
 pub struct NetlinkSource {
-    sock: NlSocket,
-    buf: Vec<u8>,
+    socks: [NlSocket; 2],
     seq: u32,
     netns: u64,
 }
 
+fn open_socket() -> Result<NlSocket, SourceError> {
+    let mut sock = NlSocket::new(NETLINK_SOCK_DIAG).map_err(SourceError::NetlinkUnavailable)?;
+    sock.bind_auto().map_err(SourceError::NetlinkUnavailable)?;
+    sock.connect(&NlAddr::new(0, 0))
+        .map_err(SourceError::NetlinkUnavailable)?;
+    // A larger socket buffer lets the kernel batch more per wake-up; failure is harmless.
+    let _ = sock.set_rx_buf_sz(1 << 20);
+    Ok(sock)
+}
+
+/// The bytes of a dump request for one family and a state mask.
+fn request(family: Family, states: u32, seq: u32) -> Vec<u8> {
+    let (af, socket_id) = match family {
+        Family::V4 => (AF_INET, SocketId::new_v4()),
+        Family::V6 => (AF_INET6, SocketId::new_v6()),
+    };
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header.sequence_number = seq;
+    let mut msg = NetlinkMessage::new(
+        header,
+        NetlinkPayload::from(SockDiagMessage::InetRequest(InetRequest {
+            family: af,
+            protocol: IPPROTO_TCP,
+            extensions: ExtensionFlags::empty(),
+            states: StateFlags::from_bits_retain(states),
+            socket_id,
+        })),
+    );
+    msg.finalize();
+    let mut req = vec![0u8; msg.buffer_len()];
+    msg.serialize(&mut req);
+    req
+}
+
+/// Whether a received buffer ends the dump (holds NLMSG_DONE or NLMSG_ERROR).
+fn ends_dump(buf: &[u8]) -> bool {
+    let mut off = 0usize;
+    while off + 16 <= buf.len() {
+        let nl = NetlinkBuffer::new(&buf[off..]);
+        let len = nl.length() as usize;
+        if matches!(nl.message_type(), NLMSG_DONE | NLMSG_ERROR) || len < 16 {
+            return true;
+        }
+        off += (len + 3) & !3;
+    }
+    false
+}
+
+/// A dump thread: send the request, then pass every received buffer on. When the decoder has
+/// gone (the sink stopped), keep reading to the end so the socket is clean for the next run.
+fn dump_thread(
+    sock: &NlSocket,
+    req: &[u8],
+    tx: SyncSender<Result<Vec<u8>, SourceError>>,
+    back: Receiver<Vec<u8>>,
+) {
+    if let Err(e) = sock.send(req, 0) {
+        let _ = tx.send(Err(SourceError::Netlink(e)));
+        return;
+    }
+    let mut decoder_gone = false;
+    loop {
+        let mut buf = back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(RECV_BUF));
+        buf.clear();
+        match sock.recv(&mut buf, 0) {
+            Ok(0) => {
+                let _ = tx.send(Err(SourceError::Malformed("empty netlink read".into())));
+                return;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let _ = tx.send(Err(SourceError::Netlink(e)));
+                return;
+            }
+        }
+        let done = ends_dump(&buf);
+        if !decoder_gone && tx.send(Ok(buf)).is_err() {
+            decoder_gone = true;
+        }
+        if done {
+            return;
+        }
+    }
+}
+
+/// Decode one received buffer into the sink. Returns whether the dump ended in it.
+fn decode_buffer(
+    buf: &[u8],
+    netns: u64,
+    sink: &mut dyn Sink,
+    pushed: &mut u64,
+) -> Result<(bool, Flow), SourceError> {
+    let mut off = 0usize;
+    while off < buf.len() {
+        let nl = NetlinkBuffer::new_checked(&buf[off..])
+            .map_err(|e| SourceError::Malformed(e.to_string()))?;
+        let len = nl.length() as usize;
+        if len < 16 {
+            return Err(SourceError::Malformed(format!(
+                "netlink message of {len} bytes"
+            )));
+        }
+        match nl.message_type() {
+            NLMSG_DONE => return Ok((true, Flow::Continue)),
+            NLMSG_ERROR => {
+                let p = nl.payload();
+                let code = p
+                    .get(..4)
+                    .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+                    .unwrap_or(0);
+                if code == 0 {
+                    return Ok((true, Flow::Continue));
+                }
+                return Err(SourceError::Netlink(io::Error::from_raw_os_error(-code)));
+            }
+            _ => {
+                if let Some(s) = decode(nl.payload(), netns) {
+                    *pushed += 1;
+                    if sink.socket(&s) == Flow::Stop {
+                        return Ok((false, Flow::Stop));
+                    }
+                }
+            }
+        }
+        off += (len + 3) & !3;
+    }
+    Ok((false, Flow::Continue))
+}
+
 impl NetlinkSource {
-    /// Open the netlink socket in the calling thread's current network namespace.
+    /// Open the netlink sockets in the calling thread's current network namespace.
     pub fn open() -> Result<NetlinkSource, SourceError> {
-        let mut sock = NlSocket::new(NETLINK_SOCK_DIAG).map_err(SourceError::NetlinkUnavailable)?;
-        sock.bind_auto().map_err(SourceError::NetlinkUnavailable)?;
-        sock.connect(&NlAddr::new(0, 0))
-            .map_err(SourceError::NetlinkUnavailable)?;
-        // A larger socket buffer lets the kernel batch more per wake-up; failure is harmless.
-        let _ = sock.set_rx_buf_sz(1 << 20);
         Ok(NetlinkSource {
-            sock,
-            buf: Vec::with_capacity(RECV_BUF),
+            socks: [open_socket()?, open_socket()?],
             seq: 0,
             netns: current_netns_inode(),
         })
     }
 
-    fn send_request(&mut self, family: u8, states: u32) -> Result<(), SourceError> {
-        let socket_id = if family == AF_INET {
-            SocketId::new_v4()
-        } else {
-            SocketId::new_v6()
-        };
-        let mut header = NetlinkHeader::default();
-        header.flags = NLM_F_REQUEST | NLM_F_DUMP;
-        self.seq = self.seq.wrapping_add(1);
-        header.sequence_number = self.seq;
-        let mut msg = NetlinkMessage::new(
-            header,
-            NetlinkPayload::from(SockDiagMessage::InetRequest(InetRequest {
-                family,
-                protocol: IPPROTO_TCP,
-                extensions: ExtensionFlags::empty(),
-                states: StateFlags::from_bits_retain(states),
-                socket_id,
-            })),
-        );
-        msg.finalize();
-        let mut req = vec![0u8; msg.buffer_len()];
-        msg.serialize(&mut req);
-        self.sock.send(&req, 0).map_err(SourceError::Netlink)?;
-        Ok(())
+    /// Inode of the namespace the sockets are bound to.
+    pub fn netns(&self) -> u64 {
+        self.netns
     }
 
-    /// Dump one family, pushing each socket into `sink`. Returns the sockets pushed and
-    /// whether the sink asked to stop.
-    fn dump_family(
-        &mut self,
-        family: Family,
-        states: u32,
-        sink: &mut dyn Sink,
-    ) -> Result<(u64, Flow), SourceError> {
-        let af = match family {
-            Family::V4 => AF_INET,
-            Family::V6 => AF_INET6,
-        };
-        self.send_request(af, states)?;
-        let mut pushed = 0u64;
-        let mut flow = Flow::Continue;
-        loop {
-            self.buf.clear();
-            let n = self
-                .sock
-                .recv(&mut self.buf, 0)
-                .map_err(SourceError::Netlink)?;
-            if n == 0 {
-                return Err(SourceError::Malformed("empty netlink read".into()));
-            }
-            let mut off = 0usize;
-            while off < self.buf.len() {
-                let nl = NetlinkBuffer::new_checked(&self.buf[off..])
-                    .map_err(|e| SourceError::Malformed(e.to_string()))?;
-                let len = nl.length() as usize;
-                if len < 16 {
-                    return Err(SourceError::Malformed(format!(
-                        "netlink message of {len} bytes"
-                    )));
-                }
-                match nl.message_type() {
-                    NLMSG_DONE => return Ok((pushed, flow)),
-                    NLMSG_ERROR => {
-                        let p = nl.payload();
-                        let code = p
-                            .get(..4)
-                            .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                            .unwrap_or(0);
-                        if code == 0 {
-                            return Ok((pushed, flow));
-                        }
-                        return Err(SourceError::Netlink(io::Error::from_raw_os_error(-code)));
-                    }
-                    _ if flow == Flow::Continue => {
-                        if let Some(s) = decode(nl.payload(), self.netns) {
-                            pushed += 1;
-                            flow = sink.socket(&s);
-                        }
-                    }
-                    // The sink stopped: drain the rest of the dump so the socket can be reused.
-                    _ => {}
-                }
-                off += (len + 3) & !3;
-            }
-        }
-    }
-
-    /// Dump everything `query` asks for and count the bytes received, decoding nothing: the
-    /// floor a socket dump can reach (used by the benchmark).
+    /// Dump everything `query` asks for, one family after the other on the calling thread,
+    /// and count the bytes received, decoding nothing: the floor a socket dump can reach
+    /// (used by the benchmark).
     pub fn dump_raw(&mut self, query: &Query) -> Result<u64, SourceError> {
         let mut bytes = 0u64;
+        let mut buf = Vec::with_capacity(RECV_BUF);
         for family in query.families() {
-            let af = if family == Family::V4 {
-                AF_INET
-            } else {
-                AF_INET6
-            };
-            self.send_request(af, query.states.bits())?;
-            'recv: loop {
-                self.buf.clear();
-                let n = self
-                    .sock
-                    .recv(&mut self.buf, 0)
-                    .map_err(SourceError::Netlink)?;
-                bytes += n as u64;
-                let mut off = 0usize;
-                while off + 16 <= self.buf.len() {
-                    let nl = NetlinkBuffer::new(&self.buf[off..]);
-                    let len = nl.length() as usize;
-                    if nl.message_type() == NLMSG_DONE
-                        || nl.message_type() == NLMSG_ERROR
-                        || len < 16
-                    {
-                        break 'recv;
-                    }
-                    off += (len + 3) & !3;
+            self.seq = self.seq.wrapping_add(1);
+            let sock = &self.socks[family.index()];
+            sock.send(&request(family, query.states.bits(), self.seq), 0)
+                .map_err(SourceError::Netlink)?;
+            loop {
+                buf.clear();
+                bytes += sock.recv(&mut buf, 0).map_err(SourceError::Netlink)? as u64;
+                if ends_dump(&buf) {
+                    break;
                 }
             }
         }
@@ -180,14 +217,41 @@ impl NetlinkSource {
 impl Source for NetlinkSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let mut report = Report::default();
-        for family in query.families() {
-            let (n, flow) = self.dump_family(family, query.states.bits(), sink)?;
-            report.sockets += n;
-            if flow == Flow::Stop {
-                break;
-            }
+        let states = query.states.bits();
+        let netns = self.netns;
+        let families: Vec<Family> = query.families().collect();
+        let mut reqs = Vec::new();
+        for &f in &families {
+            self.seq = self.seq.wrapping_add(1);
+            reqs.push((f, request(f, states, self.seq)));
         }
-        Ok(report)
+        let socks = &self.socks;
+        std::thread::scope(|scope| {
+            let mut streams = Vec::new();
+            for (family, req) in &reqs {
+                let (tx, rx) = sync_channel(IN_FLIGHT);
+                let (back_tx, back_rx) = channel();
+                let sock = &socks[family.index()];
+                scope.spawn(move || dump_thread(sock, req, tx, back_rx));
+                streams.push((rx, back_tx));
+            }
+            let mut flow = Flow::Continue;
+            for (rx, back_tx) in streams {
+                if flow == Flow::Stop {
+                    break; // dropping rx lets the dump thread drain on its own
+                }
+                for msg in &rx {
+                    let buf = msg?;
+                    let (done, f) = decode_buffer(&buf, netns, sink, &mut report.sockets)?;
+                    let _ = back_tx.send(buf);
+                    flow = f;
+                    if done || flow == Flow::Stop {
+                        break;
+                    }
+                }
+            }
+            Ok(report)
+        })
     }
 }
 
