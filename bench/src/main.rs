@@ -15,8 +15,10 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use tcpstate::source::Query;
+use tcpstate::analyze::count::Counts;
 use tcpstate::source::netlink::NetlinkSource;
+use tcpstate::source::{Query, Source};
+use tcpstate::{StateSet, TcpState};
 
 use measure::{Sample, median};
 use population::{Job, Kind, Mix, Worker};
@@ -220,21 +222,55 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
             bail!("nft rules failed");
         }
     }
-    // Descriptor-holding workers first, TIME_WAIT last so it is fresh when timing starts
+    // Descriptor-holding workers first; TIME_WAIT is made separately, fresh before timing
     // (TIME_WAIT lasts 60 s).
-    let (tw, rest): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.kind == Kind::TimeWait);
-    let mut workers = Vec::new();
-    for batch in [rest, tw] {
-        let mut started = Vec::new();
-        for j in batch {
-            started.push(Worker::start(n, j)?);
-        }
-        for w in started.iter_mut() {
-            w.wait_ready()?;
-        }
-        workers.extend(started);
+    let rest: Vec<Job> = jobs
+        .into_iter()
+        .filter(|j| j.kind != Kind::TimeWait)
+        .collect();
+    start_all(n, rest)
+}
+
+fn start_all(ns: &str, jobs: Vec<Job>) -> Result<Vec<Worker>> {
+    let mut started = Vec::new();
+    for j in jobs {
+        started.push(Worker::start(ns, j)?);
     }
-    Ok(workers)
+    for w in started.iter_mut() {
+        w.wait_ready()?;
+    }
+    Ok(started)
+}
+
+/// TIME_WAIT sockets in the namespace the calling thread is in.
+fn time_wait_now() -> Result<u64> {
+    let mut src = NetlinkSource::open()?;
+    let mut counts = Counts::new();
+    let q = Query {
+        states: StateSet::of(&[TcpState::TimeWait]),
+        ..Query::default()
+    };
+    src.run(&q, &mut counts)?;
+    Ok(counts.get(TcpState::TimeWait))
+}
+
+/// Make the TIME_WAIT share afresh: end the previous TIME_WAIT workers, wait until their
+/// sockets have expired (at most 60 s), start new ones.
+fn refresh_time_wait(ns: &str, total: usize, old: &mut Vec<Worker>) -> Result<()> {
+    old.clear();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(75);
+    while time_wait_now()? > 0 {
+        if std::time::Instant::now() > deadline {
+            bail!("TIME_WAIT sockets did not expire within 75 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let jobs: Vec<Job> = population::plan(total, Mix::STANDARD)
+        .into_iter()
+        .filter(|j| j.kind == Kind::TimeWait)
+        .collect();
+    *old = start_all(ns, jobs)?;
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -269,10 +305,14 @@ fn main() -> Result<()> {
     let start = std::time::Instant::now();
     eprintln!("building {} sockets in {} …", args.sockets, ns.0);
     let workers = build(&ns, args.sockets)?;
-    eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     enter_netns(&ns.0)?;
+    let mut tw_workers = Vec::new();
+    refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+    eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     let population = sh_out(&format!("{t} --format plain"))?;
     eprintln!("population (tcpstate --format plain):\n{population}");
+    // A repetition must fit in TIME_WAIT's 60 s; past that size, each one gets fresh sockets.
+    let refresh = args.sockets >= 300_000;
 
     let cases: Vec<Case> = cases(&t, &me, with_p)
         .into_iter()
@@ -280,14 +320,24 @@ fn main() -> Result<()> {
         .collect();
     let mut samples: BTreeMap<&str, Vec<Sample>> = BTreeMap::new();
     for rep in 0..args.reps {
+        if refresh && rep > 0 {
+            eprintln!("waiting for TIME_WAIT to expire, then making it afresh …");
+            refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+        }
         for c in &cases {
             let s = measure::run(&c.cmd)?;
             samples.entry(c.label).or_default().push(s);
         }
-        eprintln!("repetition {}/{} done", rep + 1, args.reps);
+        eprintln!(
+            "repetition {}/{} done; TIME_WAIT now {}",
+            rep + 1,
+            args.reps,
+            time_wait_now()?
+        );
     }
     let after = sh_out(&format!("{t} --format plain"))?;
     drop(workers);
+    drop(tw_workers);
 
     let med = |label: &str, f: fn(&Sample) -> f64| {
         samples

@@ -26,7 +26,7 @@ use crate::tcp::state::TcpState;
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
 const RECV_BUF: usize = 64 * 1024;
 /// Filled buffers that may wait between a dump thread and the decoder, per family.
-const IN_FLIGHT: usize = 16;
+const IN_FLIGHT: usize = 4;
 /// Length of the fixed `struct inet_diag_msg`.
 const DIAG_MSG_LEN: usize = 72;
 
