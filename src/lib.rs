@@ -2,11 +2,16 @@
 //! changed. The library holds the domain (`tcp`), the socket record (`socket`), the sources of
 //! sockets (`source`), filters, analyses and renderers; the binary composes them.
 
+pub mod cmd;
 pub mod filter;
+pub mod i18n;
+pub mod kernel;
+pub mod render;
 pub mod socket;
 pub mod source;
 pub mod tcp;
 
 pub use filter::Filter;
+pub use i18n::Lang;
 pub use socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
 pub use tcp::state::{StateSet, TcpState};
