@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 
 use crate::analyze::group::GroupBy;
+use crate::cmd::{explain::ExplainArgs, fsm::FsmArgs};
 use crate::filter::{Filter, PortRange, parse_net, parse_port};
+use crate::i18n::Lang;
 use crate::render::Format;
 use crate::tcp::state::StateSet;
 
@@ -47,6 +49,10 @@ pub enum Command {
     /// List sockets with netstat's six columns.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// What TCP states mean, how long they last, and what a large count means.
+    Explain(ExplainArgs),
+    /// The TCP state machine: table, diagram, client/server paths, sequence check.
+    Fsm(FsmArgs),
 }
 
 const LIST_ABOUT: &str = "\
@@ -118,6 +124,10 @@ pub struct Common {
     /// Windows output, or a saved summary); repeatable, `-` for standard input.
     #[arg(long, global = true, value_name = "FILE")]
     pub from: Vec<PathBuf>,
+
+    /// Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 impl Common {
@@ -146,6 +156,10 @@ pub struct SummaryArgs {
     /// With --by: only the N largest groups.
     #[arg(long, value_name = "N", requires = "by")]
     pub top: Option<usize>,
+
+    /// Add each state's one-line meaning to the summary.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Flags of `list`.

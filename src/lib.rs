@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod cli;
 pub mod cmd;
 pub mod filter;
+pub mod i18n;
 pub mod kernel;
 pub mod render;
 pub mod socket;
@@ -13,5 +14,6 @@ pub mod source;
 pub mod tcp;
 
 pub use filter::Filter;
+pub use i18n::Lang;
 pub use socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
 pub use tcp::state::{StateSet, TcpState};

@@ -2,7 +2,7 @@
 //! code — 0 success, 1 runtime error, 2 usage error (clap) — with one clear sentence on stderr.
 //! A closed pipe (`tcpstate list | head`) ends quietly with success.
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,16 +16,34 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Run a command that writes to a buffered stdout and flush it.
+fn with_stdout(
+    f: impl FnOnce(&mut dyn Write) -> anyhow::Result<ExitCode>,
+) -> anyhow::Result<ExitCode> {
+    let mut out = cmd::stdout();
+    let code = f(&mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        None => cmd::summary::run(&cli.common, &cli.summary, None),
-        Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a, None),
-        Some(Command::List(a)) => cmd::list::run(&cli.common, a),
+        None => cmd::summary::run(&cli.common, &cli.summary).map(|()| ExitCode::SUCCESS),
+        Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::List(a)) => cmd::list::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Explain(a)) => {
+            with_stdout(|out| cmd::explain::run(a, cli.common.format, out))
+        }
+        Some(Command::Fsm(a)) => with_stdout(|out| cmd::fsm::run(a, cli.common.format, out)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<cmd::UsageError>().is_some() => {
+            eprintln!("tcpstate: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             let msg = e
                 .chain()

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{scan, stdout};
+use super::{data_format, scan, stdout};
 use crate::cli::{Common, ListArgs};
 use crate::render::Style;
 use crate::render::list::{Columns, ListWriter};
@@ -31,7 +31,7 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let mut out = stdout();
     let mut lw = ListWriter::new(
         &mut out,
-        common.format,
+        data_format("list", common.format)?,
         Style::for_stdout(),
         Columns {
             extended: args.extended,

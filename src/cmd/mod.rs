@@ -2,6 +2,8 @@
 //! This module holds what they share: opening the live source (netlink with the /proc
 //! fallback), the buffered standard output, and the host label.
 
+pub mod explain;
+pub mod fsm;
 pub mod list;
 pub mod summary;
 
@@ -11,6 +13,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::{Common, SourceKind};
 use crate::filter::{Filter, Filtered};
+use crate::i18n::Lang;
 use crate::socket::Sink;
 use crate::source::netlink::NetlinkSource;
 use crate::source::procfs::ProcSource;
@@ -78,4 +81,35 @@ pub fn hostname() -> String {
 pub fn finish(mut out: impl Write) -> Result<()> {
     out.flush().context("writing the output")?;
     Ok(())
+}
+
+/// The language asked for with `--lang`, else the locale's.
+pub fn lang_or_env(lang: Option<Lang>) -> Lang {
+    lang.unwrap_or_else(Lang::from_env)
+}
+
+/// A usage error found after parsing (a format a command cannot write, flags that do not go
+/// together): the binary prints it and exits with 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl UsageError {
+    /// `--format F` is not one `command` writes.
+    pub fn format(command: &str, f: crate::render::Format, valid: &str) -> UsageError {
+        use clap::ValueEnum;
+        let name = f
+            .to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        UsageError(format!(
+            "`{command}` cannot write --format {name}; it writes: {valid}"
+        ))
+    }
+}
+
+/// The data format (table, plain, json, csv) `--format` asks `command` for.
+pub fn data_format(command: &str, f: crate::render::Format) -> Result<crate::render::DataFormat> {
+    crate::render::DataFormat::of(f)
+        .ok_or_else(|| UsageError::format(command, f, "table, plain, json, csv").into())
 }

@@ -3,17 +3,20 @@
 
 use anyhow::Result;
 
-use super::{finish, hostname, scan, stdout};
+use super::{data_format, finish, hostname, lang_or_env, scan, stdout};
 use crate::analyze::count::Counts;
 use crate::analyze::group::Grouper;
 use crate::cli::{Common, SummaryArgs};
-use crate::render::{self, Format, GroupView, HostCounts, Style, SummaryView};
+use crate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
+use crate::tcp::explain::one_line;
 use crate::tcp::state::TcpState;
 
-/// Optional per-state one-line meanings for `--explain`.
-pub type Explainer<'a> = Option<&'a dyn Fn(TcpState) -> &'static str>;
-
-pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()> {
+pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
+    let format = data_format("summary", common.format)?;
+    let lang = lang_or_env(common.lang);
+    let meaning = move |s: TcpState| one_line(s, lang);
+    let explain: Option<&dyn Fn(TcpState) -> &'static str> =
+        if args.explain { Some(&meaning) } else { None };
     let filter = common.filter();
     let mut out = stdout();
     let style = Style::for_stdout();
@@ -22,11 +25,11 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
         scan(common, &filter, &mut grouper)?;
         let hosts = vec![(hostname(), grouper.finish(args.top))];
         let view = GroupView { by, hosts: &hosts };
-        match common.format {
-            Format::Table => render::table::groups(&mut out, style, &view)?,
-            Format::Plain => render::plain::groups(&mut out, &view)?,
-            Format::Json => render::json::groups(&mut out, &view)?,
-            Format::Csv => render::csv::groups(&mut out, &view)?,
+        match format {
+            DataFormat::Table => render::table::groups(&mut out, style, &view)?,
+            DataFormat::Plain => render::plain::groups(&mut out, &view)?,
+            DataFormat::Json => render::json::groups(&mut out, &view)?,
+            DataFormat::Csv => render::csv::groups(&mut out, &view)?,
         }
         return finish(out);
     }
@@ -40,11 +43,11 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
         hosts: &hosts,
         explain,
     };
-    match common.format {
-        Format::Table => render::table::summary(&mut out, style, &view)?,
-        Format::Plain => render::plain::summary(&mut out, &view)?,
-        Format::Json => render::json::summary(&mut out, &view)?,
-        Format::Csv => render::csv::summary(&mut out, &view)?,
+    match format {
+        DataFormat::Table => render::table::summary(&mut out, style, &view)?,
+        DataFormat::Plain => render::plain::summary(&mut out, &view)?,
+        DataFormat::Json => render::json::summary(&mut out, &view)?,
+        DataFormat::Csv => render::csv::summary(&mut out, &view)?,
     }
     finish(out)
 }

@@ -6,7 +6,7 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{Format, NetstatTimer, Style, addr_pair};
+use super::{DataFormat as Format, NetstatTimer, Style, addr_pair};
 use crate::socket::{Flow, Sink, Socket};
 
 /// Which optional columns to show.

@@ -4,10 +4,14 @@
 //! (netstat's address and timer notation).
 
 pub mod csv;
+pub mod explain;
+pub mod fsm;
+pub mod fsm_path;
 pub mod json;
 pub mod list;
 pub mod plain;
 pub mod table;
+pub mod text;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -21,8 +25,9 @@ use crate::tcp::state::TcpState;
 /// Output format, shared by every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned columns for people.
+    /// Aligned columns (or wrapped text) for people; also spelt `text`.
     #[default]
+    #[value(alias = "text")]
     Table,
     /// `STATE COUNT` lines exactly as the netstat+awk one-liner prints them.
     Plain,
@@ -30,6 +35,36 @@ pub enum Format {
     Json,
     /// CSV with a header row.
     Csv,
+    /// Graphviz DOT (`fsm`).
+    Dot,
+    /// Mermaid `stateDiagram-v2` (`fsm`).
+    Mermaid,
+    /// A monitoring-plugin status line with perfdata (`check`).
+    Nagios,
+}
+
+/// The formats of socket data (summaries, groups, lists): the subset of `Format` those
+/// commands write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataFormat {
+    #[default]
+    Table,
+    Plain,
+    Json,
+    Csv,
+}
+
+impl DataFormat {
+    /// The data format for `--format f`, or `None` when `f` is not one.
+    pub fn of(f: Format) -> Option<DataFormat> {
+        match f {
+            Format::Table => Some(DataFormat::Table),
+            Format::Plain => Some(DataFormat::Plain),
+            Format::Json => Some(DataFormat::Json),
+            Format::Csv => Some(DataFormat::Csv),
+            Format::Dot | Format::Mermaid | Format::Nagios => None,
+        }
+    }
 }
 
 /// How to decorate: colour or not.
