@@ -2,6 +2,7 @@
 //! the fallback) and saved captures. Every source pushes `&Socket` into a `Sink`; what it could
 //! not read is returned in its `Report`, never dropped silently.
 
+pub mod capture;
 pub mod netlink;
 pub mod procfs;
 
