@@ -8,8 +8,9 @@
 
 use std::borrow::Cow;
 
+use super::endpoint::{PortSep, endpoint, family_of, settle};
 use super::engine::{Ctx, Row, RowParser, blank};
-use super::fields::{PortSep, dec, endpoint, family_of, queue, settle, show, split};
+use super::fields::{dec, queue, show, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 

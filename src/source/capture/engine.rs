@@ -9,7 +9,8 @@ use std::io;
 use std::io::Read;
 use std::ops::ControlFlow;
 
-use super::fields::{Services, StateWords};
+use super::endpoint::Services;
+use super::fields::StateWords;
 use super::lines::{self, Chunked, Line};
 use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
 use crate::socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer};
@@ -143,6 +144,7 @@ impl Run<'_> {
         let mut unread_more = 0u64;
         let mut cut_lines = 0u64;
         let mut err: Option<SourceError> = None;
+        let families = [query.v4, query.v6];
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
             if line.cut {
                 cut_lines += 1;
@@ -157,9 +159,7 @@ impl Run<'_> {
             let flow = match p.row(line.text, &mut cx, &mut sock) {
                 Row::Skip => Flow::Continue,
                 Row::Socket => {
-                    if !query.states.contains(sock.state)
-                        || !query.families().any(|f| f == sock.family)
-                    {
+                    if !query.states.contains(sock.state) || !families[sock.family.index()] {
                         return ControlFlow::Continue(());
                     }
                     report.sockets += 1;
@@ -169,8 +169,7 @@ impl Run<'_> {
                     }
                 }
                 Row::Count(family, state, n) => {
-                    if !query.states.contains(state)
-                        || family.is_some_and(|f| !query.families().any(|q| q == f))
+                    if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
                     {
                         return ControlFlow::Continue(());
                     }

@@ -28,6 +28,7 @@
 
 mod bsd;
 pub mod detect;
+mod endpoint;
 mod engine;
 mod fields;
 mod lines;
@@ -35,6 +36,7 @@ mod netstat;
 mod proc;
 mod ss;
 mod summary;
+mod timer;
 mod windows;
 
 use std::fmt;

@@ -9,14 +9,17 @@
 
 use std::borrow::Cow;
 
+use super::endpoint::{PortSep, endpoint, family_of, settle};
 use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
-use super::fields::{PortSep, dec, endpoint, family_of, netstat_timer, queue, settle, show, split};
+use super::fields::{dec, last_two, queue, show, split};
+use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
 
 pub(crate) struct Netstat;
 
-/// Fields read per row: enough for every column plus a long program name.
-const MAX_FIELDS: usize = 24;
+/// Fields read from the start of a row: up to State and the two after it (`User Inode`); the
+/// timer is read from the end of the line.
+const MAX_FIELDS: usize = 8;
 
 impl RowParser for Netstat {
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
@@ -34,7 +37,12 @@ impl RowParser for Netstat {
         if dec(t[1]).is_none() {
             return Row::Skip;
         }
-        let Some(si) = (3..n).find(|&i| cx.states.get(t[i]).is_some()) else {
+        let at_6 = if n > 5 { cx.states.get(t[5]) } else { None };
+        let found = match at_6 {
+            Some(s) => Some((5, s)),
+            None => (3..n).find_map(|i| cx.states.get(t[i]).map(|s| (i, s))),
+        };
+        let Some((si, state)) = found else {
             return Row::Unread(if n < 6 {
                 "the row ends before its State column".into()
             } else {
@@ -51,7 +59,6 @@ impl RowParser for Netstat {
                 si - 3
             )));
         }
-        let state = cx.states.get(t[si]).expect("found above");
         let (Some(recv_q), Some(send_q)) = (queue(t[1]), queue(t[2])) else {
             return Row::Unread(Cow::Owned(format!(
                 "Send-Q '{}' is not a number",
@@ -70,22 +77,22 @@ impl RowParser for Netstat {
         out.send_q = send_q;
         out.local = local;
         out.remote = remote;
-        extras(&t[si + 1..n], out);
+        extras(line, &t[si + 1..n], out);
         fix_mini_socket_uid(out);
         Row::Socket
     }
 }
 
 /// The columns after State: `User Inode` (`-e`, first), `PID/Program name` (`-p`), `Timer`
-/// (`-o`, last, two tokens).
-fn extras(x: &[&[u8]], out: &mut Socket) {
-    if x.len() >= 2 {
-        let (w, p) = (x[x.len() - 2], x[x.len() - 1]);
-        if p.first() == Some(&b'(')
-            && let Some(t) = netstat_timer(w, p)
-        {
-            out.timer = t;
-        }
+/// (`-o`, last, two tokens). `x` holds the first fields after State.
+fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
+    if x.len() >= 2
+        && line.last() == Some(&b')')
+        && let (Some(w), Some(p)) = last_two(line)
+        && p.first() == Some(&b'(')
+        && let Some(t) = netstat_timer(w, p)
+    {
+        out.timer = t;
     }
     // `-e`: a user (number, or a name without `-n`) then a decimal inode. A `-p` column is
     // `pid/name` or `-`, a timer word is followed by `(`, so neither matches.

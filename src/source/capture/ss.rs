@@ -10,10 +10,10 @@
 
 use std::borrow::Cow;
 
+use super::endpoint::{HostKind, PortSep, endpoint, family_of, settle};
 use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
-use super::fields::{
-    Fields, HostKind, PortSep, dec, endpoint, family_of, queue, settle, show, split, ss_timer,
-};
+use super::fields::{Fields, dec, queue, show, split};
+use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
 
 #[derive(Default)]

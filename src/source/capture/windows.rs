@@ -7,8 +7,9 @@
 
 use std::borrow::Cow;
 
+use super::endpoint::{PortSep, endpoint, family_of, settle};
 use super::engine::{Ctx, Row, RowParser, blank};
-use super::fields::{PortSep, endpoint, family_of, settle, show, split};
+use super::fields::{show, split};
 use crate::socket::{Family, Socket};
 
 pub(crate) struct Windows;
