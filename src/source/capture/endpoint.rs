@@ -2,10 +2,12 @@
 //! `host%scope:port`, BSD `host.port` split at the last dot, `*` wildcards, and resolved,
 //! truncated or redacted names (`localhost.localdo:35450`, `y.y.y.y:42124`, `...`) kept as the
 //! text written, with the port still read when it is a number or a service name from
-//! /etc/services (read once, on the first name). The common `a.b.c.d:port` takes one pass.
+//! /etc/services (read once per process, on the first name). The common `a.b.c.d:port` and
+//! plain IPv6 are read in one pass; other IPv6 forms go through std's parser.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::OnceLock;
 
 use super::fields::{Fields, dec};
 use crate::socket::{Endpoint, Family};
@@ -79,21 +81,91 @@ fn ipv4_colon_port(f: &[u8]) -> Option<(Ipv4Addr, u16)> {
 }
 
 fn ipv6(b: &[u8]) -> Option<Ipv6Addr> {
+    if let Some(a) = ipv6_plain(b) {
+        return Some(a);
+    }
     if b.len() > 45 {
         return None;
     }
     std::str::from_utf8(b).ok()?.parse().ok()
 }
 
-/// Service names from /etc/services (tcp), read once, on the first name that needs it.
+/// IPv6 without an embedded IPv4 tail, in one pass; `None` sends the rest to std's parser.
+fn ipv6_plain(b: &[u8]) -> Option<Ipv6Addr> {
+    let mut groups = [0u16; 8];
+    let mut n = 0;
+    let mut gap: Option<usize> = None;
+    let mut i = 0;
+    if b.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+        if i == b.len() {
+            return Some(Ipv6Addr::UNSPECIFIED);
+        }
+    }
+    loop {
+        let start = i;
+        let mut v: u32 = 0;
+        while i < b.len() && i - start < 5 {
+            let d = match b[i] {
+                c @ b'0'..=b'9' => c - b'0',
+                c @ b'a'..=b'f' => c - b'a' + 10,
+                c @ b'A'..=b'F' => c - b'A' + 10,
+                _ => break,
+            };
+            v = v << 4 | u32::from(d);
+            i += 1;
+        }
+        if i == start || i - start > 4 || n == 8 {
+            return None;
+        }
+        groups[n] = v as u16;
+        n += 1;
+        if i == b.len() {
+            break;
+        }
+        if b[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if b.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+            if i == b.len() {
+                break;
+            }
+        } else if i == b.len() {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => Some(Ipv6Addr::from(groups)),
+        Some(at) if n <= 7 => {
+            let mut out = [0u16; 8];
+            out[..at].copy_from_slice(&groups[..at]);
+            out[8 - (n - at)..].copy_from_slice(&groups[at..n]);
+            Some(Ipv6Addr::from(out))
+        }
+        _ => None,
+    }
+}
+
+/// Service names from /etc/services (tcp), read once per process, on the first name that
+/// needs it.
 #[derive(Default)]
 pub(crate) struct Services {
-    table: Option<HashMap<Box<[u8]>, u16>>,
+    table: Option<&'static HashMap<Box<[u8]>, u16>>,
 }
 
 impl Services {
     pub(crate) fn port(&mut self, name: &[u8]) -> Option<u16> {
-        let table = self.table.get_or_insert_with(load_services);
+        static TABLE: OnceLock<HashMap<Box<[u8]>, u16>> = OnceLock::new();
+        let table = *self
+            .table
+            .get_or_insert_with(|| TABLE.get_or_init(load_services));
         table.get(name).copied()
     }
 }
@@ -213,6 +285,70 @@ mod tests {
 
     fn ep(s: &str, sep: PortSep) -> (Endpoint, HostKind) {
         endpoint(s.as_bytes(), sep, &mut Services::default())
+    }
+
+    #[test]
+    fn ipv6_fast_path_agrees_with_std() {
+        // Random addresses in every textual form, and random strings of address characters.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"0123456789abcdefABCDEF::::.%g";
+        for _ in 0..20_000 {
+            let r = next();
+            let mut g = [0u16; 8];
+            for (k, v) in g.iter_mut().enumerate() {
+                *v = if r >> (k + 8) & 1 == 1 {
+                    0
+                } else {
+                    (next() >> (r % 13)) as u16
+                };
+            }
+            let a = Ipv6Addr::from(g);
+            for text in [
+                a.to_string(),
+                format!("{:x?}", g)
+                    .replace([' ', '[', ']'], "")
+                    .replace(',', ":"),
+            ] {
+                assert_eq!(ipv6(text.as_bytes()), text.parse().ok(), "{text}");
+            }
+            let len = (r % 24) as usize;
+            let junk: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let std = std::str::from_utf8(&junk).unwrap().parse::<Ipv6Addr>().ok();
+            if let Some(fast) = ipv6_plain(&junk) {
+                assert_eq!(Some(fast), std, "{}", String::from_utf8_lossy(&junk));
+            }
+        }
+        for ok in [
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "fe80::1",
+            "2001:db8::99",
+        ] {
+            assert_eq!(ipv6_plain(ok.as_bytes()), ok.parse().ok(), "{ok}");
+        }
+        for bad in [
+            ":",
+            ":::",
+            "1:::2",
+            "1::2::3",
+            "12345::",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7:8::",
+            "1:",
+        ] {
+            assert_eq!(ipv6_plain(bad.as_bytes()), None, "{bad}");
+        }
     }
 
     #[test]

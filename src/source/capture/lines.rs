@@ -1,9 +1,10 @@
 //! Streaming line splitter for captures: reads the input in 1 MiB chunks into one reused
 //! buffer (or walks an in-memory slice), finds line ends with `memchr`, and hands each line to a
-//! callback as a borrowed `&[u8]` with its 1-based number, already tidied for parsing: `\r`,
-//! a UTF-8 byte-order mark and trailing whitespace gone, a pasted trailing backslash gone, a markdown `>` quote prefix
-//! gone. A line longer than `MAX_LINE` is cut to its first `MAX_LINE` bytes and flagged; the
-//! rest of it is read and thrown away without growing the buffer, so no input makes memory grow.
+//! callback as a borrowed `&[u8]` with its 1-based number, already tidied for parsing: a UTF-8
+//! byte-order mark, `\r`, trailing whitespace, a pasted trailing backslash and a markdown `>`
+//! quote prefix gone. A line longer than `MAX_LINE` is cut to its first `MAX_LINE` bytes and
+//! flagged; the rest of it is read and thrown away without growing the buffer, so no input
+//! makes memory grow.
 
 use std::io::{self, Read};
 use std::ops::ControlFlow;

@@ -25,6 +25,22 @@
 //! every other format go through [`Sink::socket`] as usual); [`Source::run`] refuses a summary
 //! with a clear error. An `ss` listing made with a state filter has no State column: give the
 //! state with [`CaptureSource::with_assume_state`], or the run ends with an error naming the file.
+//!
+//! What the sockets hold:
+//! * `family` is the socket's: `tcp6`/`tcp46` rows and IPv6 addresses are `V6`; a dotted IPv4
+//!   on a `tcp6` row (v4-mapped) becomes `::ffff:a.b.c.d`, as the kernel holds it. A `*` host
+//!   is the unspecified address of the family, a `*` port is 0.
+//! * An endpoint that is not all numbers (`localhost.localdo:35450`, `*:ssh`, `y.y.y.y:42124`)
+//!   keeps the field as written in `Endpoint::name`; `ip` and `port` are set where they can
+//!   still be read (a service name through this host's /etc/services).
+//! * Queues, uid, inode and timer where the format has them; TIME_WAIT and SYN_RECV entries
+//!   with inode 0 have no uid (they are mini-sockets); `cookie` is `None`, `netns` 0.
+//!
+//! The report: `sockets` counts what was pushed (with summaries, the sum of the counts);
+//! `unread` lists the first 10,000 unreadable lines, a notice counts any more; `notices` also
+//! say `FILE: empty`, name lines cut at 1 MiB, and warn that macOS may leave out TIME_WAIT.
+//! Detection errors (no known format, UTF-16 text, `ss -s` output) are one sentence naming
+//! the file. `with_strict(true)` turns the first unreadable line into an error.
 
 mod bsd;
 pub mod detect;
