@@ -12,7 +12,12 @@ use crate::cmd::{explain::ExplainArgs, fsm::FsmArgs};
 use crate::filter::{Filter, PortRange, parse_net, parse_port};
 use crate::i18n::Lang;
 use crate::render::Format;
-use crate::tcp::state::StateSet;
+use crate::source::capture::InputFormat;
+use crate::tcp::state::{StateSet, TcpState};
+
+fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    s.parse::<InputFormat>().map_err(|e| e.to_string())
+}
 
 const ABOUT: &str =
     "What are this host's TCP connections doing, is that healthy, and what changed?";
@@ -124,6 +129,24 @@ pub struct Common {
     /// Windows output, or a saved summary); repeatable, `-` for standard input.
     #[arg(long, global = true, value_name = "FILE")]
     pub from: Vec<PathBuf>,
+
+    /// Format of the --from files (default: detected per file).
+    #[arg(long, global = true, value_name = "FORMAT", default_value = "auto",
+          value_parser = parse_input_format)]
+    pub input_format: InputFormat,
+
+    /// The state of every row of an `ss … state S` listing, which has no State column.
+    #[arg(long, global = true, value_name = "STATE")]
+    pub assume_state: Option<TcpState>,
+
+    /// Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read,
+    /// instead of reporting such lines at the end.
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    /// Name for the host of each --from file, in order (default: the file's stem).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub label: Vec<String>,
 
     /// Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, global = true, value_enum)]

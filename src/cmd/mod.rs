@@ -14,7 +14,8 @@ use anyhow::{Context, Result};
 use crate::cli::{Common, SourceKind};
 use crate::filter::{Filter, Filtered};
 use crate::i18n::Lang;
-use crate::socket::Sink;
+use crate::socket::{AggregateSink, Sink};
+use crate::source::capture::CaptureSource;
 use crate::source::netlink::NetlinkSource;
 use crate::source::procfs::ProcSource;
 use crate::source::{Report, Source, SourceError};
@@ -40,26 +41,136 @@ pub fn open_live(common: &Common) -> Result<Box<dyn Source>> {
     }
 }
 
-/// Run the source the flags select (today the live host; `--from` captures and `--netns`
-/// plug in here) through `filter` into `sink`. Every command collects sockets through this
-/// one function, so a new kind of source reaches them all at once.
-pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
-    let mut src = open_live(common)?;
-    let report = src.run(
-        &filter.query(),
-        &mut Filtered {
-            filter,
-            inner: sink,
-        },
-    )?;
-    print_notices(&report);
-    Ok(report)
+/// One host's sockets: the live host (this namespace) or one saved capture.
+pub struct Host {
+    pub label: String,
+    input: HostInput,
 }
 
-/// Print a source's notices on stderr.
+enum HostInput {
+    Live,
+    Capture(Box<CaptureSource>),
+}
+
+/// The hosts the flags name: one per `--from` file (labelled by `--label` or the file's stem),
+/// or the live host.
+pub fn hosts(common: &Common) -> Vec<Host> {
+    if common.from.is_empty() {
+        return vec![Host {
+            label: hostname(),
+            input: HostInput::Live,
+        }];
+    }
+    common
+        .from
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let mut src = CaptureSource::open(path)
+                .with_format(common.input_format)
+                .with_assume_state(common.assume_state)
+                .with_strict(common.strict);
+            if let Some(l) = common.label.get(i) {
+                src = src.with_label(l.clone());
+            }
+            Host {
+                label: src.label().to_string(),
+                input: HostInput::Capture(Box::new(src)),
+            }
+        })
+        .collect()
+}
+
+impl Host {
+    /// Whether the sockets come from the live kernel (so counters and sysctls belong to them).
+    pub fn is_live(&self) -> bool {
+        matches!(self.input, HostInput::Live)
+    }
+
+    /// Push this host's sockets, filtered, into `sink`.
+    pub fn run(&mut self, common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+        let mut f = Filtered {
+            filter,
+            inner: sink,
+        };
+        Ok(match &mut self.input {
+            HostInput::Live => open_live(common)?.run(&filter.query(), &mut f)?,
+            HostInput::Capture(c) => c.run(&filter.query(), &mut f)?,
+        })
+    }
+
+    /// Like `run`, for a counting sink, which can also take a saved summary's counts (only
+    /// state and family filters apply to those).
+    pub fn run_counts(
+        &mut self,
+        common: &Common,
+        filter: &Filter,
+        sink: &mut dyn AggregateSink,
+    ) -> Result<Report> {
+        let summary = match &mut self.input {
+            HostInput::Capture(c) => c.holds_summary()?,
+            HostInput::Live => false,
+        };
+        match &mut self.input {
+            HostInput::Capture(c) if summary => {
+                if !filter.only_states() {
+                    return Err(UsageError(format!(
+                        "{} holds a saved summary (counts per state, no addresses or ports): \
+                         only --state, -4 and -6 can filter it",
+                        c.name()
+                    ))
+                    .into());
+                }
+                let mut f = Filtered {
+                    filter,
+                    inner: sink,
+                };
+                Ok(c.run_counts(&filter.query(), &mut f)?)
+            }
+            _ => self.run(common, filter, sink),
+        }
+    }
+}
+
+/// Run every host the flags select through `filter` into one `sink`, then report what could
+/// not be read. Commands that need one stream of sockets (list, check) collect through here,
+/// so a new kind of source reaches them all at once.
+pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+    let mut all = Report::default();
+    for mut h in hosts(common) {
+        all.merge(h.run(common, filter, sink)?);
+    }
+    print_notices(&all);
+    Ok(all)
+}
+
+/// Print a source's notices, and the lines it could not read, on stderr.
 pub fn print_notices(report: &Report) {
     for n in &report.notices {
         eprintln!("tcpstate: notice: {n}");
+    }
+    if !report.unread.is_empty() {
+        let shown: Vec<String> = report
+            .unread
+            .iter()
+            .take(10)
+            .map(|u| format!("{}:{}", u.file, u.line))
+            .collect();
+        let more = if report.unread.len() > 10 {
+            ", …"
+        } else {
+            ""
+        };
+        let n = report.unread.len();
+        let lines = if n == 1 { "line" } else { "lines" };
+        eprintln!(
+            "tcpstate: {n} {lines} not understood: {}{more}",
+            shown.join(", ")
+        );
+        for u in report.unread.iter().take(3) {
+            eprintln!("tcpstate:   {}:{}: {}", u.file, u.line, u.why);
+        }
+        eprintln!("tcpstate:   (--strict makes unreadable lines an error)");
     }
 }
 

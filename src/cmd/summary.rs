@@ -3,11 +3,12 @@
 
 use anyhow::Result;
 
-use super::{data_format, finish, hostname, lang_or_env, scan, stdout};
+use super::{data_format, finish, lang_or_env, print_notices, stdout};
 use crate::analyze::count::Counts;
 use crate::analyze::group::Grouper;
 use crate::cli::{Common, SummaryArgs};
 use crate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
+use crate::source::Report;
 use crate::tcp::explain::one_line;
 use crate::tcp::state::TcpState;
 
@@ -21,9 +22,14 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let mut out = stdout();
     let style = Style::for_stdout();
     if let Some(by) = args.by {
-        let mut grouper = Grouper::new(by);
-        scan(common, &filter, &mut grouper)?;
-        let hosts = vec![(hostname(), grouper.finish(args.top))];
+        let mut hosts = Vec::new();
+        let mut report = Report::default();
+        for mut h in super::hosts(common) {
+            let mut grouper = Grouper::new(by);
+            report.merge(h.run(common, &filter, &mut grouper)?);
+            hosts.push((h.label.clone(), grouper.finish(args.top)));
+        }
+        print_notices(&report);
         let view = GroupView { by, hosts: &hosts };
         match format {
             DataFormat::Table => render::table::groups(&mut out, style, &view)?,
@@ -33,12 +39,17 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         }
         return finish(out);
     }
-    let mut counts = Counts::new();
-    scan(common, &filter, &mut counts)?;
-    let hosts = vec![HostCounts {
-        label: hostname(),
-        counts,
-    }];
+    let mut hosts = Vec::new();
+    let mut report = Report::default();
+    for mut h in super::hosts(common) {
+        let mut counts = Counts::new();
+        report.merge(h.run_counts(common, &filter, &mut counts)?);
+        hosts.push(HostCounts {
+            label: h.label.clone(),
+            counts,
+        });
+    }
+    print_notices(&report);
     let view = SummaryView {
         hosts: &hosts,
         explain,

@@ -2,6 +2,7 @@
 //! the fallback) and saved captures. Every source pushes `&Socket` into a `Sink`; what it could
 //! not read is returned in its `Report`, never dropped silently.
 
+pub mod capture;
 pub mod netlink;
 pub mod procfs;
 
@@ -52,6 +53,15 @@ pub struct Report {
     pub unread: Vec<Unread>,
     /// Once-per-run notices for stderr (fallbacks, hidden information).
     pub notices: Vec<String>,
+}
+
+impl Report {
+    /// Add another run's report to this one.
+    pub fn merge(&mut self, other: Report) {
+        self.sockets += other.sockets;
+        self.unread.extend(other.unread);
+        self.notices.extend(other.notices);
+    }
 }
 
 /// Errors a source can end with.

@@ -1,15 +1,13 @@
 //! The fallback live source: `/proc/net/tcp` and `/proc/net/tcp6` of the calling thread's
-//! network namespace (read through `/proc/thread-self/net`, which follows `setns`). Rows are
-//! decoded by `decode_row`, the project's one reader of that format, which saved `/proc`
-//! dumps use too. The files are read in chunks and decoded line by line, never whole.
+//! network namespace (through `/proc/thread-self/net`, which follows `setns`). The rows are
+//! read by the capture reader's `/proc` parser — the project's one reader of that format — fed
+//! straight from the kernel's files in large chunks, and tagged with the namespace.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::capture::{CaptureSource, InputFormat};
 use super::{Query, Report, Source, SourceError};
-use crate::socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
-use crate::tcp::state::TcpState;
+use crate::socket::{Family, Flow, Sink, Socket};
 
 /// The live `/proc/net/tcp{,6}` source.
 pub struct ProcSource {
@@ -33,6 +31,23 @@ impl Default for ProcSource {
     }
 }
 
+/// Sets each socket's namespace before passing it on.
+struct Tag<'a> {
+    netns: u64,
+    inner: &'a mut dyn Sink,
+}
+
+impl Sink for Tag<'_> {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        if self.netns == 0 {
+            return self.inner.socket(s);
+        }
+        let mut s = s.clone();
+        s.netns = self.netns;
+        self.inner.socket(&s)
+    }
+}
+
 impl Source for ProcSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let mut report = Report::default();
@@ -49,188 +64,15 @@ impl Source for ProcSource {
                 }
                 Err(err) => return Err(SourceError::Io { path, err }),
             };
-            let mut rd = BufReader::with_capacity(128 * 1024, file);
-            let mut line = Vec::with_capacity(256);
-            let mut lineno = 0u64;
-            loop {
-                line.clear();
-                let n = rd
-                    .read_until(b'\n', &mut line)
-                    .map_err(|err| SourceError::Io {
-                        path: path.clone(),
-                        err,
-                    })?;
-                if n == 0 {
-                    break;
-                }
-                lineno += 1;
-                if lineno == 1 {
-                    continue; // header
-                }
-                match decode_row(&line, family) {
-                    Ok(Some(mut s)) => {
-                        if !query.states.contains(s.state) {
-                            continue;
-                        }
-                        s.netns = self.netns;
-                        report.sockets += 1;
-                        if sink.socket(&s) == Flow::Stop {
-                            return Ok(report);
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(why) => {
-                        return Err(SourceError::Parse {
-                            file: path,
-                            line: lineno,
-                            why: why.to_string(),
-                        });
-                    }
-                }
-            }
+            let mut src = CaptureSource::from_reader(path, file).with_format(InputFormat::Proc);
+            let mut tag = Tag {
+                netns: self.netns,
+                inner: sink,
+            };
+            let r = src.run(query, &mut tag)?;
+            report.sockets += r.sockets;
+            report.unread.extend(r.unread);
         }
         Ok(report)
-    }
-}
-
-fn hex_u32(s: &[u8]) -> Option<u32> {
-    if s.is_empty() || s.len() > 8 {
-        return None;
-    }
-    let mut v = 0u32;
-    for &c in s {
-        v = v << 4 | (c as char).to_digit(16)?;
-    }
-    Some(v)
-}
-
-fn hex_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 16 {
-        return None;
-    }
-    let mut v = 0u64;
-    for &c in s {
-        v = v << 4 | u64::from((c as char).to_digit(16)?);
-    }
-    Some(v)
-}
-
-fn dec_u64(s: &[u8]) -> Option<u64> {
-    std::str::from_utf8(s).ok()?.parse().ok()
-}
-
-/// Decode `ADDR:PORT` in /proc's hex form: IPv4 as one 32-bit word in host byte order, IPv6
-/// as four such words, the port big-endian.
-fn decode_endpoint(s: &[u8], family: Family) -> Option<Endpoint> {
-    let colon = memchr::memrchr(b':', s)?;
-    let (a, p) = (&s[..colon], &s[colon + 1..]);
-    let port = u16::try_from(hex_u32(p)?).ok()?;
-    let ip = match (family, a.len()) {
-        (Family::V4, 8) => IpAddr::V4(Ipv4Addr::from(hex_u32(a)?.to_le_bytes())),
-        (Family::V6, 32) => {
-            let mut b = [0u8; 16];
-            for i in 0..4 {
-                b[i * 4..i * 4 + 4].copy_from_slice(&hex_u32(&a[i * 8..i * 8 + 8])?.to_le_bytes());
-            }
-            IpAddr::V6(Ipv6Addr::from(b))
-        }
-        _ => return None,
-    };
-    Some(Endpoint::new(ip, port))
-}
-
-/// Decode one row of `/proc/net/tcp` or `/proc/net/tcp6`:
-/// `sl local rem st tx:rx tr:when retrnsmt uid timeout inode …`.
-/// Returns `Ok(None)` for a header or blank line, `Err` for a row that cannot be read.
-pub fn decode_row(line: &[u8], family: Family) -> Result<Option<Socket>, &'static str> {
-    let mut f = line
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|w| !w.is_empty());
-    let Some(sl) = f.next() else {
-        return Ok(None);
-    };
-    if sl == b"sl" {
-        return Ok(None);
-    }
-    if sl.last() != Some(&b':') {
-        return Err("a row must start with its slot number ('0:')");
-    }
-    let mut next = |what: &'static str| f.next().ok_or(what);
-    let local = decode_endpoint(next("the row ends before the local address")?, family)
-        .ok_or("the local address is not hex ADDR:PORT")?;
-    let remote = decode_endpoint(next("the row ends before the remote address")?, family)
-        .ok_or("the remote address is not hex ADDR:PORT")?;
-    let st = hex_u32(next("the row ends before the state")?).ok_or("the state is not hex")?;
-    let state = u8::try_from(st)
-        .ok()
-        .and_then(TcpState::from_kernel)
-        .ok_or("the state is not a kernel TCP state (01-0D)")?
-        .reported();
-    let q = next("the row ends before tx_queue:rx_queue")?;
-    let c = memchr::memchr(b':', q).ok_or("tx_queue:rx_queue lacks its ':'")?;
-    let send_q = hex_u32(&q[..c]).ok_or("tx_queue is not hex")?;
-    let recv_q = hex_u32(&q[c + 1..]).ok_or("rx_queue is not hex")?;
-    let t = next("the row ends before tr:tm->when")?;
-    let c = memchr::memchr(b':', t).ok_or("tr:tm->when lacks its ':'")?;
-    let tr = hex_u32(&t[..c]).ok_or("tr is not hex")?;
-    let when = hex_u64(&t[c + 1..]).ok_or("tm->when is not hex")?;
-    let retr = hex_u32(next("the row ends before retrnsmt")?).ok_or("retrnsmt is not hex")?;
-    let uid = dec_u64(next("the row ends before uid")?).ok_or("uid is not a number")?;
-    let _timeout = next("the row ends before timeout")?;
-    let inode = dec_u64(next("the row ends before inode")?).ok_or("inode is not a number")?;
-    let mini = matches!(state, TcpState::TimeWait | TcpState::SynRecv) && inode == 0;
-    // /proc prints jiffies-to-clock_t (USER_HZ = 100) ticks for tm->when.
-    let kind = TimerKind::from_kernel(u8::try_from(tr).unwrap_or(0));
-    Ok(Some(Socket {
-        family,
-        state,
-        recv_q,
-        send_q,
-        local,
-        remote,
-        uid: if mini { None } else { u32::try_from(uid).ok() },
-        inode,
-        cookie: None,
-        timer: Timer {
-            kind,
-            expires_ms: when.saturating_mul(10),
-            retransmits: retr,
-        },
-        netns: 0,
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_v4_and_v6_rows() {
-        let v4 = b"   0: 0100007F:0016 00000000:0000 0A 00000000:00000080 00:00000000 00000000     0        0 1234 1 0000000000000000 100 0 0 10 0\n";
-        let s = decode_row(v4, Family::V4).unwrap().unwrap();
-        assert_eq!(s.state, TcpState::Listen);
-        assert_eq!(s.local, Endpoint::new("127.0.0.1".parse().unwrap(), 22));
-        assert_eq!(s.recv_q, 0x80);
-        assert_eq!(s.inode, 1234);
-        let v6 = b"  1: 4606012600F1019E000000004C3A0000:E700 8028032A830031F10CB0CEFADE250000:0050 01 00000000:00000000 02:000AFB12 00000000  1000        0 99 2 0000000000000000 20 4 30 10 -1";
-        let s = decode_row(v6, Family::V6).unwrap().unwrap();
-        assert_eq!(s.local.ip.unwrap().to_string(), "2601:646:9e01:f100::3a4c");
-        assert_eq!(s.local.port, Some(59136));
-        assert_eq!(
-            s.remote.ip.unwrap().to_string(),
-            "2a03:2880:f131:83:face:b00c:0:25de"
-        );
-        assert_eq!(s.timer.kind, TimerKind::Keepalive);
-        assert_eq!(s.uid, Some(1000));
-    }
-
-    #[test]
-    fn cut_rows_are_errors() {
-        let cut = b"   0: 0100007F:0016 00000000:0000";
-        assert!(decode_row(cut, Family::V4).is_err());
-        assert_eq!(
-            decode_row(b"  sl  local_address rem_address", Family::V4),
-            Ok(None)
-        );
     }
 }

@@ -1,0 +1,233 @@
+//! Format detection: each of the first lines of a capture votes for the format its header or
+//! row shape belongs to (a column header counts most, a section title less, a data row least),
+//! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` is BSD,
+//! `Proto Recv-Q …` Linux netstat, `Proto Local Address …` (or zh-CN `协议 本地地址`) Windows,
+//! `… Address:Port …` ss, `sl local_address …` /proc. Rows: `tcp4`/`tcp46` or `host.port`
+//! addresses are BSD, `TCP host:port` Windows, `tcp N N a:p b:p STATE` netstat, a state or
+//! `tcp STATE` first ss, `N: HEX:HEX` /proc, `STATE N` / `N STATE` alone a summary. UTF-16 text
+//! (PowerShell's `>`) and `ss -s` output are recognised and refused with a clear reason.
+
+use super::InputFormat;
+use super::fields::{StateWords, dec, split};
+use super::lines::slice_lines;
+use std::ops::ControlFlow;
+
+/// Why no format could be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetectError {
+    /// No line looked like any known listing.
+    Unknown,
+    /// The text is UTF-16.
+    Utf16,
+    /// The text is `ss -s` output.
+    SsSummary,
+}
+
+impl DetectError {
+    /// One sentence naming the file.
+    pub fn message(&self, file: &str) -> String {
+        match self {
+            DetectError::Unknown => format!(
+                "{file}: cannot tell what printed this capture: no netstat, ss, /proc/net/tcp, \
+                 BSD, Windows or STATE COUNT lines near its start; name the format with \
+                 --input-format"
+            ),
+            DetectError::Utf16 => format!(
+                "{file}: the capture is UTF-16 text (as PowerShell's `>` writes it); convert it \
+                 first, e.g. `iconv -f UTF-16 -t UTF-8`"
+            ),
+            DetectError::SsSummary => format!(
+                "{file}: this is `ss -s` output, whose numbers are not per-state socket counts \
+                 (its estab includes CLOSE_WAIT, SYN_RECV is nowhere); save `ss -tan` instead"
+            ),
+        }
+    }
+}
+
+/// Lines looked at.
+const MAX_LINES: usize = 2000;
+
+#[derive(Default)]
+struct Votes([u32; 7]);
+
+impl Votes {
+    fn add(&mut self, f: InputFormat, w: u32) {
+        self.0[f as usize] += w;
+    }
+}
+
+fn has(line: &[u8], needle: &str) -> bool {
+    memchr::memmem::find(line, needle.as_bytes()).is_some()
+}
+
+fn is_utf16(head: &[u8]) -> bool {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    // ASCII text in UTF-16 without a byte-order mark: every other byte is NUL.
+    let h = &head[..head.len().min(512)];
+    let pairs = h.len() / 2;
+    let nul_at = |first: usize| h.iter().skip(first).step_by(2).filter(|&&b| b == 0).count();
+    pairs >= 8 && (nul_at(1) * 10 >= pairs * 9 || nul_at(0) * 10 >= pairs * 9)
+}
+
+/// Tell the format of a capture from its first bytes.
+pub fn detect(head: &[u8]) -> Result<InputFormat, DetectError> {
+    if is_utf16(head) {
+        return Err(DetectError::Utf16);
+    }
+    let mut v = Votes::default();
+    let mut states = StateWords::default();
+    let mut ss_summary = false;
+    let mut seen = 0;
+    let _ = slice_lines(head, 1, |line| {
+        seen += 1;
+        vote(line.text, &mut v, &mut states, &mut ss_summary);
+        if seen >= MAX_LINES {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    let (best, &score) =
+        v.0.iter()
+            .enumerate()
+            .max_by_key(|&(i, s)| (s, std::cmp::Reverse(i)))
+            .expect("seven formats");
+    if score == 0 {
+        return Err(if ss_summary {
+            DetectError::SsSummary
+        } else {
+            DetectError::Unknown
+        });
+    }
+    Ok(InputFormat::ALL[best])
+}
+
+fn vote(line: &[u8], v: &mut Votes, states: &mut StateWords, ss_summary: &mut bool) {
+    use InputFormat::*;
+    let mut t: [&[u8]; 8] = [&[]; 8];
+    let n = split(line, &mut t);
+    if n == 0 {
+        return;
+    }
+    // Column headers.
+    if has(line, "local_address") {
+        return v.add(Proc, 10);
+    }
+    if has(line, "Address:Port") {
+        return v.add(Ss, 10);
+    }
+    if t[0] == b"Proto" {
+        if has(line, "(state)") {
+            v.add(Bsd, 10);
+        } else if has(line, "Recv-Q") {
+            v.add(Netstat, 10);
+        } else if has(line, "Local Address") {
+            v.add(Windows, 10);
+        }
+        return;
+    }
+    if has(line, "协议") && has(line, "本地地址") {
+        return v.add(Windows, 10);
+    }
+    // Section titles.
+    if has(line, "Active Internet connections (including servers)") {
+        return v.add(Bsd, 5);
+    }
+    if has(line, "Active Internet connections (")
+        || has(line, "激活Internet连接")
+        || has(line, "Aktive Internetverbindungen")
+    {
+        return v.add(Netstat, 5);
+    }
+    if line == b"Active Internet connections" {
+        return v.add(Bsd, 5);
+    }
+    if line == b"Active Connections" || line == "活动连接".as_bytes() {
+        return v.add(Windows, 5);
+    }
+    if t[0] == b"TCP:" && has(line, "estab") {
+        *ss_summary = true;
+        return;
+    }
+    // Rows.
+    let num1 = n > 1 && dec(t[1]).is_some();
+    match t[0] {
+        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => v.add(Bsd, 3),
+        b"tcp" | b"tcp6" if num1 && n >= 5 => {
+            if !t[3].contains(&b':') && t[3].contains(&b'.') {
+                v.add(Bsd, 3);
+            } else if n >= 6 && states.get(t[5]).is_some() {
+                v.add(Netstat, 3);
+            } else if t[3].starts_with(b"[") || n == 5 {
+                // `ss -an state X`: Netid but no State column.
+                v.add(Ss, 2);
+            }
+        }
+        b"udp" | b"udp6" | b"raw" | b"raw6" if num1 => v.add(Netstat, 1),
+        b"TCP" | b"UDP" if n > 1 && t[1].contains(&b':') => v.add(Windows, 3),
+        _ if n >= 3
+            && t[0].ends_with(b":")
+            && dec(&t[0][..t[0].len() - 1]).is_some()
+            && t[1].len() >= 13
+            && t[1][t[1].len() - 5] == b':' =>
+        {
+            v.add(Proc, 3)
+        }
+        _ if n == 2 => {
+            let (a, b) = (
+                states.get(t[0].strip_suffix(b":").unwrap_or(t[0])),
+                states.get(t[1]),
+            );
+            if (a.is_some() && num1) || (b.is_some() && dec(t[0]).is_some()) {
+                v.add(Summary, 3);
+            }
+        }
+        _ if n >= 6 && states.get(t[1]).is_some() && dec(t[2]).is_some() => v.add(Ss, 3),
+        _ if n >= 5 && states.get(t[0]).is_some() && num1 => v.add(Ss, 3),
+        _ if n >= 4 && num1 && dec(t[0]).is_some() && t[2].contains(&b':') => v.add(Ss, 2),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Result<InputFormat, DetectError> {
+        detect(s.as_bytes())
+    }
+
+    #[test]
+    fn by_rows_alone() {
+        use InputFormat::*;
+        assert_eq!(d("tcp 0 0 1.1.1.1:1 2.2.2.2:2 ESTABLISHED\n"), Ok(Netstat));
+        assert_eq!(d("tcp4 0 0 1.1.1.1.1 2.2.2.2.2 ESTABLISHED\n"), Ok(Bsd));
+        assert_eq!(
+            d("  TCP  1.1.1.1:1  2.2.2.2:2  ESTABLISHED  4\r\n"),
+            Ok(Windows)
+        );
+        assert_eq!(d("ESTAB 0 0 1.1.1.1:1 2.2.2.2:2\n"), Ok(Ss));
+        assert_eq!(d("tcp ESTAB 0 0 1.1.1.1:1 2.2.2.2:2\n"), Ok(Ss));
+        assert_eq!(d("0 0 1.1.1.1:1 2.2.2.2:2\n"), Ok(Ss));
+        assert_eq!(d("1: 0100007F:1F42 0100007F:E988 08 0:0\n"), Ok(Proc));
+        assert_eq!(d("TIME_WAIT 9137\nESTABLISHED 597\n"), Ok(Summary));
+        assert_eq!(d("   9137 TIME_WAIT\n    597 ESTABLISHED\n"), Ok(Summary));
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(d("hello\nworld\n"), Err(DetectError::Unknown));
+        assert_eq!(
+            d("Total: 190\nTCP:   4 (estab 1, closed 0, orphaned 0, timewait 0)\n"),
+            Err(DetectError::SsSummary)
+        );
+        let utf16: Vec<u8> = "  TCP 1.1.1.1:1 2.2.2.2:2 LISTENING\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(detect(&utf16), Err(DetectError::Utf16));
+        assert!(DetectError::Unknown.message("x.txt").starts_with("x.txt: "));
+    }
+}

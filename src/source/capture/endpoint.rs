@@ -1,0 +1,415 @@
+//! Endpoint fields as captures write them: `host:port` split at the last colon, `[v6]:port`,
+//! `host%scope:port`, BSD `host.port` split at the last dot, `*` wildcards, and resolved,
+//! truncated or redacted names (`localhost.localdo:35450`, `y.y.y.y:42124`, `...`) kept as the
+//! text written, with the port still read when it is a number or a service name from
+//! /etc/services (read once per process, on the first name). The common `a.b.c.d:port` and
+//! plain IPv6 are read in one pass; other IPv6 forms go through std's parser.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::OnceLock;
+
+use super::fields::{Fields, dec};
+use crate::socket::{Endpoint, Family};
+
+/// What kind of host an endpoint field held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostKind {
+    V4,
+    V6,
+    /// `*`: a wildcard whose family the row decides.
+    Star,
+    /// A resolved, truncated or redacted name.
+    Name,
+}
+
+/// How the port is attached to the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortSep {
+    /// Linux netstat, ss, Windows: the last `:`, or `[host]:port`.
+    Colon,
+    /// BSD/macOS netstat: the last `.`.
+    Dot,
+}
+
+/// IPv4 dotted quad, strictly four decimal octets.
+#[inline]
+pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
+    let mut oct = [0u8; 4];
+    let mut k = 0;
+    let mut v: u32 = 0;
+    let mut digits = 0;
+    for &c in b {
+        if c == b'.' {
+            if digits == 0 || k == 3 {
+                return None;
+            }
+            oct[k] = v as u8;
+            k += 1;
+            v = 0;
+            digits = 0;
+        } else {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 || digits == 3 {
+                return None;
+            }
+            v = v * 10 + u32::from(d);
+            if v > 255 {
+                return None;
+            }
+            digits += 1;
+        }
+    }
+    if digits == 0 || k != 3 {
+        return None;
+    }
+    oct[3] = v as u8;
+    Some(Ipv4Addr::from(oct))
+}
+
+/// The common case in one pass: `a.b.c.d:port` or `a.b.c.d:*`.
+#[inline]
+fn ipv4_colon_port(f: &[u8]) -> Option<(Ipv4Addr, u16)> {
+    let colon = f.iter().take(16).position(|&b| b == b':')?;
+    let ip = ipv4(&f[..colon])?;
+    let port = &f[colon + 1..];
+    if port == b"*" {
+        return Some((ip, 0));
+    }
+    let p = dec(port)?;
+    Some((ip, u16::try_from(p).ok()?))
+}
+
+fn ipv6(b: &[u8]) -> Option<Ipv6Addr> {
+    if let Some(a) = ipv6_plain(b) {
+        return Some(a);
+    }
+    if b.len() > 45 {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+/// IPv6 without an embedded IPv4 tail, in one pass; `None` sends the rest to std's parser.
+fn ipv6_plain(b: &[u8]) -> Option<Ipv6Addr> {
+    let mut groups = [0u16; 8];
+    let mut n = 0;
+    let mut gap: Option<usize> = None;
+    let mut i = 0;
+    if b.starts_with(b"::") {
+        gap = Some(0);
+        i = 2;
+        if i == b.len() {
+            return Some(Ipv6Addr::UNSPECIFIED);
+        }
+    }
+    loop {
+        let start = i;
+        let mut v: u32 = 0;
+        while i < b.len() && i - start < 5 {
+            let d = match b[i] {
+                c @ b'0'..=b'9' => c - b'0',
+                c @ b'a'..=b'f' => c - b'a' + 10,
+                c @ b'A'..=b'F' => c - b'A' + 10,
+                _ => break,
+            };
+            v = v << 4 | u32::from(d);
+            i += 1;
+        }
+        if i == start || i - start > 4 || n == 8 {
+            return None;
+        }
+        groups[n] = v as u16;
+        n += 1;
+        if i == b.len() {
+            break;
+        }
+        if b[i] != b':' {
+            return None;
+        }
+        i += 1;
+        if b.get(i) == Some(&b':') {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(n);
+            i += 1;
+            if i == b.len() {
+                break;
+            }
+        } else if i == b.len() {
+            return None;
+        }
+    }
+    match gap {
+        None if n == 8 => Some(Ipv6Addr::from(groups)),
+        Some(at) if n <= 7 => {
+            let mut out = [0u16; 8];
+            out[..at].copy_from_slice(&groups[..at]);
+            out[8 - (n - at)..].copy_from_slice(&groups[at..n]);
+            Some(Ipv6Addr::from(out))
+        }
+        _ => None,
+    }
+}
+
+/// Service names from /etc/services (tcp), read once per process, on the first name that
+/// needs it.
+#[derive(Default)]
+pub(crate) struct Services {
+    table: Option<&'static HashMap<Box<[u8]>, u16>>,
+}
+
+impl Services {
+    pub(crate) fn port(&mut self, name: &[u8]) -> Option<u16> {
+        static TABLE: OnceLock<HashMap<Box<[u8]>, u16>> = OnceLock::new();
+        let table = *self
+            .table
+            .get_or_insert_with(|| TABLE.get_or_init(load_services));
+        table.get(name).copied()
+    }
+}
+
+fn load_services() -> HashMap<Box<[u8]>, u16> {
+    let mut m = HashMap::new();
+    let Ok(text) = std::fs::read("/etc/services") else {
+        return m;
+    };
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.split(|&b| b == b'#').next().unwrap_or(&[]);
+        let mut f = Fields::new(line);
+        let (Some(name), Some(pp)) = (f.next(), f.next()) else {
+            continue;
+        };
+        let Some(slash) = pp.iter().position(|&b| b == b'/') else {
+            continue;
+        };
+        if &pp[slash + 1..] != b"tcp" {
+            continue;
+        }
+        let Some(port) = dec(&pp[..slash]).and_then(|p| u16::try_from(p).ok()) else {
+            continue;
+        };
+        for n in std::iter::once(name).chain(f) {
+            m.entry(n.into()).or_insert(port);
+        }
+    }
+    m
+}
+
+/// Read one endpoint field. Never fails: what is not a number is kept as a name (the field as
+/// written), with `ip`/`port` set where they could still be read.
+pub(crate) fn endpoint(f: &[u8], sep: PortSep, svc: &mut Services) -> (Endpoint, HostKind) {
+    if sep == PortSep::Colon
+        && let Some((ip, port)) = ipv4_colon_port(f)
+    {
+        return (Endpoint::new(IpAddr::V4(ip), port), HostKind::V4);
+    }
+    let (host, port) = split_host_port(f, sep);
+    let host_core = match host.iter().position(|&b| b == b'%') {
+        Some(p) if p > 0 => &host[..p],
+        _ => host,
+    };
+    let (ip, kind) = if host_core == b"*" {
+        (None, HostKind::Star)
+    } else if let Some(v4) = ipv4(host_core) {
+        (Some(IpAddr::V4(v4)), HostKind::V4)
+    } else if host_core.contains(&b':')
+        && let Some(v6) = ipv6(host_core)
+    {
+        (Some(IpAddr::V6(v6)), HostKind::V6)
+    } else {
+        (None, HostKind::Name)
+    };
+    let (port_num, port_named) = match port {
+        None => (None, true),
+        Some(b"*") => (Some(0), false),
+        Some(p) => match dec(p).and_then(|v| u16::try_from(v).ok()) {
+            Some(v) => (Some(v), false),
+            None => (svc.port(p), true),
+        },
+    };
+    let name = (kind == HostKind::Name || port_named)
+        .then(|| String::from_utf8_lossy(f).into_owned().into_boxed_str());
+    let ep = Endpoint {
+        ip,
+        port: port_num,
+        name,
+    };
+    (ep, kind)
+}
+
+fn split_host_port(f: &[u8], sep: PortSep) -> (&[u8], Option<&[u8]>) {
+    if sep == PortSep::Colon
+        && f.first() == Some(&b'[')
+        && let Some(close) = f.iter().rposition(|&b| b == b']')
+    {
+        let host = &f[1..close];
+        let rest = &f[close + 1..];
+        return match rest.split_first() {
+            Some((b':', port)) => (host, Some(port)),
+            _ => (host, None),
+        };
+    }
+    let c = if sep == PortSep::Colon { b':' } else { b'.' };
+    match f.iter().rposition(|&b| b == c) {
+        Some(p) => (&f[..p], Some(&f[p + 1..])),
+        None => (f, None),
+    }
+}
+
+/// Give an endpoint its final form once the row's family is known: a `*` host becomes the
+/// unspecified address of the family, and a dotted IPv4 on an IPv6 socket (netstat's `tcp6`
+/// rows) becomes the IPv4-mapped IPv6 address the kernel holds.
+pub(crate) fn settle(ep: &mut Endpoint, kind: HostKind, family: Family) {
+    match (kind, family, ep.ip) {
+        (HostKind::Star, Family::V4, _) => ep.ip = Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        (HostKind::Star, Family::V6, _) => ep.ip = Some(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        (_, Family::V6, Some(IpAddr::V4(v4))) => ep.ip = Some(IpAddr::V6(v4.to_ipv6_mapped())),
+        _ => {}
+    }
+}
+
+/// The family a row's addresses show, if they show one.
+pub(crate) fn family_of(a: HostKind, b: HostKind) -> Option<Family> {
+    match (a, b) {
+        (HostKind::V6, _) | (_, HostKind::V6) => Some(Family::V6),
+        (HostKind::V4, _) | (_, HostKind::V4) => Some(Family::V4),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(s: &str, sep: PortSep) -> (Endpoint, HostKind) {
+        endpoint(s.as_bytes(), sep, &mut Services::default())
+    }
+
+    #[test]
+    fn ipv6_fast_path_agrees_with_std() {
+        // Random addresses in every textual form, and random strings of address characters.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"0123456789abcdefABCDEF::::.%g";
+        for _ in 0..20_000 {
+            let r = next();
+            let mut g = [0u16; 8];
+            for (k, v) in g.iter_mut().enumerate() {
+                *v = if r >> (k + 8) & 1 == 1 {
+                    0
+                } else {
+                    (next() >> (r % 13)) as u16
+                };
+            }
+            let a = Ipv6Addr::from(g);
+            for text in [
+                a.to_string(),
+                format!("{:x?}", g)
+                    .replace([' ', '[', ']'], "")
+                    .replace(',', ":"),
+            ] {
+                assert_eq!(ipv6(text.as_bytes()), text.parse().ok(), "{text}");
+            }
+            let len = (r % 24) as usize;
+            let junk: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let std = std::str::from_utf8(&junk).unwrap().parse::<Ipv6Addr>().ok();
+            if let Some(fast) = ipv6_plain(&junk) {
+                assert_eq!(Some(fast), std, "{}", String::from_utf8_lossy(&junk));
+            }
+        }
+        for ok in [
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "fe80::1",
+            "2001:db8::99",
+        ] {
+            assert_eq!(ipv6_plain(ok.as_bytes()), ok.parse().ok(), "{ok}");
+        }
+        for bad in [
+            ":",
+            ":::",
+            "1:::2",
+            "1::2::3",
+            "12345::",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7:8::",
+            "1:",
+        ] {
+            assert_eq!(ipv6_plain(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ipv4_strict() {
+        assert_eq!(ipv4(b"127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
+        for bad in [
+            "256.0.0.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..2.3",
+            "",
+            "1.2.3.4x",
+            "0001.2.3.4",
+        ] {
+            assert_eq!(ipv4(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoints() {
+        let (e, k) = ep("127.0.0.1:8001", PortSep::Colon);
+        assert_eq!(
+            (e.ip, e.port, e.name, k),
+            (
+                Some(Ipv4Addr::LOCALHOST.into()),
+                Some(8001),
+                None,
+                HostKind::V4
+            )
+        );
+        let (e, k) = ep(":::22", PortSep::Colon);
+        assert_eq!(
+            (e.ip, e.port, k),
+            (Some(Ipv6Addr::UNSPECIFIED.into()), Some(22), HostKind::V6)
+        );
+        let (e, _) = ep("::ffff:127.0.0.1:45827", PortSep::Colon);
+        assert_eq!(e.canonical_ip(), Some(Ipv4Addr::LOCALHOST.into()));
+        let (e, k) = ep("[fe80::1%eth0]:123", PortSep::Colon);
+        assert_eq!((e.port, k, e.name), (Some(123), HostKind::V6, None));
+        let (e, k) = ep("127.0.0.53%lo:53", PortSep::Colon);
+        assert_eq!((e.port, k), (Some(53), HostKind::V4));
+        let (e, k) = ep("*:*", PortSep::Colon);
+        assert_eq!(
+            (e.ip, e.port, e.name, k),
+            (None, Some(0), None, HostKind::Star)
+        );
+        let (e, k) = ep("localhost.localdo:35450", PortSep::Colon);
+        assert_eq!((e.ip, e.port, k), (None, Some(35450), HostKind::Name));
+        assert_eq!(e.name.as_deref(), Some("localhost.localdo:35450"));
+        let (e, k) = ep("...", PortSep::Colon);
+        assert_eq!(
+            (e.ip, e.port, k, e.name.as_deref()),
+            (None, None, HostKind::Name, Some("..."))
+        );
+        let (e, k) = ep("192.168.71.163.22", PortSep::Dot);
+        assert_eq!((e.port, k), (Some(22), HostKind::V4));
+        let (e, k) = ep("fe80::1%lo0.123", PortSep::Dot);
+        assert_eq!((e.port, k), (Some(123), HostKind::V6));
+        let (e, k) = ep("*.*", PortSep::Dot);
+        assert_eq!((e.port, k), (Some(0), HostKind::Star));
+        let (_, k) = ep("[]:", PortSep::Colon);
+        assert_eq!(k, HostKind::Name);
+    }
+}

@@ -1,0 +1,252 @@
+//! The run loop shared by every capture format: lines come from the streaming splitter, one
+//! format's `RowParser` turns each into a socket (written into one reused `Socket`), a count, a
+//! skip or an unread line, and the loop applies the query, pushes into the sink, honours
+//! `Flow::Stop`, and gathers the `Report` (unread lines, capped at `MAX_UNREAD` listed and the
+//! rest counted; notices for lines cut for length).
+
+use std::borrow::Cow;
+use std::io;
+use std::io::Read;
+use std::ops::ControlFlow;
+
+use super::endpoint::Services;
+use super::fields::StateWords;
+use super::lines::{self, Chunked, Line};
+use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
+use crate::socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer};
+use crate::source::{Query, Report, SourceError, Unread};
+use crate::tcp::state::TcpState;
+
+/// At most this many unread lines are listed one by one; the rest are counted in a notice.
+pub(crate) const MAX_UNREAD: usize = 10_000;
+
+/// What one line turned out to be.
+pub(crate) enum Row {
+    /// Not a TCP row: a header, a title, noise, a udp/unix row, a continuation line.
+    Skip,
+    /// A TCP socket, written into the `Socket` handed to the parser.
+    Socket,
+    /// `n` sockets in a state (saved summaries).
+    Count(Option<Family>, TcpState, u64),
+    /// Looks like a TCP row but cannot be read, and why.
+    Unread(Cow<'static, str>),
+    /// An ss row without a State column and no state assumed.
+    NoState,
+}
+
+/// What every parser may use besides its own state.
+#[derive(Default)]
+pub(crate) struct Ctx {
+    pub states: StateWords,
+    pub services: Services,
+    pub assume_state: Option<TcpState>,
+}
+
+/// One format's reader of lines.
+pub(crate) trait RowParser {
+    /// Read one tidied line; on `Row::Socket` every field of `out` but `cookie` and `netns`
+    /// has been written.
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row;
+
+    /// Notices to add once the input is done.
+    fn finish(&mut self, _file: &str, _notices: &mut Vec<String>) {}
+}
+
+/// Reset a socket to the blank row every parser fills in.
+pub(crate) fn blank(out: &mut Socket, family: Family, state: TcpState) {
+    out.family = family;
+    out.state = state;
+    out.recv_q = 0;
+    out.send_q = 0;
+    out.uid = None;
+    out.inode = 0;
+    out.cookie = None;
+    out.timer = Timer::default();
+    out.netns = 0;
+}
+
+/// TIME_WAIT and SYN_RECV entries are mini-sockets: the uid a listing shows for them (0) is
+/// nobody's.
+pub(crate) fn fix_mini_socket_uid(out: &mut Socket) {
+    if out.inode == 0 && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv) {
+        out.uid = None;
+    }
+}
+
+pub(crate) enum Target<'s> {
+    Sockets(&'s mut dyn Sink),
+    Counts(&'s mut dyn AggregateSink),
+}
+
+pub(crate) enum Lines<'a> {
+    Slice(&'a [u8]),
+    Stream(&'a mut Chunked<Box<dyn Read + Send>>),
+}
+
+impl Lines<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(Line<'_>) -> ControlFlow<()>) -> io::Result<()> {
+        match self {
+            Lines::Slice(b) => {
+                let _ = lines::slice_lines(b, 1, f);
+            }
+            Lines::Stream(c) => {
+                let _ = c.lines(f)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) struct Run<'a> {
+    pub file: &'a str,
+    pub query: &'a Query,
+    pub assume_state: Option<TcpState>,
+    pub strict: bool,
+}
+
+impl Run<'_> {
+    pub(crate) fn go(
+        &self,
+        format: InputFormat,
+        lines: Lines<'_>,
+        target: Target<'_>,
+    ) -> Result<Report, SourceError> {
+        match format {
+            InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, target),
+            InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, target),
+            InputFormat::Proc => self.drive(&mut proc::Proc, lines, target),
+            InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, target),
+            InputFormat::Windows => self.drive(&mut windows::Windows, lines, target),
+            InputFormat::Summary => self.drive(&mut summary::Summary, lines, target),
+            InputFormat::Auto => unreachable!("the format is known before a run"),
+        }
+    }
+
+    fn drive<P: RowParser>(
+        &self,
+        p: &mut P,
+        mut lines: Lines<'_>,
+        mut target: Target<'_>,
+    ) -> Result<Report, SourceError> {
+        let file = self.file;
+        let query = self.query;
+        let mut cx = Ctx {
+            assume_state: self.assume_state,
+            ..Ctx::default()
+        };
+        let mut sock = Socket::new(
+            Family::V4,
+            TcpState::Established,
+            Endpoint::unspecified(),
+            Endpoint::unspecified(),
+        );
+        let mut report = Report::default();
+        let mut unread_more = 0u64;
+        let mut cut_lines = 0u64;
+        let mut err: Option<SourceError> = None;
+        let families = [query.v4, query.v6];
+        let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
+            if line.cut {
+                cut_lines += 1;
+                if cut_lines <= 10 {
+                    report.notices.push(format!(
+                        "{file}:{}: line longer than {} MiB; only its first MiB was read",
+                        line.no,
+                        lines::MAX_LINE >> 20
+                    ));
+                }
+            }
+            let flow = match p.row(line.text, &mut cx, &mut sock) {
+                Row::Skip => Flow::Continue,
+                Row::Socket => {
+                    if !query.states.contains(sock.state) || !families[sock.family.index()] {
+                        return ControlFlow::Continue(());
+                    }
+                    report.sockets += 1;
+                    match &mut target {
+                        Target::Sockets(s) => s.socket(&sock),
+                        Target::Counts(s) => s.socket(&sock),
+                    }
+                }
+                Row::Count(family, state, n) => {
+                    if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
+                    {
+                        return ControlFlow::Continue(());
+                    }
+                    match &mut target {
+                        Target::Counts(s) => {
+                            report.sockets += n;
+                            s.aggregate(family, state, n)
+                        }
+                        Target::Sockets(_) => {
+                            err = Some(SourceError::Parse {
+                                file: file.to_string(),
+                                line: line.no,
+                                why: "a saved summary line (counts, not sockets): only \
+                                      `summary` can read it"
+                                    .into(),
+                            });
+                            Flow::Stop
+                        }
+                    }
+                }
+                Row::Unread(why) => {
+                    if self.strict {
+                        err = Some(SourceError::Parse {
+                            file: file.to_string(),
+                            line: line.no,
+                            why: why.into_owned(),
+                        });
+                        return ControlFlow::Break(());
+                    }
+                    if report.unread.len() < MAX_UNREAD {
+                        report.unread.push(Unread {
+                            file: file.to_string(),
+                            line: line.no,
+                            why: why.into_owned(),
+                        });
+                    } else {
+                        unread_more += 1;
+                    }
+                    Flow::Continue
+                }
+                Row::NoState => {
+                    err = Some(SourceError::Parse {
+                        file: file.to_string(),
+                        line: line.no,
+                        why: "this ss listing has no State column (it was saved with a state \
+                              filter, as in `ss -tan state time-wait`); name the state its rows \
+                              are in with --assume-state STATE"
+                            .into(),
+                    });
+                    Flow::Stop
+                }
+            };
+            match flow {
+                Flow::Continue => ControlFlow::Continue(()),
+                Flow::Stop => ControlFlow::Break(()),
+            }
+        };
+        let io = lines.each(&mut on_line);
+        if let Some(e) = err {
+            return Err(e);
+        }
+        io.map_err(|err| SourceError::Io {
+            path: file.to_string(),
+            err,
+        })?;
+        if unread_more > 0 {
+            report.notices.push(format!(
+                "{file}: {unread_more} more unreadable lines not listed (only the first \
+                 {MAX_UNREAD} are)"
+            ));
+        }
+        if cut_lines > 10 {
+            report.notices.push(format!(
+                "{file}: {cut_lines} lines in all were longer than 1 MiB and cut"
+            ));
+        }
+        p.finish(file, &mut report.notices);
+        Ok(report)
+    }
+}

@@ -1,0 +1,280 @@
+//! Byte-level helpers every capture parser shares: splitting a line into fields on runs of
+//! whitespace without allocating (eight bytes at a time through padding), the last fields of a
+//! line, strict decimal and hex numbers, and state words read through `TcpState::parse_word`,
+//! memoised so that a repeated word costs one comparison.
+
+use crate::tcp::state::TcpState;
+
+/// Field separators: space, tab, `\r` and every other ASCII control byte.
+#[inline]
+pub(crate) fn is_space(b: u8) -> bool {
+    b <= b' '
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Index of the first byte of `w` (little-endian) that is a separator (`<= 0x20`).
+#[inline]
+fn first_space(w: u64) -> Option<usize> {
+    let m = w.wrapping_sub(ONES * 0x21) & !w & HIGHS;
+    (m != 0).then(|| m.trailing_zeros() as usize / 8)
+}
+
+/// Index of the first byte of `w` (little-endian) that is not a separator (`> 0x20`).
+#[inline]
+fn first_non_space(w: u64) -> Option<usize> {
+    let m = (w.wrapping_add(ONES * (127 - 0x20)) | w) & HIGHS;
+    (m != 0).then(|| m.trailing_zeros() as usize / 8)
+}
+
+#[inline]
+fn word(s: &[u8], i: usize) -> Option<u64> {
+    s.get(i..i + 8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("eight bytes")))
+}
+
+/// The whitespace-separated fields of a line, in order.
+pub(crate) struct Fields<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(s: &'a [u8]) -> Fields<'a> {
+        Fields { s, i: 0 }
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let s = self.s;
+        let mut i = self.i;
+        // Eight bytes at a time through padding and through the field.
+        while let Some(w) = word(s, i) {
+            match first_non_space(w) {
+                Some(k) => {
+                    i += k;
+                    break;
+                }
+                None => i += 8,
+            }
+        }
+        while i < s.len() && is_space(s[i]) {
+            i += 1;
+        }
+        if i == s.len() {
+            self.i = i;
+            return None;
+        }
+        let start = i;
+        let mut found = false;
+        while let Some(w) = word(s, i) {
+            if let Some(k) = first_space(w) {
+                i += k;
+                found = true;
+                break;
+            }
+            i += 8;
+        }
+        if !found {
+            while i < s.len() && !is_space(s[i]) {
+                i += 1;
+            }
+        }
+        self.i = i;
+        Some(&s[start..i])
+    }
+}
+
+/// The last two fields of a line (already stripped of trailing whitespace), scanning from the
+/// end: `(second to last, last)`.
+pub(crate) fn last_two(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let field_before = |end: usize| -> Option<(usize, &[u8])> {
+        let end = line[..end].iter().rposition(|&b| !is_space(b))? + 1;
+        let start = line[..end]
+            .iter()
+            .rposition(|&b| is_space(b))
+            .map_or(0, |p| p + 1);
+        Some((start, &line[start..end]))
+    };
+    match field_before(line.len()) {
+        None => (None, None),
+        Some((start, last)) => (field_before(start).map(|(_, f)| f), Some(last)),
+    }
+}
+
+/// Up to `N` leading fields of a line; the count is the number filled.
+pub(crate) fn split<'a, const N: usize>(line: &'a [u8], out: &mut [&'a [u8]; N]) -> usize {
+    let mut n = 0;
+    for f in Fields::new(line) {
+        if n == N {
+            break;
+        }
+        out[n] = f;
+        n += 1;
+    }
+    n
+}
+
+/// A non-empty run of ASCII digits as a number; `None` on anything else or on overflow.
+#[inline]
+pub(crate) fn dec(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 19 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
+}
+
+/// A queue size: decimal, clamped to `u32`.
+#[inline]
+pub(crate) fn queue(b: &[u8]) -> Option<u32> {
+    dec(b).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+/// A non-empty run of hex digits (either case) of at most 16 digits.
+#[inline]
+pub(crate) fn hex(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = v << 4 | u64::from(d);
+    }
+    Some(v)
+}
+
+/// A field as text for messages, cut to a readable length.
+pub(crate) fn show(b: &[u8]) -> String {
+    const MAX: usize = 40;
+    let cut = &b[..b.len().min(MAX)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if b.len() > MAX {
+        s.push('…');
+    }
+    s
+}
+
+/// State words seen so far, so each distinct spelling goes through `TcpState::parse_word` once.
+#[derive(Default)]
+pub(crate) struct StateWords {
+    seen: Vec<(Box<[u8]>, Option<TcpState>)>,
+    last: usize,
+}
+
+impl StateWords {
+    /// The state a field spells, if it spells one.
+    #[inline]
+    pub(crate) fn get(&mut self, w: &[u8]) -> Option<TcpState> {
+        // State words are short and start with a letter; anything else is not one.
+        if w.is_empty() || w.len() > 24 || w[0].is_ascii_digit() || w.contains(&b':') {
+            return None;
+        }
+        // Rows repeat a handful of words: try the last one found first.
+        if let Some((k, s)) = self.seen.get(self.last)
+            && **k == *w
+        {
+            return *s;
+        }
+        if let Some(i) = self.seen.iter().position(|(k, _)| **k == *w) {
+            self.last = i;
+            return self.seen[i].1;
+        }
+        let s = std::str::from_utf8(w).ok().and_then(TcpState::parse_word);
+        if self.seen.len() < 64 {
+            self.last = self.seen.len();
+            self.seen.push((w.into(), s));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_split_on_any_whitespace_run() {
+        let v: Vec<&[u8]> = Fields::new(b"  tcp \t 0\r\x0b0   a:1  ").collect();
+        assert_eq!(v, [&b"tcp"[..], b"0", b"0", b"a:1"]);
+        assert_eq!(Fields::new(b"   ").count(), 0);
+    }
+
+    #[test]
+    fn word_scans_match_bytewise() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = [b'x'; 8];
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let want = if is_space(b) { Some(pos) } else { None };
+                assert_eq!(first_space(w), want, "{b} at {pos}");
+                let mut bytes = [b' '; 8];
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let want = if is_space(b) { None } else { Some(pos) };
+                assert_eq!(first_non_space(w), want, "{b} at {pos}");
+            }
+        }
+        let line = b"tcp        0      0 127.0.0.1:8002\t\t0.0.0.0:*   LISTEN\x00x";
+        let v: Vec<&[u8]> = Fields::new(line).collect();
+        assert_eq!(
+            v,
+            [
+                &b"tcp"[..],
+                b"0",
+                b"0",
+                b"127.0.0.1:8002",
+                b"0.0.0.0:*",
+                b"LISTEN",
+                b"x"
+            ]
+        );
+    }
+
+    #[test]
+    fn last_two_fields() {
+        assert_eq!(last_two(b"a b  c"), (Some(&b"b"[..]), Some(&b"c"[..])));
+        assert_eq!(last_two(b"  c"), (None, Some(&b"c"[..])));
+        assert_eq!(last_two(b""), (None, None));
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(dec(b"123"), Some(123));
+        assert_eq!(dec(b""), None);
+        assert_eq!(dec(b"1a"), None);
+        assert_eq!(dec(b"99999999999999999999"), None);
+        assert_eq!(queue(b"99999999999"), Some(u32::MAX));
+        assert_eq!(hex(b"0100007F"), Some(0x0100_007f));
+        assert_eq!(hex(b"zz"), None);
+    }
+
+    #[test]
+    fn state_words_memo() {
+        let mut w = StateWords::default();
+        assert_eq!(w.get(b"ESTABLISHED"), Some(TcpState::Established));
+        assert_eq!(w.get(b"ESTABLISHED"), Some(TcpState::Established));
+        assert_eq!(w.get(b"VERBUNDEN"), Some(TcpState::Established));
+        assert_eq!(w.get(b"Foreign"), None);
+        assert_eq!(w.get(b"7"), None);
+        assert_eq!(w.get(b"a:b"), None);
+    }
+}

@@ -1,0 +1,188 @@
+//! Streaming line splitter for captures: reads the input in 1 MiB chunks into one reused
+//! buffer (or walks an in-memory slice), finds line ends with `memchr`, and hands each line to a
+//! callback as a borrowed `&[u8]` with its 1-based number, already tidied for parsing: a UTF-8
+//! byte-order mark, `\r`, trailing whitespace, a pasted trailing backslash and a markdown `>`
+//! quote prefix gone. A line longer than `MAX_LINE` is cut to its first `MAX_LINE` bytes and
+//! flagged; the rest of it is read and thrown away without growing the buffer, so no input
+//! makes memory grow.
+
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+
+use super::fields::is_space;
+
+/// Buffer size and longest line kept whole.
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// One line as the parsers see it.
+pub(crate) struct Line<'a> {
+    pub no: u64,
+    pub text: &'a [u8],
+    /// The line was longer than `MAX_LINE`; `text` is its head.
+    pub cut: bool,
+}
+
+/// Strip what pastes add around a row.
+#[inline]
+pub(crate) fn tidy(mut s: &[u8]) -> &[u8] {
+    // A UTF-8 byte-order mark (Windows editors put one on the first line).
+    if let [0xEF, 0xBB, 0xBF, rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., last] = s {
+        if is_space(*last) || *last == b'\\' {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    // A markdown quote (`> tcp 0 0 …`); nothing we read starts with `>`.
+    let lead = s.iter().take_while(|&&b| is_space(b)).count();
+    if s.get(lead) == Some(&b'>') {
+        s = &s[lead..];
+        while let [b'>', rest @ ..] = s {
+            s = rest;
+        }
+    }
+    s
+}
+
+/// Call `f` on every line of `bytes`.
+pub(crate) fn slice_lines<'a>(
+    bytes: &'a [u8],
+    first_no: u64,
+    mut f: impl FnMut(Line<'a>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let mut no = first_no;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &b""[..]),
+        };
+        let cut = line.len() > MAX_LINE;
+        let text = tidy(&line[..line.len().min(MAX_LINE)]);
+        f(Line { no, text, cut })?;
+        no += 1;
+        rest = next;
+    }
+    ControlFlow::Continue(())
+}
+
+/// A reader with the bytes already taken from it for format detection.
+pub(crate) struct Chunked<R> {
+    r: R,
+    buf: Vec<u8>,
+    filled: usize,
+    eof: bool,
+}
+
+impl<R: Read> Chunked<R> {
+    pub(crate) fn new(r: R) -> Chunked<R> {
+        Chunked {
+            r,
+            buf: vec![0; MAX_LINE],
+            filled: 0,
+            eof: false,
+        }
+    }
+
+    fn read_more(&mut self) -> io::Result<usize> {
+        loop {
+            match self.r.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(0);
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Read until at least `want` bytes are buffered (or the input ends); return them, and
+    /// whether they are the whole input.
+    pub(crate) fn head(&mut self, want: usize) -> io::Result<(&[u8], bool)> {
+        let want = want.min(self.buf.len());
+        while self.filled < want && !self.eof {
+            self.read_more()?;
+        }
+        Ok((&self.buf[..self.filled], self.eof))
+    }
+
+    /// Call `f` on every line, streaming.
+    pub(crate) fn lines(
+        &mut self,
+        mut f: impl FnMut(Line<'_>) -> ControlFlow<()>,
+    ) -> io::Result<ControlFlow<()>> {
+        let mut no = 1u64;
+        let mut start = 0usize;
+        let mut scanned = 0usize;
+        loop {
+            while let Some(i) = memchr::memchr(b'\n', &self.buf[scanned..self.filled]) {
+                let end = scanned + i;
+                let line = Line {
+                    no,
+                    text: tidy(&self.buf[start..end]),
+                    cut: false,
+                };
+                if f(line).is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
+                no += 1;
+                start = end + 1;
+                scanned = start;
+            }
+            scanned = self.filled;
+            if self.eof {
+                if start < self.filled {
+                    let line = Line {
+                        no,
+                        text: tidy(&self.buf[start..self.filled]),
+                        cut: false,
+                    };
+                    if f(line).is_break() {
+                        return Ok(ControlFlow::Break(()));
+                    }
+                }
+                return Ok(ControlFlow::Continue(()));
+            }
+            if start > 0 {
+                self.buf.copy_within(start..self.filled, 0);
+                self.filled -= start;
+                scanned -= start;
+                start = 0;
+            }
+            if self.filled == self.buf.len() {
+                // A line longer than the buffer: parse its head, throw the rest away.
+                let line = Line {
+                    no,
+                    text: tidy(&self.buf),
+                    cut: true,
+                };
+                if f(line).is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
+                no += 1;
+                loop {
+                    self.filled = 0;
+                    if self.read_more()? == 0 {
+                        return Ok(ControlFlow::Continue(()));
+                    }
+                    if let Some(i) = memchr::memchr(b'\n', &self.buf[..self.filled]) {
+                        self.buf.copy_within(i + 1..self.filled, 0);
+                        self.filled -= i + 1;
+                        break;
+                    }
+                }
+                scanned = 0;
+                continue;
+            }
+            self.read_more()?;
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Saved captures as a socket source: text that `netstat` (net-tools, BSD/macOS, Windows),
+//! `ss`, `cat /proc/net/tcp{,6}` or a `STATE COUNT` summary printed on some host, read back so
+//! that everything downstream treats it like a live dump. A [`CaptureSource`] is made from a
+//! path (`-` is stdin) or from bytes, detects the format from the headers and first rows (or is
+//! told it, [`InputFormat`]), then streams the input in large chunks, pushing each TCP row as a
+//! `&Socket` into the sink without keeping any. Non-TCP rows (udp, raw, unix) and noise (section
+//! titles, shell prompts, `...`, `#` comments, markdown quoting, trailing backslashes) are
+//! skipped; a line that looks like a TCP row but cannot be read (cut before its State column, an
+//! unknown state word) is listed in [`Report::unread`] with file, line and reason.
+//!
+//! ```no_run
+//! use tcpstate::source::capture::{CaptureSource, InputFormat};
+//! use tcpstate::source::{Query, Source};
+//! use tcpstate::{Flow, Socket};
+//!
+//! let mut src = CaptureSource::open("web1.txt").with_format(InputFormat::Auto);
+//! let mut n = 0u64;
+//! let report = src.run(&Query::default(), &mut |_: &Socket| { n += 1; Flow::Continue })?;
+//! for u in &report.unread { eprintln!("{}:{}: {}", u.file, u.line, u.why); }
+//! # Ok::<(), tcpstate::source::SourceError>(())
+//! ```
+//!
+//! A saved summary carries counts, not sockets: [`CaptureSource::holds_summary`] tells, and
+//! [`CaptureSource::run_counts`] delivers them through [`AggregateSink::aggregate`] (sockets of
+//! every other format go through [`Sink::socket`] as usual); [`Source::run`] refuses a summary
+//! with a clear error. An `ss` listing made with a state filter has no State column: give the
+//! state with [`CaptureSource::with_assume_state`], or the run ends with an error naming the file.
+//!
+//! What the sockets hold:
+//! * `family` is the socket's: `tcp6`/`tcp46` rows and IPv6 addresses are `V6`; a dotted IPv4
+//!   on a `tcp6` row (v4-mapped) becomes `::ffff:a.b.c.d`, as the kernel holds it. A `*` host
+//!   is the unspecified address of the family, a `*` port is 0.
+//! * An endpoint that is not all numbers (`localhost.localdo:35450`, `*:ssh`, `y.y.y.y:42124`)
+//!   keeps the field as written in `Endpoint::name`; `ip` and `port` are set where they can
+//!   still be read (a service name through this host's /etc/services).
+//! * Queues, uid, inode and timer where the format has them; TIME_WAIT and SYN_RECV entries
+//!   with inode 0 have no uid (they are mini-sockets); `cookie` is `None`, `netns` 0.
+//!
+//! The report: `sockets` counts what was pushed (with summaries, the sum of the counts);
+//! `unread` lists the first 10,000 unreadable lines, a notice counts any more; `notices` also
+//! say `FILE: empty`, name lines cut at 1 MiB, and warn that macOS may leave out TIME_WAIT.
+//! Detection errors (no known format, UTF-16 text, `ss -s` output) are one sentence naming
+//! the file. `with_strict(true)` turns the first unreadable line into an error.
+
+mod bsd;
+pub mod detect;
+mod endpoint;
+mod engine;
+mod fields;
+mod lines;
+mod netstat;
+mod proc;
+mod ss;
+mod summary;
+mod timer;
+mod windows;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use crate::socket::{AggregateSink, Sink};
+use crate::source::{Query, Report, Source, SourceError};
+use crate::tcp::state::TcpState;
+
+use lines::Chunked;
+
+/// Which tool printed a capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum InputFormat {
+    /// Tell from the headers and first rows.
+    #[default]
+    Auto,
+    /// Linux net-tools `netstat` (1.60 and 2.x, any of `-n -a -t -u -l -p -o -e -W`, localised).
+    Netstat,
+    /// iproute2 `ss` (with or without Netid, header, State column; `-p -e -o -i -m` extras).
+    Ss,
+    /// `/proc/net/tcp` and `/proc/net/tcp6` dumps.
+    Proc,
+    /// FreeBSD / macOS `netstat` (`tcp4`, `host.port`, `-v`).
+    Bsd,
+    /// Windows `netstat -an` / `-ano` (English or zh-CN headers).
+    Windows,
+    /// A saved summary: `STATE COUNT` (awk one-liner) or `COUNT STATE` (`sort | uniq -c`).
+    Summary,
+}
+
+impl InputFormat {
+    /// Every value, in the order `--input-format` lists them.
+    pub const ALL: [InputFormat; 7] = [
+        InputFormat::Auto,
+        InputFormat::Netstat,
+        InputFormat::Ss,
+        InputFormat::Proc,
+        InputFormat::Bsd,
+        InputFormat::Windows,
+        InputFormat::Summary,
+    ];
+
+    /// The name `--input-format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Netstat => "netstat",
+            InputFormat::Ss => "ss",
+            InputFormat::Proc => "proc",
+            InputFormat::Bsd => "bsd",
+            InputFormat::Windows => "windows",
+            InputFormat::Summary => "summary",
+        }
+    }
+
+    /// A phrase for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "detected from the content",
+            InputFormat::Netstat => "Linux netstat (net-tools)",
+            InputFormat::Ss => "iproute2 ss",
+            InputFormat::Proc => "/proc/net/tcp dump",
+            InputFormat::Bsd => "BSD/macOS netstat",
+            InputFormat::Windows => "Windows netstat",
+            InputFormat::Summary => "saved STATE COUNT summary",
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An `--input-format` value that names no format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown input format '{0}'; valid: auto, netstat, ss, proc, bsd, windows, summary")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for InputFormat {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<InputFormat, UnknownFormat> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => InputFormat::Auto,
+            "netstat" | "net-tools" | "linux" => InputFormat::Netstat,
+            "ss" | "iproute2" => InputFormat::Ss,
+            "proc" | "procfs" | "/proc/net/tcp" => InputFormat::Proc,
+            "bsd" | "freebsd" | "macos" | "darwin" => InputFormat::Bsd,
+            "windows" | "win" => InputFormat::Windows,
+            "summary" | "counts" => InputFormat::Summary,
+            _ => return Err(UnknownFormat(s.to_string())),
+        })
+    }
+}
+
+enum Input {
+    Path(PathBuf),
+    Stdin,
+    Bytes(Arc<[u8]>),
+    Reader(Option<Box<dyn Read + Send>>),
+}
+
+/// A saved capture read as a socket source. Nothing is read until [`CaptureSource::format`],
+/// [`CaptureSource::holds_summary`] or a run asks; a path is opened anew for each run, stdin
+/// and readers can be run once.
+pub struct CaptureSource {
+    input: Input,
+    /// Head of the input already read for detection, with the reader it came from.
+    opened: Option<Chunked<Box<dyn Read + Send>>>,
+    name: String,
+    label: String,
+    format: InputFormat,
+    detected: Option<Detected>,
+    assume_state: Option<TcpState>,
+    strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detected {
+    Format(InputFormat),
+    Empty,
+}
+
+/// How many bytes format detection looks at.
+const DETECT_BYTES: usize = 256 * 1024;
+
+impl CaptureSource {
+    /// A capture in a file; `-` is standard input. The label is the file stem (`web1` for
+    /// `/tmp/web1.txt`, `stdin` for `-`).
+    pub fn open(path: impl AsRef<Path>) -> CaptureSource {
+        let path = path.as_ref();
+        if path == Path::new("-") {
+            return CaptureSource::with_input(Input::Stdin, "<stdin>".into(), "stdin".into());
+        }
+        let label = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        CaptureSource::with_input(
+            Input::Path(path.to_path_buf()),
+            path.display().to_string(),
+            label,
+        )
+    }
+
+    /// A capture held in memory; `name` is used in messages and, stemmed, as the label.
+    pub fn from_bytes(name: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> CaptureSource {
+        let name = name.into();
+        let label = stem(&name);
+        CaptureSource::with_input(Input::Bytes(bytes.into()), name, label)
+    }
+
+    /// A capture read from any reader (a pipe, a decompressor); it can be run once.
+    pub fn from_reader(name: impl Into<String>, r: impl Read + Send + 'static) -> CaptureSource {
+        let name = name.into();
+        let label = stem(&name);
+        CaptureSource::with_input(Input::Reader(Some(Box::new(r))), name, label)
+    }
+
+    fn with_input(input: Input, name: String, label: String) -> CaptureSource {
+        CaptureSource {
+            input,
+            opened: None,
+            name,
+            label,
+            format: InputFormat::Auto,
+            detected: None,
+            assume_state: None,
+            strict: false,
+        }
+    }
+
+    /// Read the capture as this format instead of detecting it (`Auto` detects).
+    pub fn with_format(mut self, format: InputFormat) -> CaptureSource {
+        self.format = format;
+        self.detected = None;
+        self
+    }
+
+    /// The state of every row of an `ss` listing made with a state filter (which has no State
+    /// column). Rows that do have a State column keep their own.
+    pub fn with_assume_state(mut self, state: Option<TcpState>) -> CaptureSource {
+        self.assume_state = state;
+        self
+    }
+
+    /// The name this capture goes by in side-by-side output (default: the file stem).
+    pub fn with_label(mut self, label: impl Into<String>) -> CaptureSource {
+        self.label = label.into();
+        self
+    }
+
+    /// End the run with an error at the first line that looks like a TCP row but cannot be
+    /// read, instead of listing it in `Report::unread`.
+    pub fn with_strict(mut self, strict: bool) -> CaptureSource {
+        self.strict = strict;
+        self
+    }
+
+    /// The file as messages name it: the path as given, `<stdin>`, or the name given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The format the capture will be read as: the one given, or the one detected from its
+    /// first 256 KiB (read now, and kept for the run). An empty capture reads as `Auto`.
+    pub fn format(&mut self) -> Result<InputFormat, SourceError> {
+        Ok(match self.detect()? {
+            Detected::Format(f) => f,
+            Detected::Empty => InputFormat::Auto,
+        })
+    }
+
+    /// Whether the capture is a saved summary (counts, not sockets), which only
+    /// [`CaptureSource::run_counts`] can read.
+    pub fn holds_summary(&mut self) -> Result<bool, SourceError> {
+        Ok(self.format()? == InputFormat::Summary)
+    }
+
+    /// Like [`Source::run`], but a saved summary is read too, its counts going to
+    /// `sink.aggregate`. Sockets of the other formats go to `sink.socket`.
+    pub fn run_counts(
+        &mut self,
+        query: &Query,
+        sink: &mut dyn AggregateSink,
+    ) -> Result<Report, SourceError> {
+        self.run_with(query, engine::Target::Counts(sink))
+    }
+
+    fn io_err(&self, err: io::Error) -> SourceError {
+        SourceError::Io {
+            path: self.name.clone(),
+            err,
+        }
+    }
+
+    /// Make sure a reader with its head buffered is at hand (for the stream inputs).
+    fn open_reader(&mut self) -> Result<(), SourceError> {
+        if self.opened.is_some() {
+            return Ok(());
+        }
+        let r: Box<dyn Read + Send> = match &mut self.input {
+            Input::Bytes(_) => return Ok(()),
+            Input::Path(p) => Box::new(File::open(&*p).map_err(|e| self.io_err(e))?),
+            Input::Stdin => Box::new(io::stdin()),
+            Input::Reader(r) => match r.take() {
+                Some(r) => r,
+                None => {
+                    return Err(SourceError::Other(format!(
+                        "{}: already read (a stream can be read once)",
+                        self.name
+                    )));
+                }
+            },
+        };
+        if matches!(self.input, Input::Stdin) {
+            // stdin can be read once; later runs find it at its end.
+            self.input = Input::Reader(None);
+        }
+        self.opened = Some(Chunked::new(r));
+        Ok(())
+    }
+
+    fn detect(&mut self) -> Result<Detected, SourceError> {
+        if let Some(d) = self.detected {
+            return Ok(d);
+        }
+        self.open_reader()?;
+        let name = self.name.clone();
+        let (head, whole): (&[u8], bool) = match (&self.input, &mut self.opened) {
+            (_, Some(c)) => c.head(DETECT_BYTES).map_err(|err| SourceError::Io {
+                path: name.clone(),
+                err,
+            })?,
+            (Input::Bytes(b), None) => (&b[..], true),
+            _ => unreachable!("open_reader leaves a reader or bytes"),
+        };
+        let d = if whole && head.iter().all(|&b| fields::is_space(b) || b == b'\n') {
+            Detected::Empty
+        } else if self.format != InputFormat::Auto {
+            Detected::Format(self.format)
+        } else {
+            let head = &head[..head.len().min(DETECT_BYTES)];
+            Detected::Format(
+                detect::detect(head).map_err(|e| SourceError::Other(e.message(&name)))?,
+            )
+        };
+        self.detected = Some(d);
+        Ok(d)
+    }
+
+    fn run_with(&mut self, query: &Query, target: engine::Target) -> Result<Report, SourceError> {
+        let detected = self.detect()?;
+        // The next run detects (and opens) afresh.
+        self.detected = None;
+        let mut opened = self.opened.take();
+        let format = match detected {
+            Detected::Empty => {
+                return Ok(Report {
+                    notices: vec![format!("{}: empty", self.name)],
+                    ..Report::default()
+                });
+            }
+            Detected::Format(f) => f,
+        };
+        if format == InputFormat::Summary && matches!(target, engine::Target::Sockets(_)) {
+            return Err(SourceError::Other(format!(
+                "{} holds a saved summary (counts, not sockets): only `summary` can read it",
+                self.name
+            )));
+        }
+        let run = engine::Run {
+            file: &self.name,
+            query,
+            assume_state: self.assume_state,
+            strict: self.strict,
+        };
+        let lines = match (&self.input, opened.as_mut()) {
+            (_, Some(c)) => engine::Lines::Stream(c),
+            (Input::Bytes(b), None) => engine::Lines::Slice(b),
+            _ => unreachable!("detect leaves a reader or bytes"),
+        };
+        run.go(format, lines, target)
+    }
+}
+
+fn stem(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string())
+}
+
+impl Source for CaptureSource {
+    /// Push every TCP row matching `query` (states and families) into `sink`. A saved summary
+    /// is refused: use [`CaptureSource::run_counts`].
+    fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
+        self.run_with(query, engine::Target::Sockets(sink))
+    }
+}
+
+impl fmt::Debug for CaptureSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaptureSource")
+            .field("name", &self.name)
+            .field("label", &self.label)
+            .field("format", &self.format)
+            .field("assume_state", &self.assume_state)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
+}

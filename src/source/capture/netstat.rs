@@ -1,0 +1,205 @@
+//! Linux net-tools `netstat` rows: `Proto Recv-Q Send-Q Local Foreign State [extras]` for
+//! net-tools 1.60 (27-wide address columns, `tcp` with `::ffff:` addresses) and 2.x (23-wide,
+//! `tcp6` with dotted IPv4 for v4-mapped sockets), any of `-n -a -t -u -l -p -o -e -W`, with
+//! resolved and truncated names kept as names, and de_DE/zh_CN output (`VERBUNDEN`, zh timers).
+//! Columns are never taken from header positions: fields are split on whitespace, the state is
+//! the first known state word after Recv-Q and Send-Q and must follow exactly two address
+//! fields; after it, `User Inode` (`-e`) and the two-token timer (`-o`) are read where present,
+//! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
+
+use std::borrow::Cow;
+
+use super::endpoint::{PortSep, endpoint, family_of, settle};
+use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
+use super::fields::{dec, last_two, queue, show, split};
+use super::timer::netstat_timer;
+use crate::socket::{Family, Socket};
+
+pub(crate) struct Netstat;
+
+/// Fields read from the start of a row: up to State and the two after it (`User Inode`); the
+/// timer is read from the end of the line.
+const MAX_FIELDS: usize = 8;
+
+impl RowParser for Netstat {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+        let mut t: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
+        let n = split(line, &mut t);
+        if n < 2 {
+            return Row::Skip;
+        }
+        let proto_family = match t[0] {
+            b"tcp" => None,
+            b"tcp6" => Some(Family::V6),
+            _ => return Row::Skip,
+        };
+        // `tcp` followed by a number is a row; `tcp connections:` in prose is not.
+        if dec(t[1]).is_none() {
+            return Row::Skip;
+        }
+        let at_6 = if n > 5 { cx.states.get(t[5]) } else { None };
+        let found = match at_6 {
+            Some(s) => Some((5, s)),
+            None => (3..n).find_map(|i| cx.states.get(t[i]).map(|s| (i, s))),
+        };
+        let Some((si, state)) = found else {
+            return Row::Unread(if n < 6 {
+                "the row ends before its State column".into()
+            } else {
+                Cow::Owned(format!(
+                    "no TCP state word after the addresses (field 6 is '{}')",
+                    show(t[5])
+                ))
+            });
+        };
+        if si != 5 {
+            return Row::Unread(Cow::Owned(format!(
+                "expected two address fields before the state {}, found {}",
+                show(t[si]),
+                si - 3
+            )));
+        }
+        let (Some(recv_q), Some(send_q)) = (queue(t[1]), queue(t[2])) else {
+            return Row::Unread(Cow::Owned(format!(
+                "Send-Q '{}' is not a number",
+                show(t[2])
+            )));
+        };
+        let (mut local, lk) = endpoint(t[3], PortSep::Colon, &mut cx.services);
+        let (mut remote, rk) = endpoint(t[4], PortSep::Colon, &mut cx.services);
+        let family = proto_family
+            .or_else(|| (family_of(lk, rk) == Some(Family::V6)).then_some(Family::V6))
+            .unwrap_or(Family::V4);
+        settle(&mut local, lk, family);
+        settle(&mut remote, rk, family);
+        blank(out, family, state);
+        out.recv_q = recv_q;
+        out.send_q = send_q;
+        out.local = local;
+        out.remote = remote;
+        extras(line, &t[si + 1..n], out);
+        fix_mini_socket_uid(out);
+        Row::Socket
+    }
+}
+
+/// The columns after State: `User Inode` (`-e`, first), `PID/Program name` (`-p`), `Timer`
+/// (`-o`, last, two tokens). `x` holds the first fields after State.
+fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
+    if x.len() >= 2
+        && line.last() == Some(&b')')
+        && let (Some(w), Some(p)) = last_two(line)
+        && p.first() == Some(&b'(')
+        && let Some(t) = netstat_timer(w, p)
+    {
+        out.timer = t;
+    }
+    // `-e`: a user (number, or a name without `-n`) then a decimal inode. A `-p` column is
+    // `pid/name` or `-`, a timer word is followed by `(`, so neither matches.
+    if x.len() >= 2
+        && !x[0].contains(&b'/')
+        && x[0] != b"-"
+        && let Some(inode) = dec(x[1])
+    {
+        out.uid = dec(x[0]).and_then(|u| u32::try_from(u).ok());
+        out.inode = inode;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::{Endpoint, TimerKind};
+    use crate::tcp::state::TcpState;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    fn parse(line: &str) -> (Row, Socket) {
+        let mut s = Socket::new(
+            Family::V4,
+            TcpState::Close,
+            Endpoint::unspecified(),
+            Endpoint::unspecified(),
+        );
+        let r = Netstat.row(line.as_bytes(), &mut Ctx::default(), &mut s);
+        (r, s)
+    }
+
+    fn ok(line: &str) -> Socket {
+        match parse(line) {
+            (Row::Socket, s) => s,
+            (Row::Unread(w), _) => panic!("unread: {w}: {line}"),
+            _ => panic!("not a socket: {line}"),
+        }
+    }
+
+    #[test]
+    fn plain_and_extras() {
+        let s = ok("tcp        0      0 127.0.0.1:8002          0.0.0.0:*               LISTEN");
+        assert_eq!(
+            (s.family, s.state, s.remote.port),
+            (Family::V4, TcpState::Listen, Some(0))
+        );
+        let s = ok("tcp   12  34 10.0.0.1:22  10.0.0.2:5555  ESTABLISHED 0  14141  9430/python3");
+        assert_eq!(
+            (s.recv_q, s.send_q, s.uid, s.inode),
+            (12, 34, Some(0), 14141)
+        );
+        let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   timewait (59.50/0/0)");
+        assert_eq!(
+            (s.timer.kind, s.timer.expires_ms),
+            (TimerKind::TimeWait, 59_500)
+        );
+        let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   0   0   -");
+        assert_eq!(s.uid, None);
+        let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 ESTABLISHED 600/sshd: /usr/sbin off (0.00/0/0)");
+        assert_eq!((s.state, s.inode), (TcpState::Established, 0));
+        let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 VERBUNDEN   保持连接 (6580.48/0/0)");
+        assert_eq!(
+            (s.state, s.timer.kind),
+            (TcpState::Established, TimerKind::Keepalive)
+        );
+    }
+
+    #[test]
+    fn mapped_and_named() {
+        let s = ok("tcp6 0 0 127.0.0.1:56336 127.0.0.1:8001 ESTABLISHED");
+        assert_eq!(s.family, Family::V6);
+        assert_eq!(
+            s.local.canonical_ip(),
+            Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        );
+        assert!(s.local.ip.unwrap().is_ipv6());
+        let s = ok("tcp 0 0 ::ffff:127.0.0.1:8008 ::ffff:127.0.0.1:45827 ESTABLISHED");
+        assert_eq!((s.family, s.remote.port), (Family::V6, Some(45827)));
+        let s = ok("tcp 0 0 localhost.localdo:35450 lb-192-30-255-112:https ESTABLISHED");
+        assert_eq!(s.local.ip, None);
+        assert_eq!(s.local.name.as_deref(), Some("localhost.localdo:35450"));
+        assert_eq!(s.remote.name.as_deref(), Some("lb-192-30-255-112:https"));
+        let s = ok("tcp6 0 0 :::22 :::* LISTEN");
+        assert_eq!(s.local.port, Some(22));
+        let s = ok("tcp 0 0 *:ssh *:* LISTEN");
+        assert_eq!(s.local.ip, Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+    }
+
+    #[test]
+    fn not_rows_and_unread() {
+        for skip in [
+            "udp 0 0 127.0.0.1:60496 127.0.0.53:53 ESTABLISHED",
+            "raw6 0 0 :::58 :::* 7",
+            "unix 3 [ ] STREAM CONNECTED 14179 /tmp/x",
+            "Proto Recv-Q Send-Q Local Address Foreign Address State",
+            "tcp connections are fine",
+            "tcp",
+        ] {
+            assert!(matches!(parse(skip).0, Row::Skip), "{skip}");
+        }
+        for bad in [
+            "tcp 0 0 127.0.0.1:8002 127.0.0.1:59",
+            "tcp 0 0 ... ESTABLISHED",
+            "tcp 0 0 1.1.1.1:1 2.2.2.2:2 BOGUS",
+            "tcp 0",
+        ] {
+            assert!(matches!(parse(bad).0, Row::Unread(_)), "{bad}");
+        }
+    }
+}

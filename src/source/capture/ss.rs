@@ -1,0 +1,262 @@
+//! iproute2 `ss` rows: `[Netid] [State] Recv-Q Send-Q Local:Port Peer:Port [extras]`, with or
+//! without the Netid column (old `ss -t` has none), with or without a header (`-H`), and without
+//! the State column when the listing was made with a state filter (then the state comes from
+//! `--assume-state`). Addresses may be bracketed (new ss) or not (old ss), carry `%scope`, or
+//! be `*`, which new ss prints for a dual-stack IPv6 wildcard and old ss for IPv4's; the parser
+//! tells new from old by the `Process` header column or any bracketed address. Extras are read
+//! from anywhere after the peer: `uid:`, `ino:` (`-e`), `timer:(…)` (`-o`); `users:(…)` in its
+//! old and new forms, `sk:`, `cgroup:` and the like are passed over. Continuation lines of
+//! `-i`/`-m` records (indented, `cubic wscale:…`, `skmem:(…)`) never read as rows.
+
+use std::borrow::Cow;
+
+use super::endpoint::{HostKind, PortSep, endpoint, family_of, settle};
+use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
+use super::fields::{Fields, dec, queue, show, split};
+use super::timer::ss_timer;
+use crate::socket::{Family, Socket};
+
+#[derive(Default)]
+pub(crate) struct Ss {
+    /// New ss (bracketed IPv6, `Process` column): a `*` host is the IPv6 wildcard.
+    new_style: bool,
+}
+
+fn looks_like_address(f: &[u8]) -> bool {
+    f.contains(&b':') || f == b"*"
+}
+
+impl RowParser for Ss {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+        let mut t: [&[u8]; 8] = [&[]; 8];
+        let n = split(line, &mut t);
+        if n < 2 {
+            return Row::Skip;
+        }
+        if memchr::memmem::find(line, b"Address:Port").is_some() {
+            if memchr::memmem::find(line, b"Process").is_some() {
+                self.new_style = true;
+            }
+            return Row::Skip;
+        }
+        // Netid: `tcp`, or any other word followed by a state or a number (udp, u_str, nl…).
+        let mut i = 0;
+        let mut tcp_row = false;
+        if t[0] == b"tcp" {
+            tcp_row = true;
+            i = 1;
+        } else if cx.states.get(t[0]).is_none()
+            && dec(t[0]).is_none()
+            && (cx.states.get(t[1]).is_some() || dec(t[1]).is_some())
+        {
+            return Row::Skip;
+        }
+        let state = if let Some(s) = cx.states.get(t[i]) {
+            i += 1;
+            if !tcp_row && (i >= n || dec(t[i]).is_none()) {
+                // A sentence that starts with a state word.
+                return Row::Skip;
+            }
+            s
+        } else if dec(t[i]).is_some() {
+            // No State column (a state filter), or prose starting with a number.
+            let row_shaped = n >= i + 4 && looks_like_address(t[i + 2]);
+            if !tcp_row && !row_shaped {
+                return Row::Skip;
+            }
+            match cx.assume_state {
+                Some(s) => s,
+                None => return Row::NoState,
+            }
+        } else if tcp_row {
+            return Row::Unread(Cow::Owned(format!("'{}' is not a TCP state", show(t[i]))));
+        } else {
+            return Row::Skip;
+        };
+        if n < i + 4 {
+            return Row::Unread("the row ends before its peer address".into());
+        }
+        let (Some(recv_q), Some(send_q)) = (queue(t[i]), queue(t[i + 1])) else {
+            return Row::Unread(Cow::Owned(format!(
+                "Recv-Q/Send-Q '{} {}' are not numbers",
+                show(t[i]),
+                show(t[i + 1])
+            )));
+        };
+        let (lf, pf) = (t[i + 2], t[i + 3]);
+        if lf.first() == Some(&b'[') || pf.first() == Some(&b'[') {
+            self.new_style = true;
+        }
+        let (mut local, lk) = endpoint(lf, PortSep::Colon, &mut cx.services);
+        let (mut remote, rk) = endpoint(pf, PortSep::Colon, &mut cx.services);
+        let star = if self.new_style {
+            Family::V6
+        } else {
+            Family::V4
+        };
+        let family = match lk {
+            HostKind::V4 => Family::V4,
+            HostKind::V6 => Family::V6,
+            HostKind::Star => star,
+            HostKind::Name => family_of(lk, rk).unwrap_or(Family::V4),
+        };
+        settle(&mut local, lk, family);
+        settle(&mut remote, rk, family);
+        blank(out, family, state);
+        out.recv_q = recv_q;
+        out.send_q = send_q;
+        out.local = local;
+        out.remote = remote;
+        extras(line, i + 4, out);
+        fix_mini_socket_uid(out);
+        Row::Socket
+    }
+}
+
+/// `uid:N`, `ino:N`, `timer:(…)` anywhere after field `from`. ss prints `uid:` only when it
+/// is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the owner is root.
+fn extras(line: &[u8], from: usize, out: &mut Socket) {
+    let mut saw_uid = false;
+    let mut saw_ino = false;
+    for f in Fields::new(line).skip(from) {
+        if let Some(v) = f.strip_prefix(b"uid:") {
+            out.uid = dec(v).and_then(|u| u32::try_from(u).ok());
+            saw_uid = true;
+        } else if let Some(v) = f.strip_prefix(b"ino:") {
+            out.inode = dec(v).unwrap_or(0);
+            saw_ino = true;
+        } else if f.starts_with(b"timer:(")
+            && let Some(t) = ss_timer(f)
+        {
+            out.timer = t;
+        }
+    }
+    if saw_ino && !saw_uid && out.inode != 0 {
+        out.uid = Some(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::{Endpoint, TimerKind};
+    use crate::tcp::state::TcpState;
+    use std::net::{IpAddr, Ipv6Addr};
+
+    fn parse_with(p: &mut Ss, cx: &mut Ctx, line: &str) -> (Row, Socket) {
+        let mut s = Socket::new(
+            Family::V4,
+            TcpState::Close,
+            Endpoint::unspecified(),
+            Endpoint::unspecified(),
+        );
+        let r = p.row(line.as_bytes(), cx, &mut s);
+        (r, s)
+    }
+
+    fn ok(line: &str) -> Socket {
+        match parse_with(&mut Ss::default(), &mut Ctx::default(), line) {
+            (Row::Socket, s) => s,
+            (Row::Unread(w), _) => panic!("unread: {w}: {line}"),
+            _ => panic!("not a socket: {line}"),
+        }
+    }
+
+    #[test]
+    fn layouts() {
+        let s = ok("ESTAB 0 0 127.0.0.1:8001 127.0.0.1:56334");
+        assert_eq!((s.state, s.family), (TcpState::Established, Family::V4));
+        let s = ok(
+            "tcp   TIME-WAIT  0 0  [::1]:39762  [::1]:8004  timer:(timewait,59sec,0) ino:0 sk:1008",
+        );
+        assert_eq!(
+            (s.state, s.family, s.timer.kind),
+            (TcpState::TimeWait, Family::V6, TimerKind::TimeWait)
+        );
+        assert_eq!(s.uid, None);
+        let s = ok(
+            "LISTEN 0 64 127.0.0.1:8002 0.0.0.0:* users:((\"python3\",pid=9430,fd=4)) ino:14141 sk:10 <->",
+        );
+        assert_eq!((s.send_q, s.inode, s.uid), (64, 14141, Some(0)));
+        let s = ok(
+            "ESTAB 0 0 10.0.0.1:22 10.0.0.2:4 users:((\"nginx\",1234,5)) uid:112 ino:25147 sk:ffff88007861ec00",
+        );
+        assert_eq!(s.uid, Some(112));
+        let s = ok("LISTEN 0 128 :::22 :::*");
+        assert_eq!(s.family, Family::V6);
+        let s = ok("UNCONN 0 0 [fe80::1%eth0]:123 [::]:*");
+        assert_eq!((s.state, s.local.port), (TcpState::Close, Some(123)));
+        let s = ok("ESTAB 0 0 [::ffff:127.0.0.1]:7474 [::ffff:127.0.0.1]:5000");
+        assert_eq!(s.family, Family::V6);
+    }
+
+    #[test]
+    fn star_follows_the_ss_generation() {
+        let mut cx = Ctx::default();
+        let mut old = Ss::default();
+        let (_, s) = parse_with(&mut old, &mut cx, "LISTEN 0 128 *:22 *:*");
+        assert_eq!(s.family, Family::V4);
+        let mut new = Ss::default();
+        let _ = parse_with(
+            &mut new,
+            &mut cx,
+            "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process",
+        );
+        let (_, s) = parse_with(&mut new, &mut cx, "LISTEN 0 128 *:22 *:*");
+        assert_eq!(
+            (s.family, s.local.ip),
+            (Family::V6, Some(IpAddr::V6(Ipv6Addr::UNSPECIFIED)))
+        );
+    }
+
+    #[test]
+    fn stateless_rows_need_a_state() {
+        let mut cx = Ctx::default();
+        let line = "0 0 127.0.0.1:59734 127.0.0.1:8002";
+        assert!(matches!(
+            parse_with(&mut Ss::default(), &mut cx, line).0,
+            Row::NoState
+        ));
+        assert!(matches!(
+            parse_with(&mut Ss::default(), &mut cx, &format!("tcp {line}")).0,
+            Row::NoState
+        ));
+        cx.assume_state = Some(TcpState::TimeWait);
+        let (r, s) = parse_with(&mut Ss::default(), &mut cx, line);
+        assert!(matches!(r, Row::Socket));
+        assert_eq!(s.state, TcpState::TimeWait);
+    }
+
+    #[test]
+    fn skipped_and_unread() {
+        let mut cx = Ctx::default();
+        for skip in [
+            "udp UNCONN 0 0 127.0.0.1:9001 0.0.0.0:*",
+            "u_str ESTAB 0 0 /tmp/x 14179 * 14178",
+            "nl UNCONN 0 0 0:0 *",
+            "\t cubic wscale:7,7 rto:204 rtt:0.5/0.25",
+            "\t skmem:(r0,rb131072,t0,tb2626560,f0,w0,o0,bl0,d0)",
+            "LISTEN sockets are fine",
+            "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port",
+            "12 apples",
+        ] {
+            assert!(
+                matches!(parse_with(&mut Ss::default(), &mut cx, skip).0, Row::Skip),
+                "{skip}"
+            );
+        }
+        for bad in [
+            "tcp UNKNOWN 0 0 1.1.1.1:1 2.2.2.2:2",
+            "ESTAB 0 0 1.1.1.1:1",
+            "tcp ESTAB 0",
+        ] {
+            assert!(
+                matches!(
+                    parse_with(&mut Ss::default(), &mut cx, bad).0,
+                    Row::Unread(_)
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Windows `netstat -an` / `-ano` rows: `TCP Local Foreign State [PID]`, indented two spaces,
+//! with English or localised (zh-CN `活动连接`, `协议 本地地址 …`) headers, bracketed IPv6
+//! (`[::1]:50515`, `[fe80::…%12]:port`), `LISTENING`, a foreign `0.0.0.0:0` / `[::]:0` for
+//! listeners, and CRLF line ends. There are no queue columns (Recv-Q and Send-Q read as 0).
+//! UDP rows (no state) and `-b` lines (`[svchost.exe]`, `Can not obtain ownership
+//! information`) are skipped.
+
+use std::borrow::Cow;
+
+use super::endpoint::{PortSep, endpoint, family_of, settle};
+use super::engine::{Ctx, Row, RowParser, blank};
+use super::fields::{show, split};
+use crate::socket::{Family, Socket};
+
+pub(crate) struct Windows;
+
+impl RowParser for Windows {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+        let mut t: [&[u8]; 8] = [&[]; 8];
+        let n = split(line, &mut t);
+        if n < 2 || t[0] != b"TCP" || !t[1].contains(&b':') {
+            return Row::Skip;
+        }
+        let Some(si) = (2..n).find(|&i| cx.states.get(t[i]).is_some()) else {
+            return Row::Unread(if n < 4 {
+                "the row ends before its State column".into()
+            } else {
+                Cow::Owned(format!("'{}' is not a TCP state", show(t[3])))
+            });
+        };
+        if si != 3 {
+            return Row::Unread(Cow::Owned(format!(
+                "expected two address fields before the state {}, found {}",
+                show(t[si]),
+                si - 1
+            )));
+        }
+        let state = cx.states.get(t[si]).expect("found above");
+        let (mut local, lk) = endpoint(t[1], PortSep::Colon, &mut cx.services);
+        let (mut remote, rk) = endpoint(t[2], PortSep::Colon, &mut cx.services);
+        let family = family_of(lk, rk).unwrap_or(Family::V4);
+        settle(&mut local, lk, family);
+        settle(&mut remote, rk, family);
+        blank(out, family, state);
+        out.local = local;
+        out.remote = remote;
+        Row::Socket
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::Endpoint;
+    use crate::tcp::state::TcpState;
+
+    fn parse(line: &str) -> (Row, Socket) {
+        let mut s = Socket::new(
+            Family::V4,
+            TcpState::Close,
+            Endpoint::unspecified(),
+            Endpoint::unspecified(),
+        );
+        let r = Windows.row(line.as_bytes(), &mut Ctx::default(), &mut s);
+        (r, s)
+    }
+
+    #[test]
+    fn rows() {
+        let (r, s) =
+            parse("  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1234");
+        assert!(matches!(r, Row::Socket));
+        assert_eq!((s.state, s.local.port), (TcpState::Listen, Some(135)));
+        let (_, s) =
+            parse("  TCP    [::1]:50515            [::1]:50516            ESTABLISHED     4321");
+        assert_eq!(s.family, Family::V6);
+        let (_, s) = parse("  TCP    [fe80::1c2d:3e4f:5a6b:7c8d%12]:139  [::]:0  LISTENING  4");
+        assert_eq!((s.family, s.local.port), (Family::V6, Some(139)));
+        assert!(matches!(
+            parse("  UDP    0.0.0.0:500            *:*                                    4321").0,
+            Row::Skip
+        ));
+        assert!(matches!(parse(" [svchost.exe]").0, Row::Skip));
+        assert!(matches!(
+            parse("  TCP    10.0.0.1:50000  10.0.0.2:443").0,
+            Row::Unread(_)
+        ));
+    }
+}
