@@ -47,6 +47,8 @@ pub enum Command {
     /// List sockets with netstat's six columns.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
+    Check(crate::cmd::check::CheckArgs),
 }
 
 const LIST_ABOUT: &str = "\

@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod cli;
 pub mod cmd;
 pub mod filter;
+pub mod i18n;
 pub mod kernel;
 pub mod render;
 pub mod socket;

@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         None => cmd::summary::run(&cli.common, &cli.summary, None),
         Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a, None),
         Some(Command::List(a)) => cmd::list::run(&cli.common, a),
+        // The check's exit code is its severity (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+        Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,9 +3,9 @@
 
 use anyhow::Result;
 
-use super::{scan, stdout};
+use super::{nagios_is_for_check, scan, stdout};
 use crate::cli::{Common, ListArgs};
-use crate::render::Style;
+use crate::render::{Format, Style};
 use crate::render::list::{Columns, ListWriter};
 use crate::socket::{Flow, Sink, Socket};
 
@@ -27,6 +27,9 @@ impl<S: Sink + ?Sized> Sink for Limit<'_, S> {
 }
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
+    if common.format == Format::Nagios {
+        return Err(nagios_is_for_check());
+    }
     let filter = common.filter();
     let mut out = stdout();
     let mut lw = ListWriter::new(

@@ -2,6 +2,7 @@
 //! This module holds what they share: opening the live source (netlink with the /proc
 //! fallback), the buffered standard output, and the host label.
 
+pub mod check;
 pub mod list;
 pub mod summary;
 
@@ -51,6 +52,11 @@ pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Rep
     )?;
     print_notices(&report);
     Ok(report)
+}
+
+/// The error of a command asked for `--format nagios`, which only `check` writes.
+pub fn nagios_is_for_check() -> anyhow::Error {
+    anyhow::anyhow!("--format nagios is the output of `tcpstate check`; use table, plain, json or csv here")
 }
 
 /// Print a source's notices on stderr.

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::{finish, hostname, scan, stdout};
+use super::{finish, hostname, nagios_is_for_check, scan, stdout};
 use crate::analyze::count::Counts;
 use crate::analyze::group::Grouper;
 use crate::cli::{Common, SummaryArgs};
@@ -27,6 +27,7 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
             Format::Plain => render::plain::groups(&mut out, &view)?,
             Format::Json => render::json::groups(&mut out, &view)?,
             Format::Csv => render::csv::groups(&mut out, &view)?,
+            Format::Nagios => return Err(nagios_is_for_check()),
         }
         return finish(out);
     }
@@ -45,6 +46,7 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
         Format::Plain => render::plain::summary(&mut out, &view)?,
         Format::Json => render::json::summary(&mut out, &view)?,
         Format::Csv => render::csv::summary(&mut out, &view)?,
+        Format::Nagios => return Err(nagios_is_for_check()),
     }
     finish(out)
 }

@@ -100,7 +100,8 @@ impl<'w> ListWriter<'w> {
                 self.style.header(self.w, h.trim_end())?;
                 self.w.write_all(b"\n")
             }
-            Format::Plain => Ok(()),
+            // `list` refuses nagios before it gets here.
+            Format::Plain | Format::Nagios => Ok(()),
             Format::Json => self.w.write_all(b"["),
             Format::Csv => {
                 let mut c = csv::WriterBuilder::new()
@@ -140,7 +141,7 @@ impl<'w> ListWriter<'w> {
 
     fn row(&mut self, s: &Socket) -> io::Result<()> {
         match self.format {
-            Format::Table | Format::Plain => {
+            Format::Table | Format::Plain | Format::Nagios => {
                 let (l, r) = addr_pair(s);
                 let mut ls = Stack::new();
                 let mut rs = Stack::new();

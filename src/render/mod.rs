@@ -1,11 +1,14 @@
 //! Rendering: the only place that formats. Summaries, groups and socket lists in four formats —
 //! `table` for people (colour only on a terminal, none with NO_COLOR), `plain` (the awk
 //! one-liner's `STATE COUNT` lines), `json` and `csv` — plus the shared pieces every format uses
-//! (netstat's address and timer notation).
+//! (netstat's address and timer notation). The health check's report (human, json) is in
+//! `check`, its monitoring-plugin status line in `nagios`.
 
+pub mod check;
 pub mod csv;
 pub mod json;
 pub mod list;
+pub mod nagios;
 pub mod plain;
 pub mod table;
 
@@ -30,6 +33,8 @@ pub enum Format {
     Json,
     /// CSV with a header row.
     Csv,
+    /// Monitoring-plugin status line with perfdata (`check` only).
+    Nagios,
 }
 
 /// How to decorate: colour or not.
