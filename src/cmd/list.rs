@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use super::{nagios_is_for_check, scan, stdout};
 use crate::cli::{Common, ListArgs};
-use crate::render::{Format, Style};
 use crate::render::list::{Columns, ListWriter};
+use crate::render::{Format, Style};
 use crate::socket::{Flow, Sink, Socket};
 
 /// Stops the stream after `left` sockets.

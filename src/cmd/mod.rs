@@ -56,7 +56,9 @@ pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Rep
 
 /// The error of a command asked for `--format nagios`, which only `check` writes.
 pub fn nagios_is_for_check() -> anyhow::Error {
-    anyhow::anyhow!("--format nagios is the output of `tcpstate check`; use table, plain, json or csv here")
+    anyhow::anyhow!(
+        "--format nagios is the output of `tcpstate check`; use table, plain, json or csv here"
+    )
 }
 
 /// Print a source's notices on stderr.

@@ -25,52 +25,184 @@ pub enum Measure {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     // ---- summaries ----
-    AllOk { sockets: u64 },
-    Skipped { why: Box<Msg> },
-    EphemeralNone { size: u64 },
-    EphemeralBusiest { used: u64, size: u64, tuple: Tuple },
-    TimeWaitSummary { count: u64, max: Option<u64> },
-    CloseWaitSummary { count: u64, ports: u64, persistent: Option<u64>, secs: f64 },
-    SynBacklogSummary { count: u64, worst: Option<(u16, u64, u64)> },
-    AcceptQueueSummary { listeners: u64, worst: Option<(u16, u64, u64)> },
-    ClosingSummary { fin_wait1: u64, closing: u64, last_ack: u64 },
-    FinWait2Summary { count: u64, held: u64 },
-    OrphansSummary { count: u64, max: u64 },
-    MemorySummary { pages: u64, pressure: u64, max: u64 },
-    StuckSummary { count: u64, bytes: u64 },
-    StateCountsSummary { worst: Option<(TcpState, u64)>, states: u64 },
+    AllOk {
+        sockets: u64,
+    },
+    Skipped {
+        why: Box<Msg>,
+    },
+    EphemeralNone {
+        size: u64,
+    },
+    EphemeralBusiest {
+        used: u64,
+        size: u64,
+        tuple: Tuple,
+    },
+    TimeWaitSummary {
+        count: u64,
+        max: Option<u64>,
+    },
+    CloseWaitSummary {
+        count: u64,
+        ports: u64,
+        persistent: Option<u64>,
+        secs: f64,
+    },
+    SynBacklogSummary {
+        count: u64,
+        worst: Option<(u16, u64, u64)>,
+    },
+    AcceptQueueSummary {
+        listeners: u64,
+        worst: Option<(u16, u64, u64)>,
+    },
+    ClosingSummary {
+        fin_wait1: u64,
+        closing: u64,
+        last_ack: u64,
+    },
+    FinWait2Summary {
+        count: u64,
+        held: u64,
+    },
+    OrphansSummary {
+        count: u64,
+        max: u64,
+    },
+    MemorySummary {
+        pages: u64,
+        pressure: u64,
+        max: u64,
+    },
+    StuckSummary {
+        count: u64,
+        bytes: u64,
+    },
+    StateCountsSummary {
+        worst: Option<(TcpState, u64)>,
+        states: u64,
+    },
     // ---- evidence ----
-    StateCount { state: TcpState, count: u64, total: u64, limit: Limit },
-    PortRange { lo: u16, hi: u16, size: u64 },
-    TwReuse { value: i64 },
-    ClientTuples { tuples: u64, sockets: u64 },
-    Thresholds { measure: Measure, limit: Limit },
-    TwBuckets { count: u64, max: u64, limit: Limit },
-    Increase { counter: &'static str, by: u64, secs: f64, limit: Limit },
-    Persistent { count: u64, of: u64, secs: f64, limit: Limit },
-    Listeners { count: u64 },
-    Sysctl { name: &'static str, value: i64 },
-    Syncookies { value: i64 },
-    FinRetransmits { max: u32 },
-    FinWait2Held { held: u64 },
-    Orphans { count: u64, max: u64, limit: Limit },
-    TcpMem { pages: u64, min: u64, pressure: u64, max: u64, limit: Limit, pressure_warn: bool },
-    StuckSockets { count: u64, bytes: u64, limit: Limit },
+    StateCount {
+        state: TcpState,
+        count: u64,
+        total: u64,
+        limit: Limit,
+    },
+    PortRange {
+        lo: u16,
+        hi: u16,
+        size: u64,
+    },
+    TwReuse {
+        value: i64,
+    },
+    ClientTuples {
+        tuples: u64,
+        sockets: u64,
+    },
+    Thresholds {
+        measure: Measure,
+        limit: Limit,
+    },
+    TwBuckets {
+        count: u64,
+        max: u64,
+        limit: Limit,
+    },
+    Increase {
+        counter: &'static str,
+        by: u64,
+        secs: f64,
+        limit: Limit,
+    },
+    Persistent {
+        count: u64,
+        of: u64,
+        secs: f64,
+        limit: Limit,
+    },
+    Listeners {
+        count: u64,
+    },
+    Sysctl {
+        name: &'static str,
+        value: i64,
+    },
+    Syncookies {
+        value: i64,
+    },
+    FinRetransmits {
+        max: u32,
+    },
+    FinWait2Held {
+        held: u64,
+    },
+    Orphans {
+        count: u64,
+        max: u64,
+        limit: Limit,
+    },
+    TcpMem {
+        pages: u64,
+        min: u64,
+        pressure: u64,
+        max: u64,
+        limit: Limit,
+        pressure_warn: bool,
+    },
+    StuckSockets {
+        count: u64,
+        bytes: u64,
+        limit: Limit,
+    },
     // ---- notes ----
     NoHostFacts,
-    SysctlMissing { name: &'static str },
+    SysctlMissing {
+        name: &'static str,
+    },
     CountersMissing,
-    NeedsInterval { what: &'static str },
+    NeedsInterval {
+        counters: Vec<&'static str>,
+    },
     NeedsIntervalPersistence,
     // ---- offender lines ----
-    TupleUse { used: u64, size: u64, time_wait: u64, established: u64, syn_sent: u64 },
-    CloseWaitPort { count: u64, persistent: Option<u64> },
-    SynRecvPort { count: u64, backlog: u64 },
-    QueueFill { queued: u64, backlog: u64 },
-    PeerClosing { fin_wait1: u64, closing: u64, last_ack: u64 },
-    PeerFinWait2 { count: u64 },
-    PeerTimeWait { count: u64 },
-    PeerStuck { sockets: u64, max_send_q: u64, max_recv_q: u64 },
+    TupleUse {
+        used: u64,
+        size: u64,
+        time_wait: u64,
+        established: u64,
+        syn_sent: u64,
+    },
+    CloseWaitPort {
+        count: u64,
+        persistent: Option<u64>,
+    },
+    SynRecvPort {
+        count: u64,
+        backlog: u64,
+    },
+    QueueFill {
+        queued: u64,
+        backlog: u64,
+    },
+    PeerClosing {
+        fin_wait1: u64,
+        closing: u64,
+        last_ack: u64,
+    },
+    PeerFinWait2 {
+        count: u64,
+    },
+    PeerTimeWait {
+        count: u64,
+    },
+    PeerStuck {
+        sockets: u64,
+        max_send_q: u64,
+        max_recv_q: u64,
+    },
 }
 
 /// What to do about a finding.
@@ -97,9 +229,15 @@ pub enum Label {
     Advice,
     Note,
     /// `N problems among M sockets` after the status word.
-    Headline { problems: u64, sockets: u64 },
+    Headline {
+        problems: u64,
+        sockets: u64,
+    },
     /// How the data was taken: one sample, two samples `secs` apart, a capture.
-    Sampling { interval: Option<f64>, live: bool },
+    Sampling {
+        interval: Option<f64>,
+        live: bool,
+    },
 }
 
 fn pct(n: u64, of: u64) -> f64 {
@@ -302,7 +440,9 @@ impl Msg {
                 format!("net.ipv4.tcp_tw_reuse = {value} ({meaning})")
             }
             Msg::ClientTuples { tuples, sockets } => format!(
-                "{sockets} client sockets (local port in the range) towards {tuples} destinations"
+                "{} (local port in the range) towards {}",
+                count_of(*sockets, "client socket", "client sockets"),
+                count_of(*tuples, "destination", "destinations")
             ),
             Msg::Thresholds { measure, limit } => {
                 let what = match measure {
@@ -345,9 +485,10 @@ impl Msg {
                 };
                 format!("net.ipv4.tcp_syncookies = {value} ({meaning})")
             }
-            Msg::FinRetransmits { max } => {
-                format!("a FIN_WAIT1 socket has retransmitted its FIN {max} times")
-            }
+            Msg::FinRetransmits { max } => format!(
+                "a FIN_WAIT1 socket has retransmitted its FIN {}",
+                count_of(u64::from(*max), "time", "times")
+            ),
             Msg::FinWait2Held { held } => format!(
                 "{held} FIN_WAIT2 sockets still belong to a process (shutdown() without close()): no timeout applies to them"
             ),
@@ -390,8 +531,9 @@ impl Msg {
             Msg::CountersMissing => {
                 "the kernel counters (/proc/net/netstat, snmp, sockstat) cannot be read".to_string()
             }
-            Msg::NeedsInterval { what } => format!(
-                "the increase of {what} needs two samples: run with --interval 2s"
+            Msg::NeedsInterval { counters } => format!(
+                "the increase of TcpExt {} needs two samples: run with --interval 2s",
+                counters.join(" and ")
             ),
             Msg::NeedsIntervalPersistence => {
                 "whether the same sockets stay in CLOSE_WAIT needs two samples: run with --interval 2s"
@@ -461,6 +603,9 @@ impl Msg {
                 persistent,
                 secs,
             } => {
+                if *count == 0 {
+                    return "没有 CLOSE_WAIT 套接字".to_string();
+                }
                 let mut s = format!("{ports} 个本地端口上共有 {count} 个 CLOSE_WAIT 套接字");
                 if let Some(p) = persistent {
                     s.push_str(&format!("，其中 {p} 个在 {secs:.1} 秒后仍然存在"));
@@ -471,6 +616,7 @@ impl Msg {
                 Some((port, n, backlog)) => format!(
                     "{count} 个 SYN_RECV 套接字；端口 {port} 有 {n} 个，backlog 为 {backlog}"
                 ),
+                None if *count == 0 => "没有 SYN_RECV 套接字".to_string(),
                 None => format!("{count} 个 SYN_RECV 套接字"),
             },
             Msg::AcceptQueueSummary { listeners, worst } => match worst {
@@ -484,12 +630,19 @@ impl Msg {
                 fin_wait1,
                 closing,
                 last_ack,
-            } => format!(
-                "FIN 未被确认：FIN_WAIT1 {fin_wait1} 个，CLOSING {closing} 个，LAST_ACK {last_ack} 个"
-            ),
-            Msg::FinWait2Summary { count, held } => format!(
-                "{count} 个 FIN_WAIT2 套接字在等待对端关闭（其中 {held} 个仍被应用持有）"
-            ),
+            } => {
+                if fin_wait1 + closing + last_ack == 0 {
+                    "没有等待确认的 FIN".to_string()
+                } else {
+                    format!(
+                        "FIN 未被确认：FIN_WAIT1 {fin_wait1} 个，CLOSING {closing} 个，LAST_ACK {last_ack} 个"
+                    )
+                }
+            }
+            Msg::FinWait2Summary { count: 0, .. } => "没有 FIN_WAIT2 套接字".to_string(),
+            Msg::FinWait2Summary { count, held } => {
+                format!("{count} 个 FIN_WAIT2 套接字在等待对端关闭（其中 {held} 个仍被应用持有）")
+            }
             Msg::OrphansSummary { count, max } => format!(
                 "{count} 个孤儿套接字，占 tcp_max_orphans（{max}）的 {:.0}%",
                 pct(*count, *max)
@@ -502,6 +655,9 @@ impl Msg {
                 "TCP 内存 {pages} 页，压力阈值 {pressure}，上限 {max}（{:.0}%）",
                 pct(*pages, *max)
             ),
+            Msg::StuckSummary { count: 0, bytes } => {
+                format!("没有队列积压达到 {bytes} 字节的已连接套接字")
+            }
             Msg::StuckSummary { count, bytes } => {
                 format!("{count} 个已连接套接字的队列积压达到 {bytes} 字节或更多")
             }
@@ -611,15 +767,16 @@ impl Msg {
                 limit_zh(limit)
             ),
             Msg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
-            Msg::SysctlMissing { name } => format!(
-                "此处无法读取 {name}（主机级 sysctl 只在主机自己的网络命名空间中可见）"
-            ),
+            Msg::SysctlMissing { name } => {
+                format!("此处无法读取 {name}（主机级 sysctl 只在主机自己的网络命名空间中可见）")
+            }
             Msg::CountersMissing => {
                 "无法读取内核计数器（/proc/net/netstat、snmp、sockstat）".to_string()
             }
-            Msg::NeedsInterval { what } => {
-                format!("{what} 的增量需要两次采样：请加 --interval 2s 运行")
-            }
+            Msg::NeedsInterval { counters } => format!(
+                "TcpExt {} 的增量需要两次采样：请加 --interval 2s 运行",
+                counters.join("、")
+            ),
             Msg::NeedsIntervalPersistence => {
                 "判断同一批套接字是否一直处于 CLOSE_WAIT 需要两次采样：请加 --interval 2s 运行"
                     .to_string()
@@ -650,9 +807,7 @@ impl Msg {
                 fin_wait1,
                 closing,
                 last_ack,
-            } => format!(
-                "FIN_WAIT1 {fin_wait1} 个，CLOSING {closing} 个，LAST_ACK {last_ack} 个"
-            ),
+            } => format!("FIN_WAIT1 {fin_wait1} 个，CLOSING {closing} 个，LAST_ACK {last_ack} 个"),
             Msg::PeerFinWait2 { count } => format!("FIN_WAIT2 {count} 个"),
             Msg::PeerTimeWait { count } => format!("TIME_WAIT {count} 个"),
             Msg::PeerStuck {
@@ -947,7 +1102,9 @@ mod tests {
             for a in [
                 Advice::CloseWait,
                 Advice::EphemeralPorts { tw_reuse: Some(0) },
-                Advice::SynBacklog { syncookies: Some(1) },
+                Advice::SynBacklog {
+                    syncookies: Some(1),
+                },
             ] {
                 let t = a.text(lang);
                 assert!(!t.contains('|') && !t.contains("  "), "{t}");

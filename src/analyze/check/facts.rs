@@ -32,12 +32,11 @@ pub struct HostFacts {
 impl HostFacts {
     /// Read every fact of the calling thread's network namespace.
     pub fn read() -> HostFacts {
-        let port_range = sysctl::read_values("net.ipv4.ip_local_port_range").and_then(|v| {
-            match v.as_slice() {
+        let port_range =
+            sysctl::read_values("net.ipv4.ip_local_port_range").and_then(|v| match v.as_slice() {
                 [lo, hi] => Some((u16::try_from(*lo).ok()?, u16::try_from(*hi).ok()?)),
                 _ => None,
-            }
-        });
+            });
         let tcp_mem = sysctl::read_values("net.ipv4.tcp_mem").and_then(|v| match v.as_slice() {
             [a, b, c] => Some([*a, *b, *c]),
             _ => None,

@@ -81,9 +81,8 @@ fn to_u64(v: i64) -> u64 {
 fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Limit)]) {
     let (Some(now), Some(then)) = (obs.facts, obs.previous) else {
         if obs.facts.is_some() {
-            let names = counters.iter().map(|c| c.0).collect::<Vec<_>>();
             f.notes.push(Msg::NeedsInterval {
-                what: counter_list(&names),
+                counters: counters.iter().map(|c| c.0).collect(),
             });
         }
         return;
@@ -102,16 +101,6 @@ fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Lim
             }
             None => f.notes.push(Msg::CountersMissing),
         }
-    }
-}
-
-/// A static list of counter names for a note (the few combinations the rules use).
-fn counter_list(names: &[&'static str]) -> &'static str {
-    match names {
-        ["TCPTimeWaitOverflow"] => "TCPTimeWaitOverflow",
-        ["SyncookiesSent", "ListenDrops"] => "SyncookiesSent and ListenDrops",
-        ["ListenOverflows"] => "ListenOverflows",
-        _ => "the kernel counters",
     }
 }
 
@@ -414,11 +403,7 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
-    let mut f = finding(
-        Rule::TimeWait,
-        Advice::TimeWait,
-        Msg::AllOk { sockets: 0 },
-    );
+    let mut f = finding(Rule::TimeWait, Advice::TimeWait, Msg::AllOk { sockets: 0 });
     let count = state_evidence(&mut f, t, obs, TcpState::TimeWait);
     let mut max = None;
     if let Some(h) = facts(&mut f, obs) {
@@ -449,9 +434,11 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
         .iter()
         .filter(|(_, p)| p.time_wait > 0)
         .collect();
-    f.offenders = peer_offenders(peers, |p| p.time_wait, |p| Msg::PeerTimeWait {
-        count: p.time_wait,
-    });
+    f.offenders = peer_offenders(
+        peers,
+        |p| p.time_wait,
+        |p| Msg::PeerTimeWait { count: p.time_wait },
+    );
     f
 }
 
@@ -486,7 +473,7 @@ pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
         closing,
         last_ack,
     };
-    if fin_wait1 > 0 {
+    if obs.sockets.fin_wait1_max_retransmits > 0 {
         f.evidence.push(Msg::FinRetransmits {
             max: obs.sockets.fin_wait1_max_retransmits,
         });
@@ -507,11 +494,7 @@ pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn fin_wait2(t: &Thresholds, obs: &Observation) -> Finding {
-    let mut f = finding(
-        Rule::FinWait2,
-        Advice::FinWait2,
-        Msg::AllOk { sockets: 0 },
-    );
+    let mut f = finding(Rule::FinWait2, Advice::FinWait2, Msg::AllOk { sockets: 0 });
     let count = state_evidence(&mut f, t, obs, TcpState::FinWait2);
     let held = obs.sockets.fin_wait2_held;
     f.summary = Msg::FinWait2Summary { count, held };
@@ -531,9 +514,11 @@ pub fn fin_wait2(t: &Thresholds, obs: &Observation) -> Finding {
         .iter()
         .filter(|(_, p)| p.fin_wait2 > 0)
         .collect();
-    f.offenders = peer_offenders(peers, |p| p.fin_wait2, |p| Msg::PeerFinWait2 {
-        count: p.fin_wait2,
-    });
+    f.offenders = peer_offenders(
+        peers,
+        |p| p.fin_wait2,
+        |p| Msg::PeerFinWait2 { count: p.fin_wait2 },
+    );
     f
 }
 
@@ -557,20 +542,20 @@ pub fn stuck_queues(t: &Thresholds, obs: &Observation) -> Finding {
     });
     f.metrics.push(("stuck", k.stuck));
     let peers: Vec<_> = k.peers.iter().filter(|(_, p)| p.stuck > 0).collect();
-    f.offenders = peer_offenders(peers, |p| p.stuck, |p| Msg::PeerStuck {
-        sockets: p.stuck,
-        max_send_q: p.max_send_q,
-        max_recv_q: p.max_recv_q,
-    });
+    f.offenders = peer_offenders(
+        peers,
+        |p| p.stuck,
+        |p| Msg::PeerStuck {
+            sockets: p.stuck,
+            max_send_q: p.max_send_q,
+            max_recv_q: p.max_recv_q,
+        },
+    );
     f
 }
 
 pub fn orphans(t: &Thresholds, obs: &Observation) -> Finding {
-    let f = finding(
-        Rule::Orphans,
-        Advice::Orphans,
-        Msg::AllOk { sockets: 0 },
-    );
+    let f = finding(Rule::Orphans, Advice::Orphans, Msg::AllOk { sockets: 0 });
     let Some(h) = obs.facts else {
         return f.skipped(Msg::NoHostFacts);
     };
@@ -627,11 +612,8 @@ pub fn memory(t: &Thresholds, obs: &Observation) -> Finding {
         limit: t.memory,
         pressure_warn: t.memory_pressure,
     });
-    f.metrics.extend([
-        ("pages", pages),
-        ("pressure", pressure),
-        ("max", max),
-    ]);
+    f.metrics
+        .extend([("pages", pages), ("pressure", pressure), ("max", max)]);
     f
 }
 
@@ -769,8 +751,10 @@ mod tests {
         k1.socket(&cw);
         let mut k2 = CheckSink::new(cfg()).compare_with(k1.close_wait_ids.clone());
         k2.socket(&cw);
-        let mut t = Thresholds::default();
-        t.close_wait_persistent = Limit::counts(0, 5);
+        let t = Thresholds {
+            close_wait_persistent: Limit::counts(0, 5),
+            ..Thresholds::default()
+        };
         let obs = Observation {
             sockets: &k2,
             facts: Some(&after),

@@ -36,9 +36,7 @@ impl Level {
     pub fn highest_ok(self, base: u64) -> u64 {
         match self {
             Level::Count(n) => n,
-            Level::Percent(p) => ((p * base as f64 / 100.0).ceil() as u64)
-                .saturating_sub(1)
-                .max(0),
+            Level::Percent(p) => ((p * base as f64 / 100.0).ceil() as u64).saturating_sub(1),
         }
     }
 
@@ -56,9 +54,11 @@ impl Level {
                 )),
             };
         }
-        t.parse::<u64>().map(|n| Some(Level::Count(n))).map_err(|_| {
-            format!("'{text}' is not a threshold; write a count (100), a share (80%) or off")
-        })
+        t.parse::<u64>()
+            .map(|n| Some(Level::Count(n)))
+            .map_err(|_| {
+                format!("'{text}' is not a threshold; write a count (100), a share (80%) or off")
+            })
     }
 }
 
@@ -294,9 +294,9 @@ pub struct StateLevel {
 
 /// Parse `STATE=N`, `STATE=N%` or `STATE=off`, the state in any spelling.
 pub fn parse_state_level(text: &str) -> Result<StateLevel, String> {
-    let (state, level) = text
-        .split_once('=')
-        .ok_or_else(|| format!("'{text}' is not STATE=N; write e.g. close-wait=100 or time-wait=80%"))?;
+    let (state, level) = text.split_once('=').ok_or_else(|| {
+        format!("'{text}' is not STATE=N; write e.g. close-wait=100 or time-wait=80%")
+    })?;
     let state = state
         .trim()
         .parse::<TcpState>()
@@ -478,7 +478,11 @@ mod tests {
         assert_eq!(sl.level, Some(Level::Count(5)));
         let sl = parse_state_level("time-wait=10%").unwrap();
         assert_eq!(sl.state, TcpState::TimeWait);
-        assert!(parse_state_level("bogus=5").unwrap_err().contains("'bogus'"));
+        assert!(
+            parse_state_level("bogus=5")
+                .unwrap_err()
+                .contains("'bogus'")
+        );
         assert!(parse_state_level("close-wait").is_err());
         let mut t = Thresholds::default();
         t.apply_cli(&[sl], &[parse_state_level("syn-rcvd=3").unwrap()]);
@@ -517,9 +521,17 @@ bytes = 4096
     fn toml_errors_name_file_and_line() {
         let mut t = Thresholds::default();
         let cases = [
-            ("[states]\nclose_wait = { warn = 5 }\nbogus = { warn = 1 }\n", 3, "bogus"),
+            (
+                "[states]\nclose_wait = { warn = 5 }\nbogus = { warn = 1 }\n",
+                3,
+                "bogus",
+            ),
             ("[states]\n\nclose_wait = { warm = 5 }\n", 3, "warm"),
-            ("[accept_queue]\nlistener = { warn = \"lots\" }\n", 2, "lots"),
+            (
+                "[accept_queue]\nlistener = { warn = \"lots\" }\n",
+                2,
+                "lots",
+            ),
             ("[nope]\nx = 1\n", 1, "nope"),
             ("[states\n", 1, ""),
         ];
