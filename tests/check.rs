@@ -458,3 +458,51 @@ fn a_bad_configuration_is_unknown_with_file_and_line() {
         "TCPSTATE UNKNOWN - cannot read the configuration /nonexistent/tcpstate.toml"
     ));
 }
+
+#[test]
+fn a_stuck_receive_queue_is_found() {
+    let ns = netns_or_skip!("chk-stuck");
+    let (_l, mut clients, _servers) = connected_pairs(&ns, 7600, 1);
+    // The server never reads: fill its receive queue (bounded: at most 64 writes).
+    let c = &mut clients[0];
+    c.set_nonblocking(true).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    for _ in 0..64 {
+        if c.write(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut queued = 0;
+    for _ in 0..400 {
+        let row = ns.exec_ok(&["ss", "-Htn", "sport", "= :7600"]);
+        queued = row
+            .split_whitespace()
+            .nth(1)
+            .and_then(|q| q.parse::<u64>().ok())
+            .unwrap_or(0);
+        if queued >= 10_000 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(queued >= 10_000, "the server's Recv-Q never filled");
+
+    let o = ns.check(&["--format", "nagios"]);
+    assert_plugin_output(&o, "OK");
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("stuck.toml");
+    std::fs::write(
+        &cfg,
+        "[stuck_queues]\nbytes = 10000\nsockets = { warn = 0, crit = 5 }\n",
+    )
+    .unwrap();
+    let o = ns.check(&["--config", &cfg.to_string_lossy()]);
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    let out = stdout(&o);
+    assert!(out.contains("WARNING   stuck_queues"), "{out}");
+    assert!(
+        out.contains(&format!("largest Recv-Q {queued} bytes")),
+        "{out}"
+    );
+}

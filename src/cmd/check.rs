@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use super::{hostname, scan, stdout};
+use super::{hostname, is_broken_pipe, scan, stdout};
 use crate::analyze::check::facts::HostFacts;
 use crate::analyze::check::sink::{CheckSink, SinkConfig};
 use crate::analyze::check::thresholds::{StateLevel, Thresholds, parse_state_level};
@@ -105,13 +105,6 @@ pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
             ExitCode::from(Severity::Unknown.exit_code())
         }
     }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// Thresholds, one or two samples, the rules.

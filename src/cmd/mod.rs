@@ -61,6 +61,14 @@ pub fn nagios_is_for_check() -> anyhow::Error {
     )
 }
 
+/// Whether an error is a write into a closed pipe (`tcpstate … | head`), which ends quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Print a source's notices on stderr.
 pub fn print_notices(report: &Report) {
     for n in &report.notices {

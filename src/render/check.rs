@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::Style;
 use super::json::counts_value;
-use crate::analyze::check::advice::Label;
+use crate::analyze::check::advice::{Label, Msg};
 use crate::analyze::check::sink::Host;
 use crate::analyze::check::{CheckReport, Finding, OffenderKey, Perf, Severity};
 use crate::i18n::Lang;
@@ -186,6 +186,10 @@ fn finding(w: &mut dyn Write, style: Style, v: &CheckView, f: &Finding) -> io::R
         }
     }
     for n in &f.notes {
+        // A skipped rule's summary already says why.
+        if matches!(&f.summary, Msg::Skipped { why } if **why == *n) {
+            continue;
+        }
         labelled(w, &Label::Note.text(lang), &n.text(lang))?;
     }
     if f.severity != Severity::Ok {

@@ -1,11 +1,12 @@
 //! The health check: rules over one or two samples of the sockets (aggregated in one streaming
 //! pass by [`sink::CheckSink`]), the kernel's TCP counters and the sysctls that set TCP's
 //! limits ([`facts::HostFacts`], absent for a saved capture). Each rule gives a [`Finding`]:
-//! a severity, the evidence, the top offenders and advice in English and Chinese
-//! ([`advice`]). The worst finding is the check's status, and its monitoring-plugin exit code.
+//! a severity, the evidence, the top offenders ([`messages`]) and advice in English and
+//! Chinese ([`advice`]). The worst finding is the check's status, and its monitoring-plugin exit code.
 
 pub mod advice;
 pub mod facts;
+pub mod messages;
 pub mod rules;
 pub mod sink;
 pub mod thresholds;
