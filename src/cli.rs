@@ -48,6 +48,7 @@ pub enum Command {
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
     /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
+    #[command(long_about = crate::cmd::check::CHECK_ABOUT)]
     Check(crate::cmd::check::CheckArgs),
 }
 

@@ -21,7 +21,8 @@ use crate::i18n::Lang;
 use crate::render::check::CheckView;
 use crate::render::{self, Format, Style};
 
-const CHECK_ABOUT: &str = "\
+/// The long help of `tcpstate check`.
+pub const CHECK_ABOUT: &str = "\
 Judge the health of this host's TCP connections: the accept queues and SYN backlogs of
 listeners, CLOSE_WAIT leaks, ephemeral port pressure per destination, TIME_WAIT against
 tcp_max_tw_buckets, peers that do not acknowledge or do not close, stuck send/receive queues,
@@ -35,7 +36,6 @@ Rules that need two samples (counter increases, sockets stuck in CLOSE_WAIT) run
 
 /// Flags of `check`.
 #[derive(Debug, Clone, Default, Args)]
-#[command(long_about = CHECK_ABOUT)]
 pub struct CheckArgs {
     /// Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets
     /// or more) or STATE=off; the state in any spelling; repeatable or comma-separated.
