@@ -58,6 +58,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The TCP state machine: table, diagram, client/server paths, sequence check.
     Fsm(FsmArgs),
+    /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
+    #[command(long_about = crate::cmd::check::CHECK_ABOUT)]
+    Check(crate::cmd::check::CheckArgs),
 }
 
 const LIST_ABOUT: &str = "\

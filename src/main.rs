@@ -27,7 +27,24 @@ fn with_stdout(
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let informational =
+                matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+            // A monitoring plugin answers a bad command line with UNKNOWN (3), not 2.
+            let is_check = std::env::args().skip(1).any(|a| a == "check");
+            let _ = e.print();
+            return if informational {
+                ExitCode::SUCCESS
+            } else if is_check {
+                ExitCode::from(3)
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
     let result = match &cli.command {
         None => cmd::summary::run(&cli.common, &cli.summary).map(|()| ExitCode::SUCCESS),
         Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
@@ -36,6 +53,8 @@ fn main() -> ExitCode {
             with_stdout(|out| cmd::explain::run(a, cli.common.format, out))
         }
         Some(Command::Fsm(a)) => with_stdout(|out| cmd::fsm::run(a, cli.common.format, out)),
+        // The check's exit code is its severity (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+        Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),
     };
     match result {
         Ok(code) => code,

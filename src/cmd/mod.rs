@@ -2,6 +2,7 @@
 //! This module holds what they share: opening the live source (netlink with the /proc
 //! fallback), the buffered standard output, and the host label.
 
+pub mod check;
 pub mod explain;
 pub mod fsm;
 pub mod list;
@@ -145,6 +146,14 @@ pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Rep
 }
 
 /// Print a source's notices, and the lines it could not read, on stderr.
+/// Whether an error is a write into a closed pipe (`tcpstate … | head`), which ends quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
 pub fn print_notices(report: &Report) {
     for n in &report.notices {
         eprintln!("tcpstate: notice: {n}");

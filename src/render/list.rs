@@ -100,6 +100,7 @@ impl<'w> ListWriter<'w> {
                 self.style.header(self.w, h.trim_end())?;
                 self.w.write_all(b"\n")
             }
+            // `list` refuses nagios before it gets here.
             Format::Plain => Ok(()),
             Format::Json => self.w.write_all(b"["),
             Format::Csv => {

@@ -1,14 +1,17 @@
 //! Rendering: the only place that formats. Summaries, groups and socket lists in four formats —
 //! `table` for people (colour only on a terminal, none with NO_COLOR), `plain` (the awk
 //! one-liner's `STATE COUNT` lines), `json` and `csv` — plus the shared pieces every format uses
-//! (netstat's address and timer notation).
+//! (netstat's address and timer notation). The health check's report (human, json) is in
+//! `check`, its monitoring-plugin status line in `nagios`.
 
+pub mod check;
 pub mod csv;
 pub mod explain;
 pub mod fsm;
 pub mod fsm_path;
 pub mod json;
 pub mod list;
+pub mod nagios;
 pub mod plain;
 pub mod table;
 pub mod text;

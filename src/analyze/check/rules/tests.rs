@@ -1,0 +1,152 @@
+//! Rules judged on hand-made aggregates and host facts: one sample, two samples, a capture.
+
+use super::*;
+use crate::analyze::check::sink::{CheckSink, SinkConfig};
+use crate::analyze::check::thresholds::Level;
+use crate::kernel::counters::Counters;
+use crate::socket::{Endpoint, Family, Sink, Socket};
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::{Duration, Instant};
+
+fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
+    let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    Socket::new(
+        Family::V4,
+        state,
+        Endpoint::new(ip, lport),
+        Endpoint::new(ip, rport),
+    )
+}
+
+fn facts(ext: &[(&str, i64)]) -> HostFacts {
+    let mut c = Counters::default();
+    for (k, v) in ext {
+        c.tcp_ext.insert(k.to_string(), *v);
+    }
+    c.sockstat.orphan = 10;
+    c.sockstat.mem = 500;
+    HostFacts {
+        counters: Some(c),
+        port_range: Some((40000, 40019)),
+        tw_reuse: Some(2),
+        max_tw_buckets: Some(100),
+        syncookies: Some(1),
+        max_syn_backlog: Some(128),
+        somaxconn: Some(4096),
+        fin_timeout: Some(60),
+        max_orphans: Some(100),
+        tcp_mem: Some([100, 400, 1000]),
+        at: Instant::now(),
+    }
+}
+
+fn cfg() -> SinkConfig {
+    SinkConfig {
+        ephemeral: Some((40000, 40019)),
+        ..SinkConfig::default()
+    }
+}
+
+fn find(fs: &[Finding], r: Rule) -> &Finding {
+    fs.iter().find(|f| f.rule == r).unwrap()
+}
+
+#[test]
+fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
+    let mut k = CheckSink::new(cfg());
+    let mut l = sock(TcpState::Listen, 80, 0);
+    l.recv_q = 3;
+    l.send_q = 2;
+    k.socket(&l);
+    for p in 40000..40017 {
+        k.socket(&sock(TcpState::TimeWait, p, 80));
+    }
+    let h = facts(&[]);
+    let obs = Observation {
+        sockets: &k,
+        facts: Some(&h),
+        previous: None,
+        interval: None,
+    };
+    let fs = all(&Thresholds::default(), &obs);
+    assert_eq!(find(&fs, Rule::AcceptQueue).severity, Severity::Critical);
+    let eph = find(&fs, Rule::EphemeralPorts);
+    assert_eq!(eph.severity, Severity::Critical, "17 of 20 is 85%");
+    assert_eq!(eph.offenders.len(), 1);
+    assert_eq!(eph.offenders[0].count, 17);
+    // 17 TIME_WAIT of 100 buckets: fine; sockstat says 0 here, so the kernel's number wins.
+    assert_eq!(find(&fs, Rule::TimeWait).severity, Severity::Ok);
+    let cw = find(&fs, Rule::CloseWait);
+    assert!(cw.notes.contains(&Msg::NeedsIntervalPersistence));
+    let tw = find(&fs, Rule::TimeWait);
+    assert!(
+        tw.notes
+            .iter()
+            .any(|n| matches!(n, Msg::NeedsInterval { .. }))
+    );
+    // Memory 500 pages is above the pressure threshold 400.
+    assert_eq!(find(&fs, Rule::Memory).severity, Severity::Warning);
+    assert_eq!(find(&fs, Rule::Orphans).severity, Severity::Ok);
+    assert!(fs.iter().all(|f| f.rule != Rule::StateCounts));
+}
+
+#[test]
+fn two_samples_judge_increases_and_persistence() {
+    let before = facts(&[("ListenOverflows", 10), ("SyncookiesSent", 0)]);
+    let after = facts(&[("ListenOverflows", 15), ("SyncookiesSent", 0)]);
+    let mut k1 = CheckSink::new(SinkConfig {
+        remember_close_wait: true,
+        ..cfg()
+    });
+    let mut cw = sock(TcpState::CloseWait, 8080, 50000);
+    cw.cookie = Some(1);
+    k1.socket(&cw);
+    let mut k2 = CheckSink::new(cfg()).compare_with(k1.close_wait_ids.clone());
+    k2.socket(&cw);
+    let t = Thresholds {
+        close_wait_persistent: Limit::counts(0, 5),
+        ..Thresholds::default()
+    };
+    let obs = Observation {
+        sockets: &k2,
+        facts: Some(&after),
+        previous: Some(&before),
+        interval: Some(Duration::from_secs(2)),
+    };
+    let fs = all(&t, &obs);
+    let aq = find(&fs, Rule::AcceptQueue);
+    assert_eq!(aq.severity, Severity::Warning, "5 overflows: above 0");
+    assert!(aq.metrics.contains(&("listen_overflows_increase", 5)));
+    let cw = find(&fs, Rule::CloseWait);
+    assert_eq!(cw.severity, Severity::Warning);
+    assert!(cw.metrics.contains(&("persistent", 1)));
+    assert!(cw.notes.is_empty());
+}
+
+#[test]
+fn a_capture_has_no_host_facts() {
+    let mut k = CheckSink::new(SinkConfig::default());
+    for p in 1..=8 {
+        k.socket(&sock(TcpState::CloseWait, 8080, p));
+    }
+    k.socket(&sock(TcpState::Established, 8080, 9));
+    let mut t = Thresholds::default();
+    t.state_mut(TcpState::CloseWait).warn = Some(Level::Count(5));
+    t.state_mut(TcpState::Established).crit = Some(Level::Percent(50.0));
+    let obs = Observation {
+        sockets: &k,
+        facts: None,
+        previous: None,
+        interval: None,
+    };
+    let fs = all(&t, &obs);
+    assert_eq!(find(&fs, Rule::CloseWait).severity, Severity::Warning);
+    assert_eq!(find(&fs, Rule::CloseWait).offenders[0].count, 8);
+    for r in [Rule::EphemeralPorts, Rule::Orphans, Rule::Memory] {
+        let f = find(&fs, r);
+        assert_eq!(f.severity, Severity::Ok);
+        assert_eq!(f.notes, vec![Msg::NoHostFacts]);
+    }
+    let sc = find(&fs, Rule::StateCounts);
+    assert_eq!(sc.severity, Severity::Ok, "1 of 9 is under 50%");
+}

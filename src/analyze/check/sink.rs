@@ -1,0 +1,368 @@
+//! The health check's one pass over the sockets: a `Sink` that builds every rule's aggregates
+//! at once — counts per state, client sockets per (local address, remote address, remote port)
+//! in the ephemeral range, listeners and their SYN_RECV, CLOSE_WAIT per local port, closing
+//! states and stuck queues per peer. Memory grows with the number of distinct tuples, ports,
+//! listeners and peers, not with the number of sockets; the one exception is the identity
+//! (8 bytes) of each CLOSE_WAIT socket, kept only when a second sample will look for the same
+//! sockets again.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::IpAddr;
+
+use crate::analyze::count::Counts;
+use crate::socket::{Endpoint, Flow, Sink, Socket};
+use crate::tcp::state::TcpState;
+
+/// A host as a key: its address, or the name a capture wrote instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Host {
+    Ip(IpAddr),
+    Name(Box<str>),
+    Unknown,
+}
+
+impl Host {
+    pub fn of(e: &Endpoint) -> Host {
+        match (e.canonical_ip(), &e.name) {
+            (Some(ip), _) => Host::Ip(ip),
+            (None, Some(n)) => Host::Name(n.clone()),
+            (None, None) => Host::Unknown,
+        }
+    }
+}
+
+/// Who owns a socket. Process attribution (`-p`) plugs in here; without it CLOSE_WAIT is
+/// grouped by local port alone.
+pub trait OwnerLookup {
+    /// A short label of the owning process (`1234/nginx`), if known.
+    fn owner(&mut self, s: &Socket) -> Option<Box<str>>;
+}
+
+/// No process attribution.
+pub struct NoOwner;
+
+impl OwnerLookup for NoOwner {
+    fn owner(&mut self, _: &Socket) -> Option<Box<str>> {
+        None
+    }
+}
+
+/// What the sink needs to know before the pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SinkConfig {
+    /// `ip_local_port_range`, when known: client sockets are those whose local port is in it.
+    pub ephemeral: Option<(u16, u16)>,
+    /// Send-Q or Recv-Q at or above this many bytes makes a connected socket stuck.
+    pub stuck_bytes: u64,
+    /// Keep the identity of each CLOSE_WAIT socket for a later sample.
+    pub remember_close_wait: bool,
+}
+
+impl Default for SinkConfig {
+    fn default() -> SinkConfig {
+        SinkConfig {
+            ephemeral: None,
+            stuck_bytes: 1 << 20,
+            remember_close_wait: false,
+        }
+    }
+}
+
+/// Client sockets towards one (local address, remote address, remote port).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tuple {
+    pub local: IpAddr,
+    pub remote: IpAddr,
+    pub remote_port: u16,
+}
+
+/// Local ports in use towards one tuple, by state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TupleUse {
+    pub time_wait: u64,
+    pub established: u64,
+    pub syn_sent: u64,
+}
+
+impl TupleUse {
+    pub fn total(&self) -> u64 {
+        self.time_wait + self.established + self.syn_sent
+    }
+}
+
+/// A listening socket's queues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    pub host: Host,
+    pub port: u16,
+    /// Connections completed but not yet accepted.
+    pub queued: u64,
+    /// The backlog limit.
+    pub backlog: u64,
+}
+
+/// CLOSE_WAIT sockets of one local port (and owner, once known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CloseWaitCount {
+    pub count: u64,
+    /// Of those, the ones already in CLOSE_WAIT in the previous sample.
+    pub persistent: u64,
+}
+
+/// Sockets towards one peer in the states that say something about the peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PeerCounts {
+    pub fin_wait1: u64,
+    pub closing: u64,
+    pub last_ack: u64,
+    pub fin_wait2: u64,
+    pub time_wait: u64,
+    /// Connected sockets with a stuck queue.
+    pub stuck: u64,
+    pub max_send_q: u64,
+    pub max_recv_q: u64,
+}
+
+/// Every aggregate of one sample.
+pub struct CheckSink {
+    cfg: SinkConfig,
+    owner: Box<dyn OwnerLookup>,
+    previous_close_wait: Option<HashSet<u64>>,
+    pub counts: Counts,
+    pub tuples: HashMap<Tuple, TupleUse>,
+    pub listeners: Vec<Listener>,
+    pub syn_recv_by_port: HashMap<u16, u64>,
+    pub close_wait_by_port: HashMap<(u16, Option<Box<str>>), CloseWaitCount>,
+    pub close_wait_ids: HashSet<u64>,
+    /// CLOSE_WAIT sockets also present in the previous sample; `None` without one.
+    pub close_wait_persistent: Option<u64>,
+    pub peers: HashMap<Host, PeerCounts>,
+    /// The most retransmissions of any FIN_WAIT1 socket's FIN.
+    pub fin_wait1_max_retransmits: u32,
+    /// FIN_WAIT2 sockets still held by the application (not orphaned): no timeout applies.
+    pub fin_wait2_held: u64,
+    pub stuck: u64,
+}
+
+impl CheckSink {
+    pub fn new(cfg: SinkConfig) -> CheckSink {
+        CheckSink {
+            cfg,
+            owner: Box::new(NoOwner),
+            previous_close_wait: None,
+            counts: Counts::new(),
+            tuples: HashMap::new(),
+            listeners: Vec::new(),
+            syn_recv_by_port: HashMap::new(),
+            close_wait_by_port: HashMap::new(),
+            close_wait_ids: HashSet::new(),
+            close_wait_persistent: None,
+            peers: HashMap::new(),
+            fin_wait1_max_retransmits: 0,
+            fin_wait2_held: 0,
+            stuck: 0,
+        }
+    }
+
+    /// Group CLOSE_WAIT by owner as well as port.
+    pub fn with_owner(mut self, owner: Box<dyn OwnerLookup>) -> CheckSink {
+        self.owner = owner;
+        self
+    }
+
+    /// Count the CLOSE_WAIT sockets that were already in CLOSE_WAIT in a previous sample
+    /// (its `close_wait_ids`).
+    pub fn compare_with(mut self, previous: HashSet<u64>) -> CheckSink {
+        self.previous_close_wait = Some(previous);
+        self.close_wait_persistent = Some(0);
+        self
+    }
+
+    pub fn config(&self) -> SinkConfig {
+        self.cfg
+    }
+
+    /// Sockets seen.
+    pub fn total(&self) -> u64 {
+        self.counts.total()
+    }
+
+    fn peer(&mut self, s: &Socket) -> &mut PeerCounts {
+        self.peers.entry(Host::of(&s.remote)).or_default()
+    }
+
+    fn close_wait(&mut self, s: &Socket) {
+        let id = identity(s);
+        let persistent = self
+            .previous_close_wait
+            .as_ref()
+            .is_some_and(|p| p.contains(&id));
+        if persistent && let Some(n) = self.close_wait_persistent.as_mut() {
+            *n += 1;
+        }
+        if self.cfg.remember_close_wait {
+            self.close_wait_ids.insert(id);
+        }
+        if let Some(port) = s.local.port {
+            let owner = self.owner.owner(s);
+            let e = self.close_wait_by_port.entry((port, owner)).or_default();
+            e.count += 1;
+            e.persistent += u64::from(persistent);
+        }
+    }
+
+    fn client(&mut self, s: &Socket) {
+        let Some((lo, hi)) = self.cfg.ephemeral else {
+            return;
+        };
+        let (Some(lport), Some(local), Some(remote), Some(remote_port)) = (
+            s.local.port,
+            s.local.canonical_ip(),
+            s.remote.canonical_ip(),
+            s.remote.port,
+        ) else {
+            return;
+        };
+        if lport < lo || lport > hi {
+            return;
+        }
+        let u = self
+            .tuples
+            .entry(Tuple {
+                local,
+                remote,
+                remote_port,
+            })
+            .or_default();
+        match s.state {
+            TcpState::TimeWait => u.time_wait += 1,
+            TcpState::SynSent => u.syn_sent += 1,
+            _ => u.established += 1,
+        }
+    }
+}
+
+/// A socket's identity across samples: its cookie, or its addresses when there is none.
+fn identity(s: &Socket) -> u64 {
+    let mut h = DefaultHasher::new();
+    match s.cookie {
+        Some(c) => c.hash(&mut h),
+        None => (&s.local, &s.remote).hash(&mut h),
+    }
+    h.finish()
+}
+
+impl Sink for CheckSink {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        self.counts.socket(s);
+        match s.state.reported() {
+            TcpState::Listen => {
+                if let Some(port) = s.local.port {
+                    self.listeners.push(Listener {
+                        host: Host::of(&s.local),
+                        port,
+                        queued: u64::from(s.recv_q),
+                        backlog: u64::from(s.send_q),
+                    });
+                }
+            }
+            TcpState::SynRecv => {
+                if let Some(port) = s.local.port {
+                    *self.syn_recv_by_port.entry(port).or_default() += 1;
+                }
+            }
+            TcpState::CloseWait => self.close_wait(s),
+            TcpState::FinWait1 => {
+                self.fin_wait1_max_retransmits =
+                    self.fin_wait1_max_retransmits.max(s.timer.retransmits);
+                self.peer(s).fin_wait1 += 1;
+            }
+            TcpState::Closing => self.peer(s).closing += 1,
+            TcpState::LastAck => self.peer(s).last_ack += 1,
+            TcpState::FinWait2 => {
+                if s.inode != 0 {
+                    self.fin_wait2_held += 1;
+                }
+                self.peer(s).fin_wait2 += 1;
+            }
+            TcpState::TimeWait => {
+                self.peer(s).time_wait += 1;
+                self.client(s);
+            }
+            TcpState::SynSent => self.client(s),
+            TcpState::Established => {
+                self.client(s);
+                let (sq, rq) = (u64::from(s.send_q), u64::from(s.recv_q));
+                if sq >= self.cfg.stuck_bytes || rq >= self.cfg.stuck_bytes {
+                    self.stuck += 1;
+                    let p = self.peer(s);
+                    p.stuck += 1;
+                    p.max_send_q = p.max_send_q.max(sq);
+                    p.max_recv_q = p.max_recv_q.max(rq);
+                }
+            }
+            _ => {}
+        }
+        Flow::Continue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::Family;
+    use std::net::Ipv4Addr;
+
+    fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        Socket::new(
+            Family::V4,
+            state,
+            Endpoint::new(ip, lport),
+            Endpoint::new(ip, rport),
+        )
+    }
+
+    #[test]
+    fn one_pass_builds_every_aggregate() {
+        let mut k = CheckSink::new(SinkConfig {
+            ephemeral: Some((40000, 40019)),
+            stuck_bytes: 1000,
+            remember_close_wait: true,
+        });
+        let mut l = sock(TcpState::Listen, 80, 0);
+        l.recv_q = 3;
+        l.send_q = 2;
+        k.socket(&l);
+        for p in 40000..40010 {
+            k.socket(&sock(TcpState::TimeWait, p, 80));
+        }
+        k.socket(&sock(TcpState::Established, 50000, 80)); // outside the range
+        k.socket(&sock(TcpState::SynRecv, 80, 50001));
+        k.socket(&sock(TcpState::SynRecv, 80, 50002));
+        let mut cw = sock(TcpState::CloseWait, 8080, 40001);
+        cw.cookie = Some(7);
+        k.socket(&cw);
+        let mut big = sock(TcpState::Established, 80, 50003);
+        big.recv_q = 5000;
+        k.socket(&big);
+        assert_eq!(k.total(), 16);
+        assert_eq!(k.tuples.len(), 1);
+        assert_eq!(k.tuples.values().next().unwrap().time_wait, 10);
+        assert_eq!(k.syn_recv_by_port.get(&80), Some(&2));
+        assert_eq!(k.listeners[0].queued, 3);
+        assert_eq!(k.close_wait_by_port.get(&(8080, None)).unwrap().count, 1);
+        assert_eq!(k.stuck, 1);
+        assert_eq!(k.close_wait_persistent, None);
+
+        let ids = k.close_wait_ids.clone();
+        let mut k2 = CheckSink::new(SinkConfig::default()).compare_with(ids);
+        k2.socket(&cw);
+        let mut other = cw.clone();
+        other.cookie = Some(8);
+        k2.socket(&other);
+        assert_eq!(k2.close_wait_persistent, Some(1));
+        assert!(k2.close_wait_ids.is_empty(), "not remembered unless asked");
+    }
+}

@@ -1,0 +1,546 @@
+//! Thresholds of the health check: the defaults, `--warn STATE=N` / `--crit STATE=N` from the
+//! command line, and the TOML file of `--config`. A level is a count (`100`: alert above 100)
+//! or a share (`"80%"`: alert at 80% of the base or more — of all sockets for a state, of the
+//! limit a rule compares with otherwise); `"off"` removes a level. A file error is one sentence
+//! naming the file and line.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+
+use super::Severity;
+use crate::tcp::state::{STATE_SLOTS, TcpState};
+
+/// One alert level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Level {
+    /// Alert when the value is above this count.
+    Count(u64),
+    /// Alert when the value is this share of the base (percent) or more; zero never alerts.
+    Percent(f64),
+}
+
+impl Level {
+    /// Whether `value` (out of `base`) reaches this level.
+    pub fn trips(self, value: u64, base: u64) -> bool {
+        match self {
+            Level::Count(n) => value > n,
+            Level::Percent(p) => value > 0 && value as f64 * 100.0 >= p * base as f64,
+        }
+    }
+
+    /// The largest value that does not reach this level, for perfdata (whose thresholds
+    /// alert above the number given).
+    pub fn highest_ok(self, base: u64) -> u64 {
+        match self {
+            Level::Count(n) => n,
+            Level::Percent(p) => ((p * base as f64 / 100.0).ceil() as u64).saturating_sub(1),
+        }
+    }
+
+    /// Parse `N`, `N%` or `off` (`None`).
+    pub fn parse(text: &str) -> Result<Option<Level>, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        if let Some(p) = t.strip_suffix('%') {
+            return match p.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(Level::Percent(v))),
+                _ => Err(format!(
+                    "'{text}' is not a percentage; write a number followed by %, like 80%"
+                )),
+            };
+        }
+        t.parse::<u64>()
+            .map(|n| Some(Level::Count(n)))
+            .map_err(|_| {
+                format!("'{text}' is not a threshold; write a count (100), a share (80%) or off")
+            })
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Level::Count(n) => write!(f, "{n}"),
+            Level::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// A warning and a critical level; either may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Limit {
+    pub warn: Option<Level>,
+    pub crit: Option<Level>,
+}
+
+impl Limit {
+    pub const NONE: Limit = Limit {
+        warn: None,
+        crit: None,
+    };
+
+    pub const fn counts(warn: u64, crit: u64) -> Limit {
+        Limit {
+            warn: Some(Level::Count(warn)),
+            crit: Some(Level::Count(crit)),
+        }
+    }
+
+    pub const fn percents(warn: f64, crit: f64) -> Limit {
+        Limit {
+            warn: Some(Level::Percent(warn)),
+            crit: Some(Level::Percent(crit)),
+        }
+    }
+
+    /// The severity of `value` out of `base`.
+    pub fn severity(&self, value: u64, base: u64) -> Severity {
+        if self.crit.is_some_and(|l| l.trips(value, base)) {
+            Severity::Critical
+        } else if self.warn.is_some_and(|l| l.trips(value, base)) {
+            Severity::Warning
+        } else {
+            Severity::Ok
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.warn.is_some() || self.crit.is_some()
+    }
+}
+
+/// Every threshold of every rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// Sockets in one state; shares are of all sockets. Indexed by kernel state number.
+    pub states: [Limit; STATE_SLOTS],
+    /// Local ports used towards one (local address, remote address, remote port), of the size
+    /// of `ip_local_port_range`.
+    pub ephemeral_tuple: Limit,
+    /// TIME_WAIT sockets of `tcp_max_tw_buckets`.
+    pub tw_buckets: Limit,
+    /// Increase of TcpExt TCPTimeWaitOverflow over the interval.
+    pub tw_overflow: Limit,
+    /// CLOSE_WAIT sockets present in both samples.
+    pub close_wait_persistent: Limit,
+    /// SYN_RECV sockets of one listening port, of its backlog.
+    pub syn_backlog: Limit,
+    /// Increase of TcpExt SyncookiesSent over the interval.
+    pub syncookies_sent: Limit,
+    /// Increase of TcpExt ListenDrops over the interval.
+    pub listen_drops: Limit,
+    /// A listener's accept queue (Recv-Q) of its backlog (Send-Q).
+    pub accept_queue: Limit,
+    /// Increase of TcpExt ListenOverflows over the interval.
+    pub listen_overflows: Limit,
+    /// Orphaned sockets of `tcp_max_orphans`.
+    pub orphans: Limit,
+    /// Warn when TCP memory is above the pressure threshold (`tcp_mem[1]`).
+    pub memory_pressure: bool,
+    /// TCP memory of `tcp_mem[2]` (the hard limit).
+    pub memory: Limit,
+    /// A connected socket whose Send-Q or Recv-Q holds this many bytes or more is stuck.
+    pub stuck_bytes: u64,
+    /// Number of stuck sockets.
+    pub stuck_sockets: Limit,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        let mut states = [Limit::NONE; STATE_SLOTS];
+        for (s, l) in [
+            (TcpState::CloseWait, Limit::counts(100, 1000)),
+            (TcpState::FinWait1, Limit::counts(100, 1000)),
+            (TcpState::LastAck, Limit::counts(100, 1000)),
+            (TcpState::Closing, Limit::counts(50, 500)),
+            (TcpState::FinWait2, Limit::counts(500, 5000)),
+        ] {
+            states[usize::from(s.kernel())] = l;
+        }
+        Thresholds {
+            states,
+            ephemeral_tuple: Limit::percents(50.0, 80.0),
+            tw_buckets: Limit::percents(80.0, 95.0),
+            tw_overflow: Limit {
+                warn: Some(Level::Count(0)),
+                crit: None,
+            },
+            close_wait_persistent: Limit::counts(10, 100),
+            syn_backlog: Limit::percents(50.0, 90.0),
+            syncookies_sent: Limit {
+                warn: Some(Level::Count(0)),
+                crit: None,
+            },
+            listen_drops: Limit::counts(0, 100),
+            accept_queue: Limit::percents(80.0, 100.0),
+            listen_overflows: Limit::counts(0, 100),
+            orphans: Limit::percents(50.0, 80.0),
+            memory_pressure: true,
+            memory: Limit {
+                warn: None,
+                crit: Some(Level::Percent(90.0)),
+            },
+            stuck_bytes: 1 << 20,
+            stuck_sockets: Limit::counts(10, 100),
+        }
+    }
+}
+
+impl Thresholds {
+    /// The limit of a state (request sockets share SYN_RECV's).
+    pub fn state(&self, s: TcpState) -> Limit {
+        self.states[usize::from(s.reported().kernel())]
+    }
+
+    pub fn state_mut(&mut self, s: TcpState) -> &mut Limit {
+        &mut self.states[usize::from(s.reported().kernel())]
+    }
+
+    /// Apply `--warn` / `--crit` settings.
+    pub fn apply_cli(&mut self, warn: &[StateLevel], crit: &[StateLevel]) {
+        for sl in warn {
+            self.state_mut(sl.state).warn = sl.level;
+        }
+        for sl in crit {
+            self.state_mut(sl.state).crit = sl.level;
+        }
+    }
+
+    /// Apply a TOML configuration (see the README's "Health check" section).
+    pub fn apply_toml(&mut self, text: &str, file: &Path) -> Result<(), ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::at(file, text, &e))?;
+        for (key, l) in cfg.states {
+            l.apply(self.state_mut(key.0));
+        }
+        if let Some(s) = cfg.ephemeral_ports {
+            s.tuple.apply(&mut self.ephemeral_tuple);
+        }
+        if let Some(s) = cfg.time_wait {
+            s.buckets.apply(&mut self.tw_buckets);
+            s.overflow.apply(&mut self.tw_overflow);
+        }
+        if let Some(s) = cfg.close_wait {
+            s.persistent.apply(&mut self.close_wait_persistent);
+        }
+        if let Some(s) = cfg.syn_backlog {
+            s.listener.apply(&mut self.syn_backlog);
+            s.syncookies_sent.apply(&mut self.syncookies_sent);
+            s.listen_drops.apply(&mut self.listen_drops);
+        }
+        if let Some(s) = cfg.accept_queue {
+            s.listener.apply(&mut self.accept_queue);
+            s.listen_overflows.apply(&mut self.listen_overflows);
+        }
+        if let Some(s) = cfg.orphans {
+            s.max_orphans.apply(&mut self.orphans);
+        }
+        if let Some(s) = cfg.memory {
+            if let Some(p) = s.pressure {
+                self.memory_pressure = p;
+            }
+            s.tcp_mem.apply(&mut self.memory);
+        }
+        if let Some(s) = cfg.stuck_queues {
+            if let Some(b) = s.bytes {
+                self.stuck_bytes = b;
+            }
+            s.sockets.apply(&mut self.stuck_sockets);
+        }
+        Ok(())
+    }
+
+    /// Read and apply a configuration file.
+    pub fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            message: format!("cannot read the configuration {}: {e}", file.display()),
+        })?;
+        self.apply_toml(&text, file)
+    }
+}
+
+/// A bad configuration file, as one sentence with `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(file: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let what = e.message().trim().trim_end_matches('.').replace('\n', "; ");
+        let message = match line {
+            Some(l) => format!("{}:{l}: {what}", file.display()),
+            None => format!("{}: {what}", file.display()),
+        };
+        ConfigError { message }
+    }
+}
+
+/// `STATE=LEVEL` from `--warn` / `--crit`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StateLevel {
+    pub state: TcpState,
+    /// `None` for `off`.
+    pub level: Option<Level>,
+}
+
+/// Parse `STATE=N`, `STATE=N%` or `STATE=off`, the state in any spelling.
+pub fn parse_state_level(text: &str) -> Result<StateLevel, String> {
+    let (state, level) = text.split_once('=').ok_or_else(|| {
+        format!("'{text}' is not STATE=N; write e.g. close-wait=100 or time-wait=80%")
+    })?;
+    let state = state
+        .trim()
+        .parse::<TcpState>()
+        .map_err(|e| e.to_string())?;
+    Ok(StateLevel {
+        state,
+        level: Level::parse(level)?,
+    })
+}
+
+// ---- the TOML file ----
+
+/// A level as the file writes it: `100`, `"80%"`, `"off"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Setting(Option<Level>);
+
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Setting, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Setting;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a count (100), a share (\"80%\") or \"off\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Setting, E> {
+                u64::try_from(v)
+                    .map(|n| Setting(Some(Level::Count(n))))
+                    .map_err(|_| E::custom(format!("a threshold cannot be negative ({v})")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Setting, E> {
+                Ok(Setting(Some(Level::Count(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Setting, E> {
+                Level::parse(v).map(Setting).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `{ warn = …, crit = … }`; a level left out keeps its default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitSetting {
+    warn: Option<Setting>,
+    crit: Option<Setting>,
+}
+
+impl LimitSetting {
+    fn apply(&self, l: &mut Limit) {
+        if let Some(w) = self.warn {
+            l.warn = w.0;
+        }
+        if let Some(c) = self.crit {
+            l.crit = c.0;
+        }
+    }
+}
+
+trait ApplyOpt {
+    fn apply(&self, l: &mut Limit);
+}
+
+impl ApplyOpt for Option<LimitSetting> {
+    fn apply(&self, l: &mut Limit) {
+        if let Some(s) = self {
+            s.apply(l);
+        }
+    }
+}
+
+/// A state name as a table key, in any spelling.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct StateKey(TcpState);
+
+impl<'de> Deserialize<'de> for StateKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<StateKey, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse::<TcpState>()
+            .map(StateKey)
+            .map_err(|e| de::Error::custom(e.to_string()))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    states: std::collections::BTreeMap<StateKey, LimitSetting>,
+    ephemeral_ports: Option<EphemeralSection>,
+    time_wait: Option<TimeWaitSection>,
+    close_wait: Option<CloseWaitSection>,
+    syn_backlog: Option<SynBacklogSection>,
+    accept_queue: Option<AcceptQueueSection>,
+    orphans: Option<OrphansSection>,
+    memory: Option<MemorySection>,
+    stuck_queues: Option<StuckSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EphemeralSection {
+    tuple: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeWaitSection {
+    buckets: Option<LimitSetting>,
+    overflow: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseWaitSection {
+    persistent: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynBacklogSection {
+    listener: Option<LimitSetting>,
+    syncookies_sent: Option<LimitSetting>,
+    listen_drops: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptQueueSection {
+    listener: Option<LimitSetting>,
+    listen_overflows: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrphansSection {
+    max_orphans: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemorySection {
+    pressure: Option<bool>,
+    tcp_mem: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StuckSection {
+    bytes: Option<u64>,
+    sockets: Option<LimitSetting>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_and_trip() {
+        assert_eq!(Level::parse("5"), Ok(Some(Level::Count(5))));
+        assert_eq!(Level::parse("80%"), Ok(Some(Level::Percent(80.0))));
+        assert_eq!(Level::parse("off"), Ok(None));
+        assert!(Level::parse("-3").is_err());
+        assert!(Level::parse("lots").is_err());
+        assert!(!Level::Count(5).trips(5, 0));
+        assert!(Level::Count(5).trips(6, 0));
+        assert!(Level::Percent(80.0).trips(8, 10));
+        assert!(!Level::Percent(80.0).trips(7, 10));
+        assert!(Level::Percent(80.0).trips(1, 0), "a full zero-sized queue");
+        assert!(!Level::Percent(80.0).trips(0, 0));
+        assert_eq!(Level::Percent(80.0).highest_ok(10), 7);
+        assert_eq!(Level::Count(9).highest_ok(10), 9);
+    }
+
+    #[test]
+    fn state_levels_from_the_command_line() {
+        let sl = parse_state_level("CLOSE_WAIT=5").unwrap();
+        assert_eq!(sl.state, TcpState::CloseWait);
+        assert_eq!(sl.level, Some(Level::Count(5)));
+        let sl = parse_state_level("time-wait=10%").unwrap();
+        assert_eq!(sl.state, TcpState::TimeWait);
+        assert!(
+            parse_state_level("bogus=5")
+                .unwrap_err()
+                .contains("'bogus'")
+        );
+        assert!(parse_state_level("close-wait").is_err());
+        let mut t = Thresholds::default();
+        t.apply_cli(&[sl], &[parse_state_level("syn-rcvd=3").unwrap()]);
+        assert_eq!(t.state(TcpState::TimeWait).warn, Some(Level::Percent(10.0)));
+        assert_eq!(t.state(TcpState::NewSynRecv).crit, Some(Level::Count(3)));
+    }
+
+    #[test]
+    fn toml_applies_over_defaults() {
+        let mut t = Thresholds::default();
+        let text = r#"
+[states]
+CLOSE-WAIT = { warn = 5 }
+time_wait = { warn = "50%", crit = "off" }
+
+[accept_queue]
+listener = { warn = "70%" }
+
+[memory]
+pressure = false
+
+[stuck_queues]
+bytes = 4096
+"#;
+        t.apply_toml(text, Path::new("t.toml")).unwrap();
+        assert_eq!(t.state(TcpState::CloseWait), Limit::counts(5, 1000));
+        assert_eq!(t.state(TcpState::TimeWait).warn, Some(Level::Percent(50.0)));
+        assert_eq!(t.state(TcpState::TimeWait).crit, None);
+        assert_eq!(t.accept_queue.warn, Some(Level::Percent(70.0)));
+        assert_eq!(t.accept_queue.crit, Some(Level::Percent(100.0)));
+        assert!(!t.memory_pressure);
+        assert_eq!(t.stuck_bytes, 4096);
+    }
+
+    #[test]
+    fn toml_errors_name_file_and_line() {
+        let mut t = Thresholds::default();
+        let cases = [
+            (
+                "[states]\nclose_wait = { warn = 5 }\nbogus = { warn = 1 }\n",
+                3,
+                "bogus",
+            ),
+            ("[states]\n\nclose_wait = { warm = 5 }\n", 3, "warm"),
+            (
+                "[accept_queue]\nlistener = { warn = \"lots\" }\n",
+                2,
+                "lots",
+            ),
+            ("[nope]\nx = 1\n", 1, "nope"),
+            ("[states\n", 1, ""),
+        ];
+        for (text, line, word) in cases {
+            let e = t.apply_toml(text, Path::new("/etc/t.toml")).unwrap_err();
+            let prefix = format!("/etc/t.toml:{line}: ");
+            assert!(e.message.starts_with(&prefix), "{text:?} gave {e}");
+            assert!(e.message.contains(word), "{text:?} gave {e}");
+            assert!(!e.message.contains('\n'), "{e}");
+        }
+    }
+}
