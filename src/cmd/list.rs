@@ -1,9 +1,10 @@
 //! `tcpstate list`: one row per socket, streamed from the source through the filter to the
-//! list writer.
+//! list writer; with `-p` the owners of each socket, with `--all-netns` its namespace.
 
 use anyhow::Result;
 
-use super::{scan, stdout};
+use super::scope::{Scope, Want};
+use super::stdout;
 use crate::cli::{Common, ListArgs};
 use crate::render::Style;
 use crate::render::list::{Columns, ListWriter};
@@ -28,6 +29,14 @@ impl<S: Sink + ?Sized> Sink for Limit<'_, S> {
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
+    let mut scope = Scope::open(
+        common,
+        filter.states,
+        Want {
+            processes: args.processes,
+        },
+    )?;
+    let labels = scope.labels().clone();
     let mut out = stdout();
     let mut lw = ListWriter::new(
         &mut out,
@@ -36,14 +45,17 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
         Columns {
             extended: args.extended,
             timers: args.timers,
+            processes: args.processes,
+            netns: scope.all_netns(),
         },
-    );
+    )
+    .with_lookup(&labels);
     lw.begin()?;
     let mut limited = Limit {
         left: args.limit.unwrap_or(u64::MAX),
         inner: &mut lw,
     };
-    scan(common, &filter, &mut limited)?;
+    scope.scan(&filter, &mut limited)?;
     lw.finish()?;
     Ok(())
 }

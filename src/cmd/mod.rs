@@ -1,8 +1,10 @@
 //! Commands: each is a thin composition of a source, the filter, an analysis and a renderer.
 //! This module holds what they share: opening the live source (netlink with the /proc
-//! fallback), the buffered standard output, and the host label.
+//! fallback) in the namespaces asked for (`scope`), the buffered standard output, and the
+//! host label.
 
 pub mod list;
+pub mod scope;
 pub mod summary;
 
 use std::io::{self, BufWriter, Write};
@@ -10,15 +12,16 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Context, Result};
 
 use crate::cli::{Common, SourceKind};
-use crate::filter::{Filter, Filtered};
+use crate::filter::Filter;
 use crate::socket::Sink;
 use crate::source::netlink::NetlinkSource;
 use crate::source::procfs::ProcSource;
 use crate::source::{Report, Source, SourceError};
+use scope::{Scope, Want};
 
-/// Open the live source the flags ask for. With `auto`, a netlink failure falls back to /proc
-/// with one notice on stderr.
-pub fn open_live(common: &Common) -> Result<Box<dyn Source>> {
+/// Open the live source the flags ask for, in the calling thread's network namespace. With
+/// `auto`, a netlink failure falls back to /proc with one notice on stderr.
+pub fn open_live(common: &Common) -> Result<Box<dyn Source + Send>> {
     match common.source {
         SourceKind::Proc => Ok(Box::new(ProcSource::new())),
         SourceKind::Netlink => Ok(Box::new(
@@ -37,20 +40,13 @@ pub fn open_live(common: &Common) -> Result<Box<dyn Source>> {
     }
 }
 
-/// Run the source the flags select (today the live host; `--from` captures and `--netns`
-/// plug in here) through `filter` into `sink`. Every command collects sockets through this
-/// one function, so a new kind of source reaches them all at once.
+/// Run the source the flags select (the live host, or the namespaces `--netns` and
+/// `--all-netns` name; `--from` captures plug in here) through `filter` into `sink`. Every
+/// command collects sockets through this one function, so a new kind of source reaches them
+/// all at once. Sockets carry their namespace's inode (`Socket::netns`); a command that needs
+/// namespace names or socket owners opens a `scope::Scope` itself and scans through it.
 pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
-    let mut src = open_live(common)?;
-    let report = src.run(
-        &filter.query(),
-        &mut Filtered {
-            filter,
-            inner: sink,
-        },
-    )?;
-    print_notices(&report);
-    Ok(report)
+    Scope::open(common, filter.states, Want::default())?.scan(filter, sink)
 }
 
 /// Print a source's notices on stderr.

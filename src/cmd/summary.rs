@@ -1,11 +1,14 @@
-//! `tcpstate summary` (and `tcpstate` alone): counts per state, or grouped by a key, of the
-//! live host or of saved captures.
+//! `tcpstate summary` (and `tcpstate` alone): counts per state, or grouped by a key (the
+//! owning process included), of the live host, of one network namespace, of every namespace
+//! (one column each), or of saved captures.
 
 use anyhow::Result;
 
-use super::{finish, hostname, scan, stdout};
+use super::scope::{Scope, Want};
+use super::{finish, hostname, stdout};
 use crate::analyze::count::Counts;
 use crate::analyze::group::Grouper;
+use crate::analyze::netns::PerNetns;
 use crate::cli::{Common, SummaryArgs};
 use crate::render::{self, Format, GroupView, HostCounts, Style, SummaryView};
 use crate::tcp::state::TcpState;
@@ -15,12 +18,28 @@ pub type Explainer<'a> = Option<&'a dyn Fn(TcpState) -> &'static str>;
 
 pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()> {
     let filter = common.filter();
+    let want = Want {
+        processes: args.by.is_some_and(|b| b.needs_processes()),
+    };
+    let mut scope = Scope::open(common, filter.states, want)?;
+    let labels = scope.labels().clone();
     let mut out = stdout();
     let style = Style::for_stdout();
     if let Some(by) = args.by {
-        let mut grouper = Grouper::new(by);
-        scan(common, &filter, &mut grouper)?;
-        let hosts = vec![(hostname(), grouper.finish(args.top))];
+        let make = || Grouper::with_processes(by, labels.processes());
+        let hosts = if scope.all_netns() {
+            let mut split = PerNetns::new(make);
+            scope.scan(&filter, &mut split)?;
+            labels
+                .namespaces()
+                .iter()
+                .map(|(inode, name)| (name.clone(), split.take(*inode).finish(args.top)))
+                .collect()
+        } else {
+            let mut grouper = make();
+            scope.scan(&filter, &mut grouper)?;
+            vec![(hostname(), grouper.finish(args.top))]
+        };
         let view = GroupView { by, hosts: &hosts };
         match common.format {
             Format::Table => render::table::groups(&mut out, style, &view)?,
@@ -30,12 +49,25 @@ pub fn run(common: &Common, args: &SummaryArgs, explain: Explainer) -> Result<()
         }
         return finish(out);
     }
-    let mut counts = Counts::new();
-    scan(common, &filter, &mut counts)?;
-    let hosts = vec![HostCounts {
-        label: hostname(),
-        counts,
-    }];
+    let hosts = if scope.all_netns() {
+        let mut split = PerNetns::new(Counts::new);
+        scope.scan(&filter, &mut split)?;
+        labels
+            .namespaces()
+            .iter()
+            .map(|(inode, name)| HostCounts {
+                label: name.clone(),
+                counts: split.take(*inode),
+            })
+            .collect()
+    } else {
+        let mut counts = Counts::new();
+        scope.scan(&filter, &mut counts)?;
+        vec![HostCounts {
+            label: hostname(),
+            counts,
+        }]
+    };
     let view = SummaryView {
         hosts: &hosts,
         explain,

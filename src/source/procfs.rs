@@ -1,29 +1,74 @@
-//! The fallback live source: `/proc/net/tcp` and `/proc/net/tcp6` of the calling thread's
-//! network namespace (read through `/proc/thread-self/net`, which follows `setns`). Rows are
+//! The fallback live source: `/proc/net/tcp` and `/proc/net/tcp6` of the network namespace
+//! the source was opened in. The files are opened at construction through
+//! `/proc/thread-self/net` (which follows `setns`), and a /proc/net file stays bound to the
+//! namespace it was opened in, so a source opened in a thread inside another namespace reads
+//! that namespace from any thread. Each run reads the files again from the start. Rows are
 //! decoded by `decode_row`, the project's one reader of that format, which saved `/proc`
 //! dumps use too. The files are read in chunks and decoded line by line, never whole.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::{Query, Report, Source, SourceError};
 use crate::socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
+/// One of the two files, as opening it went.
+#[derive(Debug)]
+enum Opened {
+    File(File),
+    /// tcp6 on a kernel without IPv6.
+    Absent,
+    Failed(std::io::ErrorKind, String),
+}
+
 /// The live `/proc/net/tcp{,6}` source.
+#[derive(Debug)]
 pub struct ProcSource {
-    root: String,
+    files: [(String, Opened); 2],
     netns: u64,
 }
 
 impl ProcSource {
-    /// Read the calling thread's namespace (`/proc/thread-self/net`).
+    /// Open the calling thread's namespace's files (`/proc/thread-self/net/tcp{,6}`). A file
+    /// that cannot be opened is reported by `run`.
     pub fn new() -> ProcSource {
+        let open = |family: Family| {
+            let path = match family {
+                Family::V4 => "/proc/thread-self/net/tcp",
+                Family::V6 => "/proc/thread-self/net/tcp6",
+            };
+            let opened = match File::open(path) {
+                Ok(f) => Opened::File(f),
+                Err(e) if family == Family::V6 && e.kind() == std::io::ErrorKind::NotFound => {
+                    Opened::Absent
+                }
+                Err(e) => Opened::Failed(e.kind(), e.to_string()),
+            };
+            (path.to_string(), opened)
+        };
         ProcSource {
-            root: "/proc/thread-self/net".to_string(),
+            files: [open(Family::V4), open(Family::V6)],
             netns: super::netlink::current_netns_inode(),
         }
+    }
+
+    /// Like `new`, but fail at once when `/proc/net/tcp` cannot be opened.
+    pub fn open() -> Result<ProcSource, SourceError> {
+        let s = ProcSource::new();
+        if let (path, Opened::Failed(kind, msg)) = &s.files[0] {
+            return Err(SourceError::Io {
+                path: path.clone(),
+                err: std::io::Error::new(*kind, msg.clone()),
+            });
+        }
+        Ok(s)
+    }
+
+    /// Inode of the namespace the files belong to.
+    pub fn netns(&self) -> u64 {
+        self.netns
     }
 }
 
@@ -37,29 +82,28 @@ impl Source for ProcSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let mut report = Report::default();
         for family in query.families() {
-            let path = match family {
-                Family::V4 => format!("{}/tcp", self.root),
-                Family::V6 => format!("{}/tcp6", self.root),
-            };
-            let file = match File::open(&path) {
-                Ok(f) => f,
-                // A kernel without IPv6 has no tcp6.
-                Err(e) if family == Family::V6 && e.kind() == std::io::ErrorKind::NotFound => {
-                    continue;
+            let (path, opened) = &self.files[family.index()];
+            let mut file = match opened {
+                Opened::File(f) => f,
+                Opened::Absent => continue,
+                Opened::Failed(kind, msg) => {
+                    return Err(SourceError::Io {
+                        path: path.clone(),
+                        err: std::io::Error::new(*kind, msg.clone()),
+                    });
                 }
-                Err(err) => return Err(SourceError::Io { path, err }),
             };
+            let io_err = |err| SourceError::Io {
+                path: path.clone(),
+                err,
+            };
+            file.seek(SeekFrom::Start(0)).map_err(io_err)?;
             let mut rd = BufReader::with_capacity(128 * 1024, file);
             let mut line = Vec::with_capacity(256);
             let mut lineno = 0u64;
             loop {
                 line.clear();
-                let n = rd
-                    .read_until(b'\n', &mut line)
-                    .map_err(|err| SourceError::Io {
-                        path: path.clone(),
-                        err,
-                    })?;
+                let n = rd.read_until(b'\n', &mut line).map_err(io_err)?;
                 if n == 0 {
                     break;
                 }
@@ -81,7 +125,7 @@ impl Source for ProcSource {
                     Ok(None) => {}
                     Err(why) => {
                         return Err(SourceError::Parse {
-                            file: path,
+                            file: path.clone(),
                             line: lineno,
                             why: why.to_string(),
                         });
@@ -222,6 +266,24 @@ mod tests {
         );
         assert_eq!(s.timer.kind, TimerKind::Keepalive);
         assert_eq!(s.uid, Some(1000));
+    }
+
+    #[test]
+    fn runs_twice_from_the_same_files() {
+        let _l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut src = ProcSource::open().unwrap();
+        let mut count = |src: &mut ProcSource| {
+            let mut n = 0u64;
+            src.run(&Query::default(), &mut |_: &Socket| {
+                n += 1;
+                Flow::Continue
+            })
+            .unwrap();
+            n
+        };
+        let first = count(&mut src);
+        assert!(first >= 1);
+        assert!(count(&mut src) >= 1);
     }
 
     #[test]
