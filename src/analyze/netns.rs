@@ -22,9 +22,7 @@ impl<S, F: FnMut() -> S> PerNetns<S, F> {
 
     /// The sink of namespace `inode`, or a fresh one when it had no socket.
     pub fn take(&mut self, inode: u64) -> S {
-        self.parts
-            .remove(&inode)
-            .unwrap_or_else(|| (self.make)())
+        self.parts.remove(&inode).unwrap_or_else(|| (self.make)())
     }
 }
 

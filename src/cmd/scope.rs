@@ -7,7 +7,7 @@
 //! name namespaces and owners, kept apart from the sources so it can be borrowed while they
 //! run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -35,6 +35,8 @@ pub struct Want {
 pub struct Labels {
     /// (inode, name) of every namespace scanned, in display order.
     namespaces: Vec<(u64, String)>,
+    /// Namespace inode -> index into `namespaces`.
+    index: HashMap<u64, usize>,
     processes: Option<Arc<ProcessMap>>,
 }
 
@@ -52,10 +54,8 @@ impl Labels {
 
 impl Lookup for Labels {
     fn netns_name(&self, inode: u64) -> Option<&str> {
-        self.namespaces
-            .iter()
-            .find(|(i, _)| *i == inode)
-            .map(|(_, n)| n.as_str())
+        let &i = self.index.get(&inode)?;
+        self.namespaces.get(i).map(|(_, n)| n.as_str())
     }
 
     fn netns_width(&self) -> usize {
@@ -114,10 +114,14 @@ impl Scope {
             open_all(common, &mut targets)?;
         } else if let Some(spec) = &common.netns {
             let ns = Namespace::open(&NetnsSpec::parse(spec))?;
-            let opened = netns::within(&[&ns], |_| open_live(common))
-                .pop()
-                .context("entering the namespace gave no result")?;
-            let source = opened??;
+            // The caller's own namespace needs no entering (nor the privilege to enter it).
+            let source = if ns.inode == current_netns_inode() {
+                open_live(common)?
+            } else {
+                netns::within(&[&ns], |_| open_live(common))
+                    .pop()
+                    .context("entering the namespace gave no result")???
+            };
             targets.push(Target {
                 inode: ns.inode,
                 name: ns.name.clone(),
@@ -133,6 +137,11 @@ impl Scope {
 
         let mut labels = Labels {
             namespaces: targets.iter().map(|t| (t.inode, t.name.clone())).collect(),
+            index: targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.inode, i))
+                .collect(),
             processes: None,
         };
         if want.processes {

@@ -5,8 +5,8 @@
 
 pub mod netlink;
 pub mod netns;
-pub mod procfs;
 pub mod process;
+pub mod procfs;
 
 use crate::socket::{Family, Sink};
 use crate::tcp::state::StateSet;

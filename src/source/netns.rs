@@ -34,10 +34,11 @@ impl NetnsSpec {
     /// Read `--netns`: digits are a process id, anything with a `/` a path, else a name.
     /// (A name made only of digits can be given as /run/netns/NAME.)
     pub fn parse(s: &str) -> NetnsSpec {
-        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-            if let Ok(pid) = s.parse() {
-                return NetnsSpec::Pid(pid);
-            }
+        if !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(pid) = s.parse()
+        {
+            return NetnsSpec::Pid(pid);
         }
         if s.contains('/') {
             NetnsSpec::Path(PathBuf::from(s))
@@ -75,7 +76,9 @@ pub enum NetnsError {
     NoName(String),
     #[error("no network namespace at {0}: no such file")]
     NoPath(String),
-    #[error("no process with id {0}, so there is no network namespace /proc/{0}/ns/net to look into")]
+    #[error(
+        "no process with id {0}, so there is no network namespace /proc/{0}/ns/net to look into"
+    )]
     NoPid(u32),
     #[error("{0} is not a network namespace file")]
     NotNetns(String),
@@ -110,8 +113,8 @@ impl Namespace {
     /// Open the namespace `spec` names, checking that it is a network namespace.
     pub fn open(spec: &NetnsSpec) -> Result<Namespace, NetnsError> {
         let path = spec.path();
-        let fd = rustix::fs::open(&path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-            .map_err(|e| match e {
+        let fd = rustix::fs::open(&path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).map_err(
+            |e| match e {
                 Errno::NOENT | Errno::SRCH | Errno::NOTDIR => match spec {
                     NetnsSpec::Name(n) => NetnsError::NoName(n.clone()),
                     NetnsSpec::Path(p) => NetnsError::NoPath(p.display().to_string()),
@@ -124,7 +127,8 @@ impl Namespace {
                     what: spec.to_string(),
                     err: e.into(),
                 },
-            })?;
+            },
+        )?;
         let not_netns = || NetnsError::NotNetns(path.display().to_string());
         let fs = rustix::fs::fstatfs(&fd).map_err(|_| not_netns())?;
         #[allow(clippy::unnecessary_cast)]
@@ -210,7 +214,7 @@ pub fn within<T: Send>(
 /// Every network namespace found on the host, and what could not be looked at.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// `host` first, then the /run/netns names in order, then the others by first pid.
+    /// `host` (or `current`, when the host's may not be read) first, then the /run/netns names in order, then the others by first pid.
     pub namespaces: Vec<Namespace>,
     /// Processes whose namespace could not be read (other users' processes without root).
     pub unreadable: u64,
@@ -290,12 +294,15 @@ pub fn discover() -> Discovery {
         }
     }
 
-    // The host's namespace is `host` and comes first.
-    if let Some(h) = host
-        && let Some(&i) = seen.get(&h)
-    {
+    // The host's namespace is `host` and comes first. When the host's cannot be read
+    // (without privilege), the caller's own comes first as `current`.
+    let (first, name) = match host {
+        Some(h) => (h, "host"),
+        None => (super::netlink::current_netns_inode(), "current"),
+    };
+    if let Some(&i) = seen.get(&first) {
         let mut ns = found.remove(i);
-        ns.name = "host".to_string();
+        ns.name = name.to_string();
         found.insert(0, ns);
     }
     unique_names(&mut found);
@@ -390,9 +397,12 @@ fn short(id: &str) -> &str {
 /// A Kubernetes pod UID in a cgroup path component: `pod<uid>` (cgroupfs driver) or
 /// `kubepods-besteffort-pod<uid_with_underscores>.slice` (systemd driver).
 fn pod_uid(component: &str) -> Option<String> {
-    let at = component.find("pod")?;
+    let at = component.rfind("pod")?;
     let rest = component[at + 3..].trim_end_matches(".slice");
-    let uid: String = rest.chars().map(|c| if c == '_' { '-' } else { c }).collect();
+    let uid: String = rest
+        .chars()
+        .map(|c| if c == '_' { '-' } else { c })
+        .collect();
     let ok = uid.len() == 36
         && uid.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -517,7 +527,10 @@ mod tests {
             container_of(&format!("0::/system.slice/cri-containerd-{id}.scope\n")),
             Some("containerd 4f1e2d3c4b5a".into())
         );
-        assert_eq!(container_of("0::/user.slice/user-0.slice/session-3.scope\n"), None);
+        assert_eq!(
+            container_of("0::/user.slice/user-0.slice/session-3.scope\n"),
+            None
+        );
         assert_eq!(container_of("0::/\n"), None);
     }
 }

@@ -139,6 +139,104 @@ fn denied(e: Errno) -> bool {
     matches!(e, Errno::ACCESS | Errno::PERM)
 }
 
+/// Descriptor directories held open at once while their links are read (bounded so a host
+/// with many processes does not run out of descriptors).
+const BATCH_DIRS: usize = 64;
+/// Descriptors a batch must have before its links are read by several threads.
+const PARALLEL_MIN: usize = 2048;
+
+/// Processes whose descriptor lists have been read, and their descriptor numbers.
+#[derive(Default)]
+struct Batch {
+    dirs: Vec<(u32, OwnedFd)>,
+    /// (index into `dirs`, descriptor number).
+    fds: Vec<(u32, u32)>,
+}
+
+impl Batch {
+    /// List the descriptors of one process.
+    fn add(&mut self, pid: u32, dir: OwnedFd, dirbuf: &mut [MaybeUninit<u8>]) {
+        let d = self.dirs.len() as u32;
+        let before = self.fds.len();
+        let mut it = RawDir::new(dir.as_fd(), dirbuf);
+        while let Some(Ok(e)) = it.next() {
+            if let Some(fd) = parse_pid(e.file_name()) {
+                self.fds.push((d, fd));
+            }
+        }
+        if self.fds.len() > before {
+            self.dirs.push((pid, dir));
+        }
+    }
+
+    /// Read every descriptor's link (`socket:[INODE]`), on several threads when there are
+    /// at least `parallel_min`, then record the sockets and their processes in `map` and
+    /// start a new batch.
+    fn resolve_into(&mut self, map: &mut ProcessMap, parallel_min: usize) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(2, 4);
+        let found: Vec<(u64, u32)> = if self.fds.len() >= parallel_min {
+            let chunk = self.fds.len().div_ceil(threads);
+            let dirs = &self.dirs;
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = self
+                    .fds
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || read_links(dirs, part)))
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_default())
+                    .collect()
+            })
+        } else {
+            read_links(&self.dirs, &self.fds)
+        };
+        // Processes get an index in pid order, only when they hold a socket.
+        let mut index = vec![u32::MAX; self.dirs.len()];
+        let mut holds = vec![false; self.dirs.len()];
+        for &(_, d) in &found {
+            holds[d as usize] = true;
+        }
+        for (d, (pid, _)) in self.dirs.iter().enumerate() {
+            if holds[d] {
+                index[d] = map.procs.len() as u32;
+                map.procs.push(Proc {
+                    pid: *pid,
+                    comm: OnceLock::new(),
+                });
+            }
+        }
+        map.owners.extend(
+            found
+                .into_iter()
+                .map(|(inode, d)| (inode, index[d as usize])),
+        );
+        self.dirs.clear();
+        self.fds.clear();
+    }
+}
+
+/// The socket inodes among `fds`, as (inode, index into `dirs`). A descriptor closed
+/// meanwhile is simply gone.
+fn read_links(dirs: &[(u32, OwnedFd)], fds: &[(u32, u32)]) -> Vec<(u64, u32)> {
+    let mut out = Vec::new();
+    let mut name = PidPath::new();
+    let mut link = [0u8; 64];
+    for &(d, fd) in fds {
+        let Some((_, dir)) = dirs.get(d as usize) else {
+            continue;
+        };
+        if let Ok(n) = rustix::fs::readlinkat_raw(dir, name.with(fd, b""), &mut link)
+            && let Some(inode) = parse_socket_link(&link[..n.min(link.len())])
+        {
+            out.push((inode, d));
+        }
+    }
+    out
+}
+
 impl ProcessMap {
     /// Walk /proc once. With `only`, processes whose network namespace is not in the set are
     /// skipped without reading their descriptors.
@@ -155,10 +253,14 @@ impl ProcessMap {
         let mut dirbuf: Vec<MaybeUninit<u8>> = Vec::with_capacity(32 * 1024);
         dirbuf.resize(32 * 1024, MaybeUninit::uninit());
         let mut link = [0u8; 64];
+        let mut batch = Batch::default();
         for pid in pids(&proc) {
             if let Some(only) = only {
-                let n = match rustix::fs::readlinkat_raw(&proc, path.with(pid, b"/ns/net"), &mut link)
-                {
+                let n = match rustix::fs::readlinkat_raw(
+                    &proc,
+                    path.with(pid, b"/ns/net"),
+                    &mut link,
+                ) {
                     Ok(n) => n,
                     Err(e) => {
                         if denied(e) && !is_kernel_thread(pid) {
@@ -172,7 +274,7 @@ impl ProcessMap {
                     _ => continue,
                 }
             }
-            let fds = match rustix::fs::openat(
+            let dir = match rustix::fs::openat(
                 &proc,
                 path.with(pid, b"/fd"),
                 OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
@@ -186,42 +288,15 @@ impl ProcessMap {
                     continue;
                 }
             };
-            let idx = map.procs.len() as u32;
-            let before = map.owners.len();
-            map.read_fds(&fds, idx, &mut dirbuf, &mut link);
-            if map.owners.len() > before {
-                map.procs.push(Proc {
-                    pid,
-                    comm: OnceLock::new(),
-                });
+            batch.add(pid, dir, &mut dirbuf);
+            if batch.dirs.len() >= BATCH_DIRS {
+                batch.resolve_into(&mut map, PARALLEL_MIN);
             }
         }
+        batch.resolve_into(&mut map, PARALLEL_MIN);
         map.owners.sort_unstable();
         map.owners.dedup();
         map
-    }
-
-    /// Read one process's descriptor directory, recording its sockets under `idx`.
-    fn read_fds(
-        &mut self,
-        fds: &OwnedFd,
-        idx: u32,
-        dirbuf: &mut [MaybeUninit<u8>],
-        link: &mut [u8; 64],
-    ) {
-        let mut it = RawDir::new(fds.as_fd(), dirbuf);
-        while let Some(Ok(e)) = it.next() {
-            let name = e.file_name();
-            if name.to_bytes().first() == Some(&b'.') {
-                continue;
-            }
-            // A descriptor closed meanwhile is simply gone.
-            if let Ok(n) = rustix::fs::readlinkat_raw(fds, name, &mut *link)
-                && let Some(inode) = parse_socket_link(&link[..n.min(link.len())])
-            {
-                self.owners.push((inode, idx));
-            }
-        }
     }
 
     /// Remember a LISTEN socket, so the mini-sockets on its port can be credited to its
@@ -396,7 +471,10 @@ mod tests {
         other_ns.netns = 8;
         assert!(m.owners(&other_ns).is_empty());
         // An inode nobody holds.
-        assert!(m.owners(&sock(TcpState::CloseWait, "::1", 5, 999)).is_empty());
+        assert!(
+            m.owners(&sock(TcpState::CloseWait, "::1", 5, 999))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -411,5 +489,48 @@ mod tests {
         let s = sock(TcpState::Listen, "127.0.0.1", 1, ino);
         let owners: Vec<_> = m.owners(&s).owners().map(|o| o.pid).collect();
         assert_eq!(owners, [std::process::id()]);
+    }
+
+    #[test]
+    fn threaded_and_serial_reads_agree() {
+        use std::os::fd::AsRawFd;
+        let ls: Vec<_> = (0..40)
+            .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+            .collect();
+        let mine: Vec<u64> = ls
+            .iter()
+            .map(|l| {
+                let link = std::fs::read_link(format!("/proc/self/fd/{}", l.as_raw_fd())).unwrap();
+                parse_socket_link(link.as_os_str().as_encoded_bytes()).unwrap()
+            })
+            .collect();
+        let read = |parallel_min| {
+            let dir = rustix::fs::open(
+                "/proc/self/fd",
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .unwrap();
+            let mut buf = vec![MaybeUninit::uninit(); 4096];
+            let mut batch = Batch::default();
+            batch.add(std::process::id(), dir, &mut buf);
+            let mut m = ProcessMap::default();
+            batch.resolve_into(&mut m, parallel_min);
+            m.owners.sort_unstable();
+            m.owners
+        };
+        // Other tests open and close sockets meanwhile: compare ours only.
+        let ours = |v: Vec<(u64, u32)>| -> Vec<u64> {
+            let mut v: Vec<u64> = v
+                .into_iter()
+                .map(|(i, _)| i)
+                .filter(|i| mine.contains(i))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let serial = ours(read(usize::MAX));
+        assert_eq!(serial.len(), 40);
+        assert_eq!(ours(read(0)), serial);
     }
 }

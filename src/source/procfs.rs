@@ -272,7 +272,7 @@ mod tests {
     fn runs_twice_from_the_same_files() {
         let _l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let mut src = ProcSource::open().unwrap();
-        let mut count = |src: &mut ProcSource| {
+        let count = |src: &mut ProcSource| {
             let mut n = 0u64;
             src.run(&Query::default(), &mut |_: &Socket| {
                 n += 1;
