@@ -70,7 +70,7 @@ fn all_netns_counts_each_namespace_in_its_own_column() {
             v6: true,
         },
     ];
-    let nss: Vec<Netns> = (0..3).map(|_| Netns::new("allns")).collect();
+    let nss: Vec<Netns> = (0..3).map(|_| Netns::new("ns-all")).collect();
     let _helpers: Vec<Helper> = nss
         .iter()
         .zip(plans)
@@ -121,7 +121,7 @@ fn all_netns_counts_each_namespace_in_its_own_column() {
 #[test]
 fn netns_by_name_path_and_pid() {
     require!("ip", "ss", "python3");
-    let ns = Netns::new("one");
+    let ns = Netns::new("ns-one");
     let plan = Plan {
         established: 2,
         close_wait: 1,
@@ -159,7 +159,7 @@ fn netns_by_name_path_and_pid() {
 #[test]
 fn processes_are_attributed_directly_and_via_listener() {
     require!("ip", "ss", "python3");
-    let ns = Netns::new("proc");
+    let ns = Netns::new("ns-proc");
     let plan = Plan {
         established: 1,
         close_wait: 2,
@@ -318,7 +318,7 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     assert!(err.contains("needs root"), "{err}");
 
     require!("ip");
-    let ns = Netns::new("nobody");
+    let ns = Netns::new("ns-nobody");
     let out = as_nobody(&["--netns", &ns.name]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

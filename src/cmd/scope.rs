@@ -84,15 +84,24 @@ pub struct Scope {
     all: bool,
 }
 
-/// Tracks whether the sink asked to stop, so later namespaces are not read.
-struct Stops<'a> {
+/// Tags sockets with the namespace being read (a source that could not read its own
+/// namespace's inode says 0) and tracks whether the sink asked to stop, so later namespaces
+/// are not read.
+struct Tagged<'a> {
     inner: &'a mut dyn Sink,
+    netns: u64,
     stopped: bool,
 }
 
-impl Sink for Stops<'_> {
+impl Sink for Tagged<'_> {
     fn socket(&mut self, s: &Socket) -> Flow {
-        let f = self.inner.socket(s);
+        let f = if s.netns == self.netns {
+            self.inner.socket(s)
+        } else {
+            let mut s = s.clone();
+            s.netns = self.netns;
+            self.inner.socket(&s)
+        };
         if f == Flow::Stop {
             self.stopped = true;
         }
@@ -159,8 +168,13 @@ impl Scope {
                         map.add_listener(s);
                         Flow::Continue
                     };
+                    let mut tagged = Tagged {
+                        inner: &mut add,
+                        netns: t.inode,
+                        stopped: false,
+                    };
                     t.source
-                        .run(&listen, &mut add)
+                        .run(&listen, &mut tagged)
                         .with_context(|| format!("listing the listeners of {}", t.name))?;
                 }
             }
@@ -194,14 +208,16 @@ impl Scope {
             filter,
             inner: sink,
         };
-        let mut stops = Stops {
+        let mut tagged = Tagged {
             inner: &mut filtered,
+            netns: 0,
             stopped: false,
         };
         let mut report = Report::default();
         let many = self.targets.len() > 1;
         for t in &mut self.targets {
-            let r = t.source.run(&query, &mut stops);
+            tagged.netns = t.inode;
+            let r = t.source.run(&query, &mut tagged);
             let r = if many {
                 r.with_context(|| format!("reading network namespace {}", t.name))?
             } else {
@@ -210,7 +226,7 @@ impl Scope {
             report.sockets += r.sockets;
             report.unread.extend(r.unread);
             report.notices.extend(r.notices);
-            if stops.stopped {
+            if tagged.stopped {
                 break;
             }
         }
