@@ -31,7 +31,10 @@ Examples:
   tcpstate --format plain                   STATE COUNT lines, as the netstat+awk one-liner
   tcpstate summary --by remote-ip --state time-wait --top 10
   tcpstate list --state close-wait --sport 8080
-  tcpstate list -eo --dst 10.0.0.0/8";
+  tcpstate list -eo --dst 10.0.0.0/8
+  tcpstate summary --by process --state close-wait   which process piles up CLOSE_WAIT
+  tcpstate --all-netns                      one column per network namespace (containers)
+  tcpstate list -p --netns blue --state time-wait";
 
 #[derive(Debug, Parser)]
 #[command(name = "tcpstate", version, about = ABOUT, after_help = AFTER)]
@@ -154,6 +157,19 @@ pub struct Common {
     /// Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
+
+    /// Look into another network namespace: a name from /run/netns (as `ip netns add`
+    /// makes them), a path to a namespace file, or a process id (the namespace it is in).
+    /// Needs root.
+    #[arg(long, global = true, value_name = "NAME|PATH|PID", conflicts_with_all = ["all_netns", "from"])]
+    pub netns: Option<String>,
+
+    /// Every network namespace on the host (/run/netns and those of every process), each
+    /// on its own — one column per namespace in summaries, a NETNS column in lists — plus
+    /// the total. Namespaces are named `host`, by their /run/netns name, their container or
+    /// Kubernetes pod, or `pid N (command)` of a process inside. Needs root.
+    #[arg(long, global = true, conflicts_with = "from")]
+    pub all_netns: bool,
 }
 
 impl Common {
@@ -202,4 +218,10 @@ pub struct ListArgs {
     /// Stop after N sockets.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+
+    /// PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`).
+    /// TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process
+    /// listening on their local port, marked `(via listener)`; a client's TIME_WAIT shows `-`.
+    #[arg(short = 'p', long)]
+    pub processes: bool,
 }

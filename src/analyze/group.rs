@@ -1,12 +1,15 @@
-//! Grouping: one row per key (remote IP, remote port, local IP, local port, state) with its
-//! total and its count in each state — which peers hold the TIME_WAITs, which local port has
-//! the CLOSE_WAITs. Memory grows with the number of distinct keys only.
+//! Grouping: one row per key (remote IP, remote port, local IP, local port, state, owning
+//! process) with its total and its count in each state — which peers hold the TIME_WAITs,
+//! which local port or process has the CLOSE_WAITs. Memory grows with the number of distinct
+//! keys only.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::socket::{Endpoint, Flow, Sink, Socket};
+use crate::source::process::ProcessMap;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 
 /// What to group by.
@@ -18,6 +21,8 @@ pub enum GroupBy {
     LocalIp,
     LocalPort,
     State,
+    /// The processes holding the socket (TIME_WAIT and SYN_RECV: the listener's owners).
+    Process,
 }
 
 impl GroupBy {
@@ -29,6 +34,7 @@ impl GroupBy {
             GroupBy::LocalIp => "LOCAL-IP",
             GroupBy::LocalPort => "LOCAL-PORT",
             GroupBy::State => "STATE",
+            GroupBy::Process => "PID/PROGRAM",
         }
     }
 
@@ -39,6 +45,7 @@ impl GroupBy {
             GroupBy::LocalIp => "local_ip",
             GroupBy::LocalPort => "local_port",
             GroupBy::State => "state",
+            GroupBy::Process => "process",
         }
     }
 }
@@ -51,6 +58,8 @@ pub enum Key {
     State(TcpState),
     /// A name from a capture that could not be read as a number.
     Name(Box<str>),
+    /// The owners of a socket as (pid, command), in pid order; empty when unattributed.
+    Processes(Box<[(u32, Box<str>)]>),
     Unknown,
 }
 
@@ -61,6 +70,10 @@ impl fmt::Display for Key {
             Key::Port(p) => write!(f, "{p}"),
             Key::State(s) => f.write_str(s.netstat_name()),
             Key::Name(n) => f.write_str(n),
+            Key::Processes(p) if p.is_empty() => f.write_str("unattributed"),
+            Key::Processes(p) => {
+                crate::render::write_owner_list(f, p.iter().map(|(pid, c)| (*pid, &**c)))
+            }
             Key::Unknown => f.write_str("?"),
         }
     }
@@ -83,14 +96,35 @@ fn port_key(e: &Endpoint) -> Key {
 }
 
 impl GroupBy {
+    /// The key of `s`. Keys that need more than the socket record (processes) are
+    /// `Key::Unknown` here; see `key_with`.
     pub fn key(self, s: &Socket) -> Key {
+        self.key_with(s, None)
+    }
+
+    /// The key of `s`, with the process map for `GroupBy::Process`.
+    pub fn key_with(self, s: &Socket, processes: Option<&ProcessMap>) -> Key {
         match self {
             GroupBy::RemoteIp => ip_key(&s.remote),
             GroupBy::RemotePort => port_key(&s.remote),
             GroupBy::LocalIp => ip_key(&s.local),
             GroupBy::LocalPort => port_key(&s.local),
             GroupBy::State => Key::State(s.state.reported()),
+            GroupBy::Process => match processes {
+                Some(m) => Key::Processes(
+                    m.owners(s)
+                        .owners()
+                        .map(|o| (o.pid, Box::from(o.command)))
+                        .collect(),
+                ),
+                None => Key::Unknown,
+            },
         }
+    }
+
+    /// Whether this key needs the process map.
+    pub fn needs_processes(self) -> bool {
+        self == GroupBy::Process
     }
 }
 
@@ -113,6 +147,7 @@ impl Group {
 pub struct Grouper {
     by: GroupBy,
     groups: HashMap<Key, [u64; STATE_SLOTS]>,
+    processes: Option<Arc<ProcessMap>>,
 }
 
 impl Grouper {
@@ -120,6 +155,15 @@ impl Grouper {
         Grouper {
             by,
             groups: HashMap::new(),
+            processes: None,
+        }
+    }
+
+    /// A grouper that can key sockets by their owning processes.
+    pub fn with_processes(by: GroupBy, processes: Option<Arc<ProcessMap>>) -> Grouper {
+        Grouper {
+            processes,
+            ..Grouper::new(by)
         }
     }
 
@@ -153,7 +197,7 @@ impl Grouper {
 
 impl Sink for Grouper {
     fn socket(&mut self, s: &Socket) -> Flow {
-        let key = self.by.key(s);
+        let key = self.by.key_with(s, self.processes.as_deref());
         self.add(key, s.state, 1);
         Flow::Continue
     }

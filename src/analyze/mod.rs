@@ -1,7 +1,9 @@
 //! Analyses that consume a socket stream: per-state counts (constant memory), grouping by a
-//! key with per-state counts (memory grows with the number of keys, not sockets), and the
-//! health check (rules over aggregates built in one pass, kernel counters and sysctls).
+//! key with per-state counts (memory grows with the number of keys, not sockets), splitting a
+//! stream by network namespace, and the health check (rules over aggregates built in one
+//! pass, kernel counters and sysctls).
 
 pub mod check;
 pub mod count;
 pub mod group;
+pub mod netns;

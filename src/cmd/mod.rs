@@ -1,11 +1,13 @@
 //! Commands: each is a thin composition of a source, the filter, an analysis and a renderer.
 //! This module holds what they share: opening the live source (netlink with the /proc
-//! fallback), the buffered standard output, and the host label.
+//! fallback) in the namespaces asked for (`scope`), the buffered standard output, and the
+//! host label.
 
 pub mod check;
 pub mod explain;
 pub mod fsm;
 pub mod list;
+pub mod scope;
 pub mod summary;
 
 use std::io::{self, BufWriter, Write};
@@ -20,10 +22,11 @@ use crate::source::capture::CaptureSource;
 use crate::source::netlink::NetlinkSource;
 use crate::source::procfs::ProcSource;
 use crate::source::{Report, Source, SourceError};
+use scope::{Scope, Want};
 
-/// Open the live source the flags ask for. With `auto`, a netlink failure falls back to /proc
-/// with one notice on stderr.
-pub fn open_live(common: &Common) -> Result<Box<dyn Source>> {
+/// Open the live source the flags ask for, in the calling thread's network namespace. With
+/// `auto`, a netlink failure falls back to /proc with one notice on stderr.
+pub fn open_live(common: &Common) -> Result<Box<dyn Source + Send>> {
     match common.source {
         SourceKind::Proc => Ok(Box::new(ProcSource::new())),
         SourceKind::Netlink => Ok(Box::new(
@@ -133,10 +136,16 @@ impl Host {
     }
 }
 
-/// Run every host the flags select through `filter` into one `sink`, then report what could
-/// not be read. Commands that need one stream of sockets (list, check) collect through here,
-/// so a new kind of source reaches them all at once.
+/// Run the sources the flags select — the live host, the namespaces `--netns` and
+/// `--all-netns` name, or the `--from` captures — through `filter` into one `sink`, and
+/// report what could not be read. Every command collects sockets through this one function,
+/// so a new kind of source reaches them all at once. Live sockets carry their namespace's
+/// inode (`Socket::netns`); a command that needs namespace names or socket owners opens a
+/// `scope::Scope` itself and scans through it.
 pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+    if common.from.is_empty() {
+        return Scope::open(common, filter.states, Want::default())?.scan(filter, sink);
+    }
     let mut all = Report::default();
     for mut h in hosts(common) {
         all.merge(h.run(common, filter, sink)?);
@@ -145,7 +154,6 @@ pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Rep
     Ok(all)
 }
 
-/// Print a source's notices, and the lines it could not read, on stderr.
 /// Whether an error is a write into a closed pipe (`tcpstate … | head`), which ends quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
@@ -154,6 +162,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Print a source's notices, and the lines it could not read, on stderr.
 pub fn print_notices(report: &Report) {
     for n in &report.notices {
         eprintln!("tcpstate: notice: {n}");

@@ -7,7 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::{GroupView, SummaryView};
 use crate::analyze::count::{Counts, share};
+use crate::analyze::group::Key;
 use crate::socket::{Family, Socket};
+use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
 fn state_map(f: impl Fn(TcpState) -> u64) -> Value {
@@ -73,6 +75,13 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
                 "total": g.total,
                 "states": state_map(|s| g.count(s)),
             });
+            if let (Key::Processes(p), Some(obj)) = (&g.key, o.as_object_mut()) {
+                let procs: Vec<Value> = p
+                    .iter()
+                    .map(|(pid, c)| json!({ "pid": pid, "command": c }))
+                    .collect();
+                obj.insert("processes".into(), Value::Array(procs));
+            }
             if v.multi()
                 && let Some(obj) = o.as_object_mut()
             {
@@ -87,6 +96,34 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
 
 /// One socket as a JSON object (a list is an array of these, written one at a time).
 pub fn socket_value(s: &Socket, netns_label: Option<&str>) -> Value {
+    socket_value_with(s, netns_label, None)
+}
+
+/// One socket with its namespace's name (`"netns"`, `"netns_inode"`) and, when processes
+/// were asked for, its owners: `"processes": [{"pid": 1874, "command": "nginx"}]` (empty
+/// when unattributed) and `"via_listener"` (credited through the listener on its port).
+pub fn socket_value_with(
+    s: &Socket,
+    netns_label: Option<&str>,
+    owners: Option<&Option<Attribution>>,
+) -> Value {
+    let mut o = socket_fields(s, netns_label);
+    if let (Some(owners), Some(obj)) = (owners, o.as_object_mut()) {
+        let procs: Vec<Value> = owners
+            .iter()
+            .flat_map(|a| a.owners())
+            .map(|p| json!({ "pid": p.pid, "command": p.command }))
+            .collect();
+        obj.insert("processes".into(), Value::Array(procs));
+        obj.insert(
+            "via_listener".into(),
+            json!(owners.is_some_and(|a| a.via_listener)),
+        );
+    }
+    o
+}
+
+fn socket_fields(s: &Socket, netns_label: Option<&str>) -> Value {
     let ep = |e: &crate::socket::Endpoint| {
         json!({
             "address": e.ip.map(|ip| ip.to_string()),
@@ -113,6 +150,7 @@ pub fn socket_value(s: &Socket, netns_label: Option<&str>) -> Value {
     });
     if let (Some(l), Some(obj)) = (netns_label, o.as_object_mut()) {
         obj.insert("netns".into(), json!(l));
+        obj.insert("netns_inode".into(), json!(s.netns));
     }
     o
 }

@@ -1,19 +1,36 @@
 //! The socket list: a sink that writes each socket as it arrives, in netstat's six columns
 //! (Proto, Recv-Q, Send-Q, Local Address, Foreign Address, State) plus the optional extended
-//! (`-e`: uid, inode, cookie) and timer (`-o`) columns, in any format. Nothing is kept: a list
-//! of a million sockets streams through a fixed buffer.
+//! (`-e`: uid, inode, cookie), timer (`-o`), process (`-p`: PID/Program) and namespace
+//! (NETNS) columns, in any format. Names of namespaces and owners of sockets come from a
+//! `Lookup` the caller passes in; this module only formats them. Nothing is kept: a list of a
+//! million sockets streams through a fixed buffer.
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{DataFormat as Format, NetstatTimer, Style, addr_pair};
+use super::{DataFormat as Format, NetstatTimer, OwnersText, Style, addr_pair};
 use crate::socket::{Flow, Sink, Socket};
+use crate::source::process::Attribution;
 
 /// Which optional columns to show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Columns {
     pub extended: bool,
     pub timers: bool,
+    /// PID/Program: the processes holding each socket.
+    pub processes: bool,
+    /// NETNS: the namespace each socket lives in.
+    pub netns: bool,
+}
+
+/// Where the list finds what a socket record does not carry: namespace names and owners.
+pub trait Lookup {
+    /// The name of the namespace with this inode.
+    fn netns_name(&self, inode: u64) -> Option<&str>;
+    /// The width of the longest namespace name (for the table's NETNS column).
+    fn netns_width(&self) -> usize;
+    /// The processes holding `s`, when processes were scanned.
+    fn owners(&self, s: &Socket) -> Option<Attribution<'_>>;
 }
 
 /// A small stack buffer to pad `Display` values without allocating.
@@ -57,6 +74,7 @@ pub struct ListWriter<'w> {
     rows: u64,
     err: Option<io::Error>,
     csv: Option<csv::Writer<Vec<u8>>>,
+    lookup: Option<&'w dyn Lookup>,
 }
 
 fn take_csv(c: &mut Option<csv::Writer<Vec<u8>>>) -> io::Result<Vec<u8>> {
@@ -81,21 +99,50 @@ impl<'w> ListWriter<'w> {
             rows: 0,
             err: None,
             csv: None,
+            lookup: None,
         }
+    }
+
+    /// Take namespace names and socket owners from `lookup`.
+    pub fn with_lookup(mut self, lookup: &'w dyn Lookup) -> ListWriter<'w> {
+        self.lookup = Some(lookup);
+        self
+    }
+
+    fn netns_width(&self) -> usize {
+        self.lookup.map_or(0, |l| l.netns_width()).max(5)
+    }
+
+    fn netns_name(&self, s: &Socket) -> &'w str {
+        self.lookup
+            .and_then(|l| l.netns_name(s.netns))
+            .unwrap_or("-")
+    }
+
+    fn owners(&self, s: &Socket) -> Option<Attribution<'w>> {
+        self.lookup.and_then(|l| l.owners(s))
     }
 
     /// Write the header (table, csv) or the opening bracket (json).
     pub fn begin(&mut self) -> io::Result<()> {
         match self.format {
             Format::Table => {
-                let mut h = String::from(
+                let mut h = String::new();
+                if self.cols.netns {
+                    let w = self.netns_width();
+                    let _ = write!(h, "{:<w$} ", "NETNS");
+                }
+                h.push_str(
                     "Proto Recv-Q Send-Q Local Address           Foreign Address         State      ",
                 );
                 if self.cols.extended {
                     h.push_str(" User       Inode      Cookie          ");
                 }
                 if self.cols.timers {
-                    h.push_str(" Timer");
+                    h.push_str(" Timer                   ");
+                }
+                if self.cols.processes {
+                    h.push_str(" PID/Program");
                 }
                 self.style.header(self.w, h.trim_end())?;
                 self.w.write_all(b"\n")
@@ -107,7 +154,11 @@ impl<'w> ListWriter<'w> {
                 let mut c = csv::WriterBuilder::new()
                     .has_headers(false)
                     .from_writer(Vec::with_capacity(256));
-                let mut h = vec![
+                let mut h = Vec::new();
+                if self.cols.netns {
+                    h.push("netns");
+                }
+                h.extend([
                     "proto",
                     "recv_q",
                     "send_q",
@@ -116,12 +167,15 @@ impl<'w> ListWriter<'w> {
                     "remote_address",
                     "remote_port",
                     "state",
-                ];
+                ]);
                 if self.cols.extended {
                     h.extend(["uid", "inode", "cookie"]);
                 }
                 if self.cols.timers {
                     h.extend(["timer", "timer_expires_ms", "retransmits"]);
+                }
+                if self.cols.processes {
+                    h.extend(["processes", "via_listener"]);
                 }
                 c.write_record(&h).map_err(io::Error::other)?;
                 self.csv = Some(c);
@@ -147,6 +201,10 @@ impl<'w> ListWriter<'w> {
                 let mut rs = Stack::new();
                 let _ = write!(ls, "{l}");
                 let _ = write!(rs, "{r}");
+                if self.cols.netns {
+                    let w = self.netns_width();
+                    write!(self.w, "{:<w$} ", self.netns_name(s))?;
+                }
                 write!(
                     self.w,
                     "{:<4}  {:>6} {:>6} {:<23} {:<23} ",
@@ -169,7 +227,19 @@ impl<'w> ListWriter<'w> {
                     }
                 }
                 if self.cols.timers {
-                    write!(self.w, " {}", NetstatTimer(&s.timer))?;
+                    let mut ts = Stack::new();
+                    let _ = write!(ts, "{}", NetstatTimer(&s.timer));
+                    if self.cols.processes {
+                        write!(self.w, " {:<24}", ts.as_str())?;
+                    } else {
+                        write!(self.w, " {}", ts.as_str())?;
+                    }
+                }
+                if self.cols.processes {
+                    match self.owners(s) {
+                        Some(a) => write!(self.w, " {}", OwnersText(&a))?,
+                        None => self.w.write_all(b" -")?,
+                    }
                 }
                 self.w.write_all(b"\n")
             }
@@ -178,7 +248,14 @@ impl<'w> ListWriter<'w> {
                     self.w.write_all(b",")?;
                 }
                 self.w.write_all(b"\n")?;
-                serde_json::to_writer(&mut *self.w, &super::json::socket_value(s, None))?;
+                let netns = self.cols.netns.then(|| self.netns_name(s));
+                let owners = if self.cols.processes {
+                    Some(self.owners(s))
+                } else {
+                    None
+                };
+                let v = super::json::socket_value_with(s, netns, owners.as_ref());
+                serde_json::to_writer(&mut *self.w, &v)?;
                 Ok(())
             }
             Format::Csv => {
@@ -189,7 +266,11 @@ impl<'w> ListWriter<'w> {
                 };
                 let port =
                     |e: &crate::socket::Endpoint| e.port.map(|p| p.to_string()).unwrap_or_default();
-                let mut rec = vec![
+                let mut rec = Vec::with_capacity(16);
+                if self.cols.netns {
+                    rec.push(self.netns_name(s).to_string());
+                }
+                rec.extend([
                     s.family.proto().to_string(),
                     s.recv_q.to_string(),
                     s.send_q.to_string(),
@@ -198,7 +279,7 @@ impl<'w> ListWriter<'w> {
                     ip(&s.remote),
                     port(&s.remote),
                     s.state.netstat_name().to_string(),
-                ];
+                ]);
                 if self.cols.extended {
                     rec.push(s.uid.map(|u| u.to_string()).unwrap_or_default());
                     rec.push(s.inode.to_string());
@@ -208,6 +289,23 @@ impl<'w> ListWriter<'w> {
                     rec.push(s.timer.kind.netstat_name().to_string());
                     rec.push(s.timer.expires_ms.to_string());
                     rec.push(s.timer.retransmits.to_string());
+                }
+                if self.cols.processes {
+                    match self.owners(s) {
+                        Some(a) if !a.is_empty() => {
+                            let mut t = String::new();
+                            let _ = super::write_owner_list(
+                                &mut t,
+                                a.owners().map(|o| (o.pid, o.command)),
+                            );
+                            rec.push(t);
+                            rec.push(a.via_listener.to_string());
+                        }
+                        _ => {
+                            rec.push(String::new());
+                            rec.push("false".into());
+                        }
+                    }
                 }
                 if let Some(c) = self.csv.as_mut() {
                     c.write_record(&rec).map_err(io::Error::other)?;

@@ -23,6 +23,7 @@ use std::net::IpAddr;
 use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy};
 use crate::socket::{Endpoint, Socket, Timer, TimerKind};
+use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
 /// Output format, shared by every command.
@@ -222,5 +223,37 @@ impl fmt::Display for NetstatTimer<'_> {
             t.kind.netstat_name(),
             t.retransmits
         )
+    }
+}
+
+/// Processes as `1874/nginx,1875/nginx` (pid/command, comma-separated).
+pub fn write_owner_list<'a>(
+    f: &mut dyn fmt::Write,
+    owners: impl Iterator<Item = (u32, &'a str)>,
+) -> fmt::Result {
+    for (i, (pid, command)) in owners.enumerate() {
+        if i > 0 {
+            f.write_char(',')?;
+        }
+        write!(f, "{pid}/{command}")?;
+    }
+    Ok(())
+}
+
+/// The owners of one socket as the PID/Program column shows them: `1874/nginx,1875/nginx`,
+/// followed by ` (via listener)` for a mini-socket credited to its port's listener, or `-`
+/// when no process could be credited.
+pub struct OwnersText<'a>(pub &'a Attribution<'a>);
+
+impl fmt::Display for OwnersText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("-");
+        }
+        write_owner_list(f, self.0.owners().map(|o| (o.pid, o.command)))?;
+        if self.0.via_listener {
+            f.write_str(" (via listener)")?;
+        }
+        Ok(())
     }
 }

@@ -1,9 +1,12 @@
 //! Sources of sockets: the live kernel (sock_diag netlink by default, `/proc/net/tcp{,6}` as
-//! the fallback) and saved captures. Every source pushes `&Socket` into a `Sink`; what it could
+//! the fallback) in this or other network namespaces, and saved captures; and what labels
+//! them (namespace names, owning processes). Every source pushes `&Socket` into a `Sink`; what it could
 //! not read is returned in its `Report`, never dropped silently.
 
 pub mod capture;
 pub mod netlink;
+pub mod netns;
+pub mod process;
 pub mod procfs;
 
 use crate::socket::{Family, Sink};
