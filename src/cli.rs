@@ -47,6 +47,9 @@ pub enum Command {
     /// List sockets with netstat's six columns.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// Watch the counts live: a dashboard on a terminal, one line per interval otherwise.
+    #[command(long_about = crate::cmd::watch::WATCH_ABOUT)]
+    Watch(crate::cmd::watch::WatchArgs),
 }
 
 const LIST_ABOUT: &str = "\

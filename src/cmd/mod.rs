@@ -4,6 +4,7 @@
 
 pub mod list;
 pub mod summary;
+pub mod watch;
 
 use std::io::{self, BufWriter, Write};
 
