@@ -64,7 +64,7 @@ fn draw_title(f: &mut Frame, area: Rect, app: &App) {
     ))];
     if let Some(s) = &app.last {
         spans.push(Span::raw(format!(
-            " — {} UTC — {} sockets",
+            " — {} UTC — total {}",
             utc_clock(s.wall),
             s.counts.total()
         )));
@@ -91,8 +91,8 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
         let keys: &[(&str, &str)] = match app.view {
             View::Dashboard => &[
                 ("↑↓", "state"),
-                ("Enter", "sockets"),
-                ("g", "grouping"),
+                ("Enter", "list"),
+                ("g", "group"),
                 ("p", "pause"),
                 ("?", "help"),
                 ("q", "quit"),
@@ -115,16 +115,21 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-/// Which state rows to show in `room` lines: every state if they fit, else those seen
-/// non-zero in the history plus the selected one; the selected row always stays in view.
+/// The state rows worth showing when not all fit: those seen non-zero in the history, and the
+/// selected one.
+fn compact_rows(app: &App) -> Vec<usize> {
+    (0..app.states.len())
+        .filter(|&i| i == app.selected || app.ever_nonzero(i))
+        .collect()
+}
+
+/// Which state rows to show in `room` lines: every state if they fit, else the compact rows,
+/// cut around the selected one if even those do not fit.
 fn visible_rows(app: &App, room: usize) -> Vec<usize> {
-    let all: Vec<usize> = (0..app.states.len()).collect();
-    let rows = if all.len() <= room {
-        all
+    let rows: Vec<usize> = if app.states.len() <= room {
+        (0..app.states.len()).collect()
     } else {
-        all.into_iter()
-            .filter(|&i| i == app.selected || app.ever_nonzero(i))
-            .collect()
+        compact_rows(app)
     };
     if rows.len() <= room {
         return rows;
@@ -144,7 +149,7 @@ fn draw_dashboard(f: &mut Frame, area: Rect, app: &App) {
     let room = if full + counters_h + PANEL_MIN <= area.height {
         app.states.len()
     } else {
-        let wanted = visible_rows(app, usize::MAX).len();
+        let wanted = compact_rows(app).len();
         let fits = area.height.saturating_sub(counters_h + PANEL_MIN + 4) as usize;
         if wanted <= fits {
             wanted
@@ -216,7 +221,7 @@ fn draw_states(f: &mut Frame, area: Rect, app: &App, rows: &[usize]) {
     // Each sparkline column covers `per` samples, at fixed boundaries so that bars do not
     // shift from one sample to the next.
     let per = cap.div_ceil(spark_w.max(1) as usize).max(1);
-    let history_title = if per > 1 {
+    let mut history_title = if per > 1 {
         format!(
             "last {} (max per {})",
             duration(app.opts.history),
@@ -225,6 +230,9 @@ fn draw_states(f: &mut Frame, area: Rect, app: &App, rows: &[usize]) {
     } else {
         format!("last {}", duration(app.opts.history))
     };
+    if history_title.chars().count() > spark_w as usize {
+        history_title = format!("last {}", duration(app.opts.history));
+    }
     let header = format!(
         "  {:<14}{:>9}{:>8}{:>9}  {history_title}",
         "STATE", "COUNT", "Δ", "/s"
@@ -369,7 +377,7 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         .map(|s| s.listeners.as_slice())
         .unwrap_or(&[]);
     let title = format!(
-        " Listeners ({}) — accept queue / backlog, worst first ",
+        " Listeners ({}): accept queue/backlog, worst first ",
         listeners.len()
     );
     let block = Block::bordered().title(title);
@@ -379,13 +387,16 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         f.render_widget(Paragraph::new("no LISTEN sockets").dark_gray(), inner);
         return;
     }
-    let addr_w = (inner.width as usize).saturating_sub(7 + 8 + 6);
+    let (qb_head, qb_w) = if inner.width < 40 {
+        ("Q/BKLOG", 10)
+    } else {
+        ("QUEUE/BACKLOG", 14)
+    };
+    let addr_w = (inner.width as usize).saturating_sub(qb_w + 6);
     let mut lines = vec![
         Line::from(format!(
-            "{}{:>7}{:>8}{:>6}",
+            "{}{qb_head:>qb_w$}{:>6}",
             fit("LOCAL ADDRESS", addr_w),
-            "QUEUE",
-            "BACKLOG",
             "FILL"
         ))
         .bold()
@@ -410,7 +421,10 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         };
         lines.push(Line::from(vec![
             Span::raw(fit(&addr, addr_w)),
-            Span::styled(format!("{:>7}{:>8}", l.queue, l.backlog), style),
+            Span::styled(
+                format!("{:>qb_w$}", format!("{}/{}", l.queue, l.backlog)),
+                style,
+            ),
             Span::styled(format!("{:>5.0}%", fill * 100.0), style),
         ]));
     }
