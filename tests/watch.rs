@@ -273,7 +273,15 @@ fn too_small_a_window_is_said_not_drawn() {
     t.wait_for("the message again", |s| {
         flat(s).contains("need 60x15, have 50x10")
     });
-    t.keys(&["q"]);
+    // Ctrl-C quits (raw mode makes it a key, not a signal).
+    t.keys(&["C-c"]);
+    for _ in 0..200 {
+        if !t.alive() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    panic!("Ctrl-C did not end the dashboard");
 }
 
 /// The `STATE=COUNT` pairs of a plain line, after its time stamp.

@@ -18,6 +18,7 @@ use crate::render::Format;
 use crate::render::watch::{IntervalWriter, LineOptions};
 use crate::socket::Sink;
 use crate::source::Report;
+use crate::tcp::state::StateSet;
 use crate::watch::app::{App, Options};
 use crate::watch::sample::{self, Probe, Request};
 use crate::watch::term::StderrCapture;
@@ -173,7 +174,7 @@ fn run_plain(
     probe: &mut dyn Probe,
     common: &Common,
     args: &WatchArgs,
-    states: crate::tcp::state::StateSet,
+    states: StateSet,
 ) -> Result<()> {
     // Notices a source prints at every pass are printed once.
     let capture = StderrCapture::start(true).ok();
@@ -188,7 +189,7 @@ fn plain_loop(
     probe: &mut dyn Probe,
     common: &Common,
     args: &WatchArgs,
-    states: crate::tcp::state::StateSet,
+    states: StateSet,
 ) -> Result<()> {
     let mut out = stdout();
     let mut w = IntervalWriter::new(

@@ -192,6 +192,15 @@ impl Tmux {
         assert!(ok, "tmux send-keys {keys:?} failed");
     }
 
+    /// Whether the session still runs (it ends when its command exits).
+    pub fn alive(&self) -> bool {
+        self.cmd()
+            .args(["has-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// The pid of the pane's first process.
     pub fn pane_pid(&self) -> u32 {
         let out = self
