@@ -422,6 +422,53 @@ fn child_of(pid: u32) -> Option<u32> {
     text.split_whitespace().next()?.parse().ok()
 }
 
+fn is_tcpstate(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "tcpstate")
+}
+
+/// The dashboard's pid: the pane's process itself, or the child of the pane's shell.
+fn watch_pid(t: &Tmux) -> u32 {
+    let pane = t.pane_pid();
+    for _ in 0..100 {
+        if is_tcpstate(pane) {
+            return pane;
+        }
+        if let Some(c) = child_of(pane).filter(|&c| is_tcpstate(c)) {
+            return c;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    panic!("no tcpstate process in the pane");
+}
+
+/// Whether `pid` still runs (a zombie does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+    })
+}
+
+#[test]
+fn the_dashboard_ends_when_its_terminal_goes_away() {
+    skip_unless_ready!(true);
+    let ns = Netns::new("watch-hangup");
+    let cmd = format!("{} {BIN} watch --interval 200ms", ns.exec().join(" "));
+    let t = Tmux::start("watch-hangup", 100, 30, &cmd);
+    t.wait_for("the dashboard", |s| s.contains("TCP states"));
+    let pid = watch_pid(&t);
+    // Killing the tmux server hangs up the pane's terminal.
+    drop(t);
+    for _ in 0..200 {
+        if !running(pid) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    panic!("the dashboard outlived its terminal");
+}
+
 #[test]
 fn a_signal_ends_the_dashboard_and_restores_the_terminal() {
     skip_unless_ready!(true);
@@ -434,18 +481,7 @@ fn a_signal_ends_the_dashboard_and_restores_the_terminal() {
     );
     let t = Tmux::start("watch-signal", 100, 30, &cmd);
     t.wait_for("the dashboard", |s| s.contains("TCP states"));
-    let shell: u32 = t.pane_pid();
-    let mut watch = None;
-    for _ in 0..100 {
-        watch = child_of(shell).filter(|&p| {
-            std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "tcpstate")
-        });
-        if watch.is_some() {
-            break;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-    let watch = watch.expect("the tcpstate process under the pane's shell");
+    let watch = watch_pid(&t);
     let ok = Command::new("kill")
         .args(["-TERM", &watch.to_string()])
         .status()

@@ -2,7 +2,8 @@
 //! (one pass of the shared source and filter per sample), `app` holds the state and reacts to
 //! keys, `ui` draws, `term` guards the process around it (stderr, signals). This module runs
 //! the loop that ties them together and makes sure the terminal is restored however the loop
-//! ends — `q`, Ctrl-C, a signal, an error or a panic.
+//! ends — `q`, Ctrl-C, a signal, an error or a panic — and that it ends when the terminal
+//! goes away.
 
 pub mod app;
 pub mod sample;
@@ -40,6 +41,7 @@ pub fn run(probe: &mut dyn Probe, mut app: App, count: Option<u64>) -> Result<()
     let first = sample::take(probe, &app.request())?;
     app.on_sample(first);
     let quit = term::quit_signals().context("installing signal handlers")?;
+    term::exit_on_hangup(std::sync::Arc::clone(&quit)).context("starting the hangup watchdog")?;
     // Without a stderr to take over (closed), run anyway: notices then go where they go.
     let capture = StderrCapture::start(false).ok();
     let result = match ratatui::try_init() {

@@ -3,7 +3,8 @@
 //! interval would flood a log), and the signals that must end it cleanly. Lines written to
 //! stderr are read by a thread; each distinct line is kept once, shown on the dashboard, and
 //! printed once to the real stderr (at once in plain mode, after the terminal is restored in
-//! dashboard mode). A panic hook puts the real stderr back before the message is printed.
+//! dashboard mode). A panic hook puts the real stderr back before the message is printed. And a
+//! watchdog ends the process when its terminal hangs up, which the event loop cannot see.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
@@ -11,6 +12,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// At most this many distinct lines are kept (repeats are never kept twice).
 const MAX_LINES: usize = 64;
@@ -122,4 +124,25 @@ pub fn quit_signals() -> io::Result<Arc<AtomicBool>> {
 /// Whether a quit signal has arrived.
 pub fn raised(flag: &AtomicBool) -> bool {
     flag.load(Ordering::Relaxed)
+}
+
+/// Watch the terminal from a thread and end the process once it has hung up (the window
+/// closed, the ssh connection dropped, the tmux server killed). crossterm 0.29 cannot report
+/// that: once its tty is gone, reads return end-of-file at once and its `event::poll` retries
+/// forever, timeout or not, so the event loop never gets back to look at the SIGHUP flag and
+/// the process would spin on a core. There is no terminal left to restore by then. The exit
+/// code is 0 when a quit signal came, 1 otherwise.
+pub fn exit_on_hangup(quit: Arc<AtomicBool>) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("hangup".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(250));
+                // A hung-up tty answers every ioctl with EIO.
+                if rustix::termios::tcgetattr(io::stdout()).is_err() {
+                    std::process::exit(if raised(&quit) { 0 } else { 1 });
+                }
+            }
+        })?;
+    Ok(())
 }
