@@ -56,7 +56,7 @@ pub struct WatchArgs {
     pub plain: bool,
 
     /// Stop after N samples.
-    #[arg(long, short = 'c', value_name = "N")]
+    #[arg(long, short = 'c', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Plain lines: every state, zeros included.
