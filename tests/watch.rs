@@ -495,12 +495,13 @@ fn a_signal_ends_the_dashboard_and_restores_the_terminal() {
         }
         thread::sleep(Duration::from_millis(50));
     }
+    let rc_path = format!("{}.rc", stty.path().display());
+    let rc = std::fs::read_to_string(&rc_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&rc_path);
     let words: Vec<&str> = text.split_whitespace().collect();
     assert!(
         words.contains(&"icanon") && words.contains(&"echo"),
         "stty -a: {text}"
     );
-    let rc = std::fs::read_to_string(format!("{}.rc", stty.path().display())).unwrap_or_default();
-    let _ = std::fs::remove_file(format!("{}.rc", stty.path().display()));
     assert_eq!(rc.trim(), "exit=0", "a signal is a normal end");
 }

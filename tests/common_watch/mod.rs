@@ -140,8 +140,10 @@ impl Drop for Netns {
     }
 }
 
-/// A detached tmux session on a private tmux server, killed when dropped.
+/// A detached tmux session on a private tmux server, killed (and its socket file removed) when
+/// dropped.
 pub struct Tmux {
+    /// The server's socket file.
     pub server: String,
     pub session: String,
 }
@@ -151,7 +153,11 @@ impl Tmux {
     pub fn start(tag: &str, width: u16, height: u16, command: &str) -> Tmux {
         let n = SEQ.fetch_add(1, Ordering::Relaxed);
         let t = Tmux {
-            server: format!("tcpst-{tag}-{}-{n}", std::process::id()),
+            server: format!(
+                "{}/tcpst-tmux-{tag}-{}-{n}",
+                std::env::temp_dir().display(),
+                std::process::id()
+            ),
             session: format!("s{n}"),
         };
         let ok = t
@@ -167,7 +173,7 @@ impl Tmux {
 
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
-        c.args(["-L", &self.server, "-f", "/dev/null"]);
+        c.args(["-S", &self.server, "-f", "/dev/null"]);
         c
     }
 
@@ -243,5 +249,6 @@ impl Drop for Tmux {
             .arg("kill-server")
             .stderr(std::process::Stdio::null())
             .status();
+        let _ = std::fs::remove_file(&self.server);
     }
 }
