@@ -64,6 +64,9 @@ pub enum Command {
     /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
     #[command(long_about = crate::cmd::check::CHECK_ABOUT)]
     Check(crate::cmd::check::CheckArgs),
+    /// Watch the counts live: a dashboard on a terminal, one line per interval otherwise.
+    #[command(long_about = crate::cmd::watch::WATCH_ABOUT)]
+    Watch(crate::cmd::watch::WatchArgs),
 }
 
 const LIST_ABOUT: &str = "\

@@ -12,6 +12,7 @@ pub mod render;
 pub mod socket;
 pub mod source;
 pub mod tcp;
+pub mod watch;
 
 pub use filter::Filter;
 pub use i18n::Lang;

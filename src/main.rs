@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         Some(Command::Fsm(a)) => with_stdout(|out| cmd::fsm::run(a, cli.common.format, out)),
         // The check's exit code is its severity (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
         Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),
+        Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

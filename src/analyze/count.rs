@@ -106,7 +106,7 @@ pub fn share(n: u64, total: u64) -> f64 {
 impl Sink for Counts {
     #[inline]
     fn socket(&mut self, s: &Socket) -> Flow {
-        self.by_family[s.family.index()][usize::from(s.state.kernel())] += 1;
+        self.by_family[s.family.index()][usize::from(s.state.reported().kernel())] += 1;
         Flow::Continue
     }
 }

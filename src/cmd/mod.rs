@@ -9,6 +9,7 @@ pub mod fsm;
 pub mod list;
 pub mod scope;
 pub mod summary;
+pub mod watch;
 
 use std::io::{self, BufWriter, Write};
 

@@ -15,6 +15,7 @@ pub mod nagios;
 pub mod plain;
 pub mod table;
 pub mod text;
+pub mod watch;
 
 use std::fmt;
 use std::io::{self, Write};
