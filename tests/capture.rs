@@ -14,7 +14,7 @@ use tcpstate::source::{Query, Report, Source, SourceError};
 use tcpstate::{Flow, Socket, StateSet, TcpState};
 
 use TcpState::*;
-use common::{LINUX, Tally, fixture, map, run, run_file};
+use common::capture::{LINUX, Tally, fixture, map, run, run_file};
 
 #[test]
 fn linux_counts_file_matches_the_constant() {

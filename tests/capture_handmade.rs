@@ -10,7 +10,7 @@ use tcpstate::source::{Query, Report, Source};
 use tcpstate::{StateSet, TcpState};
 
 use TcpState::*;
-use common::{LINUX, Tally, fixture, map, run, run_file, unread_lines};
+use common::capture::{LINUX, Tally, fixture, map, run, run_file, unread_lines};
 
 struct Case {
     file: &'static str,
