@@ -309,13 +309,12 @@ impl StateSet {
             .filter(move |s| self.0 & (1 << s.kernel()) != 0)
     }
 
-    /// ss's `connected`: every state but LISTEN, CLOSE, TIME_WAIT and SYN_RECV.
+    /// ss's `connected`: every state but LISTEN and CLOSE (TIME_WAIT and SYN_RECV included,
+    /// as `ss state connected` counts them).
     pub fn connected() -> StateSet {
         StateSet::ALL
             .without(TcpState::Listen)
             .without(TcpState::Close)
-            .without(TcpState::TimeWait)
-            .without(TcpState::SynRecv)
     }
 
     /// ss's `synchronized`: the connected states but SYN_SENT.
@@ -447,7 +446,8 @@ mod tests {
         assert!(conn.contains(TcpState::Established));
         assert!(conn.contains(TcpState::SynSent));
         assert!(!conn.contains(TcpState::Listen));
-        assert!(!conn.contains(TcpState::TimeWait));
+        assert!(conn.contains(TcpState::TimeWait));
+        assert!(!conn.contains(TcpState::Close));
         assert!(!StateSet::synchronized().contains(TcpState::SynSent));
         assert!(StateSet::bucket().contains(TcpState::NewSynRecv));
         assert_eq!(StateSet::ALL.bits(), 0xffe);
