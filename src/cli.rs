@@ -47,6 +47,8 @@ pub enum Command {
     /// List sockets with netstat's six columns.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default).
+    Serve(crate::cmd::serve::ServeArgs),
 }
 
 const LIST_ABOUT: &str = "\

@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod filter;
 pub mod kernel;
 pub mod render;
+pub mod serve;
 pub mod socket;
 pub mod source;
 pub mod tcp;

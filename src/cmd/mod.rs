@@ -3,6 +3,7 @@
 //! fallback), the buffered standard output, and the host label.
 
 pub mod list;
+pub mod serve;
 pub mod summary;
 
 use std::io::{self, BufWriter, Write};

@@ -1,12 +1,14 @@
 //! Rendering: the only place that formats. Summaries, groups and socket lists in four formats —
 //! `table` for people (colour only on a terminal, none with NO_COLOR), `plain` (the awk
 //! one-liner's `STATE COUNT` lines), `json` and `csv` — plus the shared pieces every format uses
-//! (netstat's address and timer notation).
+//! (netstat's address and timer notation), and the exporter's Prometheus / OpenMetrics
+//! exposition (`prometheus`).
 
 pub mod csv;
 pub mod json;
 pub mod list;
 pub mod plain;
+pub mod prometheus;
 pub mod table;
 
 use std::fmt;
