@@ -56,7 +56,7 @@ pub struct ServeArgs {
     pub max_connections: u16,
 }
 
-/// Parse `1s`, `500ms`, `2m`, `0`, or a plain number of seconds (`1.5`).
+/// Parse `1s`, `500ms`, `2m`, `1h`, `0`, or a plain number of seconds (`1.5`); at most a day.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
@@ -65,6 +65,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         (n, 1.0)
     } else if let Some(n) = t.strip_suffix('m') {
         (n, 60.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3600.0)
     } else {
         (t, 1.0)
     };
@@ -74,7 +76,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .filter(|v| v.is_finite() && *v >= 0.0 && *v * scale <= 86_400.0)
         .map(|v| Duration::from_secs_f64(v * scale))
         .ok_or_else(|| {
-            format!("bad duration '{s}': expected e.g. 1s, 500ms, 2m or a number of seconds")
+            format!("bad duration '{s}': expected e.g. 1s, 500ms, 2m, 1h or a number of seconds, at most a day")
         })
 }
 
@@ -127,6 +129,7 @@ mod tests {
         assert_eq!(parse_duration("1s"), Ok(Duration::from_secs(1)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
         assert!(parse_duration("-1s").is_err());
