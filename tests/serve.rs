@@ -351,6 +351,29 @@ fn prometheus_stores_the_known_counts() {
 }
 
 #[test]
+fn one_walk_dump_sees_what_the_per_family_dumps_see() {
+    skip_unless_possible!();
+    let ns = Netns::new("serve-walk");
+    let _pop = settled_population(&ns);
+    let (ordered, unordered, n_ordered, n_unordered) = ns.run(|| {
+        // Some IPv4 sockets too: a listener and one connection to it.
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let _c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let _s = l.accept().unwrap();
+        let mut src = NetlinkSource::open().unwrap();
+        let (mut a, mut b) = (Counts::new(), Counts::new());
+        let ra = src.run(&Query::default(), &mut a).unwrap();
+        let rb = src.run_unordered(&Query::default(), &mut b).unwrap();
+        (a, b, ra.sockets, rb.sockets)
+    });
+    assert_eq!(n_ordered, n_unordered);
+    assert_eq!(ordered, unordered);
+    assert_eq!(unordered.get_family(Family::V4, TcpState::Established), 2);
+    assert_eq!(unordered.get_family(Family::V4, TcpState::Listen), 1);
+    assert_eq!(unordered.get_family(Family::V6, TcpState::Established), 10);
+}
+
+#[test]
 fn formats_follow_the_accept_header_and_pass_promtool() {
     skip_unless_possible!();
     let ns = Netns::new("serve-fmt");

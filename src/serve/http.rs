@@ -270,6 +270,9 @@ fn write_response(stream: &mut TcpStream, resp: &Response, with_body: bool) -> i
 /// Answer one connection: one request, one response, then close.
 fn handle_connection(mut stream: TcpStream, handler: &dyn Handler, limits: &Limits) {
     let _ = stream.set_write_timeout(Some(limits.write_timeout));
+    // The head and the body are two writes: without this, Nagle holds the body back until
+    // the client's delayed ACK of the head (40 ms on Linux).
+    let _ = stream.set_nodelay(true);
     let mut buf = vec![0u8; limits.max_head_bytes];
     let (resp, with_body) = match read_head(&mut stream, &mut buf, limits) {
         Err(HeadError::Gone) => return,

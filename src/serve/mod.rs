@@ -196,7 +196,7 @@ impl Collector {
             let scrape = sink
                 .scrape(&query, |q, s| {
                     source
-                        .run(q, &mut Filtered { filter, inner: s })
+                        .run_unordered(q, &mut Filtered { filter, inner: s })
                         .map(|_| ())
                 })
                 .cloned();

@@ -34,6 +34,8 @@ pub struct NetlinkSource {
     buf: Vec<u8>,
     seq: u32,
     netns: u64,
+    /// Whether the kernel answers the both-families request (assumed until it refuses).
+    both_in_one_dump: bool,
 }
 
 impl NetlinkSource {
@@ -50,6 +52,7 @@ impl NetlinkSource {
             buf: Vec::with_capacity(RECV_BUF),
             seq: 0,
             netns: current_netns_inode(),
+            both_in_one_dump: true,
         })
     }
 
@@ -93,6 +96,31 @@ impl NetlinkSource {
             Family::V6 => AF_INET6,
         };
         self.send_request(af, states)?;
+        self.receive(sink)
+    }
+
+    /// Send the older `TCPDIAG_GETSOCK` dump request, which the kernel answers for both
+    /// families in one walk of its socket hash tables (the per-family request walks them once
+    /// per family). Built by hand: `struct inet_diag_req` has no type in the crate.
+    fn send_request_both(&mut self, states: u32) -> Result<(), SourceError> {
+        const TCPDIAG_GETSOCK: u16 = 18;
+        // nlmsghdr (16) + inet_diag_req: family, src_len, dst_len, ext (4), inet_diag_sockid
+        // (48), states (4), dbs (4).
+        const LEN: usize = 16 + 4 + 48 + 8;
+        self.seq = self.seq.wrapping_add(1);
+        let mut req = [0u8; LEN];
+        req[0..4].copy_from_slice(&(LEN as u32).to_ne_bytes());
+        req[4..6].copy_from_slice(&TCPDIAG_GETSOCK.to_ne_bytes());
+        req[6..8].copy_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
+        req[8..12].copy_from_slice(&self.seq.to_ne_bytes());
+        // family AF_UNSPEC (0): every family; the socket id stays zero (no filter).
+        req[16 + 52..16 + 56].copy_from_slice(&states.to_ne_bytes());
+        self.sock.send(&req, 0).map_err(SourceError::Netlink)?;
+        Ok(())
+    }
+
+    /// Read one dump's replies, pushing each socket into `sink`, up to the end of the dump.
+    fn receive(&mut self, sink: &mut dyn Sink) -> Result<(u64, Flow), SourceError> {
         let mut pushed = 0u64;
         let mut flow = Flow::Continue;
         loop {
@@ -188,6 +216,30 @@ impl Source for NetlinkSource {
             }
         }
         Ok(report)
+    }
+
+    fn run_unordered(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
+        if !(query.v4 && query.v6 && self.both_in_one_dump) {
+            return self.run(query, sink);
+        }
+        self.send_request_both(query.states.bits())?;
+        match self.receive(sink) {
+            Ok((n, _)) => Ok(Report {
+                sockets: n,
+                ..Report::default()
+            }),
+            // A kernel without the older request: per family from now on.
+            Err(SourceError::Netlink(e))
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EINVAL | libc::EOPNOTSUPP | libc::ENOENT)
+                ) =>
+            {
+                self.both_in_one_dump = false;
+                self.run(query, sink)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
