@@ -80,12 +80,14 @@ for total in "${POPS[@]}"; do
     NS=tcpst-bench-serve-$$-$total
     ip netns add "$NS"
     in_ns ip link set lo up
-    in_ns sysctl -q -w net.ipv4.ip_local_port_range="1024 65000"
+    # Ephemeral ports above every port this script listens on (exporters 9100, 10011, 10012;
+    # population listeners below 1024).
+    in_ns sysctl -q -w net.ipv4.ip_local_port_range="12000 65000"
     # No reuse of loopback TIME_WAIT entries by new connections: the population stays as made.
     in_ns sysctl -q -w net.ipv4.tcp_tw_reuse=0
     pairs=$(( total * 7 / 20 ))          # 2 sockets each: 70 %
     tw=$(( total - 2 * pairs ))           # the rest: TIME_WAIT
-    # Listener ports below the namespace's ephemeral range (1024-65000), so no client takes them.
+    # Listener ports below the namespace's ephemeral range, so no client takes them.
     port=200
     while [ "$pairs" -gt 0 ]; do
         n=$(( pairs > 9000 ? 9000 : pairs ))

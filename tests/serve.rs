@@ -435,6 +435,42 @@ fn formats_follow_the_accept_header_and_pass_promtool() {
 }
 
 #[test]
+fn max_ports_bounds_the_series_and_says_so() {
+    skip_unless_possible!();
+    let ns = Netns::new("serve-max");
+    // Three listeners of ours plus the exporter's own: four listening ports.
+    let _listeners: Vec<TcpListener> = ns.run(|| {
+        (0..3)
+            .map(|_| TcpListener::bind("[::1]:0").unwrap())
+            .collect()
+    });
+    let (_serve, addr) = start_serve(&ns, &["--listeners", "--max-ports", "2"]);
+    let body = ns.run(|| get(addr, "/metrics", "")).unwrap().text();
+    let ports_of = |metric: &str| -> std::collections::BTreeSet<String> {
+        body.lines()
+            .filter(|l| l.starts_with(metric))
+            .filter_map(|l| {
+                l.split("port=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()
+                    .map(String::from)
+            })
+            .collect()
+    };
+    assert_eq!(ports_of("tcpstate_connections_by_port{").len(), 2, "{body}");
+    assert_eq!(ports_of("tcpstate_listen_queue{").len(), 2, "{body}");
+    assert!(
+        body.contains("tcpstate_ports_truncated{table=\"by_port\"} 2\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("tcpstate_ports_truncated{table=\"listen\"} 2\n"),
+        "{body}"
+    );
+}
+
+#[test]
 fn concurrent_scrapes_share_one_collection() {
     skip_unless_possible!();
     let ns = Netns::new("serve-conc");
