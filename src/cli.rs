@@ -67,6 +67,8 @@ pub enum Command {
     /// Watch the counts live: a dashboard on a terminal, one line per interval otherwise.
     #[command(long_about = crate::cmd::watch::WATCH_ABOUT)]
     Watch(crate::cmd::watch::WatchArgs),
+    /// Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default).
+    Serve(crate::cmd::serve::ServeArgs),
 }
 
 const LIST_ABOUT: &str = "\

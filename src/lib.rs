@@ -9,6 +9,7 @@ pub mod filter;
 pub mod i18n;
 pub mod kernel;
 pub mod render;
+pub mod serve;
 pub mod socket;
 pub mod source;
 pub mod tcp;

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         // The check's exit code is its severity (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
         Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),
         Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

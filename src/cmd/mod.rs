@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fsm;
 pub mod list;
 pub mod scope;
+pub mod serve;
 pub mod summary;
 pub mod watch;
 
@@ -139,13 +140,14 @@ impl Host {
 
 /// Run the sources the flags select — the live host, the namespaces `--netns` and
 /// `--all-netns` name, or the `--from` captures — through `filter` into one `sink`, and
-/// report what could not be read. Every command collects sockets through this one function,
+/// report what could not be read. Live IPv4 and IPv6 sockets may come interleaved (one walk
+/// of the kernel's table); a listing that wants them in order scans through `scope::Scope`. Every command collects sockets through this one function,
 /// so a new kind of source reaches them all at once. Live sockets carry their namespace's
 /// inode (`Socket::netns`); a command that needs namespace names or socket owners opens a
 /// `scope::Scope` itself and scans through it.
 pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
     if common.from.is_empty() {
-        return Scope::open(common, filter.states, Want::default())?.scan(filter, sink);
+        return Scope::open(common, filter.states, Want::default())?.scan_unordered(filter, sink);
     }
     let mut all = Report::default();
     for mut h in hosts(common) {

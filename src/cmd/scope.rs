@@ -203,6 +203,16 @@ impl Scope {
     /// Stream every namespace's sockets through `filter` into `sink`, one namespace after
     /// the other, until the sink says stop. Sources' notices are printed on stderr.
     pub fn scan(&mut self, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+        self.scan_with(filter, sink, true)
+    }
+
+    /// Like `scan`, for sinks that do not mind IPv4 and IPv6 sockets interleaved (counting,
+    /// grouping): each namespace's families are then read in one walk of the kernel's table.
+    pub fn scan_unordered(&mut self, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
+        self.scan_with(filter, sink, false)
+    }
+
+    fn scan_with(&mut self, filter: &Filter, sink: &mut dyn Sink, ordered: bool) -> Result<Report> {
         let query = filter.query();
         let mut filtered = Filtered {
             filter,
@@ -217,7 +227,11 @@ impl Scope {
         let many = self.targets.len() > 1;
         for t in &mut self.targets {
             tagged.netns = t.inode;
-            let r = t.source.run(&query, &mut tagged);
+            let r = if ordered {
+                t.source.run(&query, &mut tagged)
+            } else {
+                t.source.run_unordered(&query, &mut tagged)
+            };
             let r = if many {
                 r.with_context(|| format!("reading network namespace {}", t.name))?
             } else {

@@ -36,7 +36,7 @@ fn count_hosts(common: &Common, filter: &Filter) -> Result<Vec<HostCounts>> {
     let labels = scope.labels().clone();
     if scope.all_netns() {
         let mut split = PerNetns::new(Counts::new);
-        scope.scan(filter, &mut split)?;
+        scope.scan_unordered(filter, &mut split)?;
         return Ok(labels
             .namespaces()
             .iter()
@@ -47,7 +47,7 @@ fn count_hosts(common: &Common, filter: &Filter) -> Result<Vec<HostCounts>> {
             .collect());
     }
     let mut counts = Counts::new();
-    scope.scan(filter, &mut counts)?;
+    scope.scan_unordered(filter, &mut counts)?;
     Ok(vec![HostCounts {
         label: hostname(),
         counts,
@@ -86,7 +86,7 @@ fn group_hosts(
     let make = || Grouper::with_processes(by, labels.processes());
     if scope.all_netns() {
         let mut split = PerNetns::new(make);
-        scope.scan(filter, &mut split)?;
+        scope.scan_unordered(filter, &mut split)?;
         return Ok(labels
             .namespaces()
             .iter()
@@ -94,7 +94,7 @@ fn group_hosts(
             .collect());
     }
     let mut grouper = make();
-    scope.scan(filter, &mut grouper)?;
+    scope.scan_unordered(filter, &mut grouper)?;
     Ok(vec![(hostname(), grouper.finish(top))])
 }
 

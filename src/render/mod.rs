@@ -2,7 +2,8 @@
 //! `table` for people (colour only on a terminal, none with NO_COLOR), `plain` (the awk
 //! one-liner's `STATE COUNT` lines), `json` and `csv` — plus the shared pieces every format uses
 //! (netstat's address and timer notation). The health check's report (human, json) is in
-//! `check`, its monitoring-plugin status line in `nagios`.
+//! `check`, its monitoring-plugin status line in `nagios`; the exporter's Prometheus /
+//! OpenMetrics exposition in `prometheus`.
 
 pub mod check;
 pub mod csv;
@@ -13,6 +14,7 @@ pub mod json;
 pub mod list;
 pub mod nagios;
 pub mod plain;
+pub mod prometheus;
 pub mod table;
 pub mod text;
 pub mod watch;

@@ -92,4 +92,11 @@ pub enum SourceError {
 pub trait Source {
     /// Push every socket matching `query` into `sink`, until the sink says stop.
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError>;
+
+    /// Like `run`, for callers that do not mind IPv4 and IPv6 sockets interleaved (counting
+    /// sinks): a source may then read both families in one pass (netlink: one walk of the
+    /// kernel's hash tables instead of one per family, about 40 % less kernel time).
+    fn run_unordered(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
+        self.run(query, sink)
+    }
 }

@@ -1,0 +1,412 @@
+//! What the exporter reports about one network namespace's sockets, filled in one pass: counts
+//! per family and state, queued bytes per state, listener health per port (accept queue and
+//! backlog) and, for a bounded set of tracked ports, counts per state and direction. The sink
+//! keeps its scratch space between scrapes, so a scrape allocates nothing per socket.
+//!
+//! Which ports get per-port series is only known once the listeners are known, so a scrape
+//! asks the source twice per family — LISTEN sockets first, then every other state — and each
+//! socket still crosses the sink once (the kernel walks its listening table and its
+//! established table separately anyway). Sources that ignore the state mask (`/proc`) are
+//! handled by the sink itself: in each phase it ignores the sockets of the other one.
+
+use crate::analyze::count::Counts;
+use crate::filter::PortRange;
+use crate::socket::{Flow, Sink, Socket};
+use crate::source::Query;
+use crate::tcp::state::{STATE_SLOTS, StateSet, TcpState};
+
+/// Which ports get `by_port` series, and how many at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortPlan {
+    /// Ports asked for by number or range, tracked first.
+    pub explicit: Vec<PortRange>,
+    /// Also track every port that has a LISTEN socket.
+    pub listeners: bool,
+    /// At most this many tracked ports, and at most this many listener rows.
+    pub max_ports: usize,
+}
+
+impl Default for PortPlan {
+    fn default() -> PortPlan {
+        PortPlan {
+            explicit: Vec::new(),
+            listeners: false,
+            max_ports: 50,
+        }
+    }
+}
+
+/// Per-state counts of one tracked port, in both directions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortCounts {
+    pub port: u16,
+    /// Sockets whose local port is `port`, by kernel state number.
+    pub local: [u64; STATE_SLOTS],
+    /// Sockets whose remote port is `port`.
+    pub remote: [u64; STATE_SLOTS],
+}
+
+impl PortCounts {
+    fn new(port: u16) -> PortCounts {
+        PortCounts {
+            port,
+            local: [0; STATE_SLOTS],
+            remote: [0; STATE_SLOTS],
+        }
+    }
+
+    /// Sockets in `state` with this port on the `local` (or remote) side.
+    pub fn get(&self, local: bool, state: TcpState) -> u64 {
+        let i = usize::from(state.reported().kernel());
+        if local { self.local[i] } else { self.remote[i] }
+    }
+}
+
+/// The LISTEN sockets of one port, summed over their addresses (and families).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerPort {
+    pub port: u16,
+    /// Sum of the accept queues (Recv-Q): connections completed but not yet accepted.
+    pub queue: u64,
+    /// Sum of the backlog limits (Send-Q).
+    pub backlog: u64,
+    /// How many LISTEN sockets share the port (addresses, families, SO_REUSEPORT).
+    pub sockets: u64,
+}
+
+/// The result of one scrape of one namespace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scrape {
+    /// Sockets per family and state.
+    pub counts: Counts,
+    /// Bytes received but not read, per state (LISTEN excluded: its Recv-Q is a count).
+    pub recv_bytes: [u64; STATE_SLOTS],
+    /// Bytes sent but not acknowledged, per state (LISTEN excluded: its Send-Q is a limit).
+    pub send_bytes: [u64; STATE_SLOTS],
+    /// Listening ports, lowest first, at most `max_ports` of them.
+    pub listeners: Vec<ListenerPort>,
+    /// Tracked ports: explicit ones first (in the order asked), then listening ones.
+    pub ports: Vec<PortCounts>,
+    /// Ports that wanted a `by_port` row but were over `max_ports`.
+    pub truncated_ports: u64,
+    /// Listening ports left out of `listeners` because they were over `max_ports`.
+    pub truncated_listeners: u64,
+    /// Sockets that crossed the sink.
+    pub sockets: u64,
+}
+
+impl Scrape {
+    /// Queued bytes of `state` in the receive (`recv`) or send direction.
+    pub fn queue_bytes(&self, recv: bool, state: TcpState) -> u64 {
+        let i = usize::from(state.reported().kernel());
+        if recv {
+            self.recv_bytes[i]
+        } else {
+            self.send_bytes[i]
+        }
+    }
+}
+
+/// Slot table value for a port that is not tracked.
+const UNTRACKED: u16 = u16::MAX;
+
+/// Which half of the scrape a sink is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Listeners,
+    Rest,
+}
+
+/// The exporter's sink: one per namespace, reused across scrapes.
+pub struct ScrapeSink {
+    plan: PortPlan,
+    /// Port -> index into `out.ports`, `UNTRACKED` otherwise (128 KiB, allocated once).
+    slot: Box<[u16]>,
+    /// Raw (port, queue, backlog) of the LISTEN sockets seen, merged per port afterwards.
+    raw_listeners: Vec<(u16, u32, u32)>,
+    phase: Phase,
+    out: Scrape,
+}
+
+impl ScrapeSink {
+    pub fn new(plan: PortPlan) -> ScrapeSink {
+        ScrapeSink {
+            plan,
+            slot: vec![UNTRACKED; 1 << 16].into_boxed_slice(),
+            raw_listeners: Vec::new(),
+            phase: Phase::Listeners,
+            out: Scrape::default(),
+        }
+    }
+
+    /// The states of each phase, within what the caller asked for.
+    pub fn phases(query: &Query) -> [Query; 2] {
+        let listen = StateSet::EMPTY.with(TcpState::Listen);
+        let mut first = *query;
+        first.states = StateSet::from_bits(query.states.bits() & listen.bits());
+        let mut second = *query;
+        second.states = query.states.without(TcpState::Listen);
+        [first, second]
+    }
+
+    /// Run one scrape: `dump(query, sink)` is called once per phase with the phase's query
+    /// and must push that phase's sockets into the sink. The first error ends the scrape.
+    pub fn scrape<E>(
+        &mut self,
+        query: &Query,
+        mut dump: impl FnMut(&Query, &mut dyn Sink) -> Result<(), E>,
+    ) -> Result<&Scrape, E> {
+        self.reset();
+        let [first, second] = ScrapeSink::phases(query);
+        self.phase = Phase::Listeners;
+        if !first.states.is_empty() {
+            dump(&first, self)?;
+        }
+        self.end_listeners();
+        self.phase = Phase::Rest;
+        if !second.states.is_empty() {
+            dump(&second, self)?;
+        }
+        Ok(&self.out)
+    }
+
+    /// The last scrape's result.
+    pub fn result(&self) -> &Scrape {
+        &self.out
+    }
+
+    fn reset(&mut self) {
+        for p in &self.out.ports {
+            self.slot[usize::from(p.port)] = UNTRACKED;
+        }
+        let ports = std::mem::take(&mut self.out.ports);
+        let listeners = std::mem::take(&mut self.out.listeners);
+        self.out = Scrape {
+            ports,
+            listeners,
+            ..Scrape::default()
+        };
+        self.out.ports.clear();
+        self.out.listeners.clear();
+        self.raw_listeners.clear();
+    }
+
+    /// Start tracking `port`, unless it is already tracked or the plan is full.
+    fn track(&mut self, port: u16) {
+        if self.slot[usize::from(port)] != UNTRACKED {
+            return;
+        }
+        if self.out.ports.len() >= self.plan.max_ports {
+            self.out.truncated_ports += 1;
+            return;
+        }
+        // max_ports is far below u16::MAX (checked by the caller), so the index fits.
+        self.slot[usize::from(port)] = self.out.ports.len() as u16;
+        self.out.ports.push(PortCounts::new(port));
+    }
+
+    /// Between the phases: merge the listeners per port, then decide the tracked ports.
+    fn end_listeners(&mut self) {
+        self.raw_listeners.sort_unstable_by_key(|l| l.0);
+        for &(port, queue, backlog) in &self.raw_listeners {
+            match self.out.listeners.last_mut() {
+                Some(l) if l.port == port => {
+                    l.queue += u64::from(queue);
+                    l.backlog += u64::from(backlog);
+                    l.sockets += 1;
+                }
+                _ => self.out.listeners.push(ListenerPort {
+                    port,
+                    queue: u64::from(queue),
+                    backlog: u64::from(backlog),
+                    sockets: 1,
+                }),
+            }
+        }
+        let explicit = std::mem::take(&mut self.plan.explicit);
+        for r in &explicit {
+            for p in r.lo..=r.hi {
+                self.track(p);
+            }
+        }
+        self.plan.explicit = explicit;
+        if self.plan.listeners {
+            for i in 0..self.out.listeners.len() {
+                self.track(self.out.listeners[i].port);
+            }
+        }
+        let listen = usize::from(TcpState::Listen.kernel());
+        for l in &self.out.listeners {
+            let s = self.slot[usize::from(l.port)];
+            if s != UNTRACKED {
+                self.out.ports[usize::from(s)].local[listen] += l.sockets;
+            }
+        }
+        if self.out.listeners.len() > self.plan.max_ports {
+            self.out.truncated_listeners = (self.out.listeners.len() - self.plan.max_ports) as u64;
+            self.out.listeners.truncate(self.plan.max_ports);
+        }
+    }
+}
+
+impl Sink for ScrapeSink {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> Flow {
+        let listen = s.state == TcpState::Listen;
+        match self.phase {
+            Phase::Listeners if !listen => return Flow::Continue,
+            Phase::Rest if listen => return Flow::Continue,
+            _ => {}
+        }
+        self.out.sockets += 1;
+        self.out.counts.add(s.family, s.state, 1);
+        let i = usize::from(s.state.reported().kernel());
+        if listen {
+            if let Some(port) = s.local.port {
+                self.raw_listeners.push((port, s.recv_q, s.send_q));
+            }
+            return Flow::Continue;
+        }
+        self.out.recv_bytes[i] += u64::from(s.recv_q);
+        self.out.send_bytes[i] += u64::from(s.send_q);
+        if let Some(p) = s.local.port {
+            let slot = self.slot[usize::from(p)];
+            if slot != UNTRACKED {
+                self.out.ports[usize::from(slot)].local[i] += 1;
+            }
+        }
+        if let Some(p) = s.remote.port {
+            let slot = self.slot[usize::from(p)];
+            if slot != UNTRACKED {
+                self.out.ports[usize::from(slot)].remote[i] += 1;
+            }
+        }
+        Flow::Continue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::{Endpoint, Family};
+    use std::net::{IpAddr, Ipv4Addr};
+
+    fn sock(state: TcpState, lport: u16, rport: u16, rq: u32, sq: u32) -> Socket {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let mut s = Socket::new(
+            Family::V4,
+            state,
+            Endpoint::new(ip, lport),
+            Endpoint::new(ip, rport),
+        );
+        s.recv_q = rq;
+        s.send_q = sq;
+        s
+    }
+
+    /// A source that ignores the state mask, like /proc: the sink must sort it out.
+    fn all_at_once(
+        socks: &[Socket],
+    ) -> impl FnMut(&Query, &mut dyn Sink) -> Result<(), std::convert::Infallible> + '_ {
+        move |_q, sink| {
+            for s in socks {
+                sink.socket(s);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_pass_fills_every_aggregate() {
+        let socks = [
+            sock(TcpState::TimeWait, 80, 40000, 0, 0),
+            sock(TcpState::Established, 80, 40001, 10, 20),
+            sock(TcpState::Listen, 80, 0, 3, 128),
+            sock(TcpState::Listen, 80, 0, 1, 128),
+            sock(TcpState::Listen, 22, 0, 0, 5),
+            sock(TcpState::CloseWait, 50000, 443, 7, 0),
+            sock(TcpState::NewSynRecv, 22, 41000, 0, 0),
+        ];
+        let plan = PortPlan {
+            explicit: vec![PortRange { lo: 443, hi: 443 }],
+            listeners: true,
+            max_ports: 50,
+        };
+        let mut sink = ScrapeSink::new(plan);
+        let r = sink
+            .scrape(&Query::default(), all_at_once(&socks))
+            .unwrap()
+            .clone();
+        assert_eq!(r.sockets, 7);
+        assert_eq!(r.counts.get(TcpState::Listen), 3);
+        assert_eq!(r.counts.get(TcpState::SynRecv), 1);
+        assert_eq!(r.queue_bytes(true, TcpState::Established), 10);
+        assert_eq!(r.queue_bytes(false, TcpState::Established), 20);
+        assert_eq!(r.queue_bytes(true, TcpState::Listen), 0);
+        assert_eq!(r.queue_bytes(true, TcpState::CloseWait), 7);
+        assert_eq!(
+            r.listeners,
+            vec![
+                ListenerPort {
+                    port: 22,
+                    queue: 0,
+                    backlog: 5,
+                    sockets: 1
+                },
+                ListenerPort {
+                    port: 80,
+                    queue: 4,
+                    backlog: 256,
+                    sockets: 2
+                },
+            ]
+        );
+        let ports: Vec<u16> = r.ports.iter().map(|p| p.port).collect();
+        assert_eq!(ports, vec![443, 22, 80]);
+        let p80 = &r.ports[2];
+        assert_eq!(p80.get(true, TcpState::Listen), 2);
+        assert_eq!(p80.get(true, TcpState::TimeWait), 1);
+        assert_eq!(p80.get(true, TcpState::Established), 1);
+        assert_eq!(p80.get(false, TcpState::Established), 0);
+        assert_eq!(r.ports[0].get(false, TcpState::CloseWait), 1);
+        assert_eq!(r.ports[1].get(true, TcpState::SynRecv), 1);
+        assert_eq!(r.truncated_ports, 0);
+    }
+
+    #[test]
+    fn ports_are_bounded_and_reset_between_scrapes() {
+        let socks: Vec<Socket> = (1000..1010)
+            .map(|p| sock(TcpState::Listen, p, 0, 0, 1))
+            .collect();
+        let plan = PortPlan {
+            explicit: vec![],
+            listeners: true,
+            max_ports: 4,
+        };
+        let mut sink = ScrapeSink::new(plan);
+        let r = sink.scrape(&Query::default(), all_at_once(&socks)).unwrap();
+        assert_eq!(r.ports.len(), 4);
+        assert_eq!(r.listeners.len(), 4);
+        // 6 ports could not be tracked and 6 listener rows were dropped.
+        assert_eq!(r.truncated_ports, 6);
+        assert_eq!(r.truncated_listeners, 6);
+        let r = sink.scrape(&Query::default(), all_at_once(&[])).unwrap();
+        assert!(r.ports.is_empty() && r.listeners.is_empty());
+        assert_eq!(r.truncated_ports + r.truncated_listeners, 0);
+        assert_eq!(r.sockets, 0);
+    }
+
+    #[test]
+    fn phases_split_the_state_mask() {
+        let [a, b] = ScrapeSink::phases(&Query::default());
+        assert_eq!(a.states, StateSet::EMPTY.with(TcpState::Listen));
+        assert!(!b.states.contains(TcpState::Listen));
+        assert!(b.states.contains(TcpState::TimeWait));
+        let q = Query {
+            states: StateSet::EMPTY.with(TcpState::TimeWait),
+            ..Query::default()
+        };
+        let [a, _] = ScrapeSink::phases(&q);
+        assert!(a.states.is_empty());
+    }
+}
