@@ -47,6 +47,9 @@ pub enum Command {
     /// List sockets with netstat's six columns.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// Trace TCP state transitions live (root or CAP_PERFMON).
+    #[command(long_about = crate::cmd::trace::TRACE_ABOUT)]
+    Trace(crate::cmd::trace::TraceArgs),
 }
 
 const LIST_ABOUT: &str = "\

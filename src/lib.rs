@@ -11,6 +11,7 @@ pub mod render;
 pub mod socket;
 pub mod source;
 pub mod tcp;
+pub mod trace;
 
 pub use filter::Filter;
 pub use socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         None => cmd::summary::run(&cli.common, &cli.summary, None),
         Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a, None),
         Some(Command::List(a)) => cmd::list::run(&cli.common, a),
+        Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

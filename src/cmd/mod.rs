@@ -4,6 +4,7 @@
 
 pub mod list;
 pub mod summary;
+pub mod trace;
 
 use std::io::{self, BufWriter, Write};
 

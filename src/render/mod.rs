@@ -8,6 +8,7 @@ pub mod json;
 pub mod list;
 pub mod plain;
 pub mod table;
+pub mod trace;
 
 use std::fmt;
 use std::io::{self, Write};

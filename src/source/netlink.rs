@@ -177,6 +177,87 @@ impl NetlinkSource {
     }
 }
 
+/// `SOCK_DIAG_BY_FAMILY`.
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// Exact lookups sent per `send`: their replies must fit the receive buffer.
+const LOOKUP_BATCH: usize = 64;
+
+impl NetlinkSource {
+    /// Look up sockets by their exact endpoints `(family, local, remote)`, many per system
+    /// call: the kernel's own hash lookup, which also finds TIME_WAIT mini-sockets (reported
+    /// with their sub-state: TIME_WAIT, or FIN_WAIT2 while the peer's FIN is awaited). Returns
+    /// one entry per key, `None` where no socket has those endpoints.
+    pub fn lookup_exact(
+        &mut self,
+        keys: &[(Family, std::net::SocketAddr, std::net::SocketAddr)],
+    ) -> Result<Vec<Option<Socket>>, SourceError> {
+        let mut out: Vec<Option<Socket>> = Vec::with_capacity(keys.len());
+        let mut req = Vec::with_capacity(LOOKUP_BATCH * 72);
+        for chunk in keys.chunks(LOOKUP_BATCH) {
+            req.clear();
+            let first_seq = self.seq.wrapping_add(1);
+            for (family, local, remote) in chunk {
+                self.seq = self.seq.wrapping_add(1);
+                req.extend_from_slice(&72u32.to_ne_bytes());
+                req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+                req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+                req.extend_from_slice(&self.seq.to_ne_bytes());
+                req.extend_from_slice(&0u32.to_ne_bytes());
+                req.push(match family {
+                    Family::V4 => AF_INET,
+                    Family::V6 => AF_INET6,
+                });
+                req.push(IPPROTO_TCP);
+                req.extend_from_slice(&[0, 0]);
+                req.extend_from_slice(&u32::MAX.to_ne_bytes());
+                req.extend_from_slice(&local.port().to_be_bytes());
+                req.extend_from_slice(&remote.port().to_be_bytes());
+                for ip in [local.ip(), remote.ip()] {
+                    let mut a = [0u8; 16];
+                    match ip {
+                        IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
+                        IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
+                    }
+                    req.extend_from_slice(&a);
+                }
+                req.extend_from_slice(&0u32.to_ne_bytes());
+                // INET_DIAG_NOCOOKIE: any socket with these endpoints.
+                req.extend_from_slice(&[0xff; 8]);
+            }
+            self.sock.send(&req, 0).map_err(SourceError::Netlink)?;
+            let base = out.len();
+            out.resize(base + chunk.len(), None);
+            let mut answered = 0usize;
+            while answered < chunk.len() {
+                self.buf.clear();
+                self.sock
+                    .recv(&mut self.buf, 0)
+                    .map_err(SourceError::Netlink)?;
+                let mut off = 0usize;
+                while off + 16 <= self.buf.len() {
+                    let nl = NetlinkBuffer::new_checked(&self.buf[off..])
+                        .map_err(|e| SourceError::Malformed(e.to_string()))?;
+                    let len = nl.length() as usize;
+                    if len < 16 {
+                        return Err(SourceError::Malformed(format!(
+                            "netlink message of {len} bytes"
+                        )));
+                    }
+                    let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
+                    if i < chunk.len() {
+                        answered += 1;
+                        if nl.message_type() == SOCK_DIAG_BY_FAMILY {
+                            out[base + i] = decode(nl.payload(), self.netns);
+                        }
+                    }
+                    off += (len + 3) & !3;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl Source for NetlinkSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let mut report = Report::default();
