@@ -56,7 +56,8 @@ pub struct TraceArgs {
     #[arg(long, value_parser = parse_pages, default_value_t = Options::default().buffer_pages, value_name = "N")]
     pub buffer_pages: usize,
 
-    /// Create this file once tracing is running (for scripts that start traffic then).
+    /// Once tracing is running, write tcpstate's process id to this file (for scripts that
+    /// start traffic then, and stop the trace with a signal to that pid).
     #[arg(long, value_name = "FILE")]
     pub ready_file: Option<PathBuf>,
 }
@@ -185,21 +186,24 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         tracer.seeded()
     );
     if let Some(path) = &args.ready_file {
-        std::fs::write(path, b"ready\n")
+        // Written aside and renamed, so a watcher never reads it half-written.
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, format!("{}\n", std::process::id()))
+            .and_then(|()| std::fs::rename(&tmp, path))
             .with_context(|| format!("cannot write the ready file {}", path.display()))?;
     }
     let mut stopped_early = em.limit == 0;
     while !stopped_early && !STOP.load(Ordering::SeqCst) {
         let now = monotonic_ns();
-        let mut timeout_ms = 100i32;
+        let mut timeout_ms = 100u64;
         if let Some(d) = deadline {
             if now >= d {
                 break;
             }
-            timeout_ms = timeout_ms.min(((d - now) / 1_000_000) as i32 + 1);
+            timeout_ms = timeout_ms.min((d - now) / 1_000_000 + 1);
         }
-        tracer.wait(timeout_ms);
-        stopped_early = !tracer.step(false, &mut |t| em.emit(t));
+        stopped_early = !tracer.step(timeout_ms, false, &mut |t| em.emit(t));
         if per_event && em.err.is_none() {
             em.err = em.writer.flush().err();
             stopped_early |= em.err.is_some();
@@ -210,7 +214,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     }
     tracer.stop();
     if !stopped_early {
-        tracer.step(true, &mut |t| em.emit(t));
+        tracer.step(0, true, &mut |t| em.emit(t));
     }
     let write_err = em.err.take();
     drop(em);

@@ -1,21 +1,20 @@
-//! Rendering `tcpstate trace`: one line per transition as it happens (table for people, JSON
-//! Lines, CSV) and the summary at the end (transitions matrix, time in state, slowest
-//! handshakes and closes, CLOSE_WAIT left behind, and what may be missing). Inferred moves
-//! say so, moves the state machine does not allow carry a `!`, lower bounds a `≥`.
+//! Rendering `tcpstate trace`: one line per transition as it happens — a table for people,
+//! JSON Lines, or CSV — written straight into a reused line buffer (a busy host makes hundreds
+//! of thousands of transitions a second, so nothing here allocates per line), and the summary
+//! at the end (`summary`). Inferred moves say so, moves the state machine does not allow carry
+//! a `!`, lower bounds a `≥`, and an owner known only from the CPU says "on-CPU".
+
+pub mod summary;
+
+pub use summary::{TraceInfo, summary, summary_value};
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use serde_json::{Map, Value, json};
-
-use super::table::{Align, write_aligned};
-use super::{Format, NetstatAddr, Style};
-use crate::socket::Endpoint;
-use crate::tcp::state::TcpState;
+use super::{Format, Style};
 use crate::trace::engine::{Dwell, Transition};
 use crate::trace::owner::{Owner, OwnerSource};
-use crate::trace::summary::{LIFECYCLE, Slow, Summary};
 
 /// Maps the monotonic timestamps of events to wall-clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,38 +31,129 @@ impl TimeBase {
     }
 }
 
-fn ms(ns: u64) -> f64 {
-    ns as f64 / 1e6
+/// Append a number in decimal.
+fn push_u64(s: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    s.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("?"));
 }
 
-fn ms3(ns: u64) -> f64 {
-    (ns as f64 / 1e3).round() / 1e3
+/// Append `v` zero-padded to `width` digits.
+fn push_padded(s: &mut String, v: u64, width: usize) {
+    let start = s.len();
+    push_u64(s, v);
+    let n = s.len() - start;
+    if n < width {
+        s.insert_str(start, &"000000000"[..(width - n).min(9)]);
+    }
+}
+
+/// Append a duration in milliseconds with three decimals (`12.345`).
+fn push_ms(s: &mut String, ns: u64) {
+    let us = (ns + 500) / 1000;
+    push_u64(s, us / 1000);
+    s.push('.');
+    push_padded(s, us % 1000, 3);
+}
+
+/// Append an endpoint in netstat's notation: `a.b.c.d:port`, IPv6 unbracketed, an
+/// IPv4-mapped address as IPv4, `*` for a port not chosen yet.
+fn push_addr(s: &mut String, a: &SocketAddr) {
+    let v4 = match a.ip() {
+        IpAddr::V4(v4) => Some(v4),
+        IpAddr::V6(v6) if !v6.is_unspecified() => v6.to_ipv4_mapped(),
+        IpAddr::V6(_) => None,
+    };
+    match v4 {
+        Some(v4) => {
+            for (i, o) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                push_u64(s, u64::from(o));
+            }
+        }
+        None => {
+            let _ = write!(s, "{}", a.ip());
+        }
+    }
+    s.push(':');
+    if a.port() == 0 {
+        s.push('*');
+    } else {
+        push_u64(s, u64::from(a.port()));
+    }
+}
+
+/// Pad the text appended since `start` with spaces to `width` characters.
+fn pad_from(s: &mut String, start: usize, width: usize) {
+    let n = s[start..].chars().count();
+    for _ in n..width {
+        s.push(' ');
+    }
 }
 
 /// `pid/comm`, with how the owner was found when it is not a process scan.
 pub fn owner_label(o: &Owner) -> String {
-    match o.source {
-        OwnerSource::Process => format!("{}/{}", o.pid, o.comm),
-        OwnerSource::OnCpu => format!("on-CPU: {}/{}", o.pid, o.comm),
-        s => format!("{}/{} ({})", o.pid, o.comm, s.key()),
+    let mut s = String::new();
+    push_owner(&mut s, o);
+    s
+}
+
+fn push_owner(s: &mut String, o: &Owner) {
+    if o.source == OwnerSource::OnCpu {
+        s.push_str("on-CPU: ");
+    }
+    push_u64(s, u64::from(o.pid));
+    s.push('/');
+    s.push_str(&o.comm);
+    if !matches!(o.source, OwnerSource::Process | OwnerSource::OnCpu) {
+        s.push_str(" (");
+        s.push_str(o.source.key());
+        s.push(')');
     }
 }
 
-fn owner_value(o: &Owner) -> Value {
-    json!({ "pid": o.pid, "comm": &*o.comm, "source": o.source.key() })
-}
-
-fn addr(a: &SocketAddr) -> String {
-    let e = Endpoint::new(a.ip(), a.port());
-    NetstatAddr {
-        e: &e,
-        wildcard_port: true,
+/// Append `v` as a JSON string.
+fn push_json_str(s: &mut String, v: &str) {
+    s.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(s, "\\u{:04x}", c as u32);
+            }
+            c => s.push(c),
+        }
     }
-    .to_string()
+    s.push('"');
 }
 
-fn endpoint_value(a: &SocketAddr) -> Value {
-    json!({ "address": a.ip().to_string(), "port": a.port() })
+/// Append an endpoint as `{"address":"…","port":N}`.
+fn push_endpoint_json(s: &mut String, a: &SocketAddr) {
+    let _ = write!(s, "{{\"address\":\"{}\",\"port\":", a.ip());
+    push_u64(s, u64::from(a.port()));
+    s.push('}');
+}
+
+/// Append `v` as a CSV field, quoted when it needs to be.
+fn push_csv_field(s: &mut String, v: &str) {
+    if v.contains([',', '"', '\n', '\r']) {
+        s.push('"');
+        s.push_str(&v.replace('"', "\"\""));
+        s.push('"');
+    } else {
+        s.push_str(v);
+    }
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
@@ -82,63 +172,63 @@ fn civil(days: i64) -> (i64, u32, u32) {
 
 /// RFC 3339 UTC with microseconds: `2024-05-01T12:34:56.123456Z`.
 pub fn rfc3339(wall_ns: u64) -> String {
-    let secs = (wall_ns / 1_000_000_000) as i64;
-    let micros = (wall_ns % 1_000_000_000) / 1000;
-    let (y, mo, d) = civil(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    )
+    let mut c = Clock::default();
+    let mut s = String::new();
+    c.push_utc(wall_ns, &mut s);
+    s
 }
 
-/// Local time of day `HH:MM:SS.uuuuuu`, the seconds part cached.
+/// Formats times of day, caching the whole-second part.
 #[derive(Debug, Default)]
-struct LocalClock {
-    sec: i64,
-    text: String,
+struct Clock {
+    local_sec: Option<i64>,
+    local: String,
+    utc_sec: Option<i64>,
+    utc: String,
 }
 
-impl LocalClock {
-    fn format(&mut self, wall_ns: u64, out: &mut String) {
+impl Clock {
+    /// Local time of day, `HH:MM:SS.uuuuuu`.
+    fn push_local(&mut self, wall_ns: u64, out: &mut String) {
         let secs = (wall_ns / 1_000_000_000) as i64;
-        if secs != self.sec || self.text.is_empty() {
-            self.sec = secs;
+        if self.local_sec != Some(secs) {
+            self.local_sec = Some(secs);
             let t: libc::time_t = secs as libc::time_t;
             // SAFETY: tm is plain data; localtime_r only writes into it.
             let mut tm: libc::tm = unsafe { std::mem::zeroed() };
             let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-            self.text = if ok {
-                format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+            let (h, m, sec) = if ok {
+                (tm.tm_hour as i64, tm.tm_min as i64, tm.tm_sec as i64)
             } else {
-                let s = secs.rem_euclid(86_400);
-                format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                let d = secs.rem_euclid(86_400);
+                (d / 3600, d / 60 % 60, d % 60)
             };
+            self.local = format!("{h:02}:{m:02}:{sec:02}");
         }
-        let _ = write!(out, "{}.{:06}", self.text, (wall_ns % 1_000_000_000) / 1000);
+        out.push_str(&self.local);
+        out.push('.');
+        push_padded(out, (wall_ns % 1_000_000_000) / 1000, 6);
     }
-}
 
-fn dwell_text(d: Dwell) -> String {
-    match d {
-        Dwell::Unknown => "-".into(),
-        Dwell::Exact(ns) => format!("{:.3}", ms(ns)),
-        Dwell::AtLeast(ns) => format!("≥{:.3}", ms(ns)),
+    /// UTC date and time, RFC 3339 with microseconds.
+    fn push_utc(&mut self, wall_ns: u64, out: &mut String) {
+        let secs = (wall_ns / 1_000_000_000) as i64;
+        if self.utc_sec != Some(secs) {
+            self.utc_sec = Some(secs);
+            let (y, mo, d) = civil(secs.div_euclid(86_400));
+            let sod = secs.rem_euclid(86_400);
+            self.utc = format!(
+                "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+                sod / 3600,
+                sod / 60 % 60,
+                sod % 60
+            );
+        }
+        out.push_str(&self.utc);
+        out.push('.');
+        push_padded(out, (wall_ns % 1_000_000_000) / 1000, 6);
+        out.push('Z');
     }
-}
-
-fn transition_text(t: &Transition) -> String {
-    let mut s = String::new();
-    if t.unexpected {
-        s.push_str("! ");
-    }
-    let _ = write!(s, "{} → {}", t.old, t.new);
-    if t.inferred {
-        s.push_str(" (inferred)");
-    }
-    s
 }
 
 /// Writes transitions as they come.
@@ -147,12 +237,13 @@ pub struct TraceWriter<'w> {
     format: Format,
     style: Style,
     time: TimeBase,
-    clock: LocalClock,
+    clock: Clock,
     line: String,
-    csv: Option<csv::Writer<Vec<u8>>>,
 }
 
 const TABLE_HEADER: &str = "TIME             LOCAL                  REMOTE                 TRANSITION                         IN-OLD(ms)  OWNER";
+
+const CSV_HEADER: &str = "time,ts_ns,cpu,family,local_address,local_port,remote_address,remote_port,old,new,in_old_ms,in_old_at_least,unexpected,inferred,closing_ms,owner_pid,owner_comm,owner_source,skaddr\n";
 
 impl<'w> TraceWriter<'w> {
     pub fn new(w: &'w mut dyn Write, format: Format, style: Style, time: TimeBase) -> Self {
@@ -161,9 +252,8 @@ impl<'w> TraceWriter<'w> {
             format,
             style,
             time,
-            clock: LocalClock::default(),
-            line: String::with_capacity(256),
-            csv: None,
+            clock: Clock::default(),
+            line: String::with_capacity(512),
         }
     }
 
@@ -175,51 +265,8 @@ impl<'w> TraceWriter<'w> {
                 self.w.write_all(b"\n")
             }
             Format::Plain | Format::Json => Ok(()),
-            Format::Csv => {
-                let mut c = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(Vec::with_capacity(512));
-                c.write_record([
-                    "time",
-                    "ts_ns",
-                    "cpu",
-                    "family",
-                    "local_address",
-                    "local_port",
-                    "remote_address",
-                    "remote_port",
-                    "old",
-                    "new",
-                    "in_old_ms",
-                    "in_old_at_least",
-                    "unexpected",
-                    "inferred",
-                    "owner_pid",
-                    "owner_comm",
-                    "owner_source",
-                    "skaddr",
-                ])
-                .map_err(csv_err)?;
-                self.csv = Some(c);
-                self.flush_csv()
-            }
+            Format::Csv => self.w.write_all(CSV_HEADER.as_bytes()),
         }
-    }
-
-    fn flush_csv(&mut self) -> io::Result<()> {
-        if let Some(c) = self.csv.take() {
-            let mut buf = c
-                .into_inner()
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            self.w.write_all(&buf)?;
-            buf.clear();
-            self.csv = Some(
-                csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(buf),
-            );
-        }
-        Ok(())
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -229,563 +276,160 @@ impl<'w> TraceWriter<'w> {
     /// One transition.
     pub fn transition(&mut self, t: &Transition) -> io::Result<()> {
         let wall = self.time.wall_ns(t.ts);
+        self.line.clear();
         match self.format {
-            Format::Table | Format::Plain => {
-                self.line.clear();
-                self.clock.format(wall, &mut self.line);
-                let _ = write!(
-                    self.line,
-                    "  {:<21}  {:<21}  {:<33}  {:>10}  {}",
-                    addr(&t.local),
-                    addr(&t.remote),
-                    transition_text(t),
-                    dwell_text(t.dwell),
-                    owner_label(&t.owner)
-                );
-                self.line.push('\n');
-                self.w.write_all(self.line.as_bytes())
-            }
-            Format::Json => {
-                let (in_old, at_least) = match t.dwell {
-                    Dwell::Unknown => (None, false),
-                    Dwell::Exact(ns) => (Some(ms3(ns)), false),
-                    Dwell::AtLeast(ns) => (Some(ms3(ns)), true),
-                };
-                let v = json!({
-                    "type": "transition",
-                    "time": rfc3339(wall),
-                    "ts_ns": t.ts,
-                    "cpu": t.cpu,
-                    "family": t.family.key(),
-                    "local": endpoint_value(&t.local),
-                    "remote": endpoint_value(&t.remote),
-                    "old": t.old.netstat_name(),
-                    "new": t.new.netstat_name(),
-                    "in_old_ms": in_old,
-                    "in_old_at_least": at_least,
-                    "unexpected": t.unexpected,
-                    "inferred": t.inferred,
-                    "closing_ms": t.closing_for.map(ms3),
-                    "owner": owner_value(&t.owner),
-                    "skaddr": format!("{:#x}", t.skaddr),
-                });
-                serde_json::to_writer(&mut *self.w, &v)?;
-                self.w.write_all(b"\n")
-            }
-            Format::Csv => {
-                let (in_old, at_least) = match t.dwell {
-                    Dwell::Unknown => (String::new(), false),
-                    Dwell::Exact(ns) => (format!("{:.3}", ms(ns)), false),
-                    Dwell::AtLeast(ns) => (format!("{:.3}", ms(ns)), true),
-                };
-                let rec = [
-                    rfc3339(wall),
-                    t.ts.to_string(),
-                    t.cpu.to_string(),
-                    t.family.key().to_string(),
-                    t.local.ip().to_string(),
-                    t.local.port().to_string(),
-                    t.remote.ip().to_string(),
-                    t.remote.port().to_string(),
-                    t.old.netstat_name().to_string(),
-                    t.new.netstat_name().to_string(),
-                    in_old,
-                    at_least.to_string(),
-                    t.unexpected.to_string(),
-                    t.inferred.to_string(),
-                    t.owner.pid.to_string(),
-                    t.owner.comm.to_string(),
-                    t.owner.source.key().to_string(),
-                    format!("{:#x}", t.skaddr),
-                ];
-                if let Some(c) = self.csv.as_mut() {
-                    c.write_record(&rec).map_err(csv_err)?;
-                }
-                self.flush_csv()
+            Format::Table | Format::Plain => self.table_line(t, wall),
+            Format::Json => self.json_line(t, wall),
+            Format::Csv => self.csv_line(t, wall),
+        }
+        self.line.push('\n');
+        self.w.write_all(self.line.as_bytes())
+    }
+
+    fn table_line(&mut self, t: &Transition, wall: u64) {
+        let l = &mut self.line;
+        self.clock.push_local(wall, l);
+        l.push_str("  ");
+        let at = l.len();
+        push_addr(l, &t.local);
+        pad_from(l, at, 21);
+        l.push_str("  ");
+        let at = l.len();
+        push_addr(l, &t.remote);
+        pad_from(l, at, 21);
+        l.push_str("  ");
+        let at = l.len();
+        if t.unexpected {
+            l.push_str("! ");
+        }
+        l.push_str(t.old.netstat_name());
+        l.push_str(" → ");
+        l.push_str(t.new.netstat_name());
+        if t.inferred {
+            l.push_str(" (inferred)");
+        }
+        pad_from(l, at, 33);
+        l.push_str("  ");
+        // Right-aligned in 10 characters.
+        let mut d = String::new();
+        match t.dwell {
+            Dwell::Unknown => d.push('-'),
+            Dwell::Exact(ns) => push_ms(&mut d, ns),
+            Dwell::AtLeast(ns) => {
+                d.push('≥');
+                push_ms(&mut d, ns);
             }
         }
-    }
-}
-
-fn csv_err(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-/// What the summary renderer needs besides the numbers.
-#[derive(Debug, Clone, Copy)]
-pub struct TraceInfo {
-    pub cpus: usize,
-    pub buffer_pages: usize,
-}
-
-fn quantiles(s: &Summary, st: TcpState) -> [Option<u64>; 4] {
-    let h = &s.times_of(st).exact;
-    [
-        h.quantile(0.5),
-        h.quantile(0.9),
-        h.quantile(0.99),
-        (h.count() > 0).then(|| h.max()),
-    ]
-}
-
-fn opt_ms(v: Option<u64>) -> String {
-    v.map(|ns| format!("{:.3}", ms(ns)))
-        .unwrap_or_else(|| "-".into())
-}
-
-fn completeness(s: &Summary) -> String {
-    if s.complete() {
-        "nothing lost".to_string()
-    } else {
-        format!(
-            "{} events LOST by the kernel: INCOMPLETE (raise --buffer-pages)",
-            s.lost_total()
-        )
-    }
-}
-
-/// Lines saying what the numbers cannot show.
-fn notes(s: &Summary, info: &TraceInfo) -> Vec<String> {
-    let mut n = Vec::new();
-    for &(cpu, lost) in &s.lost {
-        n.push(format!(
-            "CPU {cpu}: {lost} events lost ({} pages per CPU)",
-            info.buffer_pages
-        ));
-    }
-    if s.unexpected > 0 {
-        n.push(format!(
-            "{} transitions marked ! are not allowed by the TCP state machine",
-            s.unexpected
-        ));
-    }
-    if s.inferred_total() + s.tw_unconfirmed + s.tw_pending > 0 {
-        n.push(format!(
-            "TIME_WAIT (never reported by the kernel): {} confirmed by a snapshot, {} not found (expired, another network namespace, or the TIME_WAIT table was full), {} still unconfirmed at the end",
-            s.inferred_total(),
-            s.tw_unconfirmed,
-            s.tw_pending
-        ));
-    }
-    if s.late > 0 {
-        n.push(format!(
-            "{} events arrived late and are shown out of time order",
-            s.late
-        ));
-    }
-    if s.other_protocol > 0 {
-        n.push(format!("{} MPTCP/SCTP events ignored", s.other_protocol));
-    }
-    if s.malformed > 0 {
-        n.push(format!("{} records could not be decoded", s.malformed));
-    }
-    if s.throttled > 0 {
-        n.push(format!(
-            "the kernel throttled the tracepoint {} times",
-            s.throttled
-        ));
-    }
-    n
-}
-
-fn slow_rows(items: &[Slow]) -> Vec<Vec<String>> {
-    items
-        .iter()
-        .map(|x| {
-            vec![
-                format!("{:.3}", ms(x.ns)),
-                addr(&x.local),
-                addr(&x.remote),
-                x.from.to_string(),
-                owner_label(&x.owner),
-            ]
-        })
-        .collect()
-}
-
-/// The summary in any format.
-pub fn summary(
-    w: &mut dyn Write,
-    format: Format,
-    style: Style,
-    s: &Summary,
-    info: &TraceInfo,
-) -> io::Result<()> {
-    match format {
-        Format::Table | Format::Plain => summary_table(w, style, s, info),
-        Format::Json => {
-            serde_json::to_writer(&mut *w, &summary_value(s, info))?;
-            w.write_all(b"\n")
+        for _ in d.chars().count()..10 {
+            l.push(' ');
         }
-        Format::Csv => summary_csv(w, s),
+        l.push_str(&d);
+        l.push_str("  ");
+        push_owner(l, &t.owner);
     }
-}
 
-fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo) -> io::Result<()> {
-    writeln!(
-        w,
-        "\n{} transitions in {:.1} s on {} CPUs, {} TIME_WAIT inferred; {}",
-        s.shown,
-        s.duration_ns as f64 / 1e9,
-        info.cpus,
-        s.inferred_total(),
-        completeness(s)
-    )?;
-    let states = s.matrix_states();
-    if !states.is_empty() {
-        writeln!(
-            w,
-            "\nTransitions (rows: from, columns: to; TIME_WAIT* inferred)"
-        )?;
-        let mut header = vec!["FROM \\ TO".to_string()];
-        for &st in &states {
-            header.push(if st == TcpState::TimeWait {
-                "TIME_WAIT*".to_string()
-            } else {
-                st.to_string()
-            });
-        }
-        let mut rows = Vec::new();
-        for &from in &states {
-            let mut r = vec![from.to_string()];
-            let mut any = false;
-            for &to in &states {
-                let mut n = s.get(from, to);
-                if to == TcpState::TimeWait {
-                    n += s.inferred[usize::from(from.kernel())];
-                }
-                any |= n > 0;
-                r.push(if n > 0 { n.to_string() } else { ".".into() });
+    fn json_line(&mut self, t: &Transition, wall: u64) {
+        let l = &mut self.line;
+        l.push_str("{\"type\":\"transition\",\"time\":\"");
+        self.clock.push_utc(wall, l);
+        l.push_str("\",\"ts_ns\":");
+        push_u64(l, t.ts);
+        l.push_str(",\"cpu\":");
+        push_u64(l, u64::from(t.cpu));
+        l.push_str(",\"family\":\"");
+        l.push_str(t.family.key());
+        l.push_str("\",\"local\":");
+        push_endpoint_json(l, &t.local);
+        l.push_str(",\"remote\":");
+        push_endpoint_json(l, &t.remote);
+        l.push(',');
+        l.push_str("\"old\":\"");
+        l.push_str(t.old.netstat_name());
+        l.push_str("\",\"new\":\"");
+        l.push_str(t.new.netstat_name());
+        l.push_str("\",\"in_old_ms\":");
+        match t.dwell {
+            Dwell::Unknown => l.push_str("null,\"in_old_at_least\":false"),
+            Dwell::Exact(ns) => {
+                push_ms(l, ns);
+                l.push_str(",\"in_old_at_least\":false");
             }
-            if any {
-                rows.push(r);
+            Dwell::AtLeast(ns) => {
+                push_ms(l, ns);
+                l.push_str(",\"in_old_at_least\":true");
             }
         }
-        let mut align = vec![Align::Left];
-        align.extend(std::iter::repeat_n(Align::Right, states.len()));
-        write_aligned(w, style, &header, &align, &rows)?;
-    }
-    let timed = s.timed_states();
-    if !timed.is_empty() {
-        writeln!(w, "\nTime in state (ms)")?;
-        let header: Vec<String> = [
-            "STATE", "LEFT", "P50", "P90", "P99", "MAX", "≥START", "UNKNOWN",
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        let rows: Vec<Vec<String>> = timed
-            .iter()
-            .map(|&st| {
-                let t = s.times_of(st);
-                let q = quantiles(s, st);
-                vec![
-                    st.to_string(),
-                    t.exact.count().to_string(),
-                    opt_ms(q[0]),
-                    opt_ms(q[1]),
-                    opt_ms(q[2]),
-                    opt_ms(q[3]),
-                    t.at_least.to_string(),
-                    t.unknown.to_string(),
-                ]
-            })
-            .collect();
-        let mut align = vec![Align::Left];
-        align.extend(std::iter::repeat_n(Align::Right, 7));
-        write_aligned(w, style, &header, &align, &rows)?;
-    }
-    let slow_header = |state: &str| -> Vec<String> {
-        ["MS", "LOCAL", "REMOTE", state, "OWNER"]
-            .iter()
-            .map(|x| x.to_string())
-            .collect()
-    };
-    let slow_align = [
-        Align::Right,
-        Align::Left,
-        Align::Left,
-        Align::Left,
-        Align::Left,
-    ];
-    if !s.handshakes.items.is_empty() {
-        writeln!(w, "\nSlowest handshakes (time in SYN_SENT or SYN_RECV)")?;
-        write_aligned(
-            w,
-            style,
-            &slow_header("SIDE"),
-            &slow_align,
-            &slow_rows(&s.handshakes.items),
-        )?;
-    }
-    if !s.closes.items.is_empty() {
-        writeln!(w, "\nSlowest closes (from leaving ESTABLISHED to CLOSE)")?;
-        write_aligned(
-            w,
-            style,
-            &slow_header("LAST STATE"),
-            &slow_align,
-            &slow_rows(&s.closes.items),
-        )?;
-    }
-    if !s.close_wait.is_empty() {
-        writeln!(
-            w,
-            "\nStill in CLOSE_WAIT at the end (the application never closed them)"
-        )?;
-        let header: Vec<String> = ["LOCAL-PORT", "PROCESS", "COUNT", "OLDEST(ms)"]
-            .iter()
-            .map(|x| x.to_string())
-            .collect();
-        let rows: Vec<Vec<String>> = s
-            .close_wait
-            .iter()
-            .map(|g| {
-                vec![
-                    g.local_port.to_string(),
-                    g.owner
-                        .as_ref()
-                        .map(owner_label)
-                        .unwrap_or_else(|| "?".into()),
-                    g.count.to_string(),
-                    format!(
-                        "{}{:.3}",
-                        if g.at_least { "≥" } else { "" },
-                        ms(g.oldest_ns)
-                    ),
-                ]
-            })
-            .collect();
-        write_aligned(
-            w,
-            style,
-            &header,
-            &[Align::Right, Align::Left, Align::Right, Align::Right],
-            &rows,
-        )?;
-    }
-    let n = notes(s, info);
-    if !n.is_empty() {
-        writeln!(w)?;
-        for line in n {
-            writeln!(w, "note: {line}")?;
+        l.push_str(",\"unexpected\":");
+        l.push_str(if t.unexpected { "true" } else { "false" });
+        l.push_str(",\"inferred\":");
+        l.push_str(if t.inferred { "true" } else { "false" });
+        l.push_str(",\"closing_ms\":");
+        match t.closing_for {
+            Some(ns) => push_ms(l, ns),
+            None => l.push_str("null"),
         }
+        l.push_str(",\"owner\":{\"pid\":");
+        push_u64(l, u64::from(t.owner.pid));
+        l.push_str(",\"comm\":");
+        push_json_str(l, &t.owner.comm);
+        l.push_str(",\"source\":\"");
+        l.push_str(t.owner.source.key());
+        let _ = write!(l, "\"}},\"skaddr\":\"{:#x}\"}}", t.skaddr);
     }
-    Ok(())
-}
 
-fn slow_values(items: &[Slow]) -> Value {
-    Value::Array(
-        items
-            .iter()
-            .map(|x| {
-                json!({
-                    "ms": ms3(x.ns),
-                    "family": x.family.key(),
-                    "local": endpoint_value(&x.local),
-                    "remote": endpoint_value(&x.remote),
-                    "from": x.from.netstat_name(),
-                    "owner": owner_value(&x.owner),
-                })
-            })
-            .collect(),
-    )
-}
-
-/// The summary as one JSON object (`"type": "summary"`).
-pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
-    let mut matrix = Map::new();
-    for (from, to, n) in s.cells() {
-        let row = matrix
-            .entry(from.netstat_name().to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(o) = row.as_object_mut() {
-            o.insert(to.netstat_name().to_string(), json!(n));
+    fn csv_line(&mut self, t: &Transition, wall: u64) {
+        let l = &mut self.line;
+        self.clock.push_utc(wall, l);
+        l.push(',');
+        push_u64(l, t.ts);
+        l.push(',');
+        push_u64(l, u64::from(t.cpu));
+        l.push(',');
+        l.push_str(t.family.key());
+        for a in [&t.local, &t.remote] {
+            let _ = write!(l, ",{},", a.ip());
+            push_u64(l, u64::from(a.port()));
         }
-    }
-    let mut inferred = Map::new();
-    for st in LIFECYCLE {
-        let n = s.inferred[usize::from(st.kernel())];
-        if n > 0 {
-            inferred.insert(st.netstat_name().to_string(), json!(n));
+        l.push(',');
+        l.push_str(t.old.netstat_name());
+        l.push(',');
+        l.push_str(t.new.netstat_name());
+        l.push(',');
+        let at_least = match t.dwell {
+            Dwell::Unknown => false,
+            Dwell::Exact(ns) => {
+                push_ms(l, ns);
+                false
+            }
+            Dwell::AtLeast(ns) => {
+                push_ms(l, ns);
+                true
+            }
+        };
+        for b in [at_least, t.unexpected, t.inferred] {
+            l.push(',');
+            l.push_str(if b { "true" } else { "false" });
         }
-    }
-    let mut times = Map::new();
-    for st in s.timed_states() {
-        let t = s.times_of(st);
-        let q = quantiles(s, st);
-        times.insert(
-            st.netstat_name().to_string(),
-            json!({
-                "count": t.exact.count(),
-                "p50_ms": q[0].map(ms3),
-                "p90_ms": q[1].map(ms3),
-                "p99_ms": q[2].map(ms3),
-                "max_ms": q[3].map(ms3),
-                "at_least": t.at_least,
-                "unknown": t.unknown,
-            }),
-        );
-    }
-    let lost_per_cpu: Map<String, Value> = s
-        .lost
-        .iter()
-        .map(|&(c, n)| (c.to_string(), json!(n)))
-        .collect();
-    json!({
-        "type": "summary",
-        "complete": s.complete(),
-        "duration_ms": ms3(s.duration_ns),
-        "cpus": info.cpus,
-        "buffer_pages": info.buffer_pages,
-        "events": {
-            "seen": s.seen,
-            "shown": s.shown,
-            "unexpected": s.unexpected,
-            "lost": s.lost_total(),
-            "lost_per_cpu": lost_per_cpu,
-            "late": s.late,
-            "other_protocol": s.other_protocol,
-            "malformed": s.malformed,
-            "throttled": s.throttled,
-        },
-        "seeded": s.seeded,
-        "transitions": s.cells().iter().map(|&(f, t, n)| json!({
-            "from": f.netstat_name(), "to": t.netstat_name(), "count": n,
-        })).collect::<Vec<_>>(),
-        "matrix": matrix,
-        "time_wait": {
-            "inferred": inferred,
-            "confirmed": s.inferred_total(),
-            "unconfirmed": s.tw_unconfirmed,
-            "pending": s.tw_pending,
-        },
-        "time_in_state": times,
-        "slowest_handshakes": slow_values(&s.handshakes.items),
-        "slowest_closes": slow_values(&s.closes.items),
-        "close_wait": s.close_wait.iter().map(|g| json!({
-            "local_port": g.local_port,
-            "owner": g.owner.as_ref().map(owner_value),
-            "count": g.count,
-            "oldest_ms": ms3(g.oldest_ns),
-            "oldest_at_least": g.at_least,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// The summary as CSV sections, each with its own header, separated by blank lines:
-/// transitions, time in state, slowest, close_wait, totals.
-fn summary_csv(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
-    let section = |w: &mut dyn Write, rows: Vec<Vec<String>>| -> io::Result<()> {
-        let mut c = csv::Writer::from_writer(Vec::new());
-        for r in rows {
-            c.write_record(&r).map_err(csv_err)?;
+        l.push(',');
+        if let Some(ns) = t.closing_for {
+            push_ms(l, ns);
         }
-        let buf = c
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        w.write_all(&buf)
-    };
-    let strs = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let mut rows = vec![strs(&["from", "to", "count", "inferred"])];
-    for (f, t, n) in s.cells() {
-        rows.push(vec![
-            f.to_string(),
-            t.to_string(),
-            n.to_string(),
-            "false".into(),
-        ]);
+        l.push(',');
+        push_u64(l, u64::from(t.owner.pid));
+        l.push(',');
+        push_csv_field(l, &t.owner.comm);
+        l.push(',');
+        l.push_str(t.owner.source.key());
+        let _ = write!(l, ",{:#x}", t.skaddr);
     }
-    for st in LIFECYCLE {
-        let n = s.inferred[usize::from(st.kernel())];
-        if n > 0 {
-            rows.push(vec![
-                st.to_string(),
-                "TIME_WAIT".into(),
-                n.to_string(),
-                "true".into(),
-            ]);
-        }
-    }
-    section(w, rows)?;
-    w.write_all(b"\n")?;
-    let mut rows = vec![strs(&[
-        "state", "count", "p50_ms", "p90_ms", "p99_ms", "max_ms", "at_least", "unknown",
-    ])];
-    for st in s.timed_states() {
-        let t = s.times_of(st);
-        let q = quantiles(s, st);
-        let f = |v: Option<u64>| v.map(|ns| format!("{:.3}", ms(ns))).unwrap_or_default();
-        rows.push(vec![
-            st.to_string(),
-            t.exact.count().to_string(),
-            f(q[0]),
-            f(q[1]),
-            f(q[2]),
-            f(q[3]),
-            t.at_least.to_string(),
-            t.unknown.to_string(),
-        ]);
-    }
-    section(w, rows)?;
-    w.write_all(b"\n")?;
-    let mut rows = vec![strs(&["kind", "ms", "local", "remote", "from", "owner"])];
-    for (kind, items) in [
-        ("handshake", &s.handshakes.items),
-        ("close", &s.closes.items),
-    ] {
-        for x in items {
-            rows.push(vec![
-                kind.into(),
-                format!("{:.3}", ms(x.ns)),
-                x.local.to_string(),
-                x.remote.to_string(),
-                x.from.to_string(),
-                owner_label(&x.owner),
-            ]);
-        }
-    }
-    section(w, rows)?;
-    w.write_all(b"\n")?;
-    let mut rows = vec![strs(&[
-        "local_port",
-        "owner",
-        "count",
-        "oldest_ms",
-        "oldest_at_least",
-    ])];
-    for g in &s.close_wait {
-        rows.push(vec![
-            g.local_port.to_string(),
-            g.owner.as_ref().map(owner_label).unwrap_or_default(),
-            g.count.to_string(),
-            format!("{:.3}", ms(g.oldest_ns)),
-            g.at_least.to_string(),
-        ]);
-    }
-    section(w, rows)?;
-    w.write_all(b"\n")?;
-    let rows = vec![
-        strs(&["key", "value"]),
-        vec!["complete".into(), s.complete().to_string()],
-        vec!["duration_ms".into(), format!("{:.3}", ms(s.duration_ns))],
-        vec!["shown".into(), s.shown.to_string()],
-        vec!["seen".into(), s.seen.to_string()],
-        vec!["lost".into(), s.lost_total().to_string()],
-        vec!["unexpected".into(), s.unexpected.to_string()],
-        vec!["late".into(), s.late.to_string()],
-        vec!["time_wait_unconfirmed".into(), s.tw_unconfirmed.to_string()],
-        vec!["time_wait_pending".into(), s.tw_pending.to_string()],
-    ];
-    section(w, rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::socket::Family;
+    use crate::tcp::state::TcpState;
+    use std::rc::Rc;
 
     #[test]
     fn dates() {
@@ -794,5 +438,89 @@ mod tests {
             rfc3339(1_709_210_096_123_456_789),
             "2024-02-29T12:34:56.123456Z"
         );
+    }
+
+    #[test]
+    fn numbers_and_addresses() {
+        let mut s = String::new();
+        push_ms(&mut s, 1_234_567);
+        s.push(' ');
+        push_ms(&mut s, 999);
+        s.push(' ');
+        push_addr(&mut s, &"[::ffff:10.1.2.3]:80".parse().unwrap());
+        s.push(' ');
+        push_addr(&mut s, &"[2001:db8::1]:0".parse().unwrap());
+        assert_eq!(s, "1.235 0.001 10.1.2.3:80 2001:db8::1:*");
+    }
+
+    fn sample() -> Transition {
+        Transition {
+            ts: 2_000_000_000,
+            cpu: 1,
+            skaddr: 0xffff_8880_0000_1000,
+            family: Family::V4,
+            local: "127.0.0.1:5000".parse().unwrap(),
+            remote: "127.0.0.1:80".parse().unwrap(),
+            old: TcpState::SynSent,
+            new: TcpState::Established,
+            dwell: Dwell::AtLeast(1_500_000),
+            owner: Owner {
+                pid: 42,
+                comm: Rc::from("a \"b\",c"),
+                source: OwnerSource::Connect,
+            },
+            unexpected: true,
+            inferred: false,
+            closing_for: None,
+        }
+    }
+
+    fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        let tb = TimeBase {
+            mono: 1_000_000_000,
+            wall: 1_709_210_096_000_000_000,
+        };
+        let mut w = TraceWriter::new(&mut out, format, Style::default(), tb);
+        w.begin().unwrap();
+        w.transition(&sample()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_line_parses() {
+        let text = render(Format::Json);
+        let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(v["type"], "transition");
+        assert_eq!(v["time"], "2024-02-29T12:34:57.000000Z");
+        assert_eq!(v["local"]["port"], 5000);
+        assert_eq!(v["remote"]["address"], "127.0.0.1");
+        assert_eq!(v["old"], "SYN_SENT");
+        assert_eq!(v["in_old_ms"], 1.5);
+        assert_eq!(v["in_old_at_least"], true);
+        assert_eq!(v["unexpected"], true);
+        assert_eq!(v["owner"]["comm"], "a \"b\",c");
+        assert_eq!(v["owner"]["source"], "connect");
+        assert_eq!(v["skaddr"], "0xffff888000001000");
+    }
+
+    #[test]
+    fn csv_and_table_lines() {
+        let text = render(Format::Csv);
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let headers = r.headers().unwrap().clone();
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(headers.len(), rec.len());
+        let get = |k: &str| {
+            rec.get(headers.iter().position(|h| h == k).unwrap())
+                .unwrap()
+        };
+        assert_eq!(get("owner_comm"), "a \"b\",c");
+        assert_eq!(get("in_old_ms"), "1.500");
+        assert_eq!(get("local_port"), "5000");
+        let text = render(Format::Table);
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.contains("! SYN_SENT → ESTABLISHED"), "{line}");
+        assert!(line.contains("≥1.500  42/a \"b\",c (connect)"), "{line}");
     }
 }

@@ -7,6 +7,7 @@
 //! TIME_WAIT check; and every transition that passes the filter is added to the summary.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
 use super::check::TransitionCheck;
@@ -102,6 +103,35 @@ impl TraceFilter {
     }
 }
 
+/// A hasher for kernel pointers and pids: one multiply, the high bits folded down (hash
+/// tables index with the low bits and tag with the high ones). SipHash's flood resistance
+/// buys nothing against keys the kernel chooses.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+}
+
+/// A map keyed by kernel pointers, pids or ports.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PtrHasher>>;
+
 /// What is remembered of one socket.
 #[derive(Debug, Clone)]
 struct Track {
@@ -124,11 +154,11 @@ type Key = (Family, SocketAddr, SocketAddr);
 
 /// The trace engine; see the module documentation.
 pub struct Engine<C, P> {
-    tracks: HashMap<u64, Track>,
+    tracks: FastMap<u64, Track>,
     /// Sockets of the starting snapshot not yet seen in an event.
     seed: HashMap<Key, TcpState>,
     /// Owners of listening sockets by local port (skaddr, owner), for accepted connections.
-    listeners: HashMap<u16, (u64, Owner)>,
+    listeners: FastMap<u16, (u64, Owner)>,
     pub comms: CommCache,
     check: C,
     procs: P,
@@ -142,9 +172,9 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
     /// An engine for a trace that started at `start` (CLOCK_MONOTONIC ns).
     pub fn new(filter: &Filter, check: C, procs: P, start: u64) -> Engine<C, P> {
         Engine {
-            tracks: HashMap::new(),
+            tracks: FastMap::default(),
             seed: HashMap::new(),
-            listeners: HashMap::new(),
+            listeners: FastMap::default(),
             comms: CommCache::default(),
             check,
             procs,
@@ -200,6 +230,15 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
     /// shows it; the socket's record is updated either way.
     pub fn event(&mut self, ev: &RawEvent) -> Option<Transition> {
         self.summary.seen += 1;
+        if ev.old == ev.new {
+            if self
+                .filter
+                .matches(ev.family, ev.local, ev.remote, ev.old, ev.new)
+            {
+                self.summary.same_state += 1;
+            }
+            return None;
+        }
         let (dwell, mut track) = match self.tracks.remove(&ev.skaddr) {
             Some(t) if t.state == ev.old => {
                 let d = ev.ts.saturating_sub(t.since);

@@ -1,7 +1,8 @@
 //! Live TCP state transitions from the kernel tracepoint `sock:inet_sock_set_state`, read
 //! through perf (no eBPF, no compiler): `tracefs` finds the tracepoint and its record layout,
 //! `perf` opens it on every CPU and reads the ring buffers, `event` decodes records (TCP only),
-//! `merge` puts the CPUs' events back in time order, `engine` turns them into transitions
+//! `reader` empties the buffers on a thread of its own, `merge` puts the
+//! CPUs' events back in time order, `engine` turns them into transitions
 //! (time in the old state, owner, state-machine check, filters), `timewait` confirms the moves
 //! into TIME_WAIT the tracepoint never reports, and `summary` adds everything up. [`Tracer`]
 //! ties them together for `tcpstate trace`; rendering lives in `render::trace`.
@@ -13,20 +14,20 @@ pub mod hist;
 pub mod merge;
 pub mod owner;
 pub mod perf;
+pub mod reader;
 pub mod summary;
 pub mod timewait;
 pub mod tracefs;
-
-use std::collections::HashMap;
 
 pub use check::{MinimalTable, TransitionCheck};
 pub use engine::{Dwell, Engine, TraceFilter, Transition};
 pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners};
 pub use summary::Summary;
 
-use event::{Decoded, Layout, RawEvent};
+use event::RawEvent;
 use merge::{Reorder, Timed};
-use perf::{PerfError, PerfSet, Record};
+use perf::{PerfError, PerfSet};
+use reader::{Reader, TaskNote};
 use tracefs::TracefsError;
 
 use crate::filter::Filter;
@@ -62,7 +63,7 @@ impl Default for Options {
 #[derive(Debug)]
 enum Item {
     Kernel(RawEvent),
-    Inferred(Transition),
+    Inferred(Box<Transition>),
 }
 
 impl Timed for Item {
@@ -74,19 +75,15 @@ impl Timed for Item {
     }
 }
 
-/// How long an event may be in flight (stamped but not yet visible in its ring buffer)
-/// before we assume no older event can still appear.
-const IN_FLIGHT_NS: u64 = 10_000_000;
-
 /// A running trace.
 pub struct Tracer<C, P> {
-    perf: PerfSet,
-    layout: Layout,
+    reader: Reader,
     reorder: Reorder<Item>,
     engine: Engine<C, P>,
     probe: Option<NetlinkSource>,
-    /// Latest timestamp seen per CPU.
-    latest: HashMap<u32, u64>,
+    /// Latest timestamp seen per CPU, and the time before which every event has been read.
+    latest: Vec<u64>,
+    complete_before: u64,
     other_protocol: u64,
     malformed: u64,
     /// When tracing started (CLOCK_MONOTONIC ns) and the wall clock then.
@@ -110,6 +107,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         perf.enable()?;
         let start = perf::monotonic_ns();
         let start_wall = perf::realtime_ns();
+        let reader = Reader::start(perf, tp.layout);
         let mut engine = Engine::new(filter, check, procs, start);
         let mut notices = Vec::new();
         let probe = match NetlinkSource::open() {
@@ -130,12 +128,12 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             }
         };
         Ok(Tracer {
-            perf,
-            layout: tp.layout,
+            latest: vec![0; reader.cpus()],
+            reader,
             reorder: Reorder::default(),
             engine,
             probe,
-            latest: HashMap::new(),
+            complete_before: 0,
             other_protocol: 0,
             malformed: 0,
             start,
@@ -151,7 +149,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     }
 
     pub fn cpus(&self) -> usize {
-        self.perf.buffers.len()
+        self.reader.cpus()
     }
 
     /// Sockets known from the starting snapshot.
@@ -159,74 +157,54 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         self.engine.summary().seeded
     }
 
-    /// Samples lost so far.
-    pub fn lost(&self) -> u64 {
-        self.perf.lost()
-    }
-
-    /// Wait for events, a signal, or `timeout_ms`.
-    pub fn wait(&mut self, timeout_ms: i32) {
-        self.perf.wait(timeout_ms);
-    }
-
-    fn drain(&mut self) {
-        let layout = self.layout;
-        let reorder = &mut self.reorder;
-        let latest = &mut self.latest;
-        let comms = &mut self.engine.comms;
-        let other = &mut self.other_protocol;
-        let malformed = &mut self.malformed;
-        let mut lost_now = 0u64;
-        for buf in &mut self.perf.buffers {
-            buf.drain(|cpu, rec| match rec {
-                Record::Sample {
-                    pid,
-                    tid,
-                    time,
-                    raw,
-                } => match layout.decode(raw, time, cpu, pid, tid) {
-                    Decoded::Tcp(ev) => {
-                        let l = latest.entry(cpu).or_insert(0);
-                        *l = (*l).max(time);
-                        reorder.push(Item::Kernel(ev));
-                    }
-                    Decoded::OtherProtocol => *other += 1,
-                    Decoded::Malformed => *malformed += 1,
-                },
-                Record::Comm { pid, name } => comms.set(pid, name),
-                Record::Fork { pid, ppid } => comms.fork(pid, ppid),
-                Record::Lost(n) => lost_now += n,
-                Record::Throttle => {}
-            });
+    /// Take what the reader has (waiting up to `timeout_ms` for something).
+    fn gather(&mut self, timeout_ms: u64) {
+        let c = self.reader.take(timeout_ms);
+        for t in c.tasks {
+            match t {
+                TaskNote::Comm { pid, name } => self.engine.comms.set(pid, &name),
+                TaskNote::Fork { pid, ppid } => self.engine.comms.fork(pid, ppid),
+            }
         }
-        if lost_now > 0 {
+        for ev in c.events {
+            self.reorder.push(Item::Kernel(ev));
+        }
+        for (a, b) in self.latest.iter_mut().zip(&c.latest) {
+            *a = (*a).max(*b);
+        }
+        self.complete_before = self.complete_before.max(c.complete_before);
+        self.other_protocol += c.other_protocol;
+        self.malformed += c.malformed;
+        if c.lost_now > 0 {
             self.notices.push(format!(
-                "the kernel dropped {lost_now} events (ring buffer full); the trace is incomplete — try a larger --buffer-pages"
+                "the kernel dropped {} events (ring buffer full); the trace is incomplete — try a larger --buffer-pages",
+                c.lost_now
             ));
         }
     }
 
-    /// Read what the kernel has published, release every event that is safely in order
+    /// Wait up to `timeout_ms` for events, release every event that is safely in order
     /// through the engine, and run a TIME_WAIT lookup batch when one is due. `out` gets each
     /// transition to show and returns false to stop; `step` then returns false too. With
-    /// `last`, everything still queued is released.
-    pub fn step(&mut self, last: bool, out: &mut dyn FnMut(&Transition) -> bool) -> bool {
-        let now = perf::monotonic_ns();
-        self.drain();
+    /// `last` (after [`Tracer::stop`]), everything still queued is released.
+    pub fn step(
+        &mut self,
+        timeout_ms: u64,
+        last: bool,
+        out: &mut dyn FnMut(&Transition) -> bool,
+    ) -> bool {
+        self.gather(if last { 0 } else { timeout_ms });
         let limit = if last {
             u64::MAX
         } else {
-            let min_latest = if self.latest.len() == self.perf.buffers.len() {
-                self.latest.values().copied().min().unwrap_or(0)
-            } else {
-                0
-            };
-            min_latest.max(now.saturating_sub(IN_FLIGHT_NS))
+            let min_latest = self.latest.iter().copied().min().unwrap_or(0);
+            min_latest.max(self.complete_before)
         };
         let mut go = self.release(limit, out);
+        let now = perf::monotonic_ns();
         if go && (self.engine.time_wait_due(now) || last) {
             if let Some(probe) = self.probe.as_mut() {
-                let moves = self.engine.time_wait_batch(probe, perf::monotonic_ns());
+                let moves = self.engine.time_wait_batch(probe, now);
                 if !self.told_tw_failure
                     && let Some(why) = self.engine.time_wait_failure()
                 {
@@ -236,7 +214,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                     ));
                 }
                 for t in moves {
-                    self.reorder.push(Item::Inferred(t));
+                    self.reorder.push(Item::Inferred(Box::new(t)));
                 }
             }
             if last {
@@ -254,7 +232,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                 Item::Kernel(ev) => engine.event(&ev),
                 Item::Inferred(t) => {
                     engine.inferred(&t);
-                    Some(t)
+                    Some(*t)
                 }
             };
             if let Some(t) = t {
@@ -265,24 +243,18 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         go
     }
 
-    /// Stop the kernel side; the caller then calls `step(true, …)` once and `finish`.
-    pub fn stop(&self) {
-        self.perf.disable();
+    /// Stop the kernel side and read the buffers one last time; then call
+    /// `step(0, true, …)` once and `finish`.
+    pub fn stop(&mut self) {
+        self.reader.stop();
     }
 
     /// The summary of the whole trace.
     pub fn finish(&mut self) -> &Summary {
         let end = perf::monotonic_ns();
-        let lost: Vec<(u32, u64)> = self
-            .perf
-            .buffers
-            .iter()
-            .filter(|b| b.lost > 0)
-            .map(|b| (b.cpu(), b.lost))
-            .collect();
-        let throttled = self.perf.buffers.iter().map(|b| b.throttled).sum();
+        let (lost, throttled) = self.reader.losses();
         let s = self.engine.summary_mut();
-        s.lost = lost;
+        s.lost = lost.into_iter().filter(|&(_, n)| n > 0).collect();
         s.throttled = throttled;
         s.late = self.reorder.late;
         s.other_protocol = self.other_protocol;

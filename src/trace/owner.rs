@@ -7,10 +7,10 @@
 //! such. Process names come from /proc/PID/comm, read once per pid, kept current by the comm
 //! and fork records perf delivers.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::rc::Rc;
 
+use super::engine::FastMap;
 use crate::socket::Family;
 
 /// How an owner was found, from most to least reliable.
@@ -75,7 +75,7 @@ impl ProcessOwners for NoProcessScan {
 /// read once; the cache is cleared when it grows past a bound, and refills on demand.
 #[derive(Debug)]
 pub struct CommCache {
-    names: HashMap<u32, Rc<str>>,
+    names: FastMap<u32, Rc<str>>,
     unknown: Rc<str>,
     idle: Rc<str>,
     limit: usize,
@@ -90,7 +90,7 @@ impl Default for CommCache {
 impl CommCache {
     pub fn new(limit: usize) -> CommCache {
         CommCache {
-            names: HashMap::new(),
+            names: FastMap::default(),
             unknown: Rc::from("?"),
             idle: Rc::from("swapper"),
             limit,

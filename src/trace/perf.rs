@@ -428,11 +428,6 @@ impl PerfSet {
             );
         }
     }
-
-    /// Samples lost so far, all CPUs.
-    pub fn lost(&self) -> u64 {
-        self.buffers.iter().map(|b| b.lost).sum()
-    }
 }
 
 /// CLOCK_MONOTONIC now, in nanoseconds: the clock of the samples' timestamps.

@@ -85,6 +85,9 @@ pub struct Summary {
     pub shown: u64,
     /// Of those, moves the state machine does not allow.
     pub unexpected: u64,
+    /// Kernel reports of a socket set to the state it was already in (close() after
+    /// shutdown() reports FIN_WAIT1 → FIN_WAIT1): not transitions, not shown, counted here.
+    pub same_state: u64,
     /// TCP transitions decoded, before filters.
     pub seen: u64,
     /// Records of other protocols sharing the tracepoint (MPTCP, SCTP).
@@ -119,6 +122,7 @@ impl Default for Summary {
             closes: TopN::default(),
             shown: 0,
             unexpected: 0,
+            same_state: 0,
             seen: 0,
             other_protocol: 0,
             malformed: 0,
