@@ -7,6 +7,7 @@
 //! TIME_WAIT check; and every transition that passes the filter is added to the summary.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
@@ -152,6 +153,94 @@ struct Track {
 
 type Key = (Family, SocketAddr, SocketAddr);
 
+/// What working out an owner needs.
+struct Owners<'a, P> {
+    comms: &'a mut CommCache,
+    listeners: &'a mut FastMap<u16, (u64, Owner)>,
+    procs: &'a mut P,
+}
+
+/// Move a socket's record through one event: its owner (see the module `owner`), when it
+/// started closing, and its new state. Returns the owner to show and, on a move to CLOSE,
+/// how long the close took.
+fn advance<P: ProcessOwners>(
+    track: &mut Track,
+    ev: &RawEvent,
+    ctx: &mut Owners<'_, P>,
+) -> (Owner, Option<u64>) {
+    match (ev.old, ev.new) {
+        (TcpState::Close, TcpState::SynSent) | (TcpState::Close, TcpState::Listen) => {
+            let source = if ev.new == TcpState::Listen {
+                OwnerSource::Listen
+            } else {
+                OwnerSource::Connect
+            };
+            let o = Owner {
+                pid: ev.pid,
+                comm: ctx.comms.get(ev.pid),
+                source,
+            };
+            if ev.new == TcpState::Listen {
+                ctx.listeners
+                    .insert(ev.local.port(), (ev.skaddr, o.clone()));
+            }
+            track.owner = Some(o);
+        }
+        (TcpState::Listen, TcpState::SynRecv) if track.owner.is_none() => {
+            if let Some((_, o)) = ctx.listeners.get(&ev.local.port()) {
+                track.owner = Some(Owner {
+                    source: OwnerSource::Listener,
+                    ..o.clone()
+                });
+            }
+        }
+        (TcpState::Listen, TcpState::Close)
+            if ctx
+                .listeners
+                .get(&ev.local.port())
+                .is_some_and(|(sk, _)| *sk == ev.skaddr) =>
+        {
+            ctx.listeners.remove(&ev.local.port());
+        }
+        _ => {}
+    }
+    if track.owner.is_none() && !track.scanned && ev.local.port() != 0 {
+        track.scanned = true;
+        if let Some((pid, comm)) = ctx.procs.owner(ev.family, ev.local, ev.remote) {
+            track.owner = Some(Owner {
+                pid,
+                comm: comm.into(),
+                source: OwnerSource::Process,
+            });
+        }
+    }
+    let owner = match &track.owner {
+        Some(o) => o.clone(),
+        None => Owner {
+            pid: ev.pid,
+            comm: ctx.comms.get(ev.pid),
+            source: OwnerSource::OnCpu,
+        },
+    };
+    if matches!(ev.old, TcpState::Established | TcpState::SynRecv)
+        && matches!(ev.new, TcpState::FinWait1 | TcpState::CloseWait)
+    {
+        track.closing_since = Some(ev.ts);
+    }
+    let closing_for = if ev.new == TcpState::Close {
+        track.closing_since.map(|c| ev.ts.saturating_sub(c))
+    } else {
+        None
+    };
+    track.state = ev.new;
+    track.since = ev.ts;
+    track.exact = true;
+    track.family = ev.family;
+    track.local = ev.local;
+    track.remote = ev.remote;
+    (owner, closing_for)
+}
+
 /// The trace engine; see the module documentation.
 pub struct Engine<C, P> {
     tracks: FastMap<u64, Track>,
@@ -218,14 +307,6 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         &mut self.summary
     }
 
-    fn on_cpu(&mut self, pid: u32) -> Owner {
-        Owner {
-            pid,
-            comm: self.comms.get(pid),
-            source: OwnerSource::OnCpu,
-        }
-    }
-
     /// Process one kernel event (in time order). Returns the transition when the filter
     /// shows it; the socket's record is updated either way.
     pub fn event(&mut self, ev: &RawEvent) -> Option<Transition> {
@@ -239,27 +320,34 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             }
             return None;
         }
-        let (dwell, mut track) = match self.tracks.remove(&ev.skaddr) {
-            Some(t) if t.state == ev.old => {
-                let d = ev.ts.saturating_sub(t.since);
-                (
+        let closing = ev.new == TcpState::Close;
+        let ctx = &mut Owners {
+            comms: &mut self.comms,
+            listeners: &mut self.listeners,
+            procs: &mut self.procs,
+        };
+        let (dwell, owner, closing_for) = match self.tracks.entry(ev.skaddr) {
+            Entry::Occupied(mut o) => {
+                let t = o.get_mut();
+                let dwell = if t.state == ev.old {
+                    let d = ev.ts.saturating_sub(t.since);
                     if t.exact {
                         Dwell::Exact(d)
                     } else {
                         Dwell::AtLeast(d)
-                    },
-                    t,
-                )
+                    }
+                } else {
+                    // We missed events for this socket (lost, or its pointer was reused).
+                    t.closing_since = None;
+                    Dwell::Unknown
+                };
+                let (owner, closing_for) = advance(t, ev, ctx);
+                if closing {
+                    o.remove();
+                }
+                (dwell, owner, closing_for)
             }
-            // We missed events for this socket (lost, or its pointer was reused).
-            Some(t) => (
-                Dwell::Unknown,
-                Track {
-                    closing_since: None,
-                    ..t
-                },
-            ),
-            None => {
+            Entry::Vacant(v) => {
                 let seeded = if self.seed.is_empty()
                     || ev.old == TcpState::Close
                     || (ev.old == TcpState::Listen && ev.new == TcpState::SynRecv)
@@ -272,85 +360,23 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                     Some(s) if s == ev.old => Dwell::AtLeast(ev.ts.saturating_sub(self.start)),
                     _ => Dwell::Unknown,
                 };
-                (
-                    dwell,
-                    Track {
-                        state: ev.old,
-                        since: ev.ts,
-                        exact: true,
-                        closing_since: None,
-                        owner: None,
-                        scanned: false,
-                        family: ev.family,
-                        local: ev.local,
-                        remote: ev.remote,
-                    },
-                )
-            }
-        };
-
-        // Who owns it.
-        match (ev.old, ev.new) {
-            (TcpState::Close, TcpState::SynSent) | (TcpState::Close, TcpState::Listen) => {
-                let source = if ev.new == TcpState::Listen {
-                    OwnerSource::Listen
-                } else {
-                    OwnerSource::Connect
+                let mut t = Track {
+                    state: ev.old,
+                    since: ev.ts,
+                    exact: true,
+                    closing_since: None,
+                    owner: None,
+                    scanned: false,
+                    family: ev.family,
+                    local: ev.local,
+                    remote: ev.remote,
                 };
-                let o = Owner {
-                    pid: ev.pid,
-                    comm: self.comms.get(ev.pid),
-                    source,
-                };
-                if ev.new == TcpState::Listen {
-                    self.listeners
-                        .insert(ev.local.port(), (ev.skaddr, o.clone()));
+                let (owner, closing_for) = advance(&mut t, ev, ctx);
+                if !closing {
+                    v.insert(t);
                 }
-                track.owner = Some(o);
+                (dwell, owner, closing_for)
             }
-            (TcpState::Listen, TcpState::SynRecv) if track.owner.is_none() => {
-                if let Some((_, o)) = self.listeners.get(&ev.local.port()) {
-                    track.owner = Some(Owner {
-                        source: OwnerSource::Listener,
-                        ..o.clone()
-                    });
-                }
-            }
-            (TcpState::Listen, TcpState::Close)
-                if self
-                    .listeners
-                    .get(&ev.local.port())
-                    .is_some_and(|(sk, _)| *sk == ev.skaddr) =>
-            {
-                self.listeners.remove(&ev.local.port());
-            }
-            _ => {}
-        }
-        if track.owner.is_none() && !track.scanned && ev.local.port() != 0 {
-            track.scanned = true;
-            if let Some((pid, comm)) = self.procs.owner(ev.family, ev.local, ev.remote) {
-                track.owner = Some(Owner {
-                    pid,
-                    comm: comm.into(),
-                    source: OwnerSource::Process,
-                });
-            }
-        }
-        let owner = match &track.owner {
-            Some(o) => o.clone(),
-            None => self.on_cpu(ev.pid),
-        };
-
-        // Closing time.
-        if matches!(ev.old, TcpState::Established | TcpState::SynRecv)
-            && matches!(ev.new, TcpState::FinWait1 | TcpState::CloseWait)
-        {
-            track.closing_since = Some(ev.ts);
-        }
-        let closing_for = if ev.new == TcpState::Close {
-            track.closing_since.map(|c| ev.ts.saturating_sub(c))
-        } else {
-            None
         };
 
         let endpoints_ok = self.filter.endpoints(ev.family, ev.local, ev.remote);
@@ -370,16 +396,6 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 ev.cpu,
                 owner.clone(),
             );
-        }
-
-        if ev.new != TcpState::Close {
-            track.state = ev.new;
-            track.since = ev.ts;
-            track.exact = true;
-            track.family = ev.family;
-            track.local = ev.local;
-            track.remote = ev.remote;
-            self.tracks.insert(ev.skaddr, track);
         }
 
         if !(endpoints_ok && self.filter.states(ev.old, ev.new)) {

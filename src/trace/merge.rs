@@ -14,8 +14,7 @@ pub trait Timed {
 /// A reorder window.
 #[derive(Debug)]
 pub struct Reorder<T> {
-    pending: Vec<(u64, u64, T)>,
-    seq: u64,
+    pending: Vec<T>,
     last_out: u64,
     /// Events released after a newer one had already gone out.
     pub late: u64,
@@ -25,7 +24,6 @@ impl<T> Default for Reorder<T> {
     fn default() -> Self {
         Reorder {
             pending: Vec::new(),
-            seq: 0,
             last_out: 0,
             late: 0,
         }
@@ -34,8 +32,11 @@ impl<T> Default for Reorder<T> {
 
 impl<T: Timed> Reorder<T> {
     pub fn push(&mut self, item: T) {
-        self.seq += 1;
-        self.pending.push((item.ts(), self.seq, item));
+        self.pending.push(item);
+    }
+
+    pub fn extend(&mut self, items: impl IntoIterator<Item = T>) {
+        self.pending.extend(items);
     }
 
     pub fn len(&self) -> usize {
@@ -53,14 +54,17 @@ impl<T: Timed> Reorder<T> {
         if self.pending.is_empty() {
             return;
         }
-        // Push order breaks ties, so events with one timestamp keep their arrival order.
-        self.pending.sort_unstable_by_key(|&(ts, seq, _)| (ts, seq));
-        let n = self.pending.partition_point(|&(ts, _, _)| ts <= limit);
+        // A stable sort: events with one timestamp keep their arrival order, and the input —
+        // the leftover of the last release followed by each CPU's run, all nearly sorted — is
+        // merged in close to linear time.
+        self.pending.sort_by_key(T::ts);
+        let n = self.pending.partition_point(|item| item.ts() <= limit);
         let mut stopped = false;
-        for (ts, _, item) in self.pending.drain(..n) {
+        for item in self.pending.drain(..n) {
             if stopped {
                 continue;
             }
+            let ts = item.ts();
             if ts < self.last_out {
                 self.late += 1;
             }

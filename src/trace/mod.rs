@@ -166,9 +166,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                 TaskNote::Fork { pid, ppid } => self.engine.comms.fork(pid, ppid),
             }
         }
-        for ev in c.events {
-            self.reorder.push(Item::Kernel(ev));
-        }
+        self.reorder.extend(c.events.into_iter().map(Item::Kernel));
         for (a, b) in self.latest.iter_mut().zip(&c.latest) {
             *a = (*a).max(*b);
         }
