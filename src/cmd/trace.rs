@@ -33,7 +33,8 @@ TIME_WAIT mini-socket takes its place. tcpstate looks such sockets up and shows
 not allow are marked with !. Events the kernel dropped (full ring buffer) are counted and the
 summary says the trace is incomplete.
 
-The tracepoint sees every network namespace; the starting snapshot and the TIME_WAIT
+The filters of every command apply; a transition matches --state when its old or its new
+state does. The tracepoint sees every network namespace; the starting snapshot and the TIME_WAIT
 confirmation see the current one.";
 
 /// Flags of `trace`.

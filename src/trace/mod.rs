@@ -64,6 +64,7 @@ impl Default for Options {
 enum Item {
     Kernel(RawEvent),
     Inferred(Box<Transition>),
+    Task(TaskNote),
 }
 
 impl Timed for Item {
@@ -71,6 +72,7 @@ impl Timed for Item {
         match self {
             Item::Kernel(e) => e.ts,
             Item::Inferred(t) => t.ts,
+            Item::Task(n) => n.ts(),
         }
     }
 }
@@ -160,12 +162,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     /// Take what the reader has (waiting up to `timeout_ms` for something).
     fn gather(&mut self, timeout_ms: u64) {
         let c = self.reader.take(timeout_ms);
-        for t in c.tasks {
-            match t {
-                TaskNote::Comm { pid, name } => self.engine.comms.set(pid, &name),
-                TaskNote::Fork { pid, ppid } => self.engine.comms.fork(pid, ppid),
-            }
-        }
+        self.reorder.extend(c.tasks.into_iter().map(Item::Task));
         self.reorder.extend(c.events.into_iter().map(Item::Kernel));
         for (a, b) in self.latest.iter_mut().zip(&c.latest) {
             *a = (*a).max(*b);
@@ -198,6 +195,13 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             let min_latest = self.latest.iter().copied().min().unwrap_or(0);
             min_latest.max(self.complete_before)
         };
+        if std::env::var_os("TCPSTATE_DEBUG").is_some() && !self.reorder.is_empty() {
+            eprintln!(
+                "dbg step limit={limit} queued={} latest={:?}",
+                self.reorder.len(),
+                self.latest
+            );
+        }
         let mut go = self.release(limit, out);
         let now = perf::monotonic_ns();
         if go && (self.engine.time_wait_due(now) || last) {
@@ -232,6 +236,14 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                     engine.inferred(&t);
                     Some(*t)
                 }
+                Item::Task(TaskNote::Comm { pid, name, .. }) => {
+                    engine.comms.set(pid, &name);
+                    None
+                }
+                Item::Task(TaskNote::Fork { pid, ppid, .. }) => {
+                    engine.comms.fork(pid, ppid);
+                    None
+                }
             };
             if let Some(t) = t {
                 go = out(&t);
@@ -250,10 +262,11 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     /// The summary of the whole trace.
     pub fn finish(&mut self) -> &Summary {
         let end = perf::monotonic_ns();
-        let (lost, throttled) = self.reader.losses();
+        let losses = self.reader.losses();
         let s = self.engine.summary_mut();
-        s.lost = lost.into_iter().filter(|&(_, n)| n > 0).collect();
-        s.throttled = throttled;
+        s.lost = losses.lost.into_iter().filter(|&(_, n)| n > 0).collect();
+        s.undelivered = losses.undelivered;
+        s.throttled = losses.throttled;
         s.late = self.reorder.late;
         s.other_protocol = self.other_protocol;
         s.malformed = self.malformed;

@@ -32,10 +32,10 @@ pub enum Record<'a> {
     },
     /// The kernel dropped this many samples: the buffer was full.
     Lost(u64),
-    /// A task changed its name (exec, prctl).
-    Comm { pid: u32, name: &'a [u8] },
-    /// A process (or thread) was created.
-    Fork { pid: u32, ppid: u32 },
+    /// A task changed its name (exec, prctl), at `time`.
+    Comm { pid: u32, name: &'a [u8], time: u64 },
+    /// A process (or thread) was created, at `time`.
+    Fork { pid: u32, ppid: u32, time: u64 },
     /// The kernel throttled the event (too many samples per second).
     Throttle,
 }
@@ -114,6 +114,8 @@ pub struct RingBuffer {
     scratch: Vec<u8>,
     /// Samples the kernel reported lost on this CPU.
     pub lost: u64,
+    /// Samples read from this CPU's buffer.
+    pub samples: u64,
     /// Throttle records seen on this CPU.
     pub throttled: u64,
 }
@@ -145,6 +147,8 @@ impl RingBuffer {
         if track_tasks {
             attr.set_comm(1);
             attr.set_task(1);
+            // Comm and fork records carry the time too, so they merge in order with samples.
+            attr.set_sample_id_all(1);
         }
         // SAFETY: attr is a fully initialised perf_event_attr of the size it claims.
         let fd = unsafe {
@@ -212,6 +216,7 @@ impl RingBuffer {
             tail,
             scratch: Vec::with_capacity(256),
             lost: 0,
+            samples: 0,
             throttled: 0,
         })
     }
@@ -254,6 +259,15 @@ impl RingBuffer {
         let page = self.base.cast::<perf_event_mmap_page>();
         // SAFETY: as for head; data_tail is written by us and read by the kernel.
         unsafe { AtomicU64::from_ptr(std::ptr::addr_of_mut!((*page).data_tail)) }
+    }
+
+    /// How many times the tracepoint fired on this CPU since the event was enabled: the
+    /// event's counter, which the kernel keeps even when it delivers no sample.
+    pub fn count(&self) -> Option<u64> {
+        let mut v = [0u8; 8];
+        // SAFETY: reading 8 bytes into an 8-byte buffer from our perf fd.
+        let n = unsafe { libc::read(self.fd.as_raw_fd(), v.as_mut_ptr().cast(), v.len()) };
+        (n == 8).then(|| u64::from_ne_bytes(v))
     }
 
     /// Bytes written by the kernel and not yet read.
@@ -318,6 +332,10 @@ impl RingBuffer {
                     self.throttled += 1;
                     f(cpu, Record::Throttle);
                 }
+                Some(r @ Record::Sample { .. }) => {
+                    self.samples += 1;
+                    f(cpu, r);
+                }
                 Some(r) => f(cpu, r),
                 None => {}
             }
@@ -338,7 +356,8 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 }
 
 /// Decode a record body (after the 8-byte header) for the sample type we asked for:
-/// TID, TIME, RAW in that order.
+/// TID, TIME, RAW in that order; other records end with the `sample_id` trailer (pid, tid,
+/// time: 16 bytes) that `sample_id_all` adds.
 fn parse_record(rtype: u32, body: &[u8]) -> Option<Record<'_>> {
     match rtype {
         PERF_RECORD_SAMPLE => {
@@ -357,16 +376,19 @@ fn parse_record(rtype: u32, body: &[u8]) -> Option<Record<'_>> {
         PERF_RECORD_LOST => Some(Record::Lost(u64_at(body, 8)?)),
         PERF_RECORD_COMM => {
             let pid = u32_at(body, 0)?;
-            let name = body.get(8..)?;
+            let time = u64_at(body, body.len().checked_sub(8)?)?;
+            let name = body.get(8..body.len().checked_sub(16)?)?;
             let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
             Some(Record::Comm {
                 pid,
                 name: &name[..end],
+                time,
             })
         }
         PERF_RECORD_FORK => Some(Record::Fork {
             pid: u32_at(body, 0)?,
             ppid: u32_at(body, 4)?,
+            time: u64_at(body, 16)?,
         }),
         PERF_RECORD_THROTTLE => Some(Record::Throttle),
         _ => None,
@@ -492,5 +514,21 @@ mod tests {
             parse_record(PERF_RECORD_LOST, &lost),
             Some(Record::Lost(42))
         ));
+        // COMM: pid, tid, name padded to 8 bytes, then the sample_id trailer.
+        let mut comm = Vec::new();
+        comm.extend(5u32.to_ne_bytes());
+        comm.extend(5u32.to_ne_bytes());
+        comm.extend(b"bash\0\0\0\0");
+        comm.extend(5u32.to_ne_bytes());
+        comm.extend(5u32.to_ne_bytes());
+        comm.extend(77u64.to_ne_bytes());
+        match parse_record(PERF_RECORD_COMM, &comm) {
+            Some(Record::Comm {
+                pid: 5,
+                name,
+                time: 77,
+            }) => assert_eq!(name, b"bash"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -21,11 +21,19 @@ pub const IN_FLIGHT_NS: u64 = 10_000_000;
 /// Most events handed over and not yet taken (about 100 MB).
 const MAX_QUEUED: usize = 1_000_000;
 
-/// A task's name changed, or a process was created.
+/// A task's name changed, or a process was created, at `ts`.
 #[derive(Debug, Clone)]
 pub enum TaskNote {
-    Comm { pid: u32, name: Box<[u8]> },
-    Fork { pid: u32, ppid: u32 },
+    Comm { ts: u64, pid: u32, name: Box<[u8]> },
+    Fork { ts: u64, pid: u32, ppid: u32 },
+}
+
+impl TaskNote {
+    pub fn ts(&self) -> u64 {
+        match self {
+            TaskNote::Comm { ts, .. } | TaskNote::Fork { ts, .. } => *ts,
+        }
+    }
 }
 
 /// What the reader hands over.
@@ -48,6 +56,9 @@ struct Queue {
     chunk: Chunk,
     /// Lost events per CPU, cumulative: (cpu, lost).
     lost: Vec<(u32, u64)>,
+    /// Per CPU, tracepoint hits the kernel counted but never delivered as a sample nor
+    /// reported lost (known once reading has stopped).
+    undelivered: Vec<(u32, u64)>,
     throttled: u64,
     done: bool,
 }
@@ -60,6 +71,18 @@ struct Shared {
 
 fn lock(m: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the kernel did not deliver.
+#[derive(Debug, Clone, Default)]
+pub struct Losses {
+    /// Samples dropped because a buffer was full, per CPU `(cpu, n)`.
+    pub lost: Vec<(u32, u64)>,
+    /// Tracepoint hits counted but never delivered nor reported lost, per CPU (known after
+    /// `stop`).
+    pub undelivered: Vec<(u32, u64)>,
+    /// Throttle records.
+    pub throttled: u64,
 }
 
 /// The running reader.
@@ -133,10 +156,14 @@ impl Reader {
         }
     }
 
-    /// Lost events per CPU so far, and throttle records.
-    pub fn losses(&self) -> (Vec<(u32, u64)>, u64) {
+    /// What did not arrive, so far.
+    pub fn losses(&self) -> Losses {
         let q = lock(&self.shared.queue);
-        (q.lost.clone(), q.throttled)
+        Losses {
+            lost: q.lost.clone(),
+            undelivered: q.undelivered.clone(),
+            throttled: q.throttled,
+        }
     }
 }
 
@@ -167,7 +194,14 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
         }
         let began = perf::monotonic_ns();
         let mut lost_now = 0;
+        let dbg = std::env::var_os("TCPSTATE_DEBUG").is_some();
         for (i, buf) in perf.buffers.iter_mut().enumerate() {
+            if dbg {
+                let p = buf.pending();
+                if p > 0 {
+                    eprintln!("dbg ring cpu{} pending={p}", buf.cpu());
+                }
+            }
             let latest = &mut local.latest[i];
             let events = &mut local.events;
             let tasks = &mut local.tasks;
@@ -187,11 +221,16 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
                     Decoded::OtherProtocol => *other += 1,
                     Decoded::Malformed => *malformed += 1,
                 },
-                Record::Comm { pid, name } => tasks.push(TaskNote::Comm {
+                Record::Comm { pid, name, time } => tasks.push(TaskNote::Comm {
+                    ts: time,
                     pid,
                     name: name.into(),
                 }),
-                Record::Fork { pid, ppid } => tasks.push(TaskNote::Fork { pid, ppid }),
+                Record::Fork { pid, ppid, time } => tasks.push(TaskNote::Fork {
+                    ts: time,
+                    pid,
+                    ppid,
+                }),
                 Record::Lost(n) => lost_now += n,
                 Record::Throttle => {}
             });
@@ -213,6 +252,16 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
             }
             q.throttled = perf.buffers.iter().map(|b| b.throttled).sum();
             if stopping {
+                // Some kernels count a tracepoint hit yet deliver no sample (seen for hits
+                // while the idle task is current): compare the counters with what arrived.
+                q.undelivered = perf
+                    .buffers
+                    .iter()
+                    .filter_map(|b| {
+                        let n = b.count()?.saturating_sub(b.samples + b.lost);
+                        (n > 0).then_some((b.cpu(), n))
+                    })
+                    .collect();
                 q.done = true;
             }
         }

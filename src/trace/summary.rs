@@ -98,6 +98,9 @@ pub struct Summary {
     pub late: u64,
     /// Samples the kernel dropped, per CPU `(cpu, lost)`, only CPUs that lost any.
     pub lost: Vec<(u32, u64)>,
+    /// Tracepoint hits the kernel counted but delivered no sample for, per CPU `(cpu, n)`
+    /// (some kernels drop samples taken while the CPU idles), only CPUs with any.
+    pub undelivered: Vec<(u32, u64)>,
     /// Throttle records (the kernel limiting the sample rate).
     pub throttled: u64,
     /// Closes from FIN_WAIT2/CLOSING whose TIME_WAIT successor a snapshot did not find
@@ -128,6 +131,7 @@ impl Default for Summary {
             malformed: 0,
             late: 0,
             lost: Vec::new(),
+            undelivered: Vec::new(),
             throttled: 0,
             tw_unconfirmed: 0,
             tw_pending: 0,
@@ -209,9 +213,14 @@ impl Summary {
         self.lost.iter().map(|&(_, n)| n).sum()
     }
 
+    /// Tracepoint hits never delivered, all CPUs.
+    pub fn undelivered_total(&self) -> u64 {
+        self.undelivered.iter().map(|&(_, n)| n).sum()
+    }
+
     /// Whether every transition the kernel reported reached us.
     pub fn complete(&self) -> bool {
-        self.lost_total() == 0
+        self.lost_total() == 0 && self.undelivered_total() == 0
     }
 
     /// States that appear in the matrix, as a `from` or a `to`, in lifecycle order.

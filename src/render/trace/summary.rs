@@ -67,13 +67,11 @@ fn opt_ms(v: Option<u64>) -> String {
 }
 
 fn completeness(s: &Summary) -> String {
-    if s.complete() {
-        "nothing lost".to_string()
-    } else {
-        format!(
-            "{} events LOST by the kernel: INCOMPLETE (raise --buffer-pages)",
-            s.lost_total()
-        )
+    match (s.lost_total(), s.undelivered_total()) {
+        (0, 0) => "nothing lost".to_string(),
+        (lost, 0) => format!("{lost} events LOST by the kernel: INCOMPLETE (raise --buffer-pages)"),
+        (0, u) => format!("{u} events NOT DELIVERED by the kernel: INCOMPLETE"),
+        (lost, u) => format!("{lost} events LOST and {u} NOT DELIVERED by the kernel: INCOMPLETE"),
     }
 }
 
@@ -84,6 +82,12 @@ fn notes(s: &Summary, info: &TraceInfo) -> Vec<String> {
         n.push(format!(
             "CPU {cpu}: {lost} events lost ({} pages per CPU)",
             info.buffer_pages
+        ));
+    }
+    if s.undelivered_total() > 0 {
+        n.push(format!(
+            "the kernel counted {} tracepoint hits (any protocol, any namespace) that it never delivered: some kernels give no sample for hits while a CPU idles, so transitions driven by timers on an idle CPU can be missing",
+            s.undelivered_total()
         ));
     }
     if s.unexpected > 0 {
@@ -384,6 +388,7 @@ pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
             "same_state": s.same_state,
             "lost": s.lost_total(),
             "lost_per_cpu": lost_per_cpu,
+            "undelivered": s.undelivered_total(),
             "late": s.late,
             "other_protocol": s.other_protocol,
             "malformed": s.malformed,
