@@ -68,7 +68,10 @@ tcpstate_run() { # name, extra flags...
     wait "$job"
     local captured lost cpu
     captured=$(sed -n 's/^\([0-9]*\) transitions in .*/\1/p' "$WORK/out" | tail -1)
-    lost=$(sed -n 's/.*; \([0-9]*\) events LOST.*/\1/p' "$WORK/out" | tail -1)
+    # Lost (buffer full) plus counted-but-never-delivered, from the summary's first line.
+    lost=$(sed -n -e 's/.*; \([0-9]*\) events LOST and \([0-9]*\) NOT DELIVERED.*/\1 \2/p' \
+        -e 's/.*; \([0-9]*\) events \(LOST\|NOT DELIVERED\) .*/\1/p' "$WORK/out" \
+        | tail -1 | awk '{print $1 + $2}')
     cpu=$(awk '{print $1 + $2}' "$WORK/time")
     echo "$name ${captured:-0} ${lost:-0} $cpu $(rate_of "$WORK/churn.txt") $ROUND_BASE" >> "$WORK/results"
 }

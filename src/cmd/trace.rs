@@ -30,8 +30,9 @@ else only the task that was on the CPU (\"on-CPU:\", often not the owner).
 Linux never reports a move into TIME_WAIT: the closing side shows FIN_WAIT2 → CLOSE while a
 TIME_WAIT mini-socket takes its place. tcpstate looks such sockets up and shows
 \"→ TIME_WAIT (inferred)\" only when a snapshot confirms it. Moves the TCP state machine does
-not allow are marked with !. Events the kernel dropped (full ring buffer) are counted and the
-summary says the trace is incomplete.
+not allow are marked with !. Events the kernel dropped (full ring buffer) or counted without
+delivering them (some kernels do, for hits while a CPU idles) are counted, and the summary then
+says the trace is INCOMPLETE.
 
 The filters of every command apply; a transition matches --state when its old or its new
 state does. The tracepoint sees every network namespace; the starting snapshot and the TIME_WAIT

@@ -13,12 +13,13 @@ use std::net::SocketAddr;
 
 use super::check::TransitionCheck;
 use super::event::RawEvent;
+use super::filter::TraceFilter;
 use super::owner::{CommCache, Owner, OwnerSource, ProcessOwners};
 use super::summary::{Stuck, Summary};
 use super::timewait::{Endpoints, TimeWaitInference, TimeWaitProbe};
 use crate::filter::Filter;
-use crate::socket::{Endpoint, Family, Socket};
-use crate::tcp::state::{StateSet, TcpState};
+use crate::socket::{Family, Socket};
+use crate::tcp::state::TcpState;
 
 /// Time spent in the old state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,56 +53,6 @@ pub struct Transition {
     pub inferred: bool,
     /// On a move to CLOSE: the time since the connection left ESTABLISHED.
     pub closing_for: Option<u64>,
-}
-
-/// The shared filter applied to transitions: the endpoints and family as for any socket, and
-/// the states matching when either the old or the new state is wanted.
-#[derive(Debug, Clone)]
-pub struct TraceFilter {
-    endpoints: Filter,
-    states: StateSet,
-    any_endpoint: bool,
-}
-
-impl TraceFilter {
-    pub fn new(filter: &Filter) -> TraceFilter {
-        let mut endpoints = filter.clone();
-        endpoints.states = StateSet::from_bits(u32::MAX);
-        TraceFilter {
-            any_endpoint: filter.only_states() && filter.v4 && filter.v6,
-            states: filter.states,
-            endpoints,
-        }
-    }
-
-    /// Whether the family and endpoints match (states aside).
-    pub fn endpoints(&self, family: Family, local: SocketAddr, remote: SocketAddr) -> bool {
-        if self.any_endpoint {
-            return true;
-        }
-        let s = Socket::new(
-            family,
-            TcpState::Established,
-            Endpoint::new(local.ip(), local.port()),
-            Endpoint::new(remote.ip(), remote.port()),
-        );
-        self.endpoints.matches(&s)
-    }
-
-    pub fn states(&self, old: TcpState, new: TcpState) -> bool {
-        self.states.contains(old) || self.states.contains(new)
-    }
-
-    pub fn matches(
-        &self,
-        family: Family,
-        local: SocketAddr,
-        remote: SocketAddr,
-        old: TcpState,
-        new: TcpState,
-    ) -> bool {
-        self.states(old, new) && self.endpoints(family, local, remote)
-    }
 }
 
 /// A hasher for kernel pointers and pids: one multiply, the high bits folded down (hash
@@ -518,6 +469,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::socket::Endpoint;
+    use crate::tcp::state::StateSet;
     use crate::trace::check::MinimalTable;
     use crate::trace::owner::NoProcessScan;
     use TcpState::*;

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod engine;
 pub mod event;
+pub mod filter;
 pub mod hist;
 pub mod merge;
 pub mod owner;
@@ -20,7 +21,8 @@ pub mod timewait;
 pub mod tracefs;
 
 pub use check::{MinimalTable, TransitionCheck};
-pub use engine::{Dwell, Engine, TraceFilter, Transition};
+pub use engine::{Dwell, Engine, Transition};
+pub use filter::TraceFilter;
 pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners};
 pub use summary::Summary;
 
@@ -195,13 +197,6 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             let min_latest = self.latest.iter().copied().min().unwrap_or(0);
             min_latest.max(self.complete_before)
         };
-        if std::env::var_os("TCPSTATE_DEBUG").is_some() && !self.reorder.is_empty() {
-            eprintln!(
-                "dbg step limit={limit} queued={} latest={:?}",
-                self.reorder.len(),
-                self.latest
-            );
-        }
         let mut go = self.release(limit, out);
         let now = perf::monotonic_ns();
         if go && (self.engine.time_wait_due(now) || last) {

@@ -194,14 +194,7 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
         }
         let began = perf::monotonic_ns();
         let mut lost_now = 0;
-        let dbg = std::env::var_os("TCPSTATE_DEBUG").is_some();
         for (i, buf) in perf.buffers.iter_mut().enumerate() {
-            if dbg {
-                let p = buf.pending();
-                if p > 0 {
-                    eprintln!("dbg ring cpu{} pending={p}", buf.cpu());
-                }
-            }
             let latest = &mut local.latest[i];
             let events = &mut local.events;
             let tasks = &mut local.tasks;
