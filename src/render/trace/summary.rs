@@ -175,37 +175,50 @@ fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo)
         completeness(s)
     )?;
     let states = s.matrix_states();
-    if !states.is_empty() {
+    // A cell counts the kernel's moves, plus the inferred ones into TIME_WAIT.
+    let cell = |from: TcpState, to: TcpState| {
+        let mut n = s.get(from, to);
+        if to == TcpState::TimeWait {
+            n += s.inferred[usize::from(from.kernel())];
+        }
+        n
+    };
+    let froms: Vec<TcpState> = states
+        .iter()
+        .copied()
+        .filter(|&f| states.iter().any(|&t| cell(f, t) > 0))
+        .collect();
+    let tos: Vec<TcpState> = states
+        .iter()
+        .copied()
+        .filter(|&t| states.iter().any(|&f| cell(f, t) > 0))
+        .collect();
+    if !froms.is_empty() {
         writeln!(
             w,
             "\nTransitions (rows: from, columns: to; TIME_WAIT* inferred)"
         )?;
         let mut header = vec!["FROM \\ TO".to_string()];
-        for &st in &states {
+        for &st in &tos {
             header.push(if st == TcpState::TimeWait {
                 "TIME_WAIT*".to_string()
             } else {
                 st.to_string()
             });
         }
-        let mut rows = Vec::new();
-        for &from in &states {
-            let mut r = vec![from.to_string()];
-            let mut any = false;
-            for &to in &states {
-                let mut n = s.get(from, to);
-                if to == TcpState::TimeWait {
-                    n += s.inferred[usize::from(from.kernel())];
+        let rows: Vec<Vec<String>> = froms
+            .iter()
+            .map(|&from| {
+                let mut r = vec![from.to_string()];
+                for &to in &tos {
+                    let n = cell(from, to);
+                    r.push(if n > 0 { n.to_string() } else { ".".into() });
                 }
-                any |= n > 0;
-                r.push(if n > 0 { n.to_string() } else { ".".into() });
-            }
-            if any {
-                rows.push(r);
-            }
-        }
+                r
+            })
+            .collect();
         let mut align = vec![Align::Left];
-        align.extend(std::iter::repeat_n(Align::Right, states.len()));
+        align.extend(std::iter::repeat_n(Align::Right, tos.len()));
         write_aligned(w, style, &header, &align, &rows)?;
     }
     let timed = s.timed_states();
