@@ -232,10 +232,15 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         else {
             return;
         };
-        // The tracepoint never fires for mini-sockets (TIME_WAIT, request sockets).
+        // The tracepoint never fires for mini-sockets (TIME_WAIT, request sockets), and
+        // sockets the filter leaves out never show their time in state.
         if matches!(
             s.state,
             TcpState::TimeWait | TcpState::SynRecv | TcpState::NewSynRecv
+        ) || !self.filter.endpoints(
+            s.family,
+            SocketAddr::new(lip, lport),
+            SocketAddr::new(rip, rport),
         ) {
             return;
         }

@@ -116,7 +116,14 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         let mut notices = Vec::new();
         let probe = match NetlinkSource::open() {
             Ok(mut nl) => {
-                let q = Query::default();
+                // Mini-sockets (TIME_WAIT, SYN_RECV) never reach the tracepoint: leave
+                // them in the kernel.
+                let q = Query {
+                    states: crate::tcp::state::StateSet::ALL
+                        .without(crate::tcp::state::TcpState::TimeWait)
+                        .without(crate::tcp::state::TcpState::SynRecv),
+                    ..Query::default()
+                };
                 nl.run(&q, &mut |s: &crate::socket::Socket| {
                     engine.seed(s);
                     Flow::Continue
