@@ -46,6 +46,8 @@ pub enum TraceError {
     Perf(#[from] PerfError),
     #[error("the starting snapshot of existing sockets failed: {0}")]
     Snapshot(SourceError),
+    #[error("cannot start the thread that reads the ring buffers: {0}")]
+    Thread(std::io::Error),
 }
 
 /// How to trace.
@@ -111,7 +113,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         perf.enable()?;
         let start = perf::monotonic_ns();
         let start_wall = perf::realtime_ns();
-        let reader = Reader::start(perf, tp.layout);
+        let reader = Reader::start(perf, tp.layout).map_err(TraceError::Thread)?;
         let mut engine = Engine::new(filter, check, procs, start);
         let mut notices = Vec::new();
         let probe = match NetlinkSource::open() {

@@ -94,7 +94,7 @@ pub struct Reader {
 
 impl Reader {
     /// Start reading `perf` (already enabled) on a thread of its own.
-    pub fn start(perf: PerfSet, layout: Layout) -> Reader {
+    pub fn start(perf: PerfSet, layout: Layout) -> std::io::Result<Reader> {
         let cpus = perf.buffers.len();
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
@@ -111,13 +111,12 @@ impl Reader {
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("tcpstate-ring".into())
-            .spawn(move || run(perf, layout, &s))
-            .ok();
-        Reader {
+            .spawn(move || run(perf, layout, &s))?;
+        Ok(Reader {
             shared,
-            thread,
+            thread: Some(thread),
             cpus,
-        }
+        })
     }
 
     pub fn cpus(&self) -> usize {
