@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 
+use super::UsageError;
 use super::stdout;
 use crate::cli::Common;
 use crate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
@@ -144,7 +145,22 @@ fn install_signal_handlers() {
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     if !common.from.is_empty() {
-        bail!("trace follows the live kernel; --from (saved captures) does not apply to it");
+        return Err(UsageError(
+            "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
+        )
+        .into());
+    }
+    if common.netns.is_some() || common.all_netns {
+        // The tracepoint reports every namespace's sockets and carries nothing that tells
+        // them apart, so a namespace filter could only guess.
+        return Err(UsageError(
+            "trace cannot pick out one network namespace (the kernel's tracepoint does not say \
+             which namespace a socket is in); run it inside the namespace instead: \
+             `ip netns exec NAME tcpstate trace` (the starting snapshot and TIME_WAIT checks then \
+             read that namespace), and narrow the events with --port or --src/--dst"
+                .into(),
+        )
+        .into());
     }
     let filter = common.filter();
     let format = super::data_format("trace", common.format)?;
