@@ -16,7 +16,7 @@ use crate::cli::Common;
 use crate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
 use crate::render::{DataFormat as Format, Style};
 use crate::trace::perf::monotonic_ns;
-use crate::trace::{NoProcessScan, Options, StateMachine, Tracer, Transition};
+use crate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
 
 pub const TRACE_ABOUT: &str = "\
 Trace TCP state transitions live, from the kernel tracepoint sock:inet_sock_set_state (read
@@ -168,7 +168,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let opts = Options {
         buffer_pages: args.buffer_pages,
     };
-    let mut tracer = Tracer::start(opts, &filter, StateMachine, NoProcessScan)?;
+    let mut tracer = Tracer::start(opts, &filter, StateMachine, ScannedOwners::scan())?;
     for n in tracer.take_notices() {
         eprintln!("tcpstate: notice: {n}");
     }

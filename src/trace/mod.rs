@@ -23,7 +23,7 @@ pub mod tracefs;
 pub use check::{StateMachine, TransitionCheck};
 pub use engine::{Dwell, Engine, Transition};
 pub use filter::TraceFilter;
-pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners};
+pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners, ScannedOwners};
 pub use summary::Summary;
 
 use event::RawEvent;

@@ -1,7 +1,8 @@
 //! Who owns a traced socket. The tracepoint only says which task was on the CPU, which for
 //! anything the network stack does in softirq (most transitions) is whoever happened to run.
-//! So the owner is, best first: a process scan through the [`ProcessOwners`] seam (socket →
-//! pid, being built in `source::process`; until it lands, [`NoProcessScan`]); the task that
+//! So the owner is, best first: a process scan through the [`ProcessOwners`] seam
+//! ([`ScannedOwners`]: one walk of /proc at the start, for the sockets that already exist; the
+//! tests use [`NoProcessScan`]); the task that
 //! called `connect()` or `listen()` (those transitions run in the caller's system call); for an
 //! accepted connection, the owner of its listener; and last the task on the CPU, labelled as
 //! such. Process names come from /proc/PID/comm, read once per pid, kept current by the comm
@@ -68,6 +69,78 @@ pub struct NoProcessScan;
 impl ProcessOwners for NoProcessScan {
     fn owner(&mut self, _: Family, _: SocketAddr, _: SocketAddr) -> Option<(u32, String)> {
         None
+    }
+}
+
+/// Owners of the sockets that exist when the trace starts: one sock_diag dump and one walk of
+/// /proc (`source::process`), keyed by the socket's endpoints. Sockets made later are found
+/// through the system calls that make them instead.
+#[derive(Debug, Default)]
+pub struct ScannedOwners {
+    by_endpoints: std::collections::HashMap<(Family, SocketAddr, SocketAddr), (u32, String)>,
+    /// Listening port -> the listener's owner: a socket on that local port (a request socket,
+    /// an accepted connection) belongs to the server listening there.
+    listeners: std::collections::HashMap<u16, (u32, String)>,
+}
+
+impl ScannedOwners {
+    /// Scan now. A failure leaves the map empty: owners then come from the tracepoint alone.
+    pub fn scan() -> ScannedOwners {
+        use crate::source::netlink::NetlinkSource;
+        use crate::source::process::ProcessMap;
+        use crate::source::{Query, Source};
+        let mut sockets = Vec::new();
+        let Ok(mut src) = NetlinkSource::open() else {
+            return ScannedOwners::default();
+        };
+        let ok = src.run(&Query::default(), &mut |s: &crate::socket::Socket| {
+            sockets.push(s.clone());
+            crate::socket::Flow::Continue
+        });
+        if ok.is_err() {
+            return ScannedOwners::default();
+        }
+        let mut map = ProcessMap::scan(None);
+        for s in &sockets {
+            map.add_listener(s);
+        }
+        let mut by_endpoints = std::collections::HashMap::new();
+        let mut listeners = std::collections::HashMap::new();
+        for s in &sockets {
+            let (Some(lip), Some(lp), Some(rip), Some(rp)) =
+                (s.local.ip, s.local.port, s.remote.ip, s.remote.port)
+            else {
+                continue;
+            };
+            if let Some(o) = map.owners(s).owners().next() {
+                let owner = (o.pid, o.command.to_string());
+                if s.state == crate::tcp::state::TcpState::Listen {
+                    listeners.insert(lp, owner.clone());
+                }
+                by_endpoints.insert(
+                    (s.family, SocketAddr::new(lip, lp), SocketAddr::new(rip, rp)),
+                    owner,
+                );
+            }
+        }
+        ScannedOwners {
+            by_endpoints,
+            listeners,
+        }
+    }
+}
+
+impl ProcessOwners for ScannedOwners {
+    fn owner(
+        &mut self,
+        family: Family,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Option<(u32, String)> {
+        self.by_endpoints
+            .get(&(family, local, remote))
+            .or_else(|| self.listeners.get(&local.port()))
+            .cloned()
     }
 }
 
