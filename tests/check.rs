@@ -50,6 +50,31 @@ fn listen(port: u16, backlog: usize) -> TcpListener {
         .into()
 }
 
+/// `tcpstate check --format nagios args…` inside the namespace, which must print the plugin
+/// grammar with `status` and exit with its code.
+fn nagios(ns: &Netns, args: &[&str], status: &str) -> Output {
+    let mut all = vec!["--format", "nagios"];
+    all.extend_from_slice(args);
+    let o = check(ns, &all);
+    assert_plugin_output(&o, status);
+    o
+}
+
+/// Fails unless the run printed `text`.
+fn assert_says(o: &Output, text: &str) {
+    assert!(stdout(o).contains(text), "wanted {text:?}: {}", show(o));
+}
+
+/// A configuration file holding `text`, in a temporary directory that lasts as long as the
+/// returned guard; and its path.
+fn config_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("check.toml");
+    std::fs::write(&path, text).expect("writes the configuration");
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -154,8 +179,7 @@ fn a_healthy_namespace_is_ok() {
         "skipped rules say so: {out}"
     );
 
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    let o = nagios(&ns, &[], "OK");
     assert_eq!(perf_of(&o, "established"), "'established'=6;;;0;");
     assert_eq!(perf_of(&o, "listen"), "'listen'=1;;;0;");
 
@@ -197,41 +221,22 @@ fn a_close_wait_leak_is_found() {
     drop(clients); // the peers close; the server never does
     wait_for(&ns, "CLOSE_WAIT", 8);
 
-    let o = check(&ns, &["--format", "nagios", "--warn", "close-wait=5"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o).contains("close_wait: 8 CLOSE_WAIT sockets on 1 local port"),
-        "{}",
-        show(&o)
-    );
+    let o = nagios(&ns, &["--warn", "close-wait=5"], "WARNING");
+    assert_says(&o, "close_wait: 8 CLOSE_WAIT sockets on 1 local port");
     assert_eq!(perf_of(&o, "close_wait"), "'close_wait'=8;5;1000;0;");
 
-    let o = check(
+    nagios(
         &ns,
-        &[
-            "--format",
-            "nagios",
-            "--warn",
-            "CLOSE_WAIT=5",
-            "--crit",
-            "closewait=7",
-        ],
+        &["--warn", "CLOSE_WAIT=5", "--crit", "closewait=7"],
+        "CRITICAL",
     );
-    assert_plugin_output(&o, "CRITICAL");
 
     // A share of all sockets: 8 CLOSE_WAIT + 8 FIN_WAIT2 + 1 LISTEN = 17; 8 is 47%.
-    let o = check(
+    nagios(
         &ns,
-        &[
-            "--format",
-            "nagios",
-            "--warn",
-            "close-wait=40%",
-            "--crit",
-            "close-wait=50%",
-        ],
+        &["--warn", "close-wait=40%", "--crit", "close-wait=50%"],
+        "WARNING",
     );
-    assert_plugin_output(&o, "WARNING");
 
     let o = check(&ns, &["--warn", "close-wait=5"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
@@ -244,17 +249,12 @@ fn a_close_wait_leak_is_found() {
     );
 
     let o = check(&ns, &["--warn", "close-wait=5", "--lang", "zh"]);
-    assert!(stdout(&o).contains("建议"), "{}", show(&o));
+    assert_says(&o, "建议");
 
     // The same thresholds from a file; persistence over two samples is worse.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("check.toml");
-    std::fs::write(
-        &cfg,
+    let (_dir, cfg) = config_file(
         "[states]\nclose_wait = { warn = 100 }\n\n[close_wait]\npersistent = { warn = 2, crit = 6 }\n",
-    )
-    .unwrap();
-    let cfg = cfg.to_string_lossy().into_owned();
+    );
     let o = check(&ns, &["--config", &cfg]);
     assert_eq!(
         code(&o),
@@ -262,23 +262,8 @@ fn a_close_wait_leak_is_found() {
         "one sample cannot see persistence: {}",
         show(&o)
     );
-    let o = check(
-        &ns,
-        &[
-            "--config",
-            &cfg,
-            "--interval",
-            "200ms",
-            "--format",
-            "nagios",
-        ],
-    );
-    assert_plugin_output(&o, "CRITICAL");
-    assert!(
-        stdout(&o).contains("8 of 8 CLOSE_WAIT sockets were already in CLOSE_WAIT"),
-        "{}",
-        show(&o)
-    );
+    let o = nagios(&ns, &["--config", &cfg, "--interval", "200ms"], "CRITICAL");
+    assert_says(&o, "8 of 8 CLOSE_WAIT sockets were already in CLOSE_WAIT");
 }
 
 #[test]
@@ -299,19 +284,16 @@ fn syn_recv_piling_up_behind_a_dropped_ack_is_found() {
     wait_for(&ns, "SYN_RECV", 6);
 
     // 6 SYN_RECV against a backlog of 10 is 60%: above the default warning (50%).
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o)
-            .contains("syn_backlog: 6 SYN_RECV sockets; port 7200 has 6 against a backlog of 10"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "WARNING");
+    assert_says(
+        &o,
+        "syn_backlog: 6 SYN_RECV sockets; port 7200 has 6 against a backlog of 10",
     );
     assert_eq!(perf_of(&o, "syn_recv"), "'syn_recv'=6;;;0;");
 
     let o = check(&ns, &["--crit", "syn-rcvd=5"]);
     assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(stdout(&o).contains("CRITICAL  syn_backlog"), "{}", show(&o));
+    assert_says(&o, "CRITICAL  syn_backlog");
 }
 
 #[test]
@@ -339,13 +321,10 @@ fn a_full_accept_queue_is_found() {
         "ss shows the queue: {listeners}"
     );
 
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "CRITICAL");
-    assert!(
-        stdout(&o)
-            .contains("accept_queue: accept queue of port 7300 holds 3 of its backlog 2 (150%)"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "CRITICAL");
+    assert_says(
+        &o,
+        "accept_queue: accept queue of port 7300 holds 3 of its backlog 2 (150%)",
     );
 
     let o = check(&ns, &["--format", "json"]);
@@ -363,10 +342,8 @@ fn a_full_accept_queue_is_found() {
     assert_eq!(aq["offenders"][0]["limit"], 2);
 
     // Thresholds of the rule from a file: a higher critical level leaves a warning.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("aq.toml");
-    std::fs::write(&cfg, "[accept_queue]\nlistener = { crit = \"200%\" }\n").unwrap();
-    let o = check(&ns, &["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) = config_file("[accept_queue]\nlistener = { crit = \"200%\" }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 1, "{}", show(&o));
 }
 
@@ -385,14 +362,10 @@ fn ephemeral_port_pressure_is_found() {
     wait_for(&ns, "TIME_WAIT", 12);
 
     // 12 of 20 ports towards one destination is 60%: a warning (50%), not critical (80%).
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o).contains(
-            "ephemeral_ports: 12 of 20 ephemeral ports (60%) in use towards 127.0.0.1 -> 127.0.0.1:7400"
-        ),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "WARNING");
+    assert_says(
+        &o,
+        "ephemeral_ports: 12 of 20 ephemeral ports (60%) in use towards 127.0.0.1 -> 127.0.0.1:7400",
     );
     assert_eq!(
         perf_of(&o, "ephemeral_tuple_max"),
@@ -410,10 +383,8 @@ fn ephemeral_port_pressure_is_found() {
         "{out}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("eph.toml");
-    std::fs::write(&cfg, "[ephemeral_ports]\ntuple = { crit = \"55%\" }\n").unwrap();
-    let o = check(&ns, &["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) = config_file("[ephemeral_ports]\ntuple = { crit = \"55%\" }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 2, "{}", show(&o));
 }
 
@@ -429,16 +400,12 @@ fn fin_wait1_behind_a_dropped_ack_is_found() {
     drop(clients);
     wait_for(&ns, "FIN_WAIT1", 5);
 
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    nagios(&ns, &[], "OK");
 
-    let o = check(&ns, &["--format", "nagios", "--warn", "fin-wait-1=3"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o)
-            .contains("closing_peers: FIN not acknowledged: 5 FIN_WAIT1, 0 CLOSING, 0 LAST_ACK"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &["--warn", "fin-wait-1=3"], "WARNING");
+    assert_says(
+        &o,
+        "closing_peers: FIN not acknowledged: 5 FIN_WAIT1, 0 CLOSING, 0 LAST_ACK",
     );
     assert_eq!(perf_of(&o, "fin_wait1"), "'fin_wait1'=5;3;1000;0;");
 
@@ -452,14 +419,8 @@ fn fin_wait1_behind_a_dropped_ack_is_found() {
 
 #[test]
 fn a_bad_configuration_is_unknown_with_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("bad.toml");
-    std::fs::write(
-        &cfg,
-        "[states]\nclose_wait = { warn = 5 }\nnot_a_state = { warn = 1 }\n",
-    )
-    .unwrap();
-    let cfg = cfg.to_string_lossy().into_owned();
+    let (_dir, cfg) =
+        config_file("[states]\nclose_wait = { warn = 5 }\nnot_a_state = { warn = 1 }\n");
     let bin = env!("CARGO_BIN_EXE_tcpstate");
 
     let o = std::process::Command::new(bin)
@@ -529,17 +490,11 @@ fn a_stuck_receive_queue_is_found() {
     });
     assert!(filled.is_some(), "the server's Recv-Q never filled");
 
-    let o = check(&ns, &["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    nagios(&ns, &[], "OK");
 
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("stuck.toml");
-    std::fs::write(
-        &cfg,
-        "[stuck_queues]\nbytes = 10000\nsockets = { warn = 0, crit = 5 }\n",
-    )
-    .unwrap();
-    let o = check(&ns, &["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) =
+        config_file("[stuck_queues]\nbytes = 10000\nsockets = { warn = 0, crit = 5 }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let out = stdout(&o);
     assert!(out.contains("WARNING   stuck_queues"), "{out}");

@@ -182,7 +182,7 @@ fn by_label(rows: &[(BTreeMap<String, String>, f64)], label: &str) -> BTreeMap<S
 
 #[test]
 fn prometheus_stores_the_known_counts() {
-    // apt-get install prometheus
+    // A real Prometheus scrapes the exporter (apt-get install prometheus).
     let Some(ns) = Netns::with_tools("serve-prom", &["prometheus"]) else {
         return;
     };
