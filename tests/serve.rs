@@ -221,6 +221,16 @@ fn prometheus_stores_the_known_counts() {
         "prometheus did not start: {}",
         std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
     );
+    // It accepts connections before its storage is open, and answers 503 until it is ready.
+    let ready = poll(Duration::from_secs(30), Duration::from_millis(100), || {
+        let reply = ns.inside(|| get(prom, "/-/ready", "")).ok()?;
+        (reply.status == 200).then_some(())
+    });
+    assert!(
+        ready.is_some(),
+        "prometheus never became ready: {}",
+        std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
+    );
 
     // Wait (bounded) for a successful scrape to be stored.
     let mut up = false;
