@@ -69,6 +69,9 @@ pub enum Command {
     Watch(crate::cmd::watch::WatchArgs),
     /// Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default).
     Serve(crate::cmd::serve::ServeArgs),
+    /// Trace TCP state transitions live (root or CAP_PERFMON).
+    #[command(long_about = crate::cmd::trace::TRACE_ABOUT)]
+    Trace(crate::cmd::trace::TraceArgs),
 }
 
 const LIST_ABOUT: &str = "\

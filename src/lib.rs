@@ -13,6 +13,7 @@ pub mod serve;
 pub mod socket;
 pub mod source;
 pub mod tcp;
+pub mod trace;
 pub mod watch;
 
 pub use filter::Filter;

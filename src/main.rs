@@ -57,6 +57,7 @@ fn main() -> ExitCode {
         Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),
         Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

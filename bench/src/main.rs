@@ -42,8 +42,8 @@ struct Args {
     #[arg(long, default_value = "target/release/tcpstate")]
     tcpstate: PathBuf,
 
-    /// Only these commands (labels, comma-separated); all by default.
-    #[arg(long, value_delimiter = ',')]
+    /// Only these commands (labels, separated by ';' since labels hold commas); all by default.
+    #[arg(long, value_delimiter = ';')]
     only: Vec<String>,
 }
 

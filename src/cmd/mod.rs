@@ -10,6 +10,7 @@ pub mod list;
 pub mod scope;
 pub mod serve;
 pub mod summary;
+pub mod trace;
 pub mod watch;
 
 use std::io::{self, BufWriter, Write};

@@ -17,6 +17,7 @@ pub mod plain;
 pub mod prometheus;
 pub mod table;
 pub mod text;
+pub mod trace;
 pub mod watch;
 
 use std::fmt;

@@ -235,6 +235,138 @@ impl NetlinkSource {
     }
 }
 
+/// `SOCK_DIAG_BY_FAMILY`.
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// Exact lookups sent per `send`: their replies must fit the receive buffer.
+const LOOKUP_BATCH: usize = 64;
+/// Room for one reply to an exact lookup (an `inet_diag_msg` and a few attributes).
+const SLOT: usize = 1024;
+
+/// Receive up to `want` datagrams into `SLOT`-sized slots of `buf` with one `recvmmsg`,
+/// waiting for the first only. Returns each datagram's length.
+fn recv_many(sock: &NlSocket, buf: &mut [u8], want: usize) -> Result<Vec<usize>, SourceError> {
+    use std::os::fd::AsRawFd;
+    let n = want.min(buf.len() / SLOT).max(1);
+    let mut iov: Vec<libc::iovec> = buf
+        .chunks_mut(SLOT)
+        .take(n)
+        .map(|c| libc::iovec {
+            iov_base: c.as_mut_ptr().cast(),
+            iov_len: c.len(),
+        })
+        .collect();
+    let mut msgs: Vec<libc::mmsghdr> = iov
+        .iter_mut()
+        .map(|v| {
+            // SAFETY: an all-zero mmsghdr is valid; only the iovec is set.
+            let mut m: libc::mmsghdr = unsafe { std::mem::zeroed() };
+            m.msg_hdr.msg_iov = v;
+            m.msg_hdr.msg_iovlen = 1;
+            m
+        })
+        .collect();
+    loop {
+        // SAFETY: msgs and the iovecs point into `buf`, which outlives the call.
+        let r = unsafe {
+            libc::recvmmsg(
+                sock.as_raw_fd(),
+                msgs.as_mut_ptr(),
+                msgs.len() as _,
+                libc::MSG_WAITFORONE as _,
+                std::ptr::null_mut(),
+            )
+        };
+        if r >= 0 {
+            return Ok(msgs[..r as usize]
+                .iter()
+                .map(|m| m.msg_len as usize)
+                .collect());
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(SourceError::Netlink(e));
+        }
+    }
+}
+
+impl NetlinkSource {
+    /// Look up sockets by their exact endpoints `(family, local, remote)`, many per system
+    /// call: the kernel's own hash lookup, which also finds TIME_WAIT mini-sockets (reported
+    /// with their sub-state: TIME_WAIT, or FIN_WAIT2 while the peer's FIN is awaited). Returns
+    /// one entry per key, `None` where no socket has those endpoints.
+    pub fn lookup_exact(
+        &mut self,
+        keys: &[(Family, std::net::SocketAddr, std::net::SocketAddr)],
+    ) -> Result<Vec<Option<Socket>>, SourceError> {
+        let mut out: Vec<Option<Socket>> = Vec::with_capacity(keys.len());
+        let mut req = Vec::with_capacity(LOOKUP_BATCH * 72);
+        let mut slots = vec![0u8; LOOKUP_BATCH * SLOT];
+        for chunk in keys.chunks(LOOKUP_BATCH) {
+            req.clear();
+            let first_seq = self.seq.wrapping_add(1);
+            for (family, local, remote) in chunk {
+                self.seq = self.seq.wrapping_add(1);
+                req.extend_from_slice(&72u32.to_ne_bytes());
+                req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+                req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+                req.extend_from_slice(&self.seq.to_ne_bytes());
+                req.extend_from_slice(&0u32.to_ne_bytes());
+                req.push(match family {
+                    Family::V4 => AF_INET,
+                    Family::V6 => AF_INET6,
+                });
+                req.push(IPPROTO_TCP);
+                req.extend_from_slice(&[0, 0]);
+                req.extend_from_slice(&u32::MAX.to_ne_bytes());
+                req.extend_from_slice(&local.port().to_be_bytes());
+                req.extend_from_slice(&remote.port().to_be_bytes());
+                for ip in [local.ip(), remote.ip()] {
+                    let mut a = [0u8; 16];
+                    match ip {
+                        IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
+                        IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
+                    }
+                    req.extend_from_slice(&a);
+                }
+                req.extend_from_slice(&0u32.to_ne_bytes());
+                // INET_DIAG_NOCOOKIE: any socket with these endpoints.
+                req.extend_from_slice(&[0xff; 8]);
+            }
+            self.socks[0].send(&req, 0).map_err(SourceError::Netlink)?;
+            let base = out.len();
+            out.resize(base + chunk.len(), None);
+            let mut answered = 0usize;
+            while answered < chunk.len() {
+                // One reply per datagram: take as many as are queued in one system call.
+                let lens = recv_many(&self.socks[0], &mut slots, chunk.len() - answered)?;
+                for (k, &n) in lens.iter().enumerate() {
+                    let msg = &slots[k * SLOT..k * SLOT + n.min(SLOT)];
+                    let mut off = 0usize;
+                    while off + 16 <= msg.len() {
+                        let nl = NetlinkBuffer::new_checked(&msg[off..])
+                            .map_err(|e| SourceError::Malformed(e.to_string()))?;
+                        let len = nl.length() as usize;
+                        if len < 16 {
+                            return Err(SourceError::Malformed(format!(
+                                "netlink message of {len} bytes"
+                            )));
+                        }
+                        let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
+                        if i < chunk.len() {
+                            answered += 1;
+                            if nl.message_type() == SOCK_DIAG_BY_FAMILY {
+                                out[base + i] = decode(nl.payload(), self.netns);
+                            }
+                        }
+                        off += (len + 3) & !3;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl NetlinkSource {
     /// Send each request on its socket from a dump thread of its own, and decode the replies
     /// on the calling thread, one stream after the other, into `sink`.

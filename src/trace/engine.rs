@@ -1,0 +1,574 @@
+//! The trace engine: turns the kernel's time-ordered state changes into transitions worth
+//! showing. Per socket (keyed by the kernel's socket pointer) it remembers the current state
+//! and since when, so each transition carries the time spent in the old state; sockets that
+//! existed before the trace are known from a starting snapshot (their time is a lower bound,
+//! `≥`); each move is checked against the state machine and flagged when not allowed; the
+//! owner is worked out (see `owner`); closes from FIN_WAIT2/CLOSING are queued for the
+//! TIME_WAIT check; and every transition that passes the filter is added to the summary.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::SocketAddr;
+
+use super::check::TransitionCheck;
+use super::event::RawEvent;
+use super::filter::TraceFilter;
+use super::owner::{CommCache, Owner, OwnerSource, ProcessOwners};
+use super::summary::{Stuck, Summary};
+use super::timewait::{Endpoints, TimeWaitInference, TimeWaitProbe};
+use crate::filter::Filter;
+use crate::socket::{Family, Socket};
+use crate::tcp::state::TcpState;
+
+/// Time spent in the old state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dwell {
+    /// Not known: the socket's entry into the state was not seen.
+    Unknown,
+    /// Exactly this many nanoseconds.
+    Exact(u64),
+    /// At least this long: the socket was already in the state when the trace started.
+    AtLeast(u64),
+}
+
+/// One transition as shown: a kernel event, or a move into TIME_WAIT confirmed by a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// CLOCK_MONOTONIC, nanoseconds; for an inferred move, when the snapshot saw it.
+    pub ts: u64,
+    pub cpu: u32,
+    /// The kernel's socket pointer.
+    pub skaddr: u64,
+    pub family: Family,
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    pub old: TcpState,
+    pub new: TcpState,
+    pub dwell: Dwell,
+    pub owner: Owner,
+    /// The state machine does not allow this move.
+    pub unexpected: bool,
+    /// Not reported by the kernel: a TIME_WAIT socket seen in a snapshot.
+    pub inferred: bool,
+    /// On a move to CLOSE: the time since the connection left ESTABLISHED.
+    pub closing_for: Option<u64>,
+}
+
+/// A hasher for kernel pointers and pids: one multiply, the high bits folded down (hash
+/// tables index with the low bits and tag with the high ones). SipHash's flood resistance
+/// buys nothing against keys the kernel chooses.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+}
+
+/// A map keyed by kernel pointers, pids or ports.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PtrHasher>>;
+
+/// What is remembered of one socket.
+#[derive(Debug, Clone)]
+struct Track {
+    state: TcpState,
+    since: u64,
+    /// False when `since` is only the trace start (the socket came from the snapshot).
+    exact: bool,
+    /// When the connection left ESTABLISHED (or SYN_RECV) towards closing.
+    closing_since: Option<u64>,
+    /// The owner, once known better than "on the CPU".
+    owner: Option<Owner>,
+    /// Whether the process scan was asked about this socket already.
+    scanned: bool,
+    family: Family,
+    local: SocketAddr,
+    remote: SocketAddr,
+}
+
+type Key = (Family, SocketAddr, SocketAddr);
+
+/// What working out an owner needs.
+struct Owners<'a, P> {
+    comms: &'a mut CommCache,
+    listeners: &'a mut FastMap<u16, (u64, Owner)>,
+    procs: &'a mut P,
+}
+
+/// Move a socket's record through one event: its owner (see the module `owner`), when it
+/// started closing, and its new state. Returns the owner to show and, on a move to CLOSE,
+/// how long the close took.
+fn advance<P: ProcessOwners>(
+    track: &mut Track,
+    ev: &RawEvent,
+    ctx: &mut Owners<'_, P>,
+) -> (Owner, Option<u64>) {
+    match (ev.old, ev.new) {
+        (TcpState::Close, TcpState::SynSent) | (TcpState::Close, TcpState::Listen) => {
+            let source = if ev.new == TcpState::Listen {
+                OwnerSource::Listen
+            } else {
+                OwnerSource::Connect
+            };
+            let o = Owner {
+                pid: ev.pid,
+                comm: ctx.comms.get(ev.pid),
+                source,
+            };
+            if ev.new == TcpState::Listen {
+                ctx.listeners
+                    .insert(ev.local.port(), (ev.skaddr, o.clone()));
+            }
+            track.owner = Some(o);
+        }
+        (TcpState::Listen, TcpState::SynRecv) if track.owner.is_none() => {
+            if let Some((_, o)) = ctx.listeners.get(&ev.local.port()) {
+                track.owner = Some(Owner {
+                    source: OwnerSource::Listener,
+                    ..o.clone()
+                });
+            }
+        }
+        (TcpState::Listen, TcpState::Close)
+            if ctx
+                .listeners
+                .get(&ev.local.port())
+                .is_some_and(|(sk, _)| *sk == ev.skaddr) =>
+        {
+            ctx.listeners.remove(&ev.local.port());
+        }
+        _ => {}
+    }
+    if track.owner.is_none() && !track.scanned && ev.local.port() != 0 {
+        track.scanned = true;
+        if let Some((pid, comm)) = ctx.procs.owner(ev.family, ev.local, ev.remote) {
+            track.owner = Some(Owner {
+                pid,
+                comm: comm.into(),
+                source: OwnerSource::Process,
+            });
+        }
+    }
+    let owner = match &track.owner {
+        Some(o) => o.clone(),
+        None => Owner {
+            pid: ev.pid,
+            comm: ctx.comms.get(ev.pid),
+            source: OwnerSource::OnCpu,
+        },
+    };
+    if matches!(ev.old, TcpState::Established | TcpState::SynRecv)
+        && matches!(ev.new, TcpState::FinWait1 | TcpState::CloseWait)
+    {
+        track.closing_since = Some(ev.ts);
+    }
+    let closing_for = if ev.new == TcpState::Close {
+        track.closing_since.map(|c| ev.ts.saturating_sub(c))
+    } else {
+        None
+    };
+    track.state = ev.new;
+    track.since = ev.ts;
+    track.exact = true;
+    track.family = ev.family;
+    track.local = ev.local;
+    track.remote = ev.remote;
+    (owner, closing_for)
+}
+
+/// The trace engine; see the module documentation.
+pub struct Engine<C, P> {
+    tracks: FastMap<u64, Track>,
+    /// Sockets of the starting snapshot not yet seen in an event.
+    seed: HashMap<Key, TcpState>,
+    /// Owners of listening sockets by local port (skaddr, owner), for accepted connections.
+    listeners: FastMap<u16, (u64, Owner)>,
+    pub comms: CommCache,
+    check: C,
+    procs: P,
+    filter: TraceFilter,
+    start: u64,
+    tw: TimeWaitInference,
+    summary: Summary,
+}
+
+impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
+    /// An engine for a trace that started at `start` (CLOCK_MONOTONIC ns).
+    pub fn new(filter: &Filter, check: C, procs: P, start: u64) -> Engine<C, P> {
+        Engine {
+            tracks: FastMap::default(),
+            seed: HashMap::new(),
+            listeners: FastMap::default(),
+            comms: CommCache::default(),
+            check,
+            procs,
+            filter: TraceFilter::new(filter),
+            start,
+            tw: TimeWaitInference::default(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Remember a socket that existed when the trace started.
+    pub fn seed(&mut self, s: &Socket) {
+        let (Some(lip), Some(lport), Some(rip), Some(rport)) =
+            (s.local.ip, s.local.port, s.remote.ip, s.remote.port)
+        else {
+            return;
+        };
+        // The tracepoint never fires for mini-sockets (TIME_WAIT, request sockets), and
+        // sockets the filter leaves out never show their time in state.
+        if matches!(
+            s.state,
+            TcpState::TimeWait | TcpState::SynRecv | TcpState::NewSynRecv
+        ) || !self.filter.endpoints(
+            s.family,
+            SocketAddr::new(lip, lport),
+            SocketAddr::new(rip, rport),
+        ) {
+            return;
+        }
+        self.summary.seeded += 1;
+        self.seed.insert(
+            (
+                s.family,
+                SocketAddr::new(lip, lport),
+                SocketAddr::new(rip, rport),
+            ),
+            s.state,
+        );
+    }
+
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    pub fn summary_mut(&mut self) -> &mut Summary {
+        &mut self.summary
+    }
+
+    /// Process one kernel event (in time order). Returns the transition when the filter
+    /// shows it; the socket's record is updated either way.
+    pub fn event(&mut self, ev: &RawEvent) -> Option<Transition> {
+        self.summary.seen += 1;
+        if ev.old == ev.new {
+            if self
+                .filter
+                .matches(ev.family, ev.local, ev.remote, ev.old, ev.new)
+            {
+                self.summary.same_state += 1;
+            }
+            return None;
+        }
+        let closing = ev.new == TcpState::Close;
+        let ctx = &mut Owners {
+            comms: &mut self.comms,
+            listeners: &mut self.listeners,
+            procs: &mut self.procs,
+        };
+        let (dwell, owner, closing_for) = match self.tracks.entry(ev.skaddr) {
+            Entry::Occupied(mut o) => {
+                let t = o.get_mut();
+                let dwell = if t.state == ev.old {
+                    let d = ev.ts.saturating_sub(t.since);
+                    if t.exact {
+                        Dwell::Exact(d)
+                    } else {
+                        Dwell::AtLeast(d)
+                    }
+                } else {
+                    // We missed events for this socket (lost, or its pointer was reused).
+                    t.closing_since = None;
+                    Dwell::Unknown
+                };
+                let (owner, closing_for) = advance(t, ev, ctx);
+                if closing {
+                    o.remove();
+                }
+                (dwell, owner, closing_for)
+            }
+            Entry::Vacant(v) => {
+                let seeded = if self.seed.is_empty()
+                    || ev.old == TcpState::Close
+                    || (ev.old == TcpState::Listen && ev.new == TcpState::SynRecv)
+                {
+                    None
+                } else {
+                    self.seed.remove(&(ev.family, ev.local, ev.remote))
+                };
+                let dwell = match seeded {
+                    Some(s) if s == ev.old => Dwell::AtLeast(ev.ts.saturating_sub(self.start)),
+                    _ => Dwell::Unknown,
+                };
+                let mut t = Track {
+                    state: ev.old,
+                    since: ev.ts,
+                    exact: true,
+                    closing_since: None,
+                    owner: None,
+                    scanned: false,
+                    family: ev.family,
+                    local: ev.local,
+                    remote: ev.remote,
+                };
+                let (owner, closing_for) = advance(&mut t, ev, ctx);
+                if !closing {
+                    v.insert(t);
+                }
+                (dwell, owner, closing_for)
+            }
+        };
+
+        let endpoints_ok = self.filter.endpoints(ev.family, ev.local, ev.remote);
+        if ev.new == TcpState::Close
+            && matches!(ev.old, TcpState::FinWait2 | TcpState::Closing)
+            && endpoints_ok
+        {
+            self.tw.add(
+                Endpoints {
+                    family: ev.family,
+                    local: ev.local,
+                    remote: ev.remote,
+                },
+                ev.old,
+                ev.ts,
+                ev.skaddr,
+                ev.cpu,
+                owner.clone(),
+            );
+        }
+
+        if !(endpoints_ok && self.filter.states(ev.old, ev.new)) {
+            return None;
+        }
+        let t = Transition {
+            ts: ev.ts,
+            cpu: ev.cpu,
+            skaddr: ev.skaddr,
+            family: ev.family,
+            local: ev.local,
+            remote: ev.remote,
+            old: ev.old,
+            new: ev.new,
+            dwell,
+            owner,
+            unexpected: !self.check.allowed(ev.old, ev.new),
+            inferred: false,
+            closing_for,
+        };
+        self.summary.add(&t);
+        Some(t)
+    }
+
+    /// Whether a TIME_WAIT lookup batch is due.
+    pub fn time_wait_due(&self, now: u64) -> bool {
+        self.tw.due(now)
+    }
+
+    /// Run one TIME_WAIT lookup batch; returns the confirmed moves the filter shows (to be
+    /// merged into the stream by time and then passed to [`Engine::inferred`]).
+    pub fn time_wait_batch(&mut self, probe: &mut dyn TimeWaitProbe, now: u64) -> Vec<Transition> {
+        let check = &self.check;
+        let filter = &self.filter;
+        self.tw
+            .run(probe, now, |a, b| check.allowed(a, b))
+            .into_iter()
+            .filter(|t| filter.states(t.old, t.new))
+            .collect()
+    }
+
+    /// Why TIME_WAIT inference stopped, if it did.
+    pub fn time_wait_failure(&self) -> Option<&str> {
+        self.tw.failed.as_deref()
+    }
+
+    /// An inferred transition reached its place in the stream: count it.
+    pub fn inferred(&mut self, t: &Transition) {
+        self.summary.add(t);
+    }
+
+    /// Finish: connections left in CLOSE_WAIT, TIME_WAIT checks left open. Returns the
+    /// summary.
+    pub fn finish(&mut self, end: u64) -> &Summary {
+        self.summary.duration_ns = end.saturating_sub(self.start);
+        self.summary.tw_unconfirmed = self.tw.unconfirmed;
+        self.summary.tw_pending = self.tw.pending() as u64;
+        let mut groups: HashMap<(u16, Option<(u32, OwnerSource)>), Stuck> = HashMap::new();
+        let mut add = |port: u16, owner: Option<Owner>, age: u64, at_least: bool| {
+            let key = (port, owner.as_ref().map(|o| (o.pid, o.source)));
+            let g = groups.entry(key).or_insert(Stuck {
+                local_port: port,
+                owner,
+                count: 0,
+                oldest_ns: 0,
+                at_least: false,
+            });
+            g.count += 1;
+            if age >= g.oldest_ns {
+                g.oldest_ns = age;
+                g.at_least = at_least;
+            }
+        };
+        for t in self.tracks.values() {
+            if t.state == TcpState::CloseWait
+                && self
+                    .filter
+                    .matches(t.family, t.local, t.remote, t.state, t.state)
+            {
+                add(
+                    t.local.port(),
+                    t.owner.clone(),
+                    end.saturating_sub(t.since),
+                    !t.exact,
+                );
+            }
+        }
+        let seeded: Vec<Key> = self
+            .seed
+            .iter()
+            .filter(|&(_, &s)| s == TcpState::CloseWait)
+            .map(|(k, _)| *k)
+            .collect();
+        for (family, local, remote) in seeded {
+            if self.filter.matches(
+                family,
+                local,
+                remote,
+                TcpState::CloseWait,
+                TcpState::CloseWait,
+            ) {
+                let owner = self
+                    .procs
+                    .owner(family, local, remote)
+                    .map(|(pid, comm)| Owner {
+                        pid,
+                        comm: comm.into(),
+                        source: OwnerSource::Process,
+                    });
+                add(local.port(), owner, end.saturating_sub(self.start), true);
+            }
+        }
+        let mut v: Vec<Stuck> = groups.into_values().collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then(a.local_port.cmp(&b.local_port)));
+        self.summary.close_wait = v;
+        &self.summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::socket::Endpoint;
+    use crate::tcp::state::StateSet;
+    use crate::trace::check::StateMachine;
+    use crate::trace::owner::NoProcessScan;
+    use TcpState::*;
+
+    fn ev(ts: u64, sk: u64, old: TcpState, new: TcpState, local: u16, remote: u16) -> RawEvent {
+        RawEvent {
+            ts,
+            cpu: 0,
+            pid: std::process::id(),
+            tid: std::process::id(),
+            skaddr: sk,
+            old,
+            new,
+            family: Family::V4,
+            local: SocketAddr::from(([127, 0, 0, 1], local)),
+            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
+        }
+    }
+
+    #[test]
+    fn time_in_state_owner_and_flags() {
+        let f = Filter::default();
+        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 0);
+        let a = e.event(&ev(10, 1, Close, SynSent, 0, 80)).unwrap();
+        assert_eq!(a.dwell, Dwell::Unknown);
+        assert_eq!(a.owner.source, OwnerSource::Connect);
+        let b = e.event(&ev(25, 1, SynSent, Established, 5000, 80)).unwrap();
+        assert_eq!(b.dwell, Dwell::Exact(15));
+        assert_eq!(b.owner.source, OwnerSource::Connect);
+        assert!(!b.unexpected);
+        e.event(&ev(30, 1, Established, FinWait1, 5000, 80));
+        e.event(&ev(31, 1, FinWait1, FinWait2, 5000, 80));
+        let c = e.event(&ev(40, 1, FinWait2, Close, 5000, 80)).unwrap();
+        assert_eq!(c.closing_for, Some(10));
+        assert_eq!(e.summary().closes.items.len(), 1);
+        assert_eq!(e.summary().handshakes.items[0].ns, 15);
+        // Not allowed: flagged, still shown.
+        let d = e.event(&ev(50, 2, Close, Established, 6000, 80)).unwrap();
+        assert!(d.unexpected);
+        assert_eq!(e.summary().shown, 6);
+        assert_eq!(e.summary().get(SynSent, Established), 1);
+        assert_eq!(e.summary().unexpected, 1);
+    }
+
+    #[test]
+    fn seeded_sockets_and_close_wait() {
+        let f = Filter::default();
+        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 100);
+        let mut s = Socket::new(
+            Family::V4,
+            Established,
+            Endpoint::new([127, 0, 0, 1].into(), 7000),
+            Endpoint::new([127, 0, 0, 1].into(), 80),
+        );
+        e.seed(&s);
+        s.local.port = Some(7001);
+        s.state = CloseWait;
+        e.seed(&s);
+        let t = e
+            .event(&ev(150, 9, Established, CloseWait, 7000, 80))
+            .unwrap();
+        assert_eq!(t.dwell, Dwell::AtLeast(50));
+        let sum = e.finish(1000);
+        assert_eq!(sum.close_wait.len(), 2);
+        assert!(sum.close_wait.iter().all(|g| g.count == 1));
+        let seeded = sum
+            .close_wait
+            .iter()
+            .find(|g| g.local_port == 7001)
+            .unwrap();
+        assert!(seeded.at_least && seeded.oldest_ns == 900);
+    }
+
+    #[test]
+    fn filters_by_port_and_state() {
+        let mut f = Filter::default();
+        f.port.push(crate::filter::PortRange { lo: 80, hi: 80 });
+        f.states = StateSet::of(&[CloseWait]);
+        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 0);
+        assert!(
+            e.event(&ev(1, 1, Established, CloseWait, 5000, 81))
+                .is_none()
+        );
+        assert!(
+            e.event(&ev(2, 2, Established, FinWait1, 5000, 80))
+                .is_none()
+        );
+        assert!(
+            e.event(&ev(3, 3, Established, CloseWait, 5000, 80))
+                .is_some()
+        );
+        assert!(e.event(&ev(4, 3, CloseWait, LastAck, 5000, 80)).is_some());
+        assert_eq!(e.summary().shown, 2);
+        assert_eq!(e.summary().seen, 4);
+    }
+}

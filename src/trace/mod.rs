@@ -1,0 +1,279 @@
+//! Live TCP state transitions from the kernel tracepoint `sock:inet_sock_set_state`, read
+//! through perf (no eBPF, no compiler): `tracefs` finds the tracepoint and its record layout,
+//! `perf` opens it on every CPU and reads the ring buffers, `event` decodes records (TCP only),
+//! `reader` empties the buffers on a thread of its own, `merge` puts the
+//! CPUs' events back in time order, `engine` turns them into transitions
+//! (time in the old state, owner, state-machine check, filters), `timewait` confirms the moves
+//! into TIME_WAIT the tracepoint never reports, and `summary` adds everything up. [`Tracer`]
+//! ties them together for `tcpstate trace`; rendering lives in `render::trace`.
+
+pub mod check;
+pub mod engine;
+pub mod event;
+pub mod filter;
+pub mod hist;
+pub mod merge;
+pub mod owner;
+pub mod perf;
+pub mod reader;
+pub mod summary;
+pub mod timewait;
+pub mod tracefs;
+
+pub use check::{StateMachine, TransitionCheck};
+pub use engine::{Dwell, Engine, Transition};
+pub use filter::TraceFilter;
+pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners};
+pub use summary::Summary;
+
+use event::RawEvent;
+use merge::{Reorder, Timed};
+use perf::{PerfError, PerfSet};
+use reader::{Reader, TaskNote};
+use tracefs::TracefsError;
+
+use crate::filter::Filter;
+use crate::socket::Flow;
+use crate::source::netlink::NetlinkSource;
+use crate::source::{Query, Source, SourceError};
+
+/// Why a trace could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    #[error(transparent)]
+    Tracefs(#[from] TracefsError),
+    #[error(transparent)]
+    Perf(#[from] PerfError),
+    #[error("the starting snapshot of existing sockets failed: {0}")]
+    Snapshot(SourceError),
+    #[error("cannot start the thread that reads the ring buffers: {0}")]
+    Thread(std::io::Error),
+}
+
+/// How to trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Ring buffer data pages per CPU (a power of two).
+    pub buffer_pages: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { buffer_pages: 512 }
+    }
+}
+
+/// An item of the merged stream.
+#[derive(Debug)]
+enum Item {
+    Kernel(RawEvent),
+    Inferred(Box<Transition>),
+    Task(TaskNote),
+}
+
+impl Timed for Item {
+    fn ts(&self) -> u64 {
+        match self {
+            Item::Kernel(e) => e.ts,
+            Item::Inferred(t) => t.ts,
+            Item::Task(n) => n.ts(),
+        }
+    }
+}
+
+/// A running trace.
+pub struct Tracer<C, P> {
+    reader: Reader,
+    reorder: Reorder<Item>,
+    engine: Engine<C, P>,
+    probe: Option<NetlinkSource>,
+    /// Latest timestamp seen per CPU, and the time before which every event has been read.
+    latest: Vec<u64>,
+    complete_before: u64,
+    other_protocol: u64,
+    malformed: u64,
+    /// When tracing started (CLOCK_MONOTONIC ns) and the wall clock then.
+    pub start: u64,
+    pub start_wall: u64,
+    notices: Vec<String>,
+    told_tw_failure: bool,
+}
+
+impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
+    /// Find the tracepoint, open it on every CPU, enable it, then take the starting
+    /// snapshot of the sockets that already exist (in this network namespace).
+    pub fn start(
+        opts: Options,
+        filter: &Filter,
+        check: C,
+        procs: P,
+    ) -> Result<Tracer<C, P>, TraceError> {
+        let tp = tracefs::open()?;
+        let perf = PerfSet::open(tp.id, opts.buffer_pages)?;
+        perf.enable()?;
+        let start = perf::monotonic_ns();
+        let start_wall = perf::realtime_ns();
+        let reader = Reader::start(perf, tp.layout).map_err(TraceError::Thread)?;
+        let mut engine = Engine::new(filter, check, procs, start);
+        let mut notices = Vec::new();
+        let probe = match NetlinkSource::open() {
+            Ok(mut nl) => {
+                // Mini-sockets (TIME_WAIT, SYN_RECV) never reach the tracepoint: leave
+                // them in the kernel.
+                let q = Query {
+                    states: crate::tcp::state::StateSet::ALL
+                        .without(crate::tcp::state::TcpState::TimeWait)
+                        .without(crate::tcp::state::TcpState::SynRecv),
+                    ..Query::default()
+                };
+                nl.run(&q, &mut |s: &crate::socket::Socket| {
+                    engine.seed(s);
+                    Flow::Continue
+                })
+                .map_err(TraceError::Snapshot)?;
+                Some(nl)
+            }
+            Err(e) => {
+                notices.push(format!(
+                    "no starting snapshot and no TIME_WAIT confirmation: {e}"
+                ));
+                None
+            }
+        };
+        Ok(Tracer {
+            latest: vec![0; reader.cpus()],
+            reader,
+            reorder: Reorder::default(),
+            engine,
+            probe,
+            complete_before: 0,
+            other_protocol: 0,
+            malformed: 0,
+            start,
+            start_wall,
+            notices,
+            told_tw_failure: false,
+        })
+    }
+
+    /// Notices for stderr gathered so far (each returned once).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    pub fn cpus(&self) -> usize {
+        self.reader.cpus()
+    }
+
+    /// Sockets known from the starting snapshot.
+    pub fn seeded(&self) -> u64 {
+        self.engine.summary().seeded
+    }
+
+    /// Take what the reader has (waiting up to `timeout_ms` for something).
+    fn gather(&mut self, timeout_ms: u64) {
+        let c = self.reader.take(timeout_ms);
+        self.reorder.extend(c.tasks.into_iter().map(Item::Task));
+        self.reorder.extend(c.events.into_iter().map(Item::Kernel));
+        for (a, b) in self.latest.iter_mut().zip(&c.latest) {
+            *a = (*a).max(*b);
+        }
+        self.complete_before = self.complete_before.max(c.complete_before);
+        self.other_protocol += c.other_protocol;
+        self.malformed += c.malformed;
+        if c.lost_now > 0 {
+            self.notices.push(format!(
+                "the kernel dropped {} events (ring buffer full); the trace is incomplete — try a larger --buffer-pages",
+                c.lost_now
+            ));
+        }
+    }
+
+    /// Wait up to `timeout_ms` for events, release every event that is safely in order
+    /// through the engine, and run a TIME_WAIT lookup batch when one is due. `out` gets each
+    /// transition to show and returns false to stop; `step` then returns false too. With
+    /// `last` (after [`Tracer::stop`]), everything still queued is released.
+    pub fn step(
+        &mut self,
+        timeout_ms: u64,
+        last: bool,
+        out: &mut dyn FnMut(&Transition) -> bool,
+    ) -> bool {
+        self.gather(if last { 0 } else { timeout_ms });
+        let limit = if last {
+            u64::MAX
+        } else {
+            let min_latest = self.latest.iter().copied().min().unwrap_or(0);
+            min_latest.max(self.complete_before)
+        };
+        let mut go = self.release(limit, out);
+        let now = perf::monotonic_ns();
+        if go && (self.engine.time_wait_due(now) || last) {
+            if let Some(probe) = self.probe.as_mut() {
+                let moves = self.engine.time_wait_batch(probe, now);
+                if !self.told_tw_failure
+                    && let Some(why) = self.engine.time_wait_failure()
+                {
+                    self.told_tw_failure = true;
+                    self.notices.push(format!(
+                        "TIME_WAIT confirmation stopped, later closes are counted unconfirmed: {why}"
+                    ));
+                }
+                for t in moves {
+                    self.reorder.push(Item::Inferred(Box::new(t)));
+                }
+            }
+            if last {
+                go = self.release(u64::MAX, out);
+            }
+        }
+        go
+    }
+
+    fn release(&mut self, limit: u64, out: &mut dyn FnMut(&Transition) -> bool) -> bool {
+        let engine = &mut self.engine;
+        let mut go = true;
+        self.reorder.flush(limit, |item| {
+            let t = match item {
+                Item::Kernel(ev) => engine.event(&ev),
+                Item::Inferred(t) => {
+                    engine.inferred(&t);
+                    Some(*t)
+                }
+                Item::Task(TaskNote::Comm { pid, name, .. }) => {
+                    engine.comms.set(pid, &name);
+                    None
+                }
+                Item::Task(TaskNote::Fork { pid, ppid, .. }) => {
+                    engine.comms.fork(pid, ppid);
+                    None
+                }
+            };
+            if let Some(t) = t {
+                go = out(&t);
+            }
+            go
+        });
+        go
+    }
+
+    /// Stop the kernel side and read the buffers one last time; then call
+    /// `step(0, true, …)` once and `finish`.
+    pub fn stop(&mut self) {
+        self.reader.stop();
+    }
+
+    /// The summary of the whole trace.
+    pub fn finish(&mut self) -> &Summary {
+        let end = perf::monotonic_ns();
+        let losses = self.reader.losses();
+        let s = self.engine.summary_mut();
+        s.lost = losses.lost.into_iter().filter(|&(_, n)| n > 0).collect();
+        s.undelivered = losses.undelivered;
+        s.throttled = losses.throttled;
+        s.late = self.reorder.late;
+        s.other_protocol = self.other_protocol;
+        s.malformed = self.malformed;
+        self.engine.finish(end)
+    }
+}

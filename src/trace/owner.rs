@@ -1,0 +1,162 @@
+//! Who owns a traced socket. The tracepoint only says which task was on the CPU, which for
+//! anything the network stack does in softirq (most transitions) is whoever happened to run.
+//! So the owner is, best first: a process scan through the [`ProcessOwners`] seam (socket →
+//! pid, being built in `source::process`; until it lands, [`NoProcessScan`]); the task that
+//! called `connect()` or `listen()` (those transitions run in the caller's system call); for an
+//! accepted connection, the owner of its listener; and last the task on the CPU, labelled as
+//! such. Process names come from /proc/PID/comm, read once per pid, kept current by the comm
+//! and fork records perf delivers.
+
+use std::net::SocketAddr;
+use std::rc::Rc;
+
+use super::engine::FastMap;
+use crate::socket::Family;
+
+/// How an owner was found, from most to least reliable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OwnerSource {
+    /// A process scan found the process holding the socket.
+    Process,
+    /// The task that called connect() on the socket.
+    Connect,
+    /// The task that called listen() on the socket.
+    Listen,
+    /// Inherited from the owner of the listening socket that accepted it.
+    Listener,
+    /// Only the task that happened to be on the CPU at the event.
+    OnCpu,
+}
+
+impl OwnerSource {
+    pub fn key(self) -> &'static str {
+        match self {
+            OwnerSource::Process => "process",
+            OwnerSource::Connect => "connect",
+            OwnerSource::Listen => "listen",
+            OwnerSource::Listener => "listener",
+            OwnerSource::OnCpu => "on-cpu",
+        }
+    }
+}
+
+/// A socket's owner: process id, command name and how we know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub pid: u32,
+    pub comm: Rc<str>,
+    pub source: OwnerSource,
+}
+
+/// The seam for process attribution by socket. `source::process` (socket inode → pid) is
+/// being written in parallel; at merge, an implementation that finds the socket (by its
+/// endpoints) and its holder plugs in here.
+pub trait ProcessOwners {
+    /// The process holding the socket with these endpoints, if a scan can tell.
+    fn owner(
+        &mut self,
+        family: Family,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Option<(u32, String)>;
+}
+
+/// No process scan available: owners come from the tracepoint alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProcessScan;
+
+impl ProcessOwners for NoProcessScan {
+    fn owner(&mut self, _: Family, _: SocketAddr, _: SocketAddr) -> Option<(u32, String)> {
+        None
+    }
+}
+
+/// pid → command name. Entries come from perf comm/fork records, or from /proc/PID/comm
+/// read once; the cache is cleared when it grows past a bound, and refills on demand.
+#[derive(Debug)]
+pub struct CommCache {
+    names: FastMap<u32, Rc<str>>,
+    unknown: Rc<str>,
+    idle: Rc<str>,
+    limit: usize,
+}
+
+impl Default for CommCache {
+    fn default() -> CommCache {
+        CommCache::new(200_000)
+    }
+}
+
+impl CommCache {
+    pub fn new(limit: usize) -> CommCache {
+        CommCache {
+            names: FastMap::default(),
+            unknown: Rc::from("?"),
+            idle: Rc::from("swapper"),
+            limit,
+        }
+    }
+
+    fn bound(&mut self) {
+        if self.names.len() >= self.limit {
+            self.names.clear();
+        }
+    }
+
+    /// A task changed its name (exec).
+    pub fn set(&mut self, pid: u32, name: &[u8]) {
+        self.bound();
+        let name = String::from_utf8_lossy(name);
+        self.names.insert(pid, Rc::from(name.as_ref()));
+    }
+
+    /// A process was created: it starts with its parent's name.
+    pub fn fork(&mut self, pid: u32, ppid: u32) {
+        if pid == ppid {
+            return;
+        }
+        if let Some(n) = self.names.get(&ppid).cloned() {
+            self.bound();
+            self.names.insert(pid, n);
+        } else {
+            // Whatever we cached for a previous process with this pid is stale now.
+            self.names.remove(&pid);
+        }
+    }
+
+    /// The name of `pid`, reading /proc the first time; "?" for a process already gone.
+    pub fn get(&mut self, pid: u32) -> Rc<str> {
+        if pid == 0 {
+            return self.idle.clone();
+        }
+        if let Some(n) = self.names.get(&pid) {
+            return n.clone();
+        }
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .ok()
+            .map(|s| Rc::<str>::from(s.trim_end_matches('\n')))
+            .unwrap_or_else(|| self.unknown.clone());
+        self.bound();
+        self.names.insert(pid, name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comm_cache() {
+        let mut c = CommCache::new(10);
+        let me = std::process::id();
+        let mine = std::fs::read_to_string("/proc/self/comm").unwrap();
+        assert_eq!(&*c.get(me), mine.trim_end());
+        c.set(me, b"renamed");
+        assert_eq!(&*c.get(me), "renamed");
+        c.fork(4_000_000, me);
+        assert_eq!(&*c.get(4_000_000), "renamed");
+        assert_eq!(&*c.get(0), "swapper");
+        assert_eq!(&*c.get(4_000_001), "?");
+    }
+}
