@@ -301,6 +301,30 @@ impl Drop for Busy {
     }
 }
 
+/// The moves of the socket whose first move `first` picks, which must be exactly `want`.
+fn life<'a>(
+    socks: &'a BTreeMap<String, Vec<Value>>,
+    name: &str,
+    first: impl Fn(&Value) -> bool,
+    want: &[(String, String, bool)],
+) -> Result<&'a Vec<Value>, String> {
+    let moves = socks
+        .values()
+        .find(|v| first(&v[0]))
+        .ok_or(format!("no {name} socket"))?;
+    ensure!(steps(moves) == want, "{name} life {:?}", steps(moves));
+    Ok(moves)
+}
+
+/// A listener on `addr` in the namespace and a client connected to it, not yet accepted.
+fn listen_and_connect(ns: &Netns, addr: SocketAddr) -> (TcpListener, TcpStream) {
+    ns.inside(|| {
+        let l = TcpListener::bind(addr).expect("bind");
+        let c = TcpStream::connect(addr).expect("connect");
+        (l, c)
+    })
+}
+
 /// Check one connection's whole life, both sides, in the trace.
 fn check_one_life(
     events: &[Value],
@@ -315,48 +339,37 @@ fn check_one_life(
         .cloned()
         .collect();
     let socks = by_socket(&ours);
-    let client_life = socks
-        .values()
-        .find(|v| v[0]["new"] == "SYN_SENT")
-        .ok_or("no client socket")?;
-    let want = vec![
-        s("CLOSE", "SYN_SENT", false),
-        s("SYN_SENT", "ESTABLISHED", false),
-        s("ESTABLISHED", "FIN_WAIT1", false),
-        s("FIN_WAIT1", "FIN_WAIT2", false),
-        s("FIN_WAIT2", "CLOSE", false),
-        s("FIN_WAIT2", "TIME_WAIT", true),
-    ];
-    ensure!(
-        steps(client_life) == want,
-        "client life {:?}",
-        steps(client_life)
-    );
-    let server_life = socks
-        .values()
-        .find(|v| v[0]["old"] == "LISTEN" && v[0]["new"] == "SYN_RECV")
-        .ok_or("no server socket")?;
-    let want = vec![
-        s("LISTEN", "SYN_RECV", false),
-        s("SYN_RECV", "ESTABLISHED", false),
-        s("ESTABLISHED", "CLOSE_WAIT", false),
-        s("CLOSE_WAIT", "LAST_ACK", false),
-        s("LAST_ACK", "CLOSE", false),
-    ];
-    ensure!(
-        steps(server_life) == want,
-        "server life {:?}",
-        steps(server_life)
-    );
-    let listener_life = socks
-        .values()
-        .find(|v| v[0]["new"] == "LISTEN")
-        .ok_or("no listening socket")?;
-    ensure!(
-        steps(listener_life) == vec![s("CLOSE", "LISTEN", false), s("LISTEN", "CLOSE", false)],
-        "listener life {:?}",
-        steps(listener_life)
-    );
+    let client_life = life(
+        &socks,
+        "client",
+        |first| first["new"] == "SYN_SENT",
+        &[
+            s("CLOSE", "SYN_SENT", false),
+            s("SYN_SENT", "ESTABLISHED", false),
+            s("ESTABLISHED", "FIN_WAIT1", false),
+            s("FIN_WAIT1", "FIN_WAIT2", false),
+            s("FIN_WAIT2", "CLOSE", false),
+            s("FIN_WAIT2", "TIME_WAIT", true),
+        ],
+    )?;
+    let server_life = life(
+        &socks,
+        "server",
+        |first| first["old"] == "LISTEN" && first["new"] == "SYN_RECV",
+        &[
+            s("LISTEN", "SYN_RECV", false),
+            s("SYN_RECV", "ESTABLISHED", false),
+            s("ESTABLISHED", "CLOSE_WAIT", false),
+            s("CLOSE_WAIT", "LAST_ACK", false),
+            s("LAST_ACK", "CLOSE", false),
+        ],
+    )?;
+    life(
+        &socks,
+        "listening",
+        |first| first["new"] == "LISTEN",
+        &[s("CLOSE", "LISTEN", false), s("LISTEN", "CLOSE", false)],
+    )?;
     // Time in state wherever the state's beginning was seen; nothing flagged.
     for e in client_life.iter().chain(server_life).skip(1) {
         if e["inferred"] == false && e["old"] != "LISTEN" {
@@ -392,11 +405,7 @@ fn one_connection_traced_exactly_on_both_sides() {
         let (ip, port) = unique_endpoint();
         let mut trace = Trace::start(&ns, &["--port", &port.to_string()])?;
         let addr = SocketAddr::from((ip, port));
-        let (listener, client) = ns.inside(move || {
-            let l = TcpListener::bind(addr).expect("bind");
-            let c = TcpStream::connect(addr).expect("connect");
-            (l, c)
-        });
+        let (listener, client) = listen_and_connect(&ns, addr);
         let client_port = client.local_addr().expect("client address").port();
         let (mut served, _) = listener.accept().expect("accept");
         // The client closes first; the server reads the end, then closes at once, so the
@@ -430,11 +439,7 @@ fn simultaneous_close_shows_closing() {
         let (ip, port) = unique_endpoint();
         let mut trace = Trace::start(&ns, &["--port", &port.to_string()])?;
         let addr = SocketAddr::from((ip, port));
-        let (listener, client) = ns.inside(move || {
-            let l = TcpListener::bind(addr).expect("bind");
-            let c = TcpStream::connect(addr).expect("connect");
-            (l, c)
-        });
+        let (listener, client) = listen_and_connect(&ns, addr);
         let (served, _) = listener.accept().expect("accept");
         // Hold every segment of this connection, so that both FINs leave before either
         // arrives. Dropped on the way in, not out: a segment refused on output counts as
@@ -629,11 +634,7 @@ fn existing_sockets_are_seeded() {
     let (ip, port) = unique_endpoint();
     let addr = SocketAddr::from((ip, port));
     // A connection that exists before the trace starts.
-    let (listener, client) = ns.inside(move || {
-        let l = TcpListener::bind(addr).expect("bind");
-        let c = TcpStream::connect(addr).expect("connect");
-        (l, c)
-    });
+    let (listener, client) = listen_and_connect(&ns, addr);
     let (served, _) = listener.accept().expect("accept");
     let Some(mut trace) = Trace::start(&ns, &["--port", &port.to_string()]) else {
         return;
