@@ -4,17 +4,75 @@
 //! Every run checks the exit code and, in nagios mode, every output line against the
 //! monitoring-plugin grammar.
 
-mod common_check;
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::Output;
+use std::time::Duration;
 
-use common_check::{Netns, connect_nonblocking, listen};
+use common::population::sockets::{connect_unanswered, listener};
+use common::{Family, Netns, STATE_KEYS, poll, ss};
 use regex::Regex;
 
 fn addr(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+/// `tcpstate check args…` run inside the namespace, with English messages.
+fn check(ns: &Netns, args: &[&str]) -> Output {
+    ns.command(env!("CARGO_BIN_EXE_tcpstate"))
+        .arg("check")
+        .args(args)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run tcpstate check")
+}
+
+/// Waits (bounded) until `ss` shows `n` sockets in `state` (netstat's name).
+fn wait_for(ns: &Netns, state: &str, n: usize) {
+    let seen = |s: &ss::States| s.get(state).copied().unwrap_or(0) == n;
+    if let Err(e) = ss::wait_states(ns, Duration::from_secs(10), seen) {
+        panic!(
+            "ss never showed {n} sockets in {state}: {e:#}\n{}",
+            ns.check_output("ss", &["-tan"]).unwrap_or_default()
+        );
+    }
+}
+
+/// A listener on 127.0.0.1:`port` with an explicit backlog (std's is fixed). Call inside
+/// the namespace.
+fn listen(port: u16, backlog: usize) -> TcpListener {
+    listener(Family::V4, port, backlog)
+        .expect("a listener")
+        .into()
+}
+
+/// `tcpstate check --format nagios args…` inside the namespace, which must print the plugin
+/// grammar with `status` and exit with its code.
+fn nagios(ns: &Netns, args: &[&str], status: &str) -> Output {
+    let mut all = vec!["--format", "nagios"];
+    all.extend_from_slice(args);
+    let o = check(ns, &all);
+    assert_plugin_output(&o, status);
+    o
+}
+
+/// Fails unless the run printed `text`.
+fn assert_says(o: &Output, text: &str) {
+    assert!(stdout(o).contains(text), "wanted {text:?}: {}", show(o));
+}
+
+/// A configuration file holding `text`, in a temporary directory that lasts as long as the
+/// returned guard; and its path.
+fn config_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("check.toml");
+    std::fs::write(&path, text).expect("writes the configuration");
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
 }
 
 fn stdout(o: &Output) -> String {
@@ -52,19 +110,7 @@ fn assert_plugin_output(o: &Output, status: &str) {
         "wanted {status}: {}",
         show(o)
     );
-    for state in [
-        "established",
-        "syn_sent",
-        "syn_recv",
-        "fin_wait1",
-        "fin_wait2",
-        "time_wait",
-        "close",
-        "close_wait",
-        "last_ack",
-        "listen",
-        "closing",
-    ] {
+    for state in STATE_KEYS {
         assert!(
             first.contains(&format!(" '{state}'=")),
             "no perfdata for {state}: {first}"
@@ -100,8 +146,8 @@ fn connected_pairs(
     port: u16,
     n: usize,
 ) -> (TcpListener, Vec<TcpStream>, Vec<TcpStream>) {
-    ns.enter(|| {
-        let l = listen(addr(port), 64);
+    ns.inside(|| {
+        let l = listen(port, 64);
         let clients: Vec<TcpStream> = (0..n)
             .map(|_| TcpStream::connect(addr(port)).expect("connect"))
             .collect();
@@ -112,16 +158,18 @@ fn connected_pairs(
 
 #[test]
 fn a_healthy_namespace_is_ok() {
-    let ns = netns_or_skip!("chk-ok");
+    let Some(ns) = Netns::with_tools("chk-ok", &["ss"]) else {
+        return;
+    };
     let (_l, mut clients, mut servers) = connected_pairs(&ns, 7000, 3);
     for (c, s) in clients.iter_mut().zip(servers.iter_mut()) {
         c.write_all(b"ping").unwrap();
         let mut buf = [0u8; 4];
         s.read_exact(&mut buf).unwrap();
     }
-    ns.wait_for("established", 6);
+    wait_for(&ns, "ESTABLISHED", 6);
 
-    let o = ns.check(&[]);
+    let o = check(&ns, &[]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     let out = stdout(&o);
     assert!(out.starts_with("tcpstate check "), "{out}");
@@ -131,12 +179,11 @@ fn a_healthy_namespace_is_ok() {
         "skipped rules say so: {out}"
     );
 
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    let o = nagios(&ns, &[], "OK");
     assert_eq!(perf_of(&o, "established"), "'established'=6;;;0;");
     assert_eq!(perf_of(&o, "listen"), "'listen'=1;;;0;");
 
-    let o = ns.check(&["--format", "json", "--interval", "100ms"]);
+    let o = check(&ns, &["--format", "json", "--interval", "100ms"]);
     assert_eq!(code(&o), 0, "{}", show(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["status"], "OK");
@@ -167,42 +214,31 @@ fn a_healthy_namespace_is_ok() {
 
 #[test]
 fn a_close_wait_leak_is_found() {
-    let ns = netns_or_skip!("chk-cw");
+    let Some(ns) = Netns::with_tools("chk-cw", &["ss"]) else {
+        return;
+    };
     let (_l, clients, _servers) = connected_pairs(&ns, 7100, 8);
     drop(clients); // the peers close; the server never does
-    ns.wait_for("close-wait", 8);
+    wait_for(&ns, "CLOSE_WAIT", 8);
 
-    let o = ns.check(&["--format", "nagios", "--warn", "close-wait=5"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o).contains("close_wait: 8 CLOSE_WAIT sockets on 1 local port"),
-        "{}",
-        show(&o)
-    );
+    let o = nagios(&ns, &["--warn", "close-wait=5"], "WARNING");
+    assert_says(&o, "close_wait: 8 CLOSE_WAIT sockets on 1 local port");
     assert_eq!(perf_of(&o, "close_wait"), "'close_wait'=8;5;1000;0;");
 
-    let o = ns.check(&[
-        "--format",
-        "nagios",
-        "--warn",
-        "CLOSE_WAIT=5",
-        "--crit",
-        "closewait=7",
-    ]);
-    assert_plugin_output(&o, "CRITICAL");
+    nagios(
+        &ns,
+        &["--warn", "CLOSE_WAIT=5", "--crit", "closewait=7"],
+        "CRITICAL",
+    );
 
     // A share of all sockets: 8 CLOSE_WAIT + 8 FIN_WAIT2 + 1 LISTEN = 17; 8 is 47%.
-    let o = ns.check(&[
-        "--format",
-        "nagios",
-        "--warn",
-        "close-wait=40%",
-        "--crit",
-        "close-wait=50%",
-    ]);
-    assert_plugin_output(&o, "WARNING");
+    nagios(
+        &ns,
+        &["--warn", "close-wait=40%", "--crit", "close-wait=50%"],
+        "WARNING",
+    );
 
-    let o = ns.check(&["--warn", "close-wait=5"]);
+    let o = check(&ns, &["--warn", "close-wait=5"]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let out = stdout(&o);
     assert!(out.contains("WARNING   close_wait"), "{out}");
@@ -212,104 +248,86 @@ fn a_close_wait_leak_is_found() {
         "advice: {out}"
     );
 
-    let o = ns.check(&["--warn", "close-wait=5", "--lang", "zh"]);
-    assert!(stdout(&o).contains("建议"), "{}", show(&o));
+    let o = check(&ns, &["--warn", "close-wait=5", "--lang", "zh"]);
+    assert_says(&o, "建议");
 
     // The same thresholds from a file; persistence over two samples is worse.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("check.toml");
-    std::fs::write(
-        &cfg,
+    let (_dir, cfg) = config_file(
         "[states]\nclose_wait = { warn = 100 }\n\n[close_wait]\npersistent = { warn = 2, crit = 6 }\n",
-    )
-    .unwrap();
-    let cfg = cfg.to_string_lossy().into_owned();
-    let o = ns.check(&["--config", &cfg]);
+    );
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(
         code(&o),
         0,
         "one sample cannot see persistence: {}",
         show(&o)
     );
-    let o = ns.check(&[
-        "--config",
-        &cfg,
-        "--interval",
-        "200ms",
-        "--format",
-        "nagios",
-    ]);
-    assert_plugin_output(&o, "CRITICAL");
-    assert!(
-        stdout(&o).contains("8 of 8 CLOSE_WAIT sockets were already in CLOSE_WAIT"),
-        "{}",
-        show(&o)
-    );
+    let o = nagios(&ns, &["--config", &cfg, "--interval", "200ms"], "CRITICAL");
+    assert_says(&o, "8 of 8 CLOSE_WAIT sockets were already in CLOSE_WAIT");
 }
 
 #[test]
 fn syn_recv_piling_up_behind_a_dropped_ack_is_found() {
-    let ns = netns_or_skip!("chk-syn");
+    let Some(ns) = Netns::with_tools("chk-syn", &["ss", "nft"]) else {
+        return;
+    };
     // Drop the client's final ACK of the handshake (and every pure ACK to the server).
     let rules = "table inet tcpst_check {\n  chain input {\n    type filter hook input priority 0;\n    tcp dport 7200 tcp flags & (syn | ack | fin | rst) == ack drop\n  }\n}\n";
-    if !ns.nft(rules) {
-        eprintln!("skipped: needs nft");
-        return;
-    }
-    let _held = ns.enter(|| {
-        let l = listen(addr(7200), 10);
+    ns.nft(rules).expect("nft loads the rules");
+    let _held = ns.inside(|| {
+        let l = listen(7200, 10);
         let clients: Vec<TcpStream> = (0..6)
             .map(|_| TcpStream::connect(addr(7200)).expect("connect"))
             .collect();
         (l, clients)
     });
-    ns.wait_for("syn-recv", 6);
+    wait_for(&ns, "SYN_RECV", 6);
 
     // 6 SYN_RECV against a backlog of 10 is 60%: above the default warning (50%).
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o)
-            .contains("syn_backlog: 6 SYN_RECV sockets; port 7200 has 6 against a backlog of 10"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "WARNING");
+    assert_says(
+        &o,
+        "syn_backlog: 6 SYN_RECV sockets; port 7200 has 6 against a backlog of 10",
     );
     assert_eq!(perf_of(&o, "syn_recv"), "'syn_recv'=6;;;0;");
 
-    let o = ns.check(&["--crit", "syn-rcvd=5"]);
+    let o = check(&ns, &["--crit", "syn-rcvd=5"]);
     assert_eq!(code(&o), 2, "{}", show(&o));
-    assert!(stdout(&o).contains("CRITICAL  syn_backlog"), "{}", show(&o));
+    assert_says(&o, "CRITICAL  syn_backlog");
 }
 
 #[test]
 fn a_full_accept_queue_is_found() {
-    let ns = netns_or_skip!("chk-aq");
-    let _held = ns.enter(|| {
-        let l = listen(addr(7300), 2);
+    let Some(ns) = Netns::with_tools("chk-aq", &["ss"]) else {
+        return;
+    };
+    let _held = ns.inside(|| {
+        let l = listen(7300, 2);
         // The queue takes backlog + 1 completed connections; later SYNs are dropped.
         let done: Vec<TcpStream> = (0..3)
             .map(|_| TcpStream::connect(addr(7300)).expect("connect"))
             .collect();
-        let waiting: Vec<TcpStream> = (0..2).map(|_| connect_nonblocking(addr(7300))).collect();
+        let waiting: Vec<_> = (0..2)
+            .map(|_| connect_unanswered(Family::V4, None, 7300).expect("a SYN_SENT socket"))
+            .collect();
         (l, done, waiting)
     });
-    ns.wait_for("syn-sent", 2);
-    let listeners = ns.exec_ok(&["ss", "-Htln", "sport", "= :7300"]);
+    wait_for(&ns, "SYN_SENT", 2);
+    let listeners = ns
+        .check_output("ss", &["-Htln", "sport", "= :7300"])
+        .expect("ss runs");
     assert!(
         listeners.split_whitespace().nth(1) == Some("3"),
         "ss shows the queue: {listeners}"
     );
 
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "CRITICAL");
-    assert!(
-        stdout(&o)
-            .contains("accept_queue: accept queue of port 7300 holds 3 of its backlog 2 (150%)"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "CRITICAL");
+    assert_says(
+        &o,
+        "accept_queue: accept queue of port 7300 holds 3 of its backlog 2 (150%)",
     );
 
-    let o = ns.check(&["--format", "json"]);
+    let o = check(&ns, &["--format", "json"]);
     assert_eq!(code(&o), 2);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let aq = v["findings"]
@@ -324,40 +342,37 @@ fn a_full_accept_queue_is_found() {
     assert_eq!(aq["offenders"][0]["limit"], 2);
 
     // Thresholds of the rule from a file: a higher critical level leaves a warning.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("aq.toml");
-    std::fs::write(&cfg, "[accept_queue]\nlistener = { crit = \"200%\" }\n").unwrap();
-    let o = ns.check(&["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) = config_file("[accept_queue]\nlistener = { crit = \"200%\" }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 1, "{}", show(&o));
 }
 
 #[test]
 fn ephemeral_port_pressure_is_found() {
-    let ns = netns_or_skip!("chk-eph");
-    ns.sysctl("net.ipv4.ip_local_port_range", "40000 40019");
+    let Some(ns) = Netns::with_tools("chk-eph", &["ss"]) else {
+        return;
+    };
+    ns.sysctl("net.ipv4.ip_local_port_range", "40000 40019")
+        .expect("sets the port range");
     let (l, clients, servers) = connected_pairs(&ns, 7400, 12);
     drop(clients); // the clients close first and end in TIME_WAIT…
-    ns.wait_for("close-wait", 12);
+    wait_for(&ns, "CLOSE_WAIT", 12);
     drop(servers); // …once the server closes too
     drop(l);
-    ns.wait_for("time-wait", 12);
+    wait_for(&ns, "TIME_WAIT", 12);
 
     // 12 of 20 ports towards one destination is 60%: a warning (50%), not critical (80%).
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o).contains(
-            "ephemeral_ports: 12 of 20 ephemeral ports (60%) in use towards 127.0.0.1 -> 127.0.0.1:7400"
-        ),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &[], "WARNING");
+    assert_says(
+        &o,
+        "ephemeral_ports: 12 of 20 ephemeral ports (60%) in use towards 127.0.0.1 -> 127.0.0.1:7400",
     );
     assert_eq!(
         perf_of(&o, "ephemeral_tuple_max"),
         "'ephemeral_tuple_max'=12;9;15;0;20"
     );
 
-    let o = ns.check(&[]);
+    let o = check(&ns, &[]);
     let out = stdout(&o);
     assert!(
         out.contains("127.0.0.1 -> 127.0.0.1:7400  12 of 20 ports (60%): 12 TIME_WAIT"),
@@ -368,40 +383,33 @@ fn ephemeral_port_pressure_is_found() {
         "{out}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("eph.toml");
-    std::fs::write(&cfg, "[ephemeral_ports]\ntuple = { crit = \"55%\" }\n").unwrap();
-    let o = ns.check(&["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) = config_file("[ephemeral_ports]\ntuple = { crit = \"55%\" }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 2, "{}", show(&o));
 }
 
 #[test]
 fn fin_wait1_behind_a_dropped_ack_is_found() {
-    let ns = netns_or_skip!("chk-fw1");
+    let Some(ns) = Netns::with_tools("chk-fw1", &["ss", "nft"]) else {
+        return;
+    };
     let (_l, clients, _servers) = connected_pairs(&ns, 7500, 5);
     // From now on nothing the server sends arrives, the ACK of the clients' FIN included.
     let rules = "table inet tcpst_check {\n  chain input {\n    type filter hook input priority 0;\n    tcp sport 7500 drop\n  }\n}\n";
-    if !ns.nft(rules) {
-        eprintln!("skipped: needs nft");
-        return;
-    }
+    ns.nft(rules).expect("nft loads the rules");
     drop(clients);
-    ns.wait_for("fin-wait-1", 5);
+    wait_for(&ns, "FIN_WAIT1", 5);
 
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    nagios(&ns, &[], "OK");
 
-    let o = ns.check(&["--format", "nagios", "--warn", "fin-wait-1=3"]);
-    assert_plugin_output(&o, "WARNING");
-    assert!(
-        stdout(&o)
-            .contains("closing_peers: FIN not acknowledged: 5 FIN_WAIT1, 0 CLOSING, 0 LAST_ACK"),
-        "{}",
-        show(&o)
+    let o = nagios(&ns, &["--warn", "fin-wait-1=3"], "WARNING");
+    assert_says(
+        &o,
+        "closing_peers: FIN not acknowledged: 5 FIN_WAIT1, 0 CLOSING, 0 LAST_ACK",
     );
     assert_eq!(perf_of(&o, "fin_wait1"), "'fin_wait1'=5;3;1000;0;");
 
-    let o = ns.check(&["--warn", "fin_wait1=3"]);
+    let o = check(&ns, &["--warn", "fin_wait1=3"]);
     let out = stdout(&o);
     assert!(
         out.contains("127.0.0.1  5 FIN_WAIT1, 0 CLOSING, 0 LAST_ACK"),
@@ -411,14 +419,8 @@ fn fin_wait1_behind_a_dropped_ack_is_found() {
 
 #[test]
 fn a_bad_configuration_is_unknown_with_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("bad.toml");
-    std::fs::write(
-        &cfg,
-        "[states]\nclose_wait = { warn = 5 }\nnot_a_state = { warn = 1 }\n",
-    )
-    .unwrap();
-    let cfg = cfg.to_string_lossy().into_owned();
+    let (_dir, cfg) =
+        config_file("[states]\nclose_wait = { warn = 5 }\nnot_a_state = { warn = 1 }\n");
     let bin = env!("CARGO_BIN_EXE_tcpstate");
 
     let o = std::process::Command::new(bin)
@@ -461,7 +463,9 @@ fn a_bad_configuration_is_unknown_with_file_and_line() {
 
 #[test]
 fn a_stuck_receive_queue_is_found() {
-    let ns = netns_or_skip!("chk-stuck");
+    let Some(ns) = Netns::with_tools("chk-stuck", &["ss"]) else {
+        return;
+    };
     let (_l, mut clients, _servers) = connected_pairs(&ns, 7600, 1);
     // The server never reads: fill its receive queue (bounded: at most 64 writes).
     let c = &mut clients[0];
@@ -473,31 +477,24 @@ fn a_stuck_receive_queue_is_found() {
         }
     }
     let mut queued = 0;
-    for _ in 0..400 {
-        let row = ns.exec_ok(&["ss", "-Htn", "sport", "= :7600"]);
+    let filled = poll(Duration::from_secs(10), Duration::from_millis(25), || {
+        let row = ns
+            .check_output("ss", &["-Htn", "sport", "= :7600"])
+            .expect("ss runs");
         queued = row
             .split_whitespace()
             .nth(1)
             .and_then(|q| q.parse::<u64>().ok())
             .unwrap_or(0);
-        if queued >= 10_000 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    assert!(queued >= 10_000, "the server's Recv-Q never filled");
+        (queued >= 10_000).then_some(())
+    });
+    assert!(filled.is_some(), "the server's Recv-Q never filled");
 
-    let o = ns.check(&["--format", "nagios"]);
-    assert_plugin_output(&o, "OK");
+    nagios(&ns, &[], "OK");
 
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("stuck.toml");
-    std::fs::write(
-        &cfg,
-        "[stuck_queues]\nbytes = 10000\nsockets = { warn = 0, crit = 5 }\n",
-    )
-    .unwrap();
-    let o = ns.check(&["--config", &cfg.to_string_lossy()]);
+    let (_dir, cfg) =
+        config_file("[stuck_queues]\nbytes = 10000\nsockets = { warn = 0, crit = 5 }\n");
+    let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 1, "{}", show(&o));
     let out = stdout(&o);
     assert!(out.contains("WARNING   stuck_queues"), "{out}");

@@ -24,6 +24,18 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// What a run of `fsm --check` that must find the path impossible (exit 1) printed.
+fn impossible(args: &[&str]) -> String {
+    let out = tcpstate()
+        .args(args)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("utf-8")
+}
+
 fn cjk_chars(s: &str) -> usize {
     s.chars()
         .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
@@ -55,14 +67,7 @@ fn check_accepts_the_client_and_server_paths() {
 
 #[test]
 fn check_names_the_first_impossible_step_and_what_was_reachable() {
-    let out = tcpstate()
-        .args(["fsm", "--check", "CLOSED,LISTEN,FIN_WAIT2,TIME_WAIT"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = impossible(&["fsm", "--check", "CLOSED,LISTEN,FIN_WAIT2,TIME_WAIT"]);
     assert!(out.contains("step 2, LISTEN -> FIN_WAIT2"), "{out}");
     assert!(
         out.contains("From LISTEN a socket can go to: CLOSED, SYN_RECV, SYN_SENT."),
@@ -103,26 +108,13 @@ fn check_of_an_unknown_state_is_a_usage_error() {
 
 #[test]
 fn check_in_chinese_and_json() {
-    let out = tcpstate()
-        .args(["--lang", "zh", "fsm", "--check", "LISTEN,FIN_WAIT2"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = impossible(&["--lang", "zh", "fsm", "--check", "LISTEN,FIN_WAIT2"]);
     assert!(
         out.starts_with("不可能：第 1 步 LISTEN -> FIN_WAIT2"),
         "{out}"
     );
-    let out = tcpstate()
-        .args(["fsm", "--check", "LISTEN,FIN_WAIT2", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let out = impossible(&["fsm", "--check", "LISTEN,FIN_WAIT2", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["possible"], false);
     assert_eq!(v["step"], 1);
     assert_eq!(

@@ -13,8 +13,7 @@ use common::{Counts, Expected, Family, Netns, Population, STATES, require_tool};
 
 /// Netns plus the tools a population needs, or `None` (with the reason printed).
 fn setup(tag: &str) -> Option<Netns> {
-    let ns = Netns::new(tag)?;
-    (require_tool("ss") && require_tool("nft")).then_some(ns)
+    Netns::with_tools(tag, &["ss", "nft"])
 }
 
 /// Every state x family: what `ss -Htan -4|-6 state X` counts in the namespace against `want`.

@@ -9,15 +9,14 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Output;
 
-use common::{Counts, Family, Netns, Population, STATES, require_tool};
+use common::{Counts, Family, Netns, Population, STATE_KEYS, STATES, require_tool};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
 
 /// A namespace with the tools these tests compare against, or `None` (reason printed).
 fn setup(tag: &str) -> Option<Netns> {
-    let ns = Netns::new(tag)?;
-    (require_tool("ss") && require_tool("nft")).then_some(ns)
+    Netns::with_tools(tag, &["ss", "nft"])
 }
 
 /// IPv4 counts chosen so that every state's total over both families (IPv6 has one of each,
@@ -119,20 +118,7 @@ fn summary_equals_ss_for_every_state_and_family_through_both_sources() {
         }
         assert_eq!(v["total"].as_u64(), Some(total), "{source}: total");
         // Zero-filled: every state a listing can show is a key.
-        for k in [
-            "established",
-            "syn_sent",
-            "syn_recv",
-            "fin_wait1",
-            "fin_wait2",
-            "time_wait",
-            "close",
-            "close_wait",
-            "last_ack",
-            "listen",
-            "closing",
-            "bound_inactive",
-        ] {
+        for k in STATE_KEYS.into_iter().chain(["bound_inactive"]) {
             assert!(v["states"][k].is_u64(), "{source}: key {k} missing");
         }
         assert_eq!(v["states"]["close"], 0);

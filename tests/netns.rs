@@ -5,14 +5,158 @@
 //! `summary --by process`; missing namespaces and processes refused in one sentence; and an
 //! unprivileged run saying once what it could not see.
 
-mod common_netns;
+mod common;
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{ChildStdin, Stdio};
+use std::time::Duration;
 
 use assert_cmd::Command;
-use common_netns::{Helper, Netns, Plan};
+use common::process::ChildGuard;
+use common::{Netns, poll, ss};
 use serde_json::Value;
 use tcpstate::TcpState;
+
+/// The tools the namespace tests compare with and make sockets with.
+const TOOLS: [&str; 2] = ["ss", "python3"];
+
+/// What the helper makes: a listener, then `established` connected pairs, `close_wait`
+/// connections whose client closed (server CLOSE_WAIT, held; client FIN_WAIT2, orphaned),
+/// `server_tw` connections the server closed first (TIME_WAIT on the listener's port) and
+/// `client_tw` ones the client closed first (TIME_WAIT on an ephemeral port).
+#[derive(Debug, Clone, Copy, Default)]
+struct Plan {
+    v6: bool,
+    established: u64,
+    close_wait: u64,
+    server_tw: u64,
+    client_tw: u64,
+}
+
+impl Plan {
+    /// The states `ss` should show, by count.
+    fn expected(&self) -> BTreeMap<TcpState, u64> {
+        let mut m = BTreeMap::new();
+        m.insert(TcpState::Listen, 1);
+        for (st, n) in [
+            (TcpState::Established, 2 * self.established),
+            (TcpState::CloseWait, self.close_wait),
+            (TcpState::FinWait2, self.close_wait),
+            (TcpState::TimeWait, self.server_tw + self.client_tw),
+        ] {
+            if n > 0 {
+                m.insert(st, n);
+            }
+        }
+        m
+    }
+
+    fn total(&self) -> u64 {
+        self.expected().values().sum()
+    }
+}
+
+const HELPER: &str = r#"
+import os, socket, sys
+fam = socket.AF_INET6 if sys.argv[1] == '6' else socket.AF_INET
+host = '::1' if sys.argv[1] == '6' else '127.0.0.1'
+est, cw, stw, ctw = map(int, sys.argv[2:6])
+l = socket.socket(fam, socket.SOCK_STREAM)
+l.bind((host, 0))
+l.listen(64)
+port = l.getsockname()[1]
+keep = []
+def pair():
+    c = socket.socket(fam, socket.SOCK_STREAM)
+    c.connect((host, port))
+    s, _ = l.accept()
+    return c, s
+for _ in range(est):
+    keep += pair()
+for _ in range(cw):
+    c, s = pair(); c.close(); keep.append(s)
+for _ in range(stw):
+    c, s = pair(); s.close(); c.recv(1); c.close()
+for _ in range(ctw):
+    c, s = pair(); c.close(); s.recv(1); s.close()
+comm = open('/proc/self/comm').read().strip()
+print(os.getpid(), port, comm, flush=True)
+sys.stdin.read()
+"#;
+
+/// A python process in a namespace holding the sockets of a `Plan`: its pid, command name
+/// and listening port. It is killed on drop.
+struct Helper {
+    _guard: ChildGuard,
+    _stdin: Option<ChildStdin>,
+    pid: u32,
+    port: u16,
+    comm: String,
+}
+
+impl Helper {
+    /// Starts the helper in `ns`, waits until it has made its sockets and the kernel shows
+    /// exactly the plan's states.
+    fn start(ns: &Netns, plan: Plan) -> Helper {
+        let args = [
+            if plan.v6 { "6" } else { "4" }.to_string(),
+            plan.established.to_string(),
+            plan.close_wait.to_string(),
+            plan.server_tw.to_string(),
+            plan.client_tw.to_string(),
+        ];
+        // `ip netns exec` execs python: the child's pid is the helper's.
+        let mut guard = ChildGuard::spawn(
+            "the python helper",
+            ns.command("python3")
+                .args(["-c", HELPER])
+                .args(&args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped()),
+        );
+        let stdin = guard.child.stdin.take();
+        let out = guard.child.stdout.take().expect("helper stdout");
+        let mut line = String::new();
+        BufReader::new(out)
+            .read_line(&mut line)
+            .expect("helper says where it listens");
+        let mut w = line.split_whitespace();
+        let pid = w.next().and_then(|p| p.parse().ok()).expect("helper pid");
+        let port = w.next().and_then(|p| p.parse().ok()).expect("helper port");
+        let comm = w.next().expect("helper command").to_string();
+        let want = plan.expected();
+        if let Err(e) = ss::wait_states(ns, Duration::from_secs(10), |s| by_state(s) == want) {
+            panic!(
+                "sockets in {} did not settle: {e:#}; expected {want:?}",
+                ns.name()
+            );
+        }
+        Helper {
+            _guard: guard,
+            _stdin: stdin,
+            pid,
+            port,
+            comm,
+        }
+    }
+}
+
+/// `ss` counts keyed by tcpstate's own state type.
+fn by_state(counts: &ss::States) -> BTreeMap<TcpState, u64> {
+    counts
+        .iter()
+        .map(|(name, &n)| {
+            let state = TcpState::parse_word(name).unwrap_or_else(|| panic!("ss state {name}"));
+            (state, n as u64)
+        })
+        .collect()
+}
+
+/// What `ss` in the namespace shows, per state.
+fn ss_counts(ns: &Netns) -> BTreeMap<TcpState, u64> {
+    by_state(&ss::states(ns).expect("ss runs"))
+}
 
 fn tcpstate() -> Command {
     Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
@@ -46,7 +190,6 @@ fn states(v: &Value) -> BTreeMap<TcpState, u64> {
 
 #[test]
 fn all_netns_counts_each_namespace_in_its_own_column() {
-    require!("ip", "ss", "python3");
     let plans = [
         Plan {
             established: 3,
@@ -70,7 +213,12 @@ fn all_netns_counts_each_namespace_in_its_own_column() {
             v6: true,
         },
     ];
-    let nss: Vec<Netns> = (0..3).map(|_| Netns::new("ns-all")).collect();
+    let Some(nss) = (0..3)
+        .map(|_| Netns::with_tools("ns-all", &TOOLS))
+        .collect::<Option<Vec<Netns>>>()
+    else {
+        return;
+    };
     let _helpers: Vec<Helper> = nss
         .iter()
         .zip(plans)
@@ -88,14 +236,14 @@ fn all_netns_counts_each_namespace_in_its_own_column() {
     for (ns, plan) in nss.iter().zip(plans) {
         let h = hosts
             .iter()
-            .find(|h| h["host"] == ns.name.as_str())
-            .unwrap_or_else(|| panic!("{} is named by its /run/netns name: {names:?}", ns.name));
-        assert_eq!(states(&h["states"]), plan.expected(), "{}", ns.name);
+            .find(|h| h["host"] == ns.name())
+            .unwrap_or_else(|| panic!("{} is named by its /run/netns name: {names:?}", ns.name()));
+        assert_eq!(states(&h["states"]), plan.expected(), "{}", ns.name());
         assert_eq!(
             states(&h["states"]),
-            ns.ss_counts(),
+            ss_counts(ns),
             "{} against ss",
-            ns.name
+            ns.name()
         );
         assert_eq!(h["total"], plan.total());
     }
@@ -112,16 +260,17 @@ fn all_netns_counts_each_namespace_in_its_own_column() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|s| s["netns"] == ns.name.as_str())
+            .filter(|s| s["netns"] == ns.name())
             .count();
-        assert_eq!(n as u64, plan.total(), "{} in the list", ns.name);
+        assert_eq!(n as u64, plan.total(), "{} in the list", ns.name());
     }
 }
 
 #[test]
 fn netns_by_name_path_and_pid() {
-    require!("ip", "ss", "python3");
-    let ns = Netns::new("ns-one");
+    let Some(ns) = Netns::with_tools("ns-one", &TOOLS) else {
+        return;
+    };
     let plan = Plan {
         established: 2,
         close_wait: 1,
@@ -130,21 +279,19 @@ fn netns_by_name_path_and_pid() {
         v6: false,
     };
     let _h = Helper::start(&ns, plan);
-    let sleeper = ns.spawn(&["sleep", "30"]);
+    let sleeper = ChildGuard::spawn("sleep", ns.command("sleep").arg("30"));
     // `ip netns exec` enters the namespace, then execs sleep.
-    let start = std::time::Instant::now();
-    while std::fs::read_to_string(format!("/proc/{}/comm", sleeper.pid()))
-        .map(|c| c.trim() != "sleep")
-        .unwrap_or(true)
-    {
-        assert!(start.elapsed().as_secs() < 10, "sleep did not start");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let ss_total: u64 = ns.ss_counts().values().sum();
+    let started = poll(Duration::from_secs(10), Duration::from_millis(20), || {
+        std::fs::read_to_string(format!("/proc/{}/comm", sleeper.pid()))
+            .is_ok_and(|c| c.trim() == "sleep")
+            .then_some(())
+    });
+    assert!(started.is_some(), "sleep did not start");
+    let ss_total: u64 = ss_counts(&ns).values().sum();
     assert_eq!(ss_total, plan.total());
-    let path = format!("/run/netns/{}", ns.name);
+    let path = ns.path().display().to_string();
     let pid = sleeper.pid().to_string();
-    for spec in [ns.name.as_str(), path.as_str(), pid.as_str()] {
+    for spec in [ns.name(), path.as_str(), pid.as_str()] {
         for source in ["netlink", "proc"] {
             let v = json(&["--netns", spec, "--source", source]);
             assert_eq!(v["total"], ss_total, "--netns {spec} --source {source}");
@@ -152,14 +299,15 @@ fn netns_by_name_path_and_pid() {
         }
     }
     // Every command goes through the same scan: the list too.
-    let list = json(&["list", "--netns", &ns.name]);
+    let list = json(&["list", "--netns", ns.name()]);
     assert_eq!(list.as_array().unwrap().len() as u64, ss_total);
 }
 
 #[test]
 fn processes_are_attributed_directly_and_via_listener() {
-    require!("ip", "ss", "python3");
-    let ns = Netns::new("ns-proc");
+    let Some(ns) = Netns::with_tools("ns-proc", &TOOLS) else {
+        return;
+    };
     let plan = Plan {
         established: 1,
         close_wait: 2,
@@ -171,22 +319,12 @@ fn processes_are_attributed_directly_and_via_listener() {
     let me = serde_json::json!([{ "pid": h.pid, "command": h.comm }]);
 
     // ss agrees on who holds the CLOSE_WAITs.
-    let ss = std::process::Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &ns.name,
-            "ss",
-            "-Htanp",
-            "state",
-            "close-wait",
-        ])
-        .output()
-        .unwrap();
-    let ss = String::from_utf8_lossy(&ss.stdout);
+    let ss = ns
+        .check_output("ss", &["-Htanp", "state", "close-wait"])
+        .expect("ss runs");
     assert_eq!(ss.matches(&format!("pid={},", h.pid)).count(), 2, "{ss}");
 
-    let list = json(&["list", "-p", "--netns", &ns.name]);
+    let list = json(&["list", "-p", "--netns", ns.name()]);
     let mut seen = BTreeMap::<&str, u64>::new();
     for s in list.as_array().unwrap() {
         let state = s["state"].as_str().unwrap();
@@ -214,7 +352,7 @@ fn processes_are_attributed_directly_and_via_listener() {
 
     // The table says the same in the PID/Program column.
     let out = tcpstate()
-        .args(["list", "-p", "--netns", &ns.name, "--state", "time-wait"])
+        .args(["list", "-p", "--netns", ns.name(), "--state", "time-wait"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -235,7 +373,7 @@ fn processes_are_attributed_directly_and_via_listener() {
     );
 
     // Per process: the helper's row and the unattributed client side.
-    let groups = json(&["summary", "--by", "process", "--netns", &ns.name]);
+    let groups = json(&["summary", "--by", "process", "--netns", ns.name()]);
     let groups = groups.as_array().unwrap();
     let mine = groups
         .iter()
@@ -293,7 +431,10 @@ fn missing_namespace_or_process_is_one_sentence() {
 
 #[test]
 fn unprivileged_run_says_once_what_it_could_not_see() {
-    require!("setpriv");
+    // Made first, though only the end of the test needs it: the fixture checks for root.
+    let Some(ns) = Netns::with_tools("ns-nobody", &["setpriv"]) else {
+        return;
+    };
     let bin = assert_cmd::cargo::cargo_bin("tcpstate");
     let as_nobody = |args: &[&str]| {
         std::process::Command::new("setpriv")
@@ -317,9 +458,7 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs root"), "{err}");
 
-    require!("ip");
-    let ns = Netns::new("ns-nobody");
-    let out = as_nobody(&["--netns", &ns.name]);
+    let out = as_nobody(&["--netns", ns.name()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -332,5 +471,5 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     assert!(out.status.success(), "{err}");
     assert_eq!(err.matches("could not be entered").count(), 1, "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(!v.to_string().contains(&ns.name), "{v}");
+    assert!(!v.to_string().contains(ns.name()), "{v}");
 }

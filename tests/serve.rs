@@ -4,36 +4,25 @@
 //! IPv6 counts are exactly the sockets the test made. Also: 50 concurrent scrapes share one
 //! body, malformed requests get 4xx while serving goes on, SIGTERM and SIGINT end it with 0.
 
-mod common_serve;
+mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::AsRawFd;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Barrier;
 use std::time::Duration;
 
-use common_serve::{
-    ChildGuard, Netns, Reply, cannot_run, exchange, get, urlencode, wait_listening,
-};
+use common::population::sockets::{listener, read_eof};
+use common::process::ChildGuard;
+use common::{Netns, find_tool, poll};
+use socket2::Socket;
 use tcpstate::analyze::count::Counts;
 use tcpstate::source::netlink::NetlinkSource;
 use tcpstate::source::{Query, Source};
 use tcpstate::{Family, TcpState};
 
 const TCPSTATE: &str = env!("CARGO_BIN_EXE_tcpstate");
-const PROMETHEUS: &str = "/usr/bin/prometheus";
-
-macro_rules! skip_unless_possible {
-    () => {
-        if let Some(why) = cannot_run() {
-            eprintln!("skipped: {why}");
-            return;
-        }
-    };
-}
 
 /// The sockets the test holds open, all on ::1 inside the namespace.
 struct Population {
@@ -56,33 +45,24 @@ fn expected_v6() -> BTreeMap<TcpState, u64> {
     ])
 }
 
-fn set_backlog(l: &TcpListener, backlog: i32) {
-    // listen() on a listening socket changes its backlog.
-    // SAFETY: a valid descriptor owned by `l`, and a plain integer argument.
-    let rc = unsafe { libc::listen(l.as_raw_fd(), backlog) };
-    assert_eq!(rc, 0, "listen({backlog})");
-}
-
-/// Read until the peer's FIN has arrived (read returns 0).
-fn read_eof(s: &mut TcpStream) {
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut b = [0u8; 16];
-    assert_eq!(s.read(&mut b).unwrap(), 0, "expected the peer's FIN");
+/// A listener on ::1, on a port the kernel picks, with an explicit backlog (std's is fixed).
+fn listen_v6(backlog: usize) -> TcpListener {
+    listener(common::Family::V6, 0, backlog)
+        .expect("a listener on ::1")
+        .into()
 }
 
 /// Make the population; must run inside the namespace.
 fn populate() -> Population {
     let mut keep: Vec<Box<dyn Send>> = Vec::new();
-    let a = TcpListener::bind("[::1]:0").unwrap();
-    set_backlog(&a, 8);
+    let a = listen_v6(8);
     let port_a = a.local_addr().unwrap().port();
     for _ in 0..3 {
         keep.push(Box::new(
             TcpStream::connect(a.local_addr().unwrap()).unwrap(),
         ));
     }
-    let b = TcpListener::bind("[::1]:0").unwrap();
-    set_backlog(&b, 16);
+    let b = listen_v6(16);
     let port_b = b.local_addr().unwrap().port();
     let addr_b = b.local_addr().unwrap();
     for _ in 0..2 {
@@ -91,17 +71,17 @@ fn populate() -> Population {
     }
     // CLOSE_WAIT on the server side, FIN_WAIT2 on the client side: the client closes.
     let client = TcpStream::connect(addr_b).unwrap();
-    let mut server = b.accept().unwrap().0;
+    let server = Socket::from(b.accept().unwrap().0);
     drop(client);
-    read_eof(&mut server);
+    read_eof(&server).expect("the client's FIN");
     keep.push(Box::new(server));
     // TIME_WAIT on the server side: the server closes first, then the client.
     for _ in 0..2 {
-        let mut client = TcpStream::connect(addr_b).unwrap();
+        let client = Socket::from(TcpStream::connect(addr_b).unwrap());
         let server = b.accept().unwrap().0;
         server.shutdown(Shutdown::Both).unwrap();
         drop(server);
-        read_eof(&mut client);
+        read_eof(&client).expect("the server's FIN");
         drop(client);
     }
     keep.push(Box::new(a));
@@ -127,24 +107,30 @@ fn kernel_v6_counts() -> Counts {
 
 /// Make the population and wait (bounded) until the kernel shows exactly the known counts.
 fn settled_population(ns: &Netns) -> Population {
-    let pop = ns.run(populate);
-    for _ in 0..100 {
-        let c = ns.run(kernel_v6_counts);
-        if TcpState::REPORTED
+    let pop = ns.inside(populate);
+    let settled = poll(Duration::from_secs(5), Duration::from_millis(50), || {
+        let c = ns.inside(kernel_v6_counts);
+        TcpState::REPORTED
             .iter()
             .all(|&s| c.get_family(Family::V6, s) == expected_v6().get(&s).copied().unwrap_or(0))
-        {
-            return pop;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+            .then_some(())
+    });
+    if settled.is_none() {
+        let c = ns.inside(kernel_v6_counts);
+        panic!("the population never settled: {:?}", c.all_rows());
     }
-    let c = ns.run(kernel_v6_counts);
-    panic!("the population never settled: {:?}", c.all_rows());
+    pop
+}
+
+/// A port on 127.0.0.1 for a server of the test, reserved in the namespace.
+fn port_for(ns: &Netns) -> SocketAddr {
+    let port = ns.alloc_ports(1).expect("a free port");
+    SocketAddr::from(([127, 0, 0, 1], port))
 }
 
 /// Start `tcpstate serve` inside the namespace with `args`; waits until it accepts.
 fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr) {
-    let addr: SocketAddr = format!("127.0.0.1:{}", ns.free_port()).parse().unwrap();
+    let addr = port_for(ns);
     let listen = addr.to_string();
     let mut cmd = ns.command(TCPSTATE);
     cmd.args(["serve", "--listen", &listen])
@@ -165,7 +151,9 @@ fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr) {
 /// A Prometheus instant query through the HTTP API: label set -> value.
 fn query(ns: &Netns, prom: SocketAddr, q: &str) -> Vec<(BTreeMap<String, String>, f64)> {
     let path = format!("/api/v1/query?query={}", urlencode(q));
-    let reply = ns.run(|| get(prom, &path, "")).expect("query Prometheus");
+    let reply = ns
+        .inside(|| get(prom, &path, ""))
+        .expect("query Prometheus");
     assert_eq!(reply.status, 200, "{q}: {}", reply.text());
     let doc: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON from Prometheus");
     doc["data"]["result"]
@@ -194,12 +182,10 @@ fn by_label(rows: &[(BTreeMap<String, String>, f64)], label: &str) -> BTreeMap<S
 
 #[test]
 fn prometheus_stores_the_known_counts() {
-    skip_unless_possible!();
-    if !Path::new(PROMETHEUS).exists() {
-        eprintln!("skipped: {PROMETHEUS} is not installed (apt-get install prometheus)");
+    // A real Prometheus scrapes the exporter (apt-get install prometheus).
+    let Some(ns) = Netns::with_tools("serve-prom", &["prometheus"]) else {
         return;
-    }
-    let ns = Netns::new("serve-prom");
+    };
     let pop = settled_population(&ns);
     let (a, b) = (pop.port_a, pop.port_b);
     let unused = 1; // tracked explicitly, no socket on it: every series must be 0
@@ -218,9 +204,9 @@ fn prometheus_stores_the_known_counts() {
         ),
     )
     .unwrap();
-    let prom: SocketAddr = format!("127.0.0.1:{}", ns.free_port()).parse().unwrap();
+    let prom = port_for(&ns);
     let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
-    let mut cmd = ns.command(PROMETHEUS);
+    let mut cmd = ns.command("prometheus");
     cmd.arg(format!("--config.file={}", config.display()))
         .arg(format!(
             "--storage.tsdb.path={}",
@@ -233,6 +219,16 @@ fn prometheus_stores_the_known_counts() {
     assert!(
         wait_listening(&ns, prom, &mut prometheus),
         "prometheus did not start: {}",
+        std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
+    );
+    // It accepts connections before its storage is open, and answers 503 until it is ready.
+    let ready = poll(Duration::from_secs(30), Duration::from_millis(100), || {
+        let reply = ns.inside(|| get(prom, "/-/ready", "")).ok()?;
+        (reply.status == 200).then_some(())
+    });
+    assert!(
+        ready.is_some(),
+        "prometheus never became ready: {}",
         std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
     );
 
@@ -352,10 +348,11 @@ fn prometheus_stores_the_known_counts() {
 
 #[test]
 fn one_walk_dump_sees_what_the_per_family_dumps_see() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-walk");
+    let Some(ns) = Netns::new("serve-walk") else {
+        return;
+    };
     let _pop = settled_population(&ns);
-    let (ordered, unordered, n_ordered, n_unordered) = ns.run(|| {
+    let (ordered, unordered, n_ordered, n_unordered) = ns.inside(|| {
         // Some IPv4 sockets too: a listener and one connection to it.
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let _c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
@@ -375,10 +372,11 @@ fn one_walk_dump_sees_what_the_per_family_dumps_see() {
 
 #[test]
 fn formats_follow_the_accept_header_and_pass_promtool() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-fmt");
+    let Some(ns) = Netns::new("serve-fmt") else {
+        return;
+    };
     let (_serve, addr) = start_serve(&ns, &["--listeners"]);
-    let (text, om) = ns.run(|| {
+    let (text, om) = ns.inside(|| {
         (
             get(addr, "/metrics", "").unwrap(),
             get(
@@ -412,15 +410,14 @@ fn formats_follow_the_accept_header_and_pass_promtool() {
             .contains("# TYPE tcpstate_listen_overflows counter")
     );
 
-    if Path::new("/usr/bin/promtool").exists() {
-        let mut child = Command::new("/usr/bin/promtool")
+    if find_tool("promtool") {
+        let mut child = Command::new("promtool")
             .args(["check", "metrics"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        use std::io::Write;
         child.stdin.take().unwrap().write_all(&text.body).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(
@@ -436,16 +433,17 @@ fn formats_follow_the_accept_header_and_pass_promtool() {
 
 #[test]
 fn max_ports_bounds_the_series_and_says_so() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-max");
+    let Some(ns) = Netns::new("serve-max") else {
+        return;
+    };
     // Three listeners of ours plus the exporter's own: four listening ports.
-    let _listeners: Vec<TcpListener> = ns.run(|| {
+    let _listeners: Vec<TcpListener> = ns.inside(|| {
         (0..3)
             .map(|_| TcpListener::bind("[::1]:0").unwrap())
             .collect()
     });
     let (_serve, addr) = start_serve(&ns, &["--listeners", "--max-ports", "2"]);
-    let body = ns.run(|| get(addr, "/metrics", "")).unwrap().text();
+    let body = ns.inside(|| get(addr, "/metrics", "")).unwrap().text();
     let ports_of = |metric: &str| -> std::collections::BTreeSet<String> {
         body.lines()
             .filter(|l| l.starts_with(metric))
@@ -472,11 +470,12 @@ fn max_ports_bounds_the_series_and_says_so() {
 
 #[test]
 fn concurrent_scrapes_share_one_collection() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-conc");
+    let Some(ns) = Netns::new("serve-conc") else {
+        return;
+    };
     let (_serve, addr) = start_serve(&ns, &["--min-interval", "1h"]);
     const N: usize = 50;
-    let replies: Vec<Reply> = ns.run(|| {
+    let replies: Vec<Reply> = ns.inside(|| {
         let barrier = Barrier::new(N);
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..N)
@@ -507,8 +506,9 @@ fn concurrent_scrapes_share_one_collection() {
 
 #[test]
 fn malformed_requests_get_4xx_and_serving_goes_on() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-bad");
+    let Some(ns) = Netns::new("serve-bad") else {
+        return;
+    };
     let (mut serve, addr) = start_serve(&ns, &[]);
     let long_header = format!("GET / HTTP/1.1\r\nX-Long: {}\r\n\r\n", "a".repeat(10_000));
     let many_headers = format!(
@@ -535,7 +535,7 @@ fn malformed_requests_get_4xx_and_serving_goes_on() {
         (long_header.into_bytes(), 431),
         (many_headers.into_bytes(), 431),
     ];
-    ns.run(|| {
+    ns.inside(|| {
         for (raw, want) in &cases {
             let r = exchange(addr, raw).expect("a reply");
             assert_eq!(
@@ -549,7 +549,6 @@ fn malformed_requests_get_4xx_and_serving_goes_on() {
         // A client that connects and goes away, and one that sends half a request and closes.
         drop(TcpStream::connect(addr).unwrap());
         {
-            use std::io::Write;
             let mut s = TcpStream::connect(addr).unwrap();
             s.write_all(b"GET /met").unwrap();
         }
@@ -569,17 +568,100 @@ fn malformed_requests_get_4xx_and_serving_goes_on() {
 
 #[test]
 fn sigterm_and_sigint_stop_it_with_exit_0() {
-    skip_unless_possible!();
-    let ns = Netns::new("serve-sig");
+    let Some(ns) = Netns::new("serve-sig") else {
+        return;
+    };
     for sig in [libc::SIGTERM, libc::SIGINT] {
         let (mut serve, addr) = start_serve(&ns, &[]);
-        assert_eq!(ns.run(|| get(addr, "/metrics", "")).unwrap().status, 200);
+        assert_eq!(ns.inside(|| get(addr, "/metrics", "")).unwrap().status, 200);
         // `ip netns exec` execs the command in place, so the child's pid is tcpstate's.
+        let pid = libc::pid_t::try_from(serve.pid()).expect("a pid");
         // SAFETY: sending a signal to our own child process.
-        assert_eq!(unsafe { libc::kill(serve.pid(), sig) }, 0);
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
         let status = serve
             .wait_for(Duration::from_secs(20))
             .expect("tcpstate serve did not stop");
         assert_eq!(status.code(), Some(0), "signal {sig}");
     }
+}
+
+/// Waits (bounded) until something accepts connections on `addr` inside `ns`; false if
+/// `child` exited first or nothing ever did.
+fn wait_listening(ns: &Netns, addr: SocketAddr, child: &mut ChildGuard) -> bool {
+    poll(Duration::from_secs(20), Duration::from_millis(50), || {
+        if child.exited().is_some() {
+            return Some(false);
+        }
+        ns.inside(|| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok())
+            .then_some(true)
+    })
+    .unwrap_or(false)
+}
+
+/// An HTTP response as read off the wire.
+#[derive(Debug, Clone)]
+struct Reply {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// Send `raw` bytes to `addr` and read the whole reply (the server closes after it). Must run
+/// inside the namespace.
+fn exchange(addr: SocketAddr, raw: &[u8]) -> std::io::Result<Reply> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    s.write_all(raw)?;
+    let mut all = Vec::new();
+    s.read_to_end(&mut all)?;
+    let end = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .unwrap_or(all.len());
+    let head = String::from_utf8_lossy(&all[..end]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok(Reply {
+        status,
+        head,
+        body: all[end..].to_vec(),
+    })
+}
+
+/// `GET path` over HTTP/1.0 with optional extra header lines. Must run inside the namespace.
+fn get(addr: SocketAddr, path: &str, extra: &str) -> std::io::Result<Reply> {
+    exchange(
+        addr,
+        format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n{extra}\r\n").as_bytes(),
+    )
+}
+
+/// Percent-encode a query-string value.
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -4,17 +4,18 @@
 //! must have done. The tracepoint is global, so each test uses its own port (and a loopback
 //! address of its own) and filters on it. Needs root; skips with a reason otherwise.
 
-mod common_trace;
+mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
-use common_trace::{NetNs, have};
+use common::process::ChildGuard;
+use common::{Netns, is_root, poll, require_tool, skip};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
@@ -45,7 +46,7 @@ fn unique_endpoint() -> (Ipv4Addr, u16) {
 
 /// A running `tcpstate trace --format json` inside a namespace.
 struct Trace {
-    child: Option<Child>,
+    child: ChildGuard,
     dir: tempfile::TempDir,
     pid: Option<i32>,
 }
@@ -53,43 +54,49 @@ struct Trace {
 impl Trace {
     /// Start it and wait until it says it is ready. `None` (reason printed) when this host
     /// cannot trace.
-    fn start(ns: &NetNs, args: &[&str]) -> Option<Trace> {
+    fn start(ns: &Netns, args: &[&str]) -> Option<Trace> {
         let dir = tempfile::tempdir().expect("tempdir");
         let ready = dir.path().join("ready");
         let out = std::fs::File::create(dir.path().join("out")).expect("out file");
         let err = std::fs::File::create(dir.path().join("err")).expect("err file");
-        let child = ns
-            .command(BIN)
-            .args(["trace", "--format", "json", "--ready-file"])
-            .arg(&ready)
-            .args(args)
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("spawn tcpstate trace");
+        let child = ChildGuard::spawn(
+            "tcpstate trace",
+            ns.command(BIN)
+                .args(["trace", "--format", "json", "--ready-file"])
+                .arg(&ready)
+                .args(args)
+                .stdout(out)
+                .stderr(err),
+        );
         let mut t = Trace {
-            child: Some(child),
+            child,
             dir,
             pid: None,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(text) = std::fs::read_to_string(&ready)
-                && let Ok(pid) = text.trim().parse()
-            {
-                t.pid = Some(pid);
-                return Some(t);
+        let started = poll(Duration::from_secs(30), Duration::from_millis(20), || {
+            let pid = std::fs::read_to_string(&ready)
+                .ok()
+                .and_then(|text| text.trim().parse().ok());
+            match pid {
+                Some(pid) => Some(Ok(pid)),
+                None => t.child.exited().map(Err),
             }
-            if let Some(Ok(Some(status))) = t.child.as_mut().map(|c| c.try_wait()) {
+        });
+        match started.expect("tcpstate trace never got ready") {
+            Ok(pid) => {
+                t.pid = Some(pid);
+                Some(t)
+            }
+            Err(status) => {
                 let err = t.stderr();
                 if err.contains("root") || err.contains("tracefs") || err.contains("CAP_PERFMON") {
+                    // Not the fixture's skip: a kernel or container without tracing is no
+                    // missing tool, so TCPSTATE_REQUIRE_NETNS=1 does not make it a failure.
                     eprintln!("skipped: this host cannot trace: {}", err.trim());
                     return None;
                 }
                 panic!("tcpstate trace exited ({status}) before it was ready: {err}");
             }
-            assert!(Instant::now() < deadline, "tcpstate trace never got ready");
-            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -111,34 +118,24 @@ impl Trace {
 
     /// Wait (bounded) until the output so far satisfies `pred`.
     fn wait_for(&mut self, what: &str, pred: impl Fn(&[Value]) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !pred(&self.lines()) {
-            if Instant::now() > deadline {
-                // Let it print its summary before failing: it says what it saw.
-                self.interrupt();
-                if let Some(mut c) = self.child.take() {
-                    let _ = c.wait();
-                }
-                panic!(
-                    "timed out waiting for {what}; output:\n{}\nstderr:\n{}",
-                    std::fs::read_to_string(self.path("out")).unwrap_or_default(),
-                    self.stderr()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if !self.wait_until(20, pred) {
+            // Let it print its summary before failing: it says what it saw.
+            self.interrupt();
+            let _ = self.child.child.wait();
+            panic!(
+                "timed out waiting for {what}; output:\n{}\nstderr:\n{}",
+                std::fs::read_to_string(self.path("out")).unwrap_or_default(),
+                self.stderr()
+            );
         }
     }
 
     /// Wait up to `secs` until the output satisfies `pred`; whether it did.
     fn wait_until(&self, secs: u64, pred: impl Fn(&[Value]) -> bool) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while !pred(&self.lines()) {
-            if Instant::now() > deadline {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        true
+        poll(Duration::from_secs(secs), Duration::from_millis(50), || {
+            pred(&self.lines()).then_some(())
+        })
+        .is_some()
     }
 
     fn interrupt(&self) {
@@ -153,15 +150,8 @@ impl Trace {
     /// Stop it with SIGINT; return its transitions and its summary.
     fn stop(mut self) -> (Vec<Value>, Value) {
         self.interrupt();
-        let status = self
-            .child
-            .take()
-            .map(|mut c| c.wait().expect("wait for tcpstate"));
-        assert!(
-            status.is_some_and(|s| s.success()),
-            "tcpstate trace failed: {}",
-            self.stderr()
-        );
+        let status = self.child.child.wait().expect("wait for tcpstate");
+        assert!(status.success(), "tcpstate trace failed: {}", self.stderr());
         let lines = self.lines();
         let summary = lines
             .iter()
@@ -173,15 +163,6 @@ impl Trace {
             .filter(|v| v["type"] == "transition")
             .collect();
         (events, summary)
-    }
-}
-
-impl Drop for Trace {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
     }
 }
 
@@ -320,6 +301,30 @@ impl Drop for Busy {
     }
 }
 
+/// The moves of the socket whose first move `first` picks, which must be exactly `want`.
+fn life<'a>(
+    socks: &'a BTreeMap<String, Vec<Value>>,
+    name: &str,
+    first: impl Fn(&Value) -> bool,
+    want: &[(String, String, bool)],
+) -> Result<&'a Vec<Value>, String> {
+    let moves = socks
+        .values()
+        .find(|v| first(&v[0]))
+        .ok_or(format!("no {name} socket"))?;
+    ensure!(steps(moves) == want, "{name} life {:?}", steps(moves));
+    Ok(moves)
+}
+
+/// A listener on `addr` in the namespace and a client connected to it, not yet accepted.
+fn listen_and_connect(ns: &Netns, addr: SocketAddr) -> (TcpListener, TcpStream) {
+    ns.inside(|| {
+        let l = TcpListener::bind(addr).expect("bind");
+        let c = TcpStream::connect(addr).expect("connect");
+        (l, c)
+    })
+}
+
 /// Check one connection's whole life, both sides, in the trace.
 fn check_one_life(
     events: &[Value],
@@ -334,48 +339,37 @@ fn check_one_life(
         .cloned()
         .collect();
     let socks = by_socket(&ours);
-    let client_life = socks
-        .values()
-        .find(|v| v[0]["new"] == "SYN_SENT")
-        .ok_or("no client socket")?;
-    let want = vec![
-        s("CLOSE", "SYN_SENT", false),
-        s("SYN_SENT", "ESTABLISHED", false),
-        s("ESTABLISHED", "FIN_WAIT1", false),
-        s("FIN_WAIT1", "FIN_WAIT2", false),
-        s("FIN_WAIT2", "CLOSE", false),
-        s("FIN_WAIT2", "TIME_WAIT", true),
-    ];
-    ensure!(
-        steps(client_life) == want,
-        "client life {:?}",
-        steps(client_life)
-    );
-    let server_life = socks
-        .values()
-        .find(|v| v[0]["old"] == "LISTEN" && v[0]["new"] == "SYN_RECV")
-        .ok_or("no server socket")?;
-    let want = vec![
-        s("LISTEN", "SYN_RECV", false),
-        s("SYN_RECV", "ESTABLISHED", false),
-        s("ESTABLISHED", "CLOSE_WAIT", false),
-        s("CLOSE_WAIT", "LAST_ACK", false),
-        s("LAST_ACK", "CLOSE", false),
-    ];
-    ensure!(
-        steps(server_life) == want,
-        "server life {:?}",
-        steps(server_life)
-    );
-    let listener_life = socks
-        .values()
-        .find(|v| v[0]["new"] == "LISTEN")
-        .ok_or("no listening socket")?;
-    ensure!(
-        steps(listener_life) == vec![s("CLOSE", "LISTEN", false), s("LISTEN", "CLOSE", false)],
-        "listener life {:?}",
-        steps(listener_life)
-    );
+    let client_life = life(
+        &socks,
+        "client",
+        |first| first["new"] == "SYN_SENT",
+        &[
+            s("CLOSE", "SYN_SENT", false),
+            s("SYN_SENT", "ESTABLISHED", false),
+            s("ESTABLISHED", "FIN_WAIT1", false),
+            s("FIN_WAIT1", "FIN_WAIT2", false),
+            s("FIN_WAIT2", "CLOSE", false),
+            s("FIN_WAIT2", "TIME_WAIT", true),
+        ],
+    )?;
+    let server_life = life(
+        &socks,
+        "server",
+        |first| first["old"] == "LISTEN" && first["new"] == "SYN_RECV",
+        &[
+            s("LISTEN", "SYN_RECV", false),
+            s("SYN_RECV", "ESTABLISHED", false),
+            s("ESTABLISHED", "CLOSE_WAIT", false),
+            s("CLOSE_WAIT", "LAST_ACK", false),
+            s("LAST_ACK", "CLOSE", false),
+        ],
+    )?;
+    life(
+        &socks,
+        "listening",
+        |first| first["new"] == "LISTEN",
+        &[s("CLOSE", "LISTEN", false), s("LISTEN", "CLOSE", false)],
+    )?;
     // Time in state wherever the state's beginning was seen; nothing flagged.
     for e in client_life.iter().chain(server_life).skip(1) {
         if e["inferred"] == false && e["old"] != "LISTEN" {
@@ -404,16 +398,14 @@ fn check_one_life(
 
 #[test]
 fn one_connection_traced_exactly_on_both_sides() {
-    let Some(ns) = NetNs::new() else { return };
+    let Some(ns) = Netns::new("trace") else {
+        return;
+    };
     until_complete("one connection", || {
         let (ip, port) = unique_endpoint();
         let mut trace = Trace::start(&ns, &["--port", &port.to_string()])?;
         let addr = SocketAddr::from((ip, port));
-        let (listener, client) = ns.run(move || {
-            let l = TcpListener::bind(addr).expect("bind");
-            let c = TcpStream::connect(addr).expect("connect");
-            (l, c)
-        });
+        let (listener, client) = listen_and_connect(&ns, addr);
         let client_port = client.local_addr().expect("client address").port();
         let (mut served, _) = listener.accept().expect("accept");
         // The client closes first; the server reads the end, then closes at once, so the
@@ -438,49 +430,27 @@ fn one_connection_traced_exactly_on_both_sides() {
     });
 }
 
-/// Run `nft` inside the namespace.
-fn nft(ns: &NetNs, args: &str) {
-    let ok = ns
-        .command("nft")
-        .args(args.split_whitespace())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "nft {args} failed");
-}
-
 #[test]
 fn simultaneous_close_shows_closing() {
-    if !have("nft") {
-        eprintln!("skipped: nft (nftables) is missing");
+    let Some(ns) = Netns::with_tools("trace", &["nft"]) else {
         return;
-    }
-    let Some(ns) = NetNs::new() else { return };
+    };
     until_complete("simultaneous close", || {
         let (ip, port) = unique_endpoint();
         let mut trace = Trace::start(&ns, &["--port", &port.to_string()])?;
         let addr = SocketAddr::from((ip, port));
-        let (listener, client) = ns.run(move || {
-            let l = TcpListener::bind(addr).expect("bind");
-            let c = TcpStream::connect(addr).expect("connect");
-            (l, c)
-        });
+        let (listener, client) = listen_and_connect(&ns, addr);
         let (served, _) = listener.accept().expect("accept");
         // Hold every segment of this connection, so that both FINs leave before either
         // arrives. Dropped on the way in, not out: a segment refused on output counts as
         // never sent and gets no retransmission timer.
-        nft(&ns, "add table inet tcpst_hold");
-        nft(
-            &ns,
-            "add chain inet tcpst_hold in { type filter hook input priority 0 ; }",
-        );
-        nft(
-            &ns,
-            &format!("add rule inet tcpst_hold in tcp dport {port} drop"),
-        );
-        nft(
-            &ns,
-            &format!("add rule inet tcpst_hold in tcp sport {port} drop"),
-        );
+        ns.nft(&format!(
+            "add table inet tcpst_hold\n\
+             add chain inet tcpst_hold in {{ type filter hook input priority 0 ; }}\n\
+             add rule inet tcpst_hold in tcp dport {port} drop\n\
+             add rule inet tcpst_hold in tcp sport {port} drop\n"
+        ))
+        .expect("nft holds the connection");
         client.shutdown(Shutdown::Write).expect("client shutdown");
         served.shutdown(Shutdown::Write).expect("server shutdown");
         trace.wait_for("both sides in FIN_WAIT1", |ls| {
@@ -489,7 +459,8 @@ fn simultaneous_close_shows_closing() {
         // Let the retransmitted FINs through: they cross. The retransmissions fire on
         // timers: keep the CPUs busy meanwhile.
         let busy = Busy::new();
-        nft(&ns, "delete table inet tcpst_hold");
+        ns.nft("delete table inet tcpst_hold\n")
+            .expect("nft lets it go");
         trace.wait_until(10, |ls| {
             ls.iter().filter(|v| v["new"] == "CLOSE").count() == 2
         });
@@ -523,7 +494,9 @@ fn simultaneous_close_shows_closing() {
 
 #[test]
 fn filters_hold() {
-    let Some(ns) = NetNs::new() else { return };
+    let Some(ns) = Netns::new("trace") else {
+        return;
+    };
     let (ip, p) = unique_endpoint();
     let q = p + 1;
     let ps = p.to_string();
@@ -541,7 +514,7 @@ fn filters_hold() {
         SocketAddr::from((ip, q)),
         SocketAddr::from((Ipv6Addr::LOCALHOST, p)),
     ];
-    ns.run(move || {
+    ns.inside(move || {
         for t in targets {
             let l = TcpListener::bind(t).expect("bind");
             let c = TcpStream::connect(t).expect("connect");
@@ -595,30 +568,28 @@ fn filters_hold() {
 
 #[test]
 fn owner_of_a_child_process_socket() {
-    if !have("bash") {
-        eprintln!("skipped: bash is missing");
+    let Some(ns) = Netns::with_tools("trace", &["bash"]) else {
         return;
-    }
-    let Some(ns) = NetNs::new() else { return };
+    };
     let (ip, port) = unique_endpoint();
     let Some(mut trace) = Trace::start(&ns, &["--port", &port.to_string()]) else {
         return;
     };
     let addr = SocketAddr::from((ip, port));
-    let listener = ns.run(move || TcpListener::bind(addr).expect("bind"));
+    let listener = ns.inside(move || TcpListener::bind(addr).expect("bind"));
     let script = format!("exec 3<>/dev/tcp/{ip}/{port}; sleep 0.2; exec 3>&-");
-    let mut child = ns
-        .command("bash")
-        .args(["-c", &script])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn bash");
-    let child_pid = child.id();
+    let mut child = ChildGuard::spawn(
+        "bash",
+        ns.command("bash")
+            .args(["-c", &script])
+            .stdout(Stdio::null()),
+    );
+    let child_pid = child.pid();
     let (mut served, _) = listener.accept().expect("accept");
     let mut buf = [0u8; 8];
     while matches!(served.read(&mut buf), Ok(n) if n > 0) {}
     drop(served);
-    let _ = child.wait();
+    let _ = child.child.wait();
     drop(listener);
     trace.wait_for("the listener's close", |ls| {
         ls.iter()
@@ -657,15 +628,13 @@ fn owner_of_a_child_process_socket() {
 
 #[test]
 fn existing_sockets_are_seeded() {
-    let Some(ns) = NetNs::new() else { return };
+    let Some(ns) = Netns::new("trace") else {
+        return;
+    };
     let (ip, port) = unique_endpoint();
     let addr = SocketAddr::from((ip, port));
     // A connection that exists before the trace starts.
-    let (listener, client) = ns.run(move || {
-        let l = TcpListener::bind(addr).expect("bind");
-        let c = TcpStream::connect(addr).expect("connect");
-        (l, c)
-    });
+    let (listener, client) = listen_and_connect(&ns, addr);
     let (served, _) = listener.accept().expect("accept");
     let Some(mut trace) = Trace::start(&ns, &["--port", &port.to_string()]) else {
         return;
@@ -693,8 +662,11 @@ fn existing_sockets_are_seeded() {
 
 #[test]
 fn without_privilege_one_clear_sentence() {
-    if !common_trace::is_root() || !have("setpriv") {
-        eprintln!("skipped: needs root and setpriv to run as an unprivileged user");
+    if !is_root() {
+        skip("needs root to run tcpstate as an unprivileged user");
+        return;
+    }
+    if !require_tool("setpriv") {
         return;
     }
     let out = Command::new("setpriv")

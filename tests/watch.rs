@@ -2,26 +2,51 @@
 //! in a real terminal (tmux) — counts, changes, keys, the socket list, the too-small window and
 //! the terminal restored on quit — and the plain interval lines parsed.
 
-mod common_watch;
+mod common;
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use common_watch::{Netns, Tmux, skip_reason};
+use common::tmux::Tmux;
+use common::{Netns, poll, ss};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
 
-macro_rules! skip_unless_ready {
-    ($tmux:expr) => {
-        if let Some(why) = skip_reason($tmux) {
-            eprintln!("skipped: {why}");
-            return;
-        }
-    };
+/// The dashboard tests drive tcpstate in a terminal and compare with `ss`.
+const TUI_TOOLS: [&str; 2] = ["ss", "tmux"];
+
+/// `tcpstate watch --interval 200ms` inside the namespace, as a shell command line.
+fn watch_line(ns: &Netns) -> String {
+    format!("ip netns exec {} {BIN} watch --interval 200ms", ns.name())
+}
+
+/// Per-state counts as `ss` sees them in the namespace (netstat spellings), once no socket is
+/// between two states (a FIN or SYN not yet answered), so that a test compares with a
+/// population that has settled; if it never settles, the last counts.
+fn settled_counts(ns: &Netns) -> BTreeMap<String, u64> {
+    let moving = ["FIN_WAIT1", "LAST_ACK", "SYN_SENT", "SYN_RECV", "CLOSING"];
+    let settled = |s: &ss::States| moving.iter().all(|m| !s.contains_key(m));
+    let counts = ss::wait_states(ns, Duration::from_secs(4), settled)
+        .or_else(|_| ss::states(ns))
+        .expect("ss runs");
+    counts
+        .into_iter()
+        .map(|(state, n)| (state.to_string(), n as u64))
+        .collect()
+}
+
+/// What `stty -a` wrote to `path` once it has (bounded), or what the file holds then.
+fn stty_after_quit(path: &Path) -> String {
+    let read = || std::fs::read_to_string(path).unwrap_or_default();
+    poll(Duration::from_secs(10), Duration::from_millis(50), || {
+        Some(read()).filter(|text| text.contains("icanon"))
+    })
+    .unwrap_or_else(read)
 }
 
 /// Sockets the tests hold open in a namespace; closing them is dropping them.
@@ -53,7 +78,7 @@ fn connect_accepted(l: &TcpListener, addr: SocketAddr, n: usize) -> Vec<TcpStrea
 /// in its accept queue (4 ESTABLISHED, queue 2), one TIME_WAIT (client closed first), and one
 /// connection whose server side closed: CLOSE_WAIT on the client, FIN_WAIT2 on the server.
 fn populate(ns: &Netns) -> (Population, SocketAddr, SocketAddr) {
-    ns.run(|| {
+    ns.inside(|| {
         let mut p = Population::default();
         let (a, a_addr) = listener();
         let (b, b_addr) = listener();
@@ -112,19 +137,20 @@ fn selected(screen: &str) -> Option<String> {
 
 #[test]
 fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
-    skip_unless_ready!(true);
-    let ns = Netns::new("watch-tui");
+    let Some(ns) = Netns::with_tools("watch-tui", &TUI_TOOLS) else {
+        return;
+    };
     let (mut pop, a_addr, b_addr) = populate(&ns);
     let stty = tempfile::NamedTempFile::new().expect("temp file");
     let stty_path = stty.path().display().to_string();
     let cmd = format!(
-        "sh -c '{} {BIN} watch --interval 200ms; stty -a > {stty_path}; sleep 60'",
-        ns.exec().join(" ")
+        "sh -c '{}; stty -a > {stty_path}; sleep 60'",
+        watch_line(&ns)
     );
     let t = Tmux::start("watch-tui", 120, 40, &cmd);
 
     // The counts shown are the kernel's (ss in the same namespace).
-    let kernel = ns.settled_counts();
+    let kernel = settled_counts(&ns);
     assert_eq!(kernel.get("ESTABLISHED"), Some(&10), "ss says {kernel:?}");
     assert_eq!(kernel.get("LISTEN"), Some(&2), "ss says {kernel:?}");
     let screen = t.wait_for("the counts of every state ss sees", |s| {
@@ -162,7 +188,7 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
         let before = count(&t.screen(), "ESTABLISHED").expect("ESTABLISHED row");
         let listener = pop.listeners[0].try_clone().expect("clone listener");
         pop.streams
-            .extend(ns.run(move || connect_accepted(&listener, a_addr, 2)));
+            .extend(ns.inside(move || connect_accepted(&listener, a_addr, 2)));
         let screen = t.wait_for("the ESTABLISHED count to rise", |s| {
             count(s, "ESTABLISHED").is_some_and(|n| n > before)
         });
@@ -173,7 +199,7 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
         }
     }
     assert!(seen_change, "never saw the change next to the new count");
-    let established = ns.settled_counts()["ESTABLISHED"];
+    let established = settled_counts(&ns)["ESTABLISHED"];
 
     // Down selects the next state, Up comes back.
     t.keys(&["Down"]);
@@ -218,7 +244,7 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
     let frozen = count(&t.screen(), "ESTABLISHED").expect("row");
     let listener = pop.listeners[0].try_clone().expect("clone listener");
     pop.streams
-        .extend(ns.run(move || connect_accepted(&listener, a_addr, 1)));
+        .extend(ns.inside(move || connect_accepted(&listener, a_addr, 1)));
     for _ in 0..10 {
         thread::sleep(Duration::from_millis(100));
         assert_eq!(count(&t.screen(), "ESTABLISHED"), Some(frozen), "paused");
@@ -238,14 +264,7 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
 
     // q quits, and the terminal is back in cooked mode with echo.
     t.keys(&["q"]);
-    let mut text = String::new();
-    for _ in 0..200 {
-        text = std::fs::read_to_string(stty.path()).unwrap_or_default();
-        if text.contains("icanon") {
-            break;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
+    let text = stty_after_quit(stty.path());
     let words: Vec<&str> = text.split_whitespace().collect();
     assert!(words.contains(&"icanon"), "stty -a after quit: {text}");
     assert!(words.contains(&"echo"), "stty -a after quit: {text}");
@@ -255,10 +274,10 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
 
 #[test]
 fn too_small_a_window_is_said_not_drawn() {
-    skip_unless_ready!(true);
-    let ns = Netns::new("watch-small");
-    let cmd = format!("{} {BIN} watch --interval 200ms", ns.exec().join(" "));
-    let t = Tmux::start("watch-small", 30, 8, &cmd);
+    let Some(ns) = Netns::with_tools("watch-small", &TUI_TOOLS) else {
+        return;
+    };
+    let t = Tmux::start("watch-small", 30, 8, &watch_line(&ns));
     let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let screen = t.wait_for("the too-small message", |s| {
         flat(s).contains("window too small: need 60x15, have 30x8")
@@ -275,13 +294,10 @@ fn too_small_a_window_is_said_not_drawn() {
     });
     // Ctrl-C quits (raw mode makes it a key, not a signal).
     t.keys(&["C-c"]);
-    for _ in 0..200 {
-        if !t.alive() {
-            return;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
-    panic!("Ctrl-C did not end the dashboard");
+    let ended = poll(Duration::from_secs(10), Duration::from_millis(50), || {
+        (!t.alive()).then_some(())
+    });
+    assert!(ended.is_some(), "Ctrl-C did not end the dashboard");
 }
 
 /// The `STATE=COUNT` pairs of a plain line, after its time stamp.
@@ -299,22 +315,16 @@ fn pairs(line: &str) -> (String, BTreeMap<String, u64>) {
 
 #[test]
 fn plain_lines_and_json_lines() {
-    skip_unless_ready!(false);
-    let ns = Netns::new("watch-plain");
+    let Some(ns) = Netns::with_tools("watch-plain", &["ss"]) else {
+        return;
+    };
     let (pop, _, _) = populate(&ns);
-    let kernel = ns.settled_counts();
+    let kernel = settled_counts(&ns);
 
     let run = |extra: &[&str]| {
-        let out = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &ns.name,
-                BIN,
-                "watch",
-                "--interval",
-                "200ms",
-            ])
+        let out = ns
+            .command(BIN)
+            .args(["watch", "--interval", "200ms"])
             .args(extra)
             .output()
             .expect("run tcpstate watch");
@@ -387,16 +397,9 @@ fn plain_lines_and_json_lines() {
     assert_eq!(row[at], "2");
 
     // A closed pipe ends quietly.
-    let mut child = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &ns.name,
-            BIN,
-            "watch",
-            "--interval",
-            "20ms",
-        ])
+    let mut child = ns
+        .command(BIN)
+        .args(["watch", "--interval", "20ms"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -429,16 +432,13 @@ fn is_tcpstate(pid: u32) -> bool {
 /// The dashboard's pid: the pane's process itself, or the child of the pane's shell.
 fn watch_pid(t: &Tmux) -> u32 {
     let pane = t.pane_pid();
-    for _ in 0..100 {
+    poll(Duration::from_secs(2), Duration::from_millis(20), || {
         if is_tcpstate(pane) {
-            return pane;
+            return Some(pane);
         }
-        if let Some(c) = child_of(pane).filter(|&c| is_tcpstate(c)) {
-            return c;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-    panic!("no tcpstate process in the pane");
+        child_of(pane).filter(|&c| is_tcpstate(c))
+    })
+    .expect("no tcpstate process in the pane")
 }
 
 /// Whether `pid` still runs (a zombie does not).
@@ -451,19 +451,19 @@ fn running(pid: u32) -> bool {
 
 #[test]
 fn the_dashboard_ends_when_its_terminal_goes_away() {
-    skip_unless_ready!(true);
-    let ns = Netns::new("watch-hangup");
-    let cmd = format!("{} {BIN} watch --interval 200ms", ns.exec().join(" "));
-    let t = Tmux::start("watch-hangup", 100, 30, &cmd);
+    let Some(ns) = Netns::with_tools("watch-hangup", &TUI_TOOLS) else {
+        return;
+    };
+    let t = Tmux::start("watch-hangup", 100, 30, &watch_line(&ns));
     t.wait_for("the dashboard", |s| s.contains("TCP states"));
     let pid = watch_pid(&t);
     // Killing the tmux server hangs up the pane's terminal.
     drop(t);
-    for _ in 0..200 {
-        if !running(pid) {
-            return;
-        }
-        thread::sleep(Duration::from_millis(50));
+    let ended = poll(Duration::from_secs(10), Duration::from_millis(50), || {
+        (!running(pid)).then_some(())
+    });
+    if ended.is_some() {
+        return;
     }
     let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     panic!("the dashboard outlived its terminal");
@@ -471,12 +471,13 @@ fn the_dashboard_ends_when_its_terminal_goes_away() {
 
 #[test]
 fn a_signal_ends_the_dashboard_and_restores_the_terminal() {
-    skip_unless_ready!(true);
-    let ns = Netns::new("watch-signal");
+    let Some(ns) = Netns::with_tools("watch-signal", &TUI_TOOLS) else {
+        return;
+    };
     let stty = tempfile::NamedTempFile::new().expect("temp file");
     let cmd = format!(
-        "sh -c '{} {BIN} watch --interval 200ms; echo exit=$? > {p}.rc; stty -a > {p}; sleep 60'",
-        ns.exec().join(" "),
+        "sh -c '{}; echo exit=$? > {p}.rc; stty -a > {p}; sleep 60'",
+        watch_line(&ns),
         p = stty.path().display()
     );
     let t = Tmux::start("watch-signal", 100, 30, &cmd);
@@ -487,14 +488,7 @@ fn a_signal_ends_the_dashboard_and_restores_the_terminal() {
         .status()
         .is_ok_and(|s| s.success());
     assert!(ok, "kill -TERM {watch}");
-    let mut text = String::new();
-    for _ in 0..200 {
-        text = std::fs::read_to_string(stty.path()).unwrap_or_default();
-        if text.contains("icanon") {
-            break;
-        }
-        thread::sleep(Duration::from_millis(50));
-    }
+    let text = stty_after_quit(stty.path());
     let rc_path = format!("{}.rc", stty.path().display());
     let rc = std::fs::read_to_string(&rc_path).unwrap_or_default();
     let _ = std::fs::remove_file(&rc_path);

@@ -5,20 +5,26 @@
 //! the exact per-state, per-family counts a correct tool must report. Tests that need root or
 //! an external tool skip with a one-line reason on stderr instead of failing; set
 //! `TCPSTATE_REQUIRE_NETNS=1` to turn those skips into failures (for CI runs that must
-//! exercise the fixture). Each test binary includes it with `mod common;` and uses only part of
-//! it, hence the `dead_code` and `unused_imports` allowances below.
+//! exercise the fixture). Also: `process::ChildGuard` (a child process killed on drop),
+//! `tmux::Tmux` (an interactive program in a real terminal), `ss` (the kernel's view, read back
+//! with `ss`) and `poll` (the one bounded wait). Each test binary includes it with
+//! `mod common;` and uses only part of it, hence the `dead_code` and `unused_imports`
+//! allowances below.
 
 #![allow(dead_code, unused_imports)]
 
 pub mod capture;
 pub mod netns;
 pub mod population;
+pub mod process;
 pub mod ss;
+pub mod tmux;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use netns::Netns;
 pub use population::{Counts, Expected, Population};
@@ -109,6 +115,22 @@ pub const STATES: [StateName; 10] = [
     state("CLOSING", "closing", "CLOSING"),
 ];
 
+/// The keys tcpstate gives the eleven states of a TCP socket in JSON, CSV and perfdata, in the
+/// kernel's order: the ten a `Population` makes and `close`.
+pub const STATE_KEYS: [&str; 11] = [
+    "established",
+    "syn_sent",
+    "syn_recv",
+    "fin_wait1",
+    "fin_wait2",
+    "time_wait",
+    "close",
+    "close_wait",
+    "last_ack",
+    "listen",
+    "closing",
+];
+
 /// The state `ss` printed, as netstat names it (`UNCONN` is a closed socket, `CLOSE`).
 pub fn state_from_ss(shown: &str) -> Option<&'static str> {
     if shown == "UNCONN" {
@@ -161,4 +183,24 @@ pub fn find_tool(name: &str) -> bool {
 fn is_executable(path: &Path) -> bool {
     path.metadata()
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Calls `probe` until it returns `Some`, pausing `pause` in between, for at most `timeout`;
+/// returns what it returned, or `None` when the time is up. The tests wait for the kernel, a
+/// child process or a screen through this, so every wait is bounded.
+pub fn poll<T>(
+    timeout: Duration,
+    pause: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(found) = probe() {
+            return Some(found);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(pause);
+    }
 }

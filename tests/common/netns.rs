@@ -1,7 +1,8 @@
 //! `Netns`: a uniquely named network namespace that lives as long as the guard. It runs
 //! programs inside (`ip netns exec`), loads nftables rules there, counts sockets with `ss`, runs
 //! closures on a thread that has joined the namespace (so sockets the test process creates
-//! there belong to it), writes the namespace's own sysctls, and hands out port ranges so that
+//! there belong to it; `inside` is the panicking form for test bodies), writes the namespace's
+//! own sysctls, and hands out port ranges so that
 //! several socket populations can share one namespace without colliding.
 
 use std::fs::File;
@@ -55,6 +56,14 @@ impl Netns {
                 None
             }
         }
+    }
+
+    /// `Netns::new`, and also every program of `tools` on `PATH`; otherwise says why (as
+    /// `require_tool` does) and returns `None`:
+    /// `let Some(ns) = Netns::with_tools("x", &["ss", "nft"]) else { return };`.
+    pub fn with_tools(tag: &str, tools: &[&str]) -> Option<Netns> {
+        let ns = Netns::new(tag)?;
+        tools.iter().all(|tool| require_tool(tool)).then_some(ns)
     }
 
     /// Creates the namespace, reporting failure as an error.
@@ -191,6 +200,17 @@ impl Netns {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
+    }
+
+    /// `within` for test bodies: runs `f` on a thread in the namespace and returns its
+    /// result, panicking if the thread cannot join the namespace.
+    pub fn inside<R, F>(&self, f: F) -> R
+    where
+        F: FnOnce() -> R + Send,
+        R: Send,
+    {
+        self.within(f)
+            .unwrap_or_else(|e| panic!("cannot run in {}: {e:#}", self.name))
     }
 
     /// Sets a sysctl of the namespace (`net.core.somaxconn`, ...): network sysctls under

@@ -35,7 +35,7 @@
 mod counts;
 mod make;
 mod plan;
-mod sockets;
+pub mod sockets;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};

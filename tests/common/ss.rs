@@ -1,13 +1,15 @@
 //! Reading the namespace's TCP sockets back with `ss -Htan`: one parsed line per socket
 //! (state, family, local and peer port) and a census that counts them per state and family,
-//! optionally only those that touch a given set of ports. The fixture checks its populations
+//! optionally only those that touch a given set of ports, or per state with both families
+//! together, and a bounded wait for those counts. The fixture and the tests check sockets
 //! with this, independently of the code under test.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
-use super::{Family, Netns, state_from_ss};
+use super::{Family, Netns, poll, state_from_ss};
 
 /// Counts per (netstat state name, family). Zero counts are left out.
 pub type Census = BTreeMap<(&'static str, Family), usize>;
@@ -69,6 +71,40 @@ pub fn census(ns: &Netns, keep: impl Fn(u16) -> bool) -> Result<Census> {
 /// Counts every TCP socket of the namespace per state and family.
 pub fn census_all(ns: &Netns) -> Result<Census> {
     census(ns, |_| true)
+}
+
+/// Counts per netstat state name, IPv4 and IPv6 together. Zero counts are left out.
+pub type States = BTreeMap<&'static str, usize>;
+
+/// Counts every TCP socket of the namespace per state, both families together.
+pub fn states(ns: &Netns) -> Result<States> {
+    let mut counts = States::new();
+    for ((state, _), n) in census_all(ns)? {
+        *counts.entry(state).or_default() += n;
+    }
+    Ok(counts)
+}
+
+/// Reads `states` again and again (at most `timeout`) until `done` accepts the counts, and
+/// returns them; fails with the last counts seen when the time is up.
+pub fn wait_states(
+    ns: &Netns,
+    timeout: Duration,
+    done: impl Fn(&States) -> bool,
+) -> Result<States> {
+    let mut last = States::new();
+    let found = poll(timeout, Duration::from_millis(25), || match states(ns) {
+        Ok(seen) if done(&seen) => Some(Ok(seen)),
+        Ok(seen) => {
+            last = seen;
+            None
+        }
+        Err(e) => Some(Err(e)),
+    });
+    match found {
+        Some(result) => result,
+        None => bail!("after {timeout:?} ss in {} still shows {last:?}", ns.name()),
+    }
 }
 
 /// The entries where two censuses differ, as `STATE/IPvN expected X, seen Y`, or an empty

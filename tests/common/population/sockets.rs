@@ -144,6 +144,7 @@ pub fn connect_unanswered(family: Family, source: Option<u16>, port: u16) -> Res
 
 /// Blocks (up to `IO_TIMEOUT`) until the peer's FIN has arrived: read() returns 0.
 pub fn read_eof(s: &Socket) -> Result<()> {
+    s.set_read_timeout(Some(IO_TIMEOUT))?;
     let mut buf = [0u8; 16];
     let mut reader: &Socket = s;
     match reader.read(&mut buf) {
