@@ -2,19 +2,12 @@
 //! code — 0 success, 1 runtime error, 2 usage error (clap) — with one clear sentence on stderr.
 //! A closed pipe (`tcpstate list | head`) ends quietly with success.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 use tcpstate::cli::{Cli, Command};
 use tcpstate::cmd;
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
-}
 
 /// Run a command that writes to a buffered stdout and flush it.
 fn with_stdout(
@@ -61,17 +54,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if cmd::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.downcast_ref::<cmd::UsageError>().is_some() => {
             eprintln!("tcpstate: {e}");
             ExitCode::from(2)
         }
         Err(e) => {
-            let msg = e
-                .chain()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(": ");
+            let msg = cmd::error_sentence(&e);
             eprintln!("tcpstate: {msg}");
             ExitCode::FAILURE
         }

@@ -182,6 +182,41 @@ impl<F: FnMut(&Socket) -> Flow> Sink for F {
     }
 }
 
+/// A sink adapter that stamps every socket with the namespace it was read from (sources that
+/// could not read their own namespace's inode say 0) and remembers whether the inner sink
+/// asked to stop, so a caller reading several sources knows not to go on.
+pub struct TagNetns<'a> {
+    pub netns: u64,
+    pub inner: &'a mut dyn Sink,
+    pub stopped: bool,
+}
+
+impl<'a> TagNetns<'a> {
+    pub fn new(netns: u64, inner: &'a mut dyn Sink) -> TagNetns<'a> {
+        TagNetns {
+            netns,
+            inner,
+            stopped: false,
+        }
+    }
+}
+
+impl Sink for TagNetns<'_> {
+    fn socket(&mut self, s: &Socket) -> Flow {
+        let f = if self.netns == 0 || s.netns == self.netns {
+            self.inner.socket(s)
+        } else {
+            let mut s = s.clone();
+            s.netns = self.netns;
+            self.inner.socket(&s)
+        };
+        if f == Flow::Stop {
+            self.stopped = true;
+        }
+        f
+    }
+}
+
 /// Counts known only in aggregate, from a saved summary (`STATE COUNT` lines). A sink that can
 /// count implements `AggregateSink`; listing sinks cannot take them.
 pub trait AggregateSink: Sink {

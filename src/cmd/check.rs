@@ -86,11 +86,7 @@ pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
         Ok(sev) => ExitCode::from(sev.exit_code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let msg = e
-                .chain()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(": ");
+            let msg = super::error_sentence(&e);
             if common.format == Format::Nagios {
                 let mut out = stdout();
                 // Nothing more can be said if standard output is gone too.

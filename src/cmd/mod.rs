@@ -158,6 +158,14 @@ pub fn scan(common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Rep
     Ok(all)
 }
 
+/// An error and its causes as one sentence: `cannot read x: No such file or directory`.
+pub fn error_sentence(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 /// Whether an error is a write into a closed pipe (`tcpstate … | head`), which ends quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

@@ -16,7 +16,7 @@ use super::{open_live, print_notices};
 use crate::cli::Common;
 use crate::filter::{Filter, Filtered};
 use crate::render::list::Lookup;
-use crate::socket::{Flow, Sink, Socket};
+use crate::socket::{Flow, Sink, Socket, TagNetns};
 use crate::source::netlink::current_netns_inode;
 use crate::source::netns::{self, Namespace, NetnsSpec};
 use crate::source::process::{Attribution, ProcessMap};
@@ -84,31 +84,6 @@ pub struct Scope {
     all: bool,
 }
 
-/// Tags sockets with the namespace being read (a source that could not read its own
-/// namespace's inode says 0) and tracks whether the sink asked to stop, so later namespaces
-/// are not read.
-struct Tagged<'a> {
-    inner: &'a mut dyn Sink,
-    netns: u64,
-    stopped: bool,
-}
-
-impl Sink for Tagged<'_> {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        let f = if s.netns == self.netns {
-            self.inner.socket(s)
-        } else {
-            let mut s = s.clone();
-            s.netns = self.netns;
-            self.inner.socket(&s)
-        };
-        if f == Flow::Stop {
-            self.stopped = true;
-        }
-        f
-    }
-}
-
 fn notice(msg: &str) {
     eprintln!("tcpstate: notice: {msg}");
 }
@@ -168,11 +143,7 @@ impl Scope {
                         map.add_listener(s);
                         Flow::Continue
                     };
-                    let mut tagged = Tagged {
-                        inner: &mut add,
-                        netns: t.inode,
-                        stopped: false,
-                    };
+                    let mut tagged = TagNetns::new(t.inode, &mut add);
                     t.source
                         .run(&listen, &mut tagged)
                         .with_context(|| format!("listing the listeners of {}", t.name))?;
@@ -218,11 +189,7 @@ impl Scope {
             filter,
             inner: sink,
         };
-        let mut tagged = Tagged {
-            inner: &mut filtered,
-            netns: 0,
-            stopped: false,
-        };
+        let mut tagged = TagNetns::new(0, &mut filtered);
         let mut report = Report::default();
         let many = self.targets.len() > 1;
         for t in &mut self.targets {

@@ -68,19 +68,7 @@ pub struct Snapshot {
 }
 
 /// node_exporter's state label values for `node_tcp_connection_states`, in its order.
-pub const NODE_EXPORTER_STATES: [TcpState; 11] = [
-    TcpState::Established,
-    TcpState::SynSent,
-    TcpState::SynRecv,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::TimeWait,
-    TcpState::Close,
-    TcpState::CloseWait,
-    TcpState::LastAck,
-    TcpState::Listen,
-    TcpState::Closing,
-];
+pub const NODE_EXPORTER_STATES: &[TcpState] = TcpState::ALL.split_at(11).0;
 
 /// Kernel counters exported as `tcpstate_<name>_total`: (metric name, section, field, help).
 /// Section `ext` is TcpExt of /proc/net/netstat, `tcp` is Tcp of /proc/net/snmp.
@@ -334,8 +322,8 @@ impl Collector for SnapshotCollector {
                 None,
                 scraped().flat_map(|(ns, s)| {
                     NODE_EXPORTER_STATES
-                        .into_iter()
-                        .map(move |st| ((ns, [("state", st.key())]), s.counts.get(st)))
+                        .iter()
+                        .map(move |&st| ((ns, [("state", st.key())]), s.counts.get(st)))
                 }),
             )?;
         }

@@ -11,7 +11,7 @@ use std::io::{Seek, SeekFrom};
 
 use super::capture::{CaptureSource, InputFormat};
 use super::{Query, Report, Source, SourceError};
-use crate::socket::{Family, Flow, Sink, Socket};
+use crate::socket::{Family, Sink, TagNetns};
 
 /// One of the two files, as opening it went.
 #[derive(Debug)]
@@ -100,11 +100,7 @@ impl Source for ProcSource {
             let dup = file.try_clone().map_err(io_err)?;
             let mut src =
                 CaptureSource::from_reader(path.clone(), dup).with_format(InputFormat::Proc);
-            let mut tag = Tag {
-                netns: self.netns,
-                inner: &mut *sink,
-                stopped: false,
-            };
+            let mut tag = TagNetns::new(self.netns, &mut *sink);
             let r = src.run(query, &mut tag)?;
             report.sockets += r.sockets;
             report.unread.extend(r.unread);
@@ -116,32 +112,10 @@ impl Source for ProcSource {
     }
 }
 
-/// Sets each socket's namespace before passing it on, and remembers a stop.
-struct Tag<'a> {
-    netns: u64,
-    inner: &'a mut dyn Sink,
-    stopped: bool,
-}
-
-impl Sink for Tag<'_> {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        let f = if self.netns == 0 || s.netns == self.netns {
-            self.inner.socket(s)
-        } else {
-            let mut s = s.clone();
-            s.netns = self.netns;
-            self.inner.socket(&s)
-        };
-        if f == Flow::Stop {
-            self.stopped = true;
-        }
-        f
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::socket::{Flow, Socket};
 
     #[test]
     fn runs_twice_from_the_same_files() {
