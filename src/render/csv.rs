@@ -59,17 +59,8 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     h.push("total".into());
     h.extend(TcpState::REPORTED.iter().map(|s| s.key().to_string()));
     c.write_record(&h).map_err(csv_err)?;
-    for (label, groups) in v.hosts {
-        for g in groups {
-            let mut r = Vec::new();
-            if v.multi() {
-                r.push(label.clone());
-            }
-            r.push(g.key.to_string());
-            r.push(g.total.to_string());
-            r.extend(TcpState::REPORTED.iter().map(|&s| g.count(s).to_string()));
-            c.write_record(&r).map_err(csv_err)?;
-        }
+    for r in v.rows(&TcpState::REPORTED) {
+        c.write_record(&r).map_err(csv_err)?;
     }
     c.flush()
 }

@@ -163,6 +163,24 @@ impl GroupView<'_> {
     pub fn multi(&self) -> bool {
         self.hosts.len() > 1
     }
+
+    /// One row of text fields per group: `[host,] key, total, count per state in `states``.
+    pub fn rows(&self, states: &[TcpState]) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        for (label, groups) in self.hosts {
+            for g in groups {
+                let mut r = Vec::with_capacity(states.len() + 3);
+                if self.multi() {
+                    r.push(label.clone());
+                }
+                r.push(g.key.to_string());
+                r.push(g.total.to_string());
+                r.extend(states.iter().map(|&s| g.count(s).to_string()));
+                rows.push(r);
+            }
+        }
+        rows
+    }
 }
 
 /// Write an endpoint in netstat's notation: `a.b.c.d:port`, IPv6 unbracketed (`::1:631`),

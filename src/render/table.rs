@@ -133,18 +133,5 @@ pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> 
         header.push(s.netstat_name().to_string());
         align.push(Align::Right);
     }
-    let mut rows = Vec::new();
-    for (label, groups) in v.hosts {
-        for g in groups {
-            let mut r = Vec::new();
-            if v.multi() {
-                r.push(label.clone());
-            }
-            r.push(g.key.to_string());
-            r.push(g.total.to_string());
-            r.extend(states.iter().map(|&s| g.count(s).to_string()));
-            rows.push(r);
-        }
-    }
-    write_aligned(w, style, &header, &align, &rows)
+    write_aligned(w, style, &header, &align, &v.rows(&states))
 }
