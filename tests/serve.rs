@@ -587,6 +587,43 @@ fn sigterm_and_sigint_stop_it_with_exit_0() {
 
 /// Waits (bounded) until something accepts connections on `addr` inside `ns`; false if
 /// `child` exited first or nothing ever did.
+#[test]
+fn netns_exports_the_chosen_namespace_with_its_label() {
+    // The exporter runs (and listens) in `here`; it must report `there`, labelled.
+    let Some(here) = Netns::new("serve-here") else {
+        return;
+    };
+    let Some(there) = Netns::new("serve-there") else {
+        return;
+    };
+    let _listeners: Vec<TcpListener> = there.inside(|| {
+        (0..3)
+            .map(|_| TcpListener::bind("[::1]:0").unwrap())
+            .collect()
+    });
+    let (_serve, addr) = start_serve(&here, &["--netns", there.name(), "--min-interval", "0"]);
+    let body = here.inside(|| get(addr, "/metrics", "")).unwrap().text();
+    let label = format!("netns=\"{}\"", there.name());
+    let line = |state: &str, family: &str| {
+        format!("tcpstate_connections{{{label},state=\"{state}\",family=\"{family}\"}}")
+    };
+    assert!(
+        body.contains(&format!("{} 3\n", line("listen", "ipv6"))),
+        "{body}"
+    );
+    // The exporter's own IPv4 listener is in `here`, not in `there`.
+    assert!(
+        body.contains(&format!("{} 0\n", line("listen", "ipv4"))),
+        "{body}"
+    );
+    assert!(
+        body.lines()
+            .filter(|l| l.starts_with("tcpstate_connections{"))
+            .all(|l| l.contains(&label)),
+        "every series carries the namespace label: {body}"
+    );
+}
+
 fn wait_listening(ns: &Netns, addr: SocketAddr, child: &mut ChildGuard) -> bool {
     poll(Duration::from_secs(20), Duration::from_millis(50), || {
         if child.exited().is_some() {

@@ -12,8 +12,11 @@ use super::open_live;
 use crate::analyze::scrape::PortPlan;
 use crate::cli::Common;
 use crate::filter::{PortRange, parse_port};
+use crate::kernel::counters::CounterFiles;
 use crate::serve::http::{self, Limits, Stop};
 use crate::serve::{Exporter, Scope, Settings};
+use crate::source::netlink::current_netns_inode;
+use crate::source::netns::{self, Namespace, NetnsSpec};
 
 /// The default address: loopback only, on a port outside the exporters' 9100-9999 range
 /// (which Prometheus's port list has used up) and below the kernel's ephemeral ports.
@@ -103,10 +106,7 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         )
     })?;
     let common = common.clone();
-    let exporter = Exporter::start(
-        Box::new(move || Ok(vec![Scope::current(open_live(&common)?)])),
-        settings,
-    )?;
+    let exporter = Exporter::start(Box::new(move || open_scopes(&common)), settings)?;
     let limits = Limits {
         max_connections: usize::from(args.max_connections),
         ..Limits::default()
@@ -118,6 +118,48 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     http::serve(listener, Arc::new(exporter), limits, &stop).context("serving HTTP")?;
     eprintln!("tcpstate serve: stopped");
     Ok(())
+}
+
+/// The namespaces to export: this one (no `netns` label), the one `--netns` names, or every
+/// namespace on the host at start with `--all-netns` (each labelled with its name). Sources
+/// and counter files are opened inside each namespace and stay bound to it.
+fn open_scopes(common: &crate::cli::Common) -> Result<Vec<Scope>> {
+    let chosen: Vec<Namespace> = if let Some(spec) = &common.netns {
+        vec![Namespace::open(&NetnsSpec::parse(spec))?]
+    } else if common.all_netns {
+        netns::discover().namespaces
+    } else {
+        return Ok(vec![Scope::current(open_live(common)?)]);
+    };
+    let here = current_netns_inode();
+    let open = || -> Result<_> { Ok((open_live(common)?, CounterFiles::open()?)) };
+    // Our own namespace is opened directly (entering it would need privilege for nothing).
+    let others: Vec<&Namespace> = chosen.iter().filter(|ns| ns.inode != here).collect();
+    let mut entered = netns::within(&others, |_| open()).into_iter();
+    let mut scopes = Vec::new();
+    for ns in &chosen {
+        let r = if ns.inode == here {
+            Ok(open())
+        } else {
+            match entered.next() {
+                Some(r) => r,
+                None => continue,
+            }
+        };
+        let (source, mut files) = match r {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(e)) => return Err(e.context(format!("opening a source in {}", ns.name))),
+            // --all-netns: a namespace that vanished or may not be entered is left out.
+            Err(_) if common.all_netns => continue,
+            Err(e) => return Err(e.into()),
+        };
+        scopes.push(Scope {
+            netns: Some(ns.name.clone()),
+            source,
+            counters: Box::new(move || files.read()),
+        });
+    }
+    Ok(scopes)
 }
 
 #[cfg(test)]

@@ -57,6 +57,44 @@ pub fn read_from(dir: &str) -> std::io::Result<Counters> {
     })
 }
 
+/// The three counter files, opened once and read again on every `read`. A /proc/net file
+/// stays bound to the network namespace it was opened in, so files opened by a thread inside
+/// another namespace keep reading that namespace from any thread (the exporter's collector).
+#[derive(Debug)]
+pub struct CounterFiles {
+    netstat: std::fs::File,
+    snmp: std::fs::File,
+    sockstat: std::fs::File,
+}
+
+impl CounterFiles {
+    /// Open the calling thread's namespace's files.
+    pub fn open() -> std::io::Result<CounterFiles> {
+        let open = |name: &str| std::fs::File::open(format!("/proc/thread-self/net/{name}"));
+        Ok(CounterFiles {
+            netstat: open("netstat")?,
+            snmp: open("snmp")?,
+            sockstat: open("sockstat")?,
+        })
+    }
+
+    /// Read the counters as they are now.
+    pub fn read(&mut self) -> std::io::Result<Counters> {
+        use std::io::{Read, Seek, SeekFrom};
+        let text = |f: &mut std::fs::File| -> std::io::Result<String> {
+            f.seek(SeekFrom::Start(0))?;
+            let mut s = String::new();
+            f.read_to_string(&mut s)?;
+            Ok(s)
+        };
+        Ok(Counters {
+            tcp_ext: parse_section(&text(&mut self.netstat)?, "TcpExt"),
+            tcp: parse_section(&text(&mut self.snmp)?, "Tcp"),
+            sockstat: parse_sockstat(&text(&mut self.sockstat)?),
+        })
+    }
+}
+
 /// Parse one `Prefix: names…` / `Prefix: values…` pair. Values that are not numbers are
 /// skipped (they never occur in these files).
 pub fn parse_section(text: &str, prefix: &str) -> Section {
@@ -129,6 +167,12 @@ mod tests {
     fn live_counters_are_readable() {
         if let Ok(c) = read() {
             assert!(c.tcp.contains_key("ActiveOpens"));
+        }
+        if let Ok(mut f) = CounterFiles::open() {
+            let first = f.read().expect("read once");
+            let again = f.read().expect("read again");
+            assert!(first.tcp.contains_key("ActiveOpens"));
+            assert!(again.tcp("ActiveOpens") >= first.tcp("ActiveOpens"));
         }
     }
 }
