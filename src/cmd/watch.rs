@@ -9,15 +9,17 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use super::scope::{Scope, Want};
 use super::{hostname, scan, stdout};
 use crate::analyze::group::GroupBy;
 use crate::cli::Common;
 use crate::filter::Filter;
-use crate::kernel::counters::{self, Counters};
+use crate::kernel::counters::{CounterFiles, Counters};
 use crate::render::Format;
 use crate::render::watch::{IntervalWriter, LineOptions};
 use crate::socket::Sink;
 use crate::source::Report;
+use crate::source::netns::{self, Namespace, NetnsSpec};
 use crate::tcp::state::StateSet;
 use crate::watch::app::{App, Options};
 use crate::watch::sample::{self, Probe, Request};
@@ -132,30 +134,67 @@ fn parse_grouping(s: &str) -> Result<GroupBy, String> {
     }
 }
 
-/// Samples of the live host (or of whatever `cmd::scan` reads) and its kernel counters.
+/// Samples of the live host, a namespace (`--netns`), every namespace (`--all-netns`) or saved
+/// captures, and the kernel counters of the namespace watched. The namespaces and their
+/// sources are opened once and read again on every sample.
 struct LiveProbe<'a> {
     common: &'a Common,
     filter: Filter,
+    /// The live namespaces, opened once (`None` for captures).
+    scope: Option<Scope>,
+    /// Counter files of the watched namespace (`None`: captures, or several namespaces).
+    counters: Option<CounterFiles>,
+}
+
+impl<'a> LiveProbe<'a> {
+    fn open(common: &'a Common, filter: Filter) -> Result<LiveProbe<'a>> {
+        if !common.from.is_empty() {
+            // A capture has no counters, and the live host's would not be its.
+            return Ok(LiveProbe {
+                common,
+                filter,
+                scope: None,
+                counters: None,
+            });
+        }
+        let scope = Scope::open(common, filter.states, Want::default())?;
+        let counters = if common.all_netns {
+            None
+        } else if let Some(spec) = &common.netns {
+            let ns = Namespace::open(&NetnsSpec::parse(spec))?;
+            netns::within(&[&ns], |_| CounterFiles::open().ok())
+                .into_iter()
+                .next()
+                .and_then(|r| r.ok().flatten())
+        } else {
+            CounterFiles::open().ok()
+        };
+        Ok(LiveProbe {
+            common,
+            filter,
+            scope: Some(scope),
+            counters,
+        })
+    }
 }
 
 impl Probe for LiveProbe<'_> {
     fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report> {
-        scan(self.common, &self.filter, sink)
+        match self.scope.as_mut() {
+            Some(scope) => scope.scan_unordered(&self.filter, sink),
+            None => scan(self.common, &self.filter, sink),
+        }
     }
 
     fn counters(&mut self) -> Option<Counters> {
-        // A capture has no counters, and the live host's would not be its.
-        if !self.common.from.is_empty() {
-            return None;
-        }
-        counters::read().ok()
+        self.counters.as_mut().and_then(|f| f.read().ok())
     }
 }
 
 pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
     let filter = common.filter();
     let states = filter.states;
-    let mut probe = LiveProbe { common, filter };
+    let mut probe = LiveProbe::open(common, filter)?;
     let plain = args.plain || common.format != Format::Table || !std::io::stdout().is_terminal();
     if plain {
         return run_plain(&mut probe, common, args, states);
