@@ -386,6 +386,22 @@ fn ephemeral_port_pressure_is_found() {
     let (_dir, cfg) = config_file("[ephemeral_ports]\ntuple = { crit = \"55%\" }\n");
     let o = check(&ns, &["--config", &cfg]);
     assert_eq!(code(&o), 2, "{}", show(&o));
+
+    // From the host namespace with --netns: the namespace's sockets *and* its sysctls (the
+    // narrow port range exists only in there).
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tcpstate"))
+        .args(["check", "--netns", ns.name()])
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run tcpstate check --netns");
+    assert_eq!(code(&o), 1, "{}", show(&o));
+    assert!(
+        stdout(&o).contains("net.ipv4.ip_local_port_range = 40000 40019 (20 ports)"),
+        "{}",
+        show(&o)
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ use crate::cli::Common;
 use crate::i18n::Lang;
 use crate::render::check::CheckView;
 use crate::render::{self, Format, Style};
+use crate::source::netns::{self, Namespace, NetnsSpec};
 
 /// The long help of `tcpstate check`.
 pub const CHECK_ABOUT: &str = "\
@@ -116,7 +117,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         bail!("--interval takes two samples of the live host; it cannot be used with --from");
     }
     let filter = common.filter();
-    let facts1 = live.then(HostFacts::read);
+    let facts1 = facts(common)?;
     let cfg = SinkConfig {
         ephemeral: facts1.as_ref().and_then(|f| f.port_range),
         stuck_bytes: t.stuck_bytes,
@@ -134,26 +135,41 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         return Ok(evaluate(&t, &obs));
     };
     std::thread::sleep(interval);
-    let facts2 = HostFacts::read();
+    let facts2 = facts(common)?;
     let mut second = CheckSink::new(SinkConfig {
-        ephemeral: facts2.port_range,
+        ephemeral: facts2.as_ref().and_then(|f| f.port_range),
         remember_close_wait: false,
         ..cfg
     })
     .compare_with(std::mem::take(&mut first.close_wait_ids));
     drop(first);
     scan(common, &filter, &mut second)?;
-    let measured = facts1
-        .as_ref()
-        .map(|f1| facts2.at.duration_since(f1.at))
-        .unwrap_or(interval);
+    let measured = match (&facts1, &facts2) {
+        (Some(f1), Some(f2)) => f2.at.duration_since(f1.at),
+        _ => interval,
+    };
     let obs = Observation {
         sockets: &second,
-        facts: Some(&facts2),
+        facts: facts2.as_ref(),
         previous: facts1.as_ref(),
         interval: Some(measured),
     };
     Ok(evaluate(&t, &obs))
+}
+
+/// Counters and sysctls of the namespace the sockets come from: this one, or the one `--netns`
+/// names (read from a thread inside it). A capture has none, and neither has a run over every
+/// namespace (each has its own), so the rules that need them say they were skipped.
+fn facts(common: &Common) -> Result<Option<HostFacts>> {
+    if !common.from.is_empty() || common.all_netns {
+        return Ok(None);
+    }
+    let Some(spec) = &common.netns else {
+        return Ok(Some(HostFacts::read()));
+    };
+    let ns = Namespace::open(&NetnsSpec::parse(spec))?;
+    let read = netns::within(&[&ns], |_| HostFacts::read());
+    Ok(read.into_iter().next().transpose()?)
 }
 
 fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> Result<()> {
