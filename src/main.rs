@@ -42,9 +42,7 @@ fn main() -> ExitCode {
         None => cmd::summary::run(&cli.common, &cli.summary).map(|()| ExitCode::SUCCESS),
         Some(Command::Summary(a)) => cmd::summary::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::List(a)) => cmd::list::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
-        Some(Command::Explain(a)) => {
-            with_stdout(|out| cmd::explain::run(a, cli.common.format, out))
-        }
+        Some(Command::Explain(a)) => with_stdout(|out| cmd::explain::run_for(&cli.common, a, out)),
         Some(Command::Fsm(a)) => with_stdout(|out| cmd::fsm::run(a, cli.common.format, out)),
         // The check's exit code is its severity (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
         Some(Command::Check(a)) => return cmd::check::run(&cli.common, a),

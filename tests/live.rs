@@ -440,3 +440,29 @@ fn explained_summary_carries_meanings() {
     }
     assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
 }
+
+#[test]
+fn explain_shows_the_sysctls_of_the_chosen_namespace() {
+    let Some(ns) = Netns::new("live-explain-ns") else {
+        return;
+    };
+    ns.sysctl("net.ipv4.tcp_fin_timeout", "17")
+        .expect("sets the namespace's fin timeout");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .output()
+            .expect("tcpstate runs");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let inside = run(&[
+        "explain",
+        "fin-wait-2",
+        "--lang",
+        "en",
+        "--netns",
+        ns.name(),
+    ]);
+    assert!(inside.contains("net.ipv4.tcp_fin_timeout = 17"), "{inside}");
+}

@@ -118,3 +118,28 @@ pub fn run(args: &ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::R
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `run` for the namespace the flags name: with `--netns`, the texts are made by a thread
+/// inside that namespace, so the sysctl values shown are that namespace's.
+pub fn run_for(
+    common: &crate::cli::Common,
+    args: &ExplainArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let Some(spec) = &common.netns else {
+        return run(args, common.format, out);
+    };
+    use crate::source::netns::{self, Namespace, NetnsSpec};
+    let ns = Namespace::open(&NetnsSpec::parse(spec))?;
+    let format = common.format;
+    let made = netns::within(&[&ns], |_| {
+        let mut buf = Vec::new();
+        run(args, format, &mut buf).map(|code| (code, buf))
+    });
+    let (code, buf) = made
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("entering {spec} failed"))???;
+    out.write_all(&buf)?;
+    Ok(code)
+}
