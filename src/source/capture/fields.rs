@@ -106,6 +106,13 @@ pub(crate) fn last_two(line: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     }
 }
 
+/// What follows `field`, a field split from `line`, to the end of the line.
+#[inline]
+pub(crate) fn after<'a>(line: &'a [u8], field: &[u8]) -> &'a [u8] {
+    let end = (field.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize) + field.len();
+    line.get(end..).unwrap_or(&[])
+}
+
 /// Up to `N` leading fields of a line; the count is the number filled.
 pub(crate) fn split<'a, const N: usize>(line: &'a [u8], out: &mut [&'a [u8]; N]) -> usize {
     let mut n = 0;

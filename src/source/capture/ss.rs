@@ -12,14 +12,25 @@ use std::borrow::Cow;
 
 use super::endpoint::{HostKind, PortSep, endpoint, family_of};
 use super::engine::{Ctx, Row, RowParser, fill, fix_mini_socket_uid};
-use super::fields::{Fields, dec, queue, show, split};
+use super::fields::{Fields, after, dec, queue, show, split};
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
+use memchr::memmem;
 
-#[derive(Default)]
 pub(crate) struct Ss {
     /// New ss (bracketed IPv6, `Process` column): a `*` host is the IPv6 wildcard.
     new_style: bool,
+    /// Finds `Address:Port`, the mark of a header line, built once rather than on every line.
+    header: memmem::Finder<'static>,
+}
+
+impl Default for Ss {
+    fn default() -> Ss {
+        Ss {
+            new_style: false,
+            header: memmem::Finder::new(b"Address:Port"),
+        }
+    }
 }
 
 fn looks_like_address(f: &[u8]) -> bool {
@@ -33,8 +44,8 @@ impl RowParser for Ss {
         if n < 2 {
             return Row::Skip;
         }
-        if memchr::memmem::find(line, b"Address:Port").is_some() {
-            if memchr::memmem::find(line, b"Process").is_some() {
+        if self.header.find(line).is_some() {
+            if memmem::find(line, b"Process").is_some() {
                 self.new_style = true;
             }
             return Row::Skip;
@@ -101,18 +112,19 @@ impl RowParser for Ss {
             HostKind::Name => family_of(local.1, remote.1).unwrap_or(Family::V4),
         };
         fill(out, family, state, (recv_q, send_q), local, remote);
-        extras(line, i + 4, out);
+        extras(after(line, pf), out);
         fix_mini_socket_uid(out);
         Row::Socket
     }
 }
 
-/// `uid:N`, `ino:N`, `timer:(…)` anywhere after field `from`. ss prints `uid:` only when it
-/// is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the owner is root.
-fn extras(line: &[u8], from: usize, out: &mut Socket) {
+/// `uid:N`, `ino:N`, `timer:(…)` anywhere in `rest`, the line after the peer. ss prints
+/// `uid:` only when it is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the
+/// owner is root.
+fn extras(rest: &[u8], out: &mut Socket) {
     let mut saw_uid = false;
     let mut saw_ino = false;
-    for f in Fields::new(line).skip(from) {
+    for f in Fields::new(rest) {
         if let Some(v) = f.strip_prefix(b"uid:") {
             out.uid = dec(v).and_then(|u| u32::try_from(u).ok());
             saw_uid = true;
