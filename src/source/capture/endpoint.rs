@@ -35,7 +35,9 @@ pub(crate) enum PortSep {
 /// IPv4 dotted quad, strictly four decimal octets.
 #[inline]
 pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
-    let mut oct = [0u8; 4];
+    // The octets gather in a register: bytes stored one by one into an array and read back
+    // as a word stall the store-to-load forwarding on every address.
+    let mut ip: u32 = 0;
     let mut k = 0;
     let mut v: u32 = 0;
     let mut digits = 0;
@@ -44,7 +46,7 @@ pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
             if digits == 0 || k == 3 {
                 return None;
             }
-            oct[k] = v as u8;
+            ip = ip << 8 | v;
             k += 1;
             v = 0;
             digits = 0;
@@ -63,8 +65,7 @@ pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
     if digits == 0 || k != 3 {
         return None;
     }
-    oct[3] = v as u8;
-    Some(Ipv4Addr::from(oct))
+    Some(Ipv4Addr::from(ip << 8 | v))
 }
 
 /// The common case in one pass: `a.b.c.d:port` or `a.b.c.d:*`.
