@@ -12,7 +12,7 @@ pub(crate) fn is_space(b: u8) -> bool {
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// Index of the first byte of `w` (little-endian) that is a separator (`<= 0x20`).
 #[inline]
@@ -116,8 +116,15 @@ pub(crate) fn after<'a>(line: &'a [u8], field: &[u8]) -> &'a [u8] {
 /// The high bit of every byte of `w` that is a separator (`<= 0x20`), exactly: no carry
 /// crosses a byte, so every byte is told apart, not only the first.
 #[inline]
-fn space_mask(w: u64) -> u64 {
+pub(crate) fn space_mask(w: u64) -> u64 {
     !(((w & !HIGHS) + ONES * (0x7f - 0x20)) | w) & HIGHS
+}
+
+/// The high bit of every byte of `w` equal to `b`, exactly.
+#[inline]
+pub(crate) fn byte_mask(w: u64, b: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(b));
+    !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
 }
 
 /// Up to `N` leading fields of a line; the count is the number filled. Eight bytes at a time:
