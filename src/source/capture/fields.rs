@@ -301,16 +301,8 @@ mod tests {
 
     #[test]
     fn split_agrees_with_fields() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         let alphabet = b"ab:. \t\r\x00\x7f\x80\xa1\xff";
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 40) as usize;
-            let line: Vec<u8> = (0..len)
-                .map(|k| alphabet[((x >> (k % 60)) as usize + k * 7) % alphabet.len()])
-                .collect();
+        for line in crate::source::capture::testutil::random_lines(alphabet, 40, 20_000) {
             let want: Vec<&[u8]> = Fields::new(&line).take(5).collect();
             let mut t: [&[u8]; 5] = [&[]; 5];
             let n = split(&line, &mut t);

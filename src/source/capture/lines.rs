@@ -204,16 +204,8 @@ mod tests {
 
     #[test]
     fn tidy_strips_trailing_padding_like_a_byte_loop() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         let alphabet = b"a1: \t\r\\\x00\x7f\x80\xdc\xff";
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 30) as usize;
-            let line: Vec<u8> = (0..len)
-                .map(|k| alphabet[((x >> (k % 60)) as usize + k * 5) % alphabet.len()])
-                .collect();
+        for line in crate::source::capture::testutil::random_lines(alphabet, 30, 20_000) {
             let mut want = &line[..];
             while let [rest @ .., last] = want {
                 if is_space(*last) || *last == b'\\' {

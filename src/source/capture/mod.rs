@@ -62,6 +62,22 @@ pub(crate) mod testutil {
     use crate::socket::{Endpoint, Family, Socket};
     use crate::tcp::state::TcpState;
 
+    /// `count` pseudo-random lines of up to `max_len - 1` bytes drawn from `alphabet` (the
+    /// same lines every run).
+    pub(crate) fn random_lines(alphabet: &[u8], max_len: u64, count: usize) -> Vec<Vec<u8>> {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..count)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (0..(x % max_len) as usize)
+                    .map(|k| alphabet[((x >> (k % 60)) as usize + k * 7) % alphabet.len()])
+                    .collect()
+            })
+            .collect()
+    }
+
     /// One line through a parser, into a fresh socket.
     pub(crate) fn parse_with(p: &mut impl RowParser, cx: &mut Ctx, line: &str) -> (Row, Socket) {
         let mut s = Socket::new(
