@@ -7,7 +7,7 @@
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, Row, RowParser, fill, netstat_row};
+use super::engine::{Ctx, Row, RowParser, netstat_row};
 use super::fields::{dec, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
@@ -38,15 +38,16 @@ impl RowParser for Bsd {
         if dec(t[1]).is_none() {
             return Row::Skip;
         }
-        let r = match netstat_row(&t[..n], cx, "(state) column", PortSep::Dot) {
-            Ok(r) => r,
+        let family = |lk, rk| {
+            proto_family
+                .or_else(|| family_of(lk, rk))
+                .unwrap_or(Family::V4)
+        };
+        let state = match netstat_row(&t[..n], cx, ("(state) column", PortSep::Dot), family, out) {
+            Ok(s) => s,
             Err(row) => return row,
         };
-        let family = proto_family
-            .or_else(|| family_of(r.local.1, r.remote.1))
-            .unwrap_or(Family::V4);
-        fill(out, family, r.state, r.queues, r.local, r.remote);
-        if r.state == TcpState::TimeWait {
+        if state == TcpState::TimeWait {
             self.time_wait += 1;
         }
         Row::Socket

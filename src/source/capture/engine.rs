@@ -109,30 +109,22 @@ fn missing_state(t: &[&[u8]], column: &str) -> Cow<'static, str> {
     }
 }
 
-/// The fields a netstat row (Linux or BSD) has in common once it is known to be a TCP row.
-pub(crate) struct NetstatRow {
-    pub state: TcpState,
-    pub queues: (u32, u32),
-    pub local: (Endpoint, HostKind),
-    pub remote: (Endpoint, HostKind),
-}
-
 /// Read `Proto Recv-Q Send-Q Local Foreign State` from the fields `t` of a netstat row (Linux or
-/// BSD, whose State column is named `column` in messages), or say why it cannot be read.
+/// BSD, whose State column is named `column` in messages) into `out`, the family chosen by
+/// `family` from the kinds of the two hosts; the state read, or why the row cannot be read.
 pub(crate) fn netstat_row(
     t: &[&[u8]],
     cx: &mut Ctx,
-    column: &str,
-    sep: PortSep,
-) -> Result<NetstatRow, Row> {
+    (column, sep): (&str, PortSep),
+    family: impl FnOnce(HostKind, HostKind) -> Family,
+    out: &mut Socket,
+) -> Result<TcpState, Row> {
     let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
     let queues = netstat_queues(t[1], t[2])?;
-    Ok(NetstatRow {
-        state,
-        queues,
-        local: endpoint(t[3], sep, &mut cx.services),
-        remote: endpoint(t[4], sep, &mut cx.services),
-    })
+    let local = endpoint(t[3], sep, &mut cx.services);
+    let remote = endpoint(t[4], sep, &mut cx.services);
+    fill(out, family(local.1, remote.1), state, queues, local, remote);
+    Ok(state)
 }
 
 /// Recv-Q and Send-Q of a netstat row (BSD or Linux), or why the row cannot be read.
@@ -149,6 +141,7 @@ fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), Row> {
 /// Write a row read from text into `out`: both endpoints settled in the row's family (a `*`
 /// host becomes its wildcard, a dotted IPv4 on an IPv6 socket its mapped address), the state
 /// and the queues, every other field blank.
+#[inline]
 pub(crate) fn fill(
     out: &mut Socket,
     family: Family,

@@ -8,7 +8,7 @@
 //! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, Row, RowParser, fill, fix_mini_socket_uid, netstat_row};
+use super::engine::{Ctx, Row, RowParser, fix_mini_socket_uid, netstat_row};
 use super::fields::{dec, last_two, split};
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
@@ -35,16 +35,14 @@ impl RowParser for Netstat {
         if dec(t[1]).is_none() {
             return Row::Skip;
         }
-        let r = match netstat_row(&t[..n], cx, "State column", PortSep::Colon) {
-            Ok(r) => r,
-            Err(row) => return row,
+        let family = |lk, rk| {
+            proto_family
+                .or_else(|| (family_of(lk, rk) == Some(Family::V6)).then_some(Family::V6))
+                .unwrap_or(Family::V4)
         };
-        let family = proto_family
-            .or_else(|| {
-                (family_of(r.local.1, r.remote.1) == Some(Family::V6)).then_some(Family::V6)
-            })
-            .unwrap_or(Family::V4);
-        fill(out, family, r.state, r.queues, r.local, r.remote);
+        if let Err(row) = netstat_row(&t[..n], cx, ("State column", PortSep::Colon), family, out) {
+            return row;
+        }
         extras(line, &t[6..n], out);
         fix_mini_socket_uid(out);
         Row::Socket
