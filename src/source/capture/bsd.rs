@@ -6,11 +6,9 @@
 //! udp rows and the unix tables (rows starting with a hex address) are skipped. macOS may leave
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
 
-use std::borrow::Cow;
-
-use super::endpoint::{PortSep, endpoint, family_of, settle};
-use super::engine::{Ctx, Row, RowParser, blank};
-use super::fields::{dec, queue, show, split};
+use super::endpoint::{PortSep, family_of};
+use super::engine::{Ctx, Row, RowParser, netstat_row};
+use super::fields::{dec, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 
@@ -40,42 +38,15 @@ impl RowParser for Bsd {
         if dec(t[1]).is_none() {
             return Row::Skip;
         }
-        let Some(si) = (3..n).find(|&i| cx.states.get(t[i]).is_some()) else {
-            return Row::Unread(if n < 6 {
-                "the row ends before its (state) column".into()
-            } else {
-                Cow::Owned(format!(
-                    "no TCP state word after the addresses (field 6 is '{}')",
-                    show(t[5])
-                ))
-            });
+        let family = |lk, rk| {
+            proto_family
+                .or_else(|| family_of(lk, rk))
+                .unwrap_or(Family::V4)
         };
-        if si != 5 {
-            return Row::Unread(Cow::Owned(format!(
-                "expected two address fields before the state {}, found {}",
-                show(t[si]),
-                si - 3
-            )));
-        }
-        let state = cx.states.get(t[si]).expect("found above");
-        let (Some(recv_q), Some(send_q)) = (queue(t[1]), queue(t[2])) else {
-            return Row::Unread(Cow::Owned(format!(
-                "Send-Q '{}' is not a number",
-                show(t[2])
-            )));
+        let state = match netstat_row(&t[..n], cx, ("(state) column", PortSep::Dot), family, out) {
+            Ok(s) => s,
+            Err(row) => return row,
         };
-        let (mut local, lk) = endpoint(t[3], PortSep::Dot, &mut cx.services);
-        let (mut remote, rk) = endpoint(t[4], PortSep::Dot, &mut cx.services);
-        let family = proto_family
-            .or_else(|| family_of(lk, rk))
-            .unwrap_or(Family::V4);
-        settle(&mut local, lk, family);
-        settle(&mut remote, rk, family);
-        blank(out, family, state);
-        out.recv_q = recv_q;
-        out.send_q = send_q;
-        out.local = local;
-        out.remote = remote;
         if state == TcpState::TimeWait {
             self.time_wait += 1;
         }
@@ -95,18 +66,11 @@ impl RowParser for Bsd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::Endpoint;
+    use crate::source::capture::testutil;
     use std::net::{IpAddr, Ipv6Addr};
 
     fn parse(line: &str) -> (Row, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = Bsd::default().row(line.as_bytes(), &mut Ctx::default(), &mut s);
-        (r, s)
+        testutil::parse(Bsd::default(), line)
     }
 
     #[test]

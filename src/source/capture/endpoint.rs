@@ -32,22 +32,29 @@ pub(crate) enum PortSep {
     Dot,
 }
 
-/// IPv4 dotted quad, strictly four decimal octets.
+/// A dotted quad (strictly four decimal octets) from the start of `b` up to its end or a
+/// colon, and where it stopped: `b.len()`, or the colon's index.
 #[inline]
-pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
-    let mut oct = [0u8; 4];
+fn dotted_quad(b: &[u8]) -> Option<(Ipv4Addr, usize)> {
+    // The octets gather in a register: bytes stored one by one into an array and read back
+    // as a word stall the store-to-load forwarding on every address.
+    let mut ip: u32 = 0;
     let mut k = 0;
     let mut v: u32 = 0;
     let mut digits = 0;
-    for &c in b {
+    let mut end = b.len();
+    for (i, &c) in b.iter().enumerate() {
         if c == b'.' {
             if digits == 0 || k == 3 {
                 return None;
             }
-            oct[k] = v as u8;
+            ip = ip << 8 | v;
             k += 1;
             v = 0;
             digits = 0;
+        } else if c == b':' {
+            end = i;
+            break;
         } else {
             let d = c.wrapping_sub(b'0');
             if d > 9 || digits == 3 {
@@ -63,15 +70,23 @@ pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
     if digits == 0 || k != 3 {
         return None;
     }
-    oct[3] = v as u8;
-    Some(Ipv4Addr::from(oct))
+    Some((Ipv4Addr::from(ip << 8 | v), end))
+}
+
+/// IPv4 dotted quad, strictly four decimal octets.
+#[inline]
+pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
+    dotted_quad(b).and_then(|(ip, end)| (end == b.len()).then_some(ip))
 }
 
 /// The common case in one pass: `a.b.c.d:port` or `a.b.c.d:*`.
 #[inline]
 fn ipv4_colon_port(f: &[u8]) -> Option<(Ipv4Addr, u16)> {
-    let colon = f.iter().take(16).position(|&b| b == b':')?;
-    let ip = ipv4(&f[..colon])?;
+    // The address is read up to the colon in the same pass that finds it.
+    let (ip, colon) = dotted_quad(f)?;
+    if colon == f.len() {
+        return None;
+    }
     let port = &f[colon + 1..];
     if port == b"*" {
         return Some((ip, 0));

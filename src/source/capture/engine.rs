@@ -9,8 +9,8 @@ use std::io;
 use std::io::Read;
 use std::ops::ControlFlow;
 
-use super::endpoint::Services;
-use super::fields::StateWords;
+use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
+use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
 use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
 use crate::socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer};
@@ -71,6 +71,92 @@ pub(crate) fn fix_mini_socket_uid(out: &mut Socket) {
     if out.inode == 0 && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv) {
         out.uid = None;
     }
+}
+
+/// The state of a `Proto … Local Foreign State …` row (netstat, BSD, Windows), whose State
+/// column must be field `at`, right after the two address fields. A state word there is taken
+/// at once; otherwise the first state word after the queues, if any, says how many address
+/// fields the row really has. Without any, the row is unread for the reason `none` gives.
+pub(crate) fn state_after_addresses(
+    t: &[&[u8]],
+    states: &mut StateWords,
+    at: usize,
+    none: impl FnOnce() -> Cow<'static, str>,
+) -> Result<TcpState, Row> {
+    if let Some(s) = t.get(at).and_then(|f| states.get(f)) {
+        return Ok(s);
+    }
+    let first = at - 2;
+    match (first..t.len()).find(|&i| states.get(t[i]).is_some()) {
+        None => Err(Row::Unread(none())),
+        Some(si) => Err(Row::Unread(Cow::Owned(format!(
+            "expected two address fields before the state {}, found {}",
+            show(t[si]),
+            si - first
+        )))),
+    }
+}
+
+/// Why a netstat row (Linux or BSD) without a state word after its queues cannot be read:
+/// it is too short to have its `column`, or field 6 is not a state.
+fn missing_state(t: &[&[u8]], column: &str) -> Cow<'static, str> {
+    match t.get(5) {
+        None => Cow::Owned(format!("the row ends before its {column}")),
+        Some(f) => Cow::Owned(format!(
+            "no TCP state word after the addresses (field 6 is '{}')",
+            show(f)
+        )),
+    }
+}
+
+/// Read `Proto Recv-Q Send-Q Local Foreign State` from the fields `t` of a netstat row (Linux or
+/// BSD, whose State column is named `column` in messages) into `out`, the family chosen by
+/// `family` from the kinds of the two hosts; the state read, or why the row cannot be read.
+pub(crate) fn netstat_row(
+    t: &[&[u8]],
+    cx: &mut Ctx,
+    (column, sep): (&str, PortSep),
+    family: impl FnOnce(HostKind, HostKind) -> Family,
+    out: &mut Socket,
+) -> Result<TcpState, Row> {
+    let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
+    let queues = netstat_queues(t[1], t[2])?;
+    let local = endpoint(t[3], sep, &mut cx.services);
+    let remote = endpoint(t[4], sep, &mut cx.services);
+    fill(out, family(local.1, remote.1), state, queues, local, remote);
+    Ok(state)
+}
+
+/// Recv-Q and Send-Q of a netstat row (BSD or Linux), or why the row cannot be read.
+fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), Row> {
+    match (queue(recv_q), queue(send_q)) {
+        (Some(r), Some(s)) => Ok((r, s)),
+        _ => Err(Row::Unread(Cow::Owned(format!(
+            "Send-Q '{}' is not a number",
+            show(send_q)
+        )))),
+    }
+}
+
+/// Write a row read from text into `out`: both endpoints settled in the row's family (a `*`
+/// host becomes its wildcard, a dotted IPv4 on an IPv6 socket its mapped address), the state
+/// and the queues, every other field blank.
+#[inline]
+pub(crate) fn fill(
+    out: &mut Socket,
+    family: Family,
+    state: TcpState,
+    (recv_q, send_q): (u32, u32),
+    (mut local, lk): (Endpoint, HostKind),
+    (mut remote, rk): (Endpoint, HostKind),
+) {
+    settle(&mut local, lk, family);
+    settle(&mut remote, rk, family);
+    blank(out, family, state);
+    out.recv_q = recv_q;
+    out.send_q = send_q;
+    out.local = local;
+    out.remote = remote;
 }
 
 pub(crate) enum Target<'s> {

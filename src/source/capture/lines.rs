@@ -9,7 +9,7 @@
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 
-use super::fields::is_space;
+use super::fields::{HIGHS, byte_mask, is_space, space_mask};
 
 /// Buffer size and longest line kept whole.
 pub(crate) const MAX_LINE: usize = 1 << 20;
@@ -28,6 +28,17 @@ pub(crate) fn tidy(mut s: &[u8]) -> &[u8] {
     // A UTF-8 byte-order mark (Windows editors put one on the first line).
     if let [0xEF, 0xBB, 0xBF, rest @ ..] = s {
         s = rest;
+    }
+    // Trailing padding eight bytes at a time, then byte by byte.
+    while let Some((head, tail)) = s.split_last_chunk::<8>() {
+        let w = u64::from_le_bytes(*tail);
+        let keep = !(space_mask(w) | byte_mask(w, b'\\')) & HIGHS;
+        if keep == 0 {
+            s = head;
+            continue;
+        }
+        s = &s[..s.len() - keep.leading_zeros() as usize / 8];
+        break;
     }
     while let [rest @ .., last] = s {
         if is_space(*last) || *last == b'\\' {
@@ -184,5 +195,32 @@ impl<R: Read> Chunked<R> {
             }
             self.read_more()?;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_strips_trailing_padding_like_a_byte_loop() {
+        let alphabet = b"a1: \t\r\\\x00\x7f\x80\xdc\xff";
+        for line in crate::source::capture::testutil::random_lines(alphabet, 30, 20_000) {
+            let mut want = &line[..];
+            while let [rest @ .., last] = want {
+                if is_space(*last) || *last == b'\\' {
+                    want = rest;
+                } else {
+                    break;
+                }
+            }
+            let got = tidy(&line);
+            // tidy may also strip a byte-order mark or a quote mark in front; the end agrees.
+            assert_eq!(got.as_ptr_range().end, want.as_ptr_range().end, "{line:?}");
+        }
+        assert_eq!(
+            tidy(b"ESTAB 0 0 1.1.1.1:1 2.2.2.2:2            \\\r"),
+            b"ESTAB 0 0 1.1.1.1:1 2.2.2.2:2"
+        );
     }
 }

@@ -7,11 +7,9 @@
 //! fields; after it, `User Inode` (`-e`) and the two-token timer (`-o`) are read where present,
 //! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
 
-use std::borrow::Cow;
-
-use super::endpoint::{PortSep, endpoint, family_of, settle};
-use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
-use super::fields::{dec, last_two, queue, show, split};
+use super::endpoint::{PortSep, family_of};
+use super::engine::{Ctx, Row, RowParser, fix_mini_socket_uid, netstat_row};
+use super::fields::{dec, last_two, split};
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
 
@@ -37,47 +35,15 @@ impl RowParser for Netstat {
         if dec(t[1]).is_none() {
             return Row::Skip;
         }
-        let at_6 = if n > 5 { cx.states.get(t[5]) } else { None };
-        let found = match at_6 {
-            Some(s) => Some((5, s)),
-            None => (3..n).find_map(|i| cx.states.get(t[i]).map(|s| (i, s))),
+        let family = |lk, rk| {
+            proto_family
+                .or_else(|| (family_of(lk, rk) == Some(Family::V6)).then_some(Family::V6))
+                .unwrap_or(Family::V4)
         };
-        let Some((si, state)) = found else {
-            return Row::Unread(if n < 6 {
-                "the row ends before its State column".into()
-            } else {
-                Cow::Owned(format!(
-                    "no TCP state word after the addresses (field 6 is '{}')",
-                    show(t[5])
-                ))
-            });
-        };
-        if si != 5 {
-            return Row::Unread(Cow::Owned(format!(
-                "expected two address fields before the state {}, found {}",
-                show(t[si]),
-                si - 3
-            )));
+        if let Err(row) = netstat_row(&t[..n], cx, ("State column", PortSep::Colon), family, out) {
+            return row;
         }
-        let (Some(recv_q), Some(send_q)) = (queue(t[1]), queue(t[2])) else {
-            return Row::Unread(Cow::Owned(format!(
-                "Send-Q '{}' is not a number",
-                show(t[2])
-            )));
-        };
-        let (mut local, lk) = endpoint(t[3], PortSep::Colon, &mut cx.services);
-        let (mut remote, rk) = endpoint(t[4], PortSep::Colon, &mut cx.services);
-        let family = proto_family
-            .or_else(|| (family_of(lk, rk) == Some(Family::V6)).then_some(Family::V6))
-            .unwrap_or(Family::V4);
-        settle(&mut local, lk, family);
-        settle(&mut remote, rk, family);
-        blank(out, family, state);
-        out.recv_q = recv_q;
-        out.send_q = send_q;
-        out.local = local;
-        out.remote = remote;
-        extras(line, &t[si + 1..n], out);
+        extras(line, &t[6..n], out);
         fix_mini_socket_uid(out);
         Row::Socket
     }
@@ -109,27 +75,17 @@ fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::{Endpoint, TimerKind};
+    use crate::socket::TimerKind;
+    use crate::source::capture::testutil;
     use crate::tcp::state::TcpState;
     use std::net::{IpAddr, Ipv4Addr};
 
     fn parse(line: &str) -> (Row, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = Netstat.row(line.as_bytes(), &mut Ctx::default(), &mut s);
-        (r, s)
+        testutil::parse(Netstat, line)
     }
 
     fn ok(line: &str) -> Socket {
-        match parse(line) {
-            (Row::Socket, s) => s,
-            (Row::Unread(w), _) => panic!("unread: {w}: {line}"),
-            _ => panic!("not a socket: {line}"),
-        }
+        testutil::ok(Netstat, line)
     }
 
     #[test]

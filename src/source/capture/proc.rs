@@ -113,16 +113,10 @@ impl RowParser for Proc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::capture::testutil;
 
     fn parse(line: &str) -> (Row, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = Proc.row(line.as_bytes(), &mut Ctx::default(), &mut s);
-        (r, s)
+        testutil::parse(Proc, line)
     }
 
     #[test]

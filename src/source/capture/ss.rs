@@ -10,16 +10,27 @@
 
 use std::borrow::Cow;
 
-use super::endpoint::{HostKind, PortSep, endpoint, family_of, settle};
-use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
-use super::fields::{Fields, dec, queue, show, split};
+use super::endpoint::{HostKind, PortSep, endpoint, family_of};
+use super::engine::{Ctx, Row, RowParser, fill, fix_mini_socket_uid};
+use super::fields::{Fields, after, dec, queue, show, split};
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
+use memchr::memmem;
 
-#[derive(Default)]
 pub(crate) struct Ss {
     /// New ss (bracketed IPv6, `Process` column): a `*` host is the IPv6 wildcard.
     new_style: bool,
+    /// Finds `Address:Port`, the mark of a header line, built once rather than on every line.
+    header: memmem::Finder<'static>,
+}
+
+impl Default for Ss {
+    fn default() -> Ss {
+        Ss {
+            new_style: false,
+            header: memmem::Finder::new(b"Address:Port"),
+        }
+    }
 }
 
 fn looks_like_address(f: &[u8]) -> bool {
@@ -33,8 +44,8 @@ impl RowParser for Ss {
         if n < 2 {
             return Row::Skip;
         }
-        if memchr::memmem::find(line, b"Address:Port").is_some() {
-            if memchr::memmem::find(line, b"Process").is_some() {
+        if self.header.find(line).is_some() {
+            if memmem::find(line, b"Process").is_some() {
                 self.new_style = true;
             }
             return Row::Skip;
@@ -87,38 +98,33 @@ impl RowParser for Ss {
         if lf.first() == Some(&b'[') || pf.first() == Some(&b'[') {
             self.new_style = true;
         }
-        let (mut local, lk) = endpoint(lf, PortSep::Colon, &mut cx.services);
-        let (mut remote, rk) = endpoint(pf, PortSep::Colon, &mut cx.services);
+        let local = endpoint(lf, PortSep::Colon, &mut cx.services);
+        let remote = endpoint(pf, PortSep::Colon, &mut cx.services);
         let star = if self.new_style {
             Family::V6
         } else {
             Family::V4
         };
-        let family = match lk {
+        let family = match local.1 {
             HostKind::V4 => Family::V4,
             HostKind::V6 => Family::V6,
             HostKind::Star => star,
-            HostKind::Name => family_of(lk, rk).unwrap_or(Family::V4),
+            HostKind::Name => family_of(local.1, remote.1).unwrap_or(Family::V4),
         };
-        settle(&mut local, lk, family);
-        settle(&mut remote, rk, family);
-        blank(out, family, state);
-        out.recv_q = recv_q;
-        out.send_q = send_q;
-        out.local = local;
-        out.remote = remote;
-        extras(line, i + 4, out);
+        fill(out, family, state, (recv_q, send_q), local, remote);
+        extras(after(line, pf), out);
         fix_mini_socket_uid(out);
         Row::Socket
     }
 }
 
-/// `uid:N`, `ino:N`, `timer:(…)` anywhere after field `from`. ss prints `uid:` only when it
-/// is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the owner is root.
-fn extras(line: &[u8], from: usize, out: &mut Socket) {
+/// `uid:N`, `ino:N`, `timer:(…)` anywhere in `rest`, the line after the peer. ss prints
+/// `uid:` only when it is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the
+/// owner is root.
+fn extras(rest: &[u8], out: &mut Socket) {
     let mut saw_uid = false;
     let mut saw_ino = false;
-    for f in Fields::new(line).skip(from) {
+    for f in Fields::new(rest) {
         if let Some(v) = f.strip_prefix(b"uid:") {
             out.uid = dec(v).and_then(|u| u32::try_from(u).ok());
             saw_uid = true;
@@ -139,27 +145,15 @@ fn extras(line: &[u8], from: usize, out: &mut Socket) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::{Endpoint, TimerKind};
+    use crate::socket::TimerKind;
+    use crate::source::capture::testutil;
     use crate::tcp::state::TcpState;
     use std::net::{IpAddr, Ipv6Addr};
 
-    fn parse_with(p: &mut Ss, cx: &mut Ctx, line: &str) -> (Row, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = p.row(line.as_bytes(), cx, &mut s);
-        (r, s)
-    }
+    use crate::source::capture::testutil::parse_with;
 
     fn ok(line: &str) -> Socket {
-        match parse_with(&mut Ss::default(), &mut Ctx::default(), line) {
-            (Row::Socket, s) => s,
-            (Row::Unread(w), _) => panic!("unread: {w}: {line}"),
-            _ => panic!("not a socket: {line}"),
-        }
+        testutil::ok(Ss::default(), line)
     }
 
     #[test]

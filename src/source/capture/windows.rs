@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 
-use super::endpoint::{PortSep, endpoint, family_of, settle};
-use super::engine::{Ctx, Row, RowParser, blank};
+use super::endpoint::{PortSep, endpoint, family_of};
+use super::engine::{Ctx, Row, RowParser, fill, state_after_addresses};
 use super::fields::{show, split};
 use crate::socket::{Family, Socket};
 
@@ -21,29 +21,18 @@ impl RowParser for Windows {
         if n < 2 || t[0] != b"TCP" || !t[1].contains(&b':') {
             return Row::Skip;
         }
-        let Some(si) = (2..n).find(|&i| cx.states.get(t[i]).is_some()) else {
-            return Row::Unread(if n < 4 {
-                "the row ends before its State column".into()
-            } else {
-                Cow::Owned(format!("'{}' is not a TCP state", show(t[3])))
-            });
-        };
-        if si != 3 {
-            return Row::Unread(Cow::Owned(format!(
-                "expected two address fields before the state {}, found {}",
-                show(t[si]),
-                si - 1
-            )));
-        }
-        let state = cx.states.get(t[si]).expect("found above");
-        let (mut local, lk) = endpoint(t[1], PortSep::Colon, &mut cx.services);
-        let (mut remote, rk) = endpoint(t[2], PortSep::Colon, &mut cx.services);
-        let family = family_of(lk, rk).unwrap_or(Family::V4);
-        settle(&mut local, lk, family);
-        settle(&mut remote, rk, family);
-        blank(out, family, state);
-        out.local = local;
-        out.remote = remote;
+        let state =
+            match state_after_addresses(&t[..n], &mut cx.states, 3, || match t[..n].get(3) {
+                None => "the row ends before its State column".into(),
+                Some(f) => Cow::Owned(format!("'{}' is not a TCP state", show(f))),
+            }) {
+                Ok(s) => s,
+                Err(row) => return row,
+            };
+        let local = endpoint(t[1], PortSep::Colon, &mut cx.services);
+        let remote = endpoint(t[2], PortSep::Colon, &mut cx.services);
+        let family = family_of(local.1, remote.1).unwrap_or(Family::V4);
+        fill(out, family, state, (0, 0), local, remote);
         Row::Socket
     }
 }
@@ -51,18 +40,11 @@ impl RowParser for Windows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::Endpoint;
+    use crate::source::capture::testutil;
     use crate::tcp::state::TcpState;
 
     fn parse(line: &str) -> (Row, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = Windows.row(line.as_bytes(), &mut Ctx::default(), &mut s);
-        (r, s)
+        testutil::parse(Windows, line)
     }
 
     #[test]
