@@ -1,0 +1,263 @@
+//! The English texts of the health check's messages ([`super::Msg`]).
+
+use super::*;
+
+impl Msg {
+    pub(super) fn en(&self) -> String {
+        match self {
+            Msg::AllOk { sockets } => {
+                format!("{}, no problem found", count_of(*sockets, "socket", "sockets"))
+            }
+            Msg::Skipped { why } => format!("not judged: {}", why.en()),
+            Msg::EphemeralNone { size } => format!(
+                "no client connection uses the ephemeral port range ({size} ports)"
+            ),
+            Msg::EphemeralBusiest { used, size, tuple } => format!(
+                "{used} of {size} ephemeral ports ({:.0}%) in use towards {}",
+                pct(*used, *size),
+                tuple_text(tuple)
+            ),
+            Msg::TimeWaitSummary { count, max } => match max {
+                Some(m) => format!(
+                    "{count} TIME_WAIT sockets, {:.0}% of tcp_max_tw_buckets ({m})",
+                    pct(*count, *m)
+                ),
+                None => format!("{count} TIME_WAIT sockets"),
+            },
+            Msg::CloseWaitSummary {
+                count,
+                ports,
+                persistent,
+                secs,
+            } => {
+                if *count == 0 {
+                    return "no CLOSE_WAIT socket".to_string();
+                }
+                let mut s = format!(
+                    "{} on {}",
+                    count_of(*count, "CLOSE_WAIT socket", "CLOSE_WAIT sockets"),
+                    count_of(*ports, "local port", "local ports")
+                );
+                if let Some(p) = persistent {
+                    s.push_str(&format!(", {p} still there after {secs:.1}s"));
+                }
+                s
+            }
+            Msg::SynBacklogSummary { count, worst } => match worst {
+                Some((port, n, backlog)) => format!(
+                    "{count} SYN_RECV sockets; port {port} has {n} against a backlog of {backlog}"
+                ),
+                None if *count == 0 => "no SYN_RECV socket".to_string(),
+                None => count_of(*count, "SYN_RECV socket", "SYN_RECV sockets"),
+            },
+            Msg::AcceptQueueSummary { listeners, worst } => match worst {
+                Some((port, q, b)) => format!(
+                    "accept queue of port {port} holds {q} of its backlog {b} ({:.0}%)",
+                    pct(*q, *b)
+                ),
+                None => format!(
+                    "{}, no connection waiting to be accepted",
+                    count_of(*listeners, "listener", "listeners")
+                ),
+            },
+            Msg::ClosingSummary {
+                fin_wait1,
+                closing,
+                last_ack,
+            } => {
+                if fin_wait1 + closing + last_ack == 0 {
+                    "no FIN waiting for an acknowledgement".to_string()
+                } else {
+                    format!(
+                        "FIN not acknowledged: {fin_wait1} FIN_WAIT1, {closing} CLOSING, {last_ack} LAST_ACK"
+                    )
+                }
+            }
+            Msg::FinWait2Summary { count: 0, .. } => "no FIN_WAIT2 socket".to_string(),
+            Msg::FinWait2Summary { count, held } => format!(
+                "{} waiting for the peer to close ({held} held by the application)",
+                count_of(*count, "FIN_WAIT2 socket", "FIN_WAIT2 sockets")
+            ),
+            Msg::OrphansSummary { count, max } => format!(
+                "{count} orphaned sockets, {:.0}% of tcp_max_orphans ({max})",
+                pct(*count, *max)
+            ),
+            Msg::MemorySummary {
+                pages,
+                pressure,
+                max,
+            } => format!(
+                "TCP memory {pages} pages, pressure threshold {pressure}, maximum {max} ({:.0}%)",
+                pct(*pages, *max)
+            ),
+            Msg::StuckSummary { count: 0, bytes } => {
+                format!("no connected socket with {bytes} bytes or more queued")
+            }
+            Msg::StuckSummary { count, bytes } => format!(
+                "{} with {bytes} bytes or more queued",
+                count_of(*count, "connected socket", "connected sockets")
+            ),
+            Msg::StateCountsSummary { worst, states } => match worst {
+                Some((s, n)) => format!("{n} {s} sockets"),
+                None => format!("{states} states within their limits"),
+            },
+            Msg::StateCount {
+                state,
+                count,
+                total,
+                limit,
+            } => format!(
+                "{count} {state} of {total} sockets ({})",
+                limit_en(limit)
+            ),
+            Msg::PortRange { lo, hi, size } => {
+                format!("net.ipv4.ip_local_port_range = {lo} {hi} ({size} ports)")
+            }
+            Msg::TwReuse { value } => {
+                let meaning = match value {
+                    0 => "TIME_WAIT ports are never reused for new connections",
+                    1 => "TIME_WAIT ports are reused for new connections",
+                    2 => "TIME_WAIT ports are reused for loopback connections only",
+                    _ => "unknown value",
+                };
+                format!("net.ipv4.tcp_tw_reuse = {value} ({meaning})")
+            }
+            Msg::ClientTuples { tuples, sockets } => format!(
+                "{} (local port in the range) towards {}",
+                count_of(*sockets, "client socket", "client sockets"),
+                count_of(*tuples, "destination", "destinations")
+            ),
+            Msg::Thresholds { measure, limit } => {
+                let what = match measure {
+                    Measure::TupleOfRange => "ports used towards one destination, of the range",
+                    Measure::SynRecvOfBacklog => "SYN_RECV of a listening port, of its backlog",
+                    Measure::QueueOfBacklog => "accept queue of a listener, of its backlog",
+                };
+                format!("thresholds: {what}: {}", limit_en(limit))
+            }
+            Msg::TwBuckets { count, max, limit } => format!(
+                "{count} TIME_WAIT in this network namespace, net.ipv4.tcp_max_tw_buckets = {max} ({})",
+                limit_en(limit)
+            ),
+            Msg::Increase {
+                counter,
+                by,
+                secs,
+                limit,
+            } => format!(
+                "TcpExt {counter} rose by {by} in {secs:.1}s ({})",
+                limit_en(limit)
+            ),
+            Msg::Persistent {
+                count,
+                of,
+                secs,
+                limit,
+            } => format!(
+                "{count} of {of} CLOSE_WAIT sockets were already in CLOSE_WAIT {secs:.1}s earlier ({})",
+                limit_en(limit)
+            ),
+            Msg::Listeners { count } => count_of(*count, "listening socket", "listening sockets"),
+            Msg::Sysctl { name, value } => format!("{name} = {value}"),
+            Msg::Syncookies { value } => {
+                let meaning = match value {
+                    0 => "off: a full SYN queue drops new connections",
+                    1 => "on when the SYN queue is full",
+                    2 => "always on",
+                    _ => "unknown value",
+                };
+                format!("net.ipv4.tcp_syncookies = {value} ({meaning})")
+            }
+            Msg::FinRetransmits { max } => format!(
+                "a FIN_WAIT1 socket has retransmitted its FIN {}",
+                count_of(u64::from(*max), "time", "times")
+            ),
+            Msg::FinWait2Held { held } => format!(
+                "{held} FIN_WAIT2 sockets still belong to a process (shutdown() without close()): no timeout applies to them"
+            ),
+            Msg::Orphans { count, max, limit } => format!(
+                "{count} orphaned sockets (sockstat), net.ipv4.tcp_max_orphans = {max} ({})",
+                limit_en(limit)
+            ),
+            Msg::TcpMem {
+                pages,
+                min,
+                pressure,
+                max,
+                limit,
+                pressure_warn,
+            } => {
+                let mut s = format!(
+                    "TCP memory {pages} pages (sockstat), net.ipv4.tcp_mem = {min} {pressure} {max} ({}",
+                    limit_en(limit)
+                );
+                if *pressure_warn {
+                    s.push_str(", warning above the pressure threshold");
+                }
+                s.push(')');
+                s
+            }
+            Msg::StuckSockets {
+                count,
+                bytes,
+                limit,
+            } => format!(
+                "{count} ESTABLISHED sockets with Send-Q or Recv-Q of {bytes} bytes or more ({})",
+                limit_en(limit)
+            ),
+            Msg::NoHostFacts => {
+                "a saved capture holds no kernel counters or sysctls".to_string()
+            }
+            Msg::SysctlMissing { name } => format!(
+                "{name} cannot be read here (host-wide sysctls are only visible in the host's own network namespace)"
+            ),
+            Msg::CountersMissing => {
+                "the kernel counters (/proc/net/netstat, snmp, sockstat) cannot be read".to_string()
+            }
+            Msg::NeedsInterval { counters } => format!(
+                "the increase of TcpExt {} needs two samples: run with --interval 2s",
+                counters.join(" and ")
+            ),
+            Msg::NeedsIntervalPersistence => {
+                "whether the same sockets stay in CLOSE_WAIT needs two samples: run with --interval 2s"
+                    .to_string()
+            }
+            Msg::TupleUse {
+                used,
+                size,
+                time_wait,
+                established,
+                syn_sent,
+            } => format!(
+                "{used} of {size} ports ({:.0}%): {time_wait} TIME_WAIT, {established} ESTABLISHED, {syn_sent} SYN_SENT",
+                pct(*used, *size)
+            ),
+            Msg::CloseWaitPort { count, persistent } => match persistent {
+                Some(p) => format!("{count} CLOSE_WAIT, {p} persistent"),
+                None => format!("{count} CLOSE_WAIT"),
+            },
+            Msg::SynRecvPort { count, backlog } => format!(
+                "{count} SYN_RECV, backlog {backlog} ({:.0}%)",
+                pct(*count, *backlog)
+            ),
+            Msg::QueueFill { queued, backlog } => format!(
+                "{queued} waiting to be accepted, backlog {backlog} ({:.0}%)",
+                pct(*queued, *backlog)
+            ),
+            Msg::PeerClosing {
+                fin_wait1,
+                closing,
+                last_ack,
+            } => format!("{fin_wait1} FIN_WAIT1, {closing} CLOSING, {last_ack} LAST_ACK"),
+            Msg::PeerFinWait2 { count } => format!("{count} FIN_WAIT2"),
+            Msg::PeerTimeWait { count } => format!("{count} TIME_WAIT"),
+            Msg::PeerStuck {
+                sockets,
+                max_send_q,
+                max_recv_q,
+            } => format!(
+                "{sockets} sockets, largest Send-Q {max_send_q} bytes, largest Recv-Q {max_recv_q} bytes"
+            ),
+        }
+    }
+}
