@@ -124,18 +124,10 @@ fn push_owner(s: &mut String, o: &Owner) {
 
 /// Append `v` as a JSON string.
 fn push_json_str(s: &mut String, v: &str) {
-    s.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(s, "\\u{:04x}", c as u32);
-            }
-            c => s.push(c),
-        }
+    // serde_json's escaping; serialising a str cannot fail.
+    if let Ok(quoted) = serde_json::to_string(v) {
+        s.push_str(&quoted);
     }
-    s.push('"');
 }
 
 /// Append an endpoint as `{"address":"…","port":N}`.
@@ -154,20 +146,6 @@ fn push_csv_field(s: &mut String, v: &str) {
     } else {
         s.push_str(v);
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// RFC 3339 UTC with microseconds: `2024-05-01T12:34:56.123456Z`.
@@ -215,14 +193,9 @@ impl Clock {
         let secs = (wall_ns / 1_000_000_000) as i64;
         if self.utc_sec != Some(secs) {
             self.utc_sec = Some(secs);
-            let (y, mo, d) = civil(secs.div_euclid(86_400));
-            let sod = secs.rem_euclid(86_400);
-            self.utc = format!(
-                "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
-                sod / 3600,
-                sod / 60 % 60,
-                sod % 60
-            );
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64);
+            let whole = humantime::format_rfc3339_seconds(t).to_string();
+            self.utc = whole.trim_end_matches('Z').to_string();
         }
         out.push_str(&self.utc);
         out.push('.');
