@@ -311,18 +311,7 @@ impl Sink for CheckSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::Family;
-    use std::net::Ipv4Addr;
-
-    fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
-        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        Socket::new(
-            Family::V4,
-            state,
-            Endpoint::new(ip, lport),
-            Endpoint::new(ip, rport),
-        )
-    }
+    use crate::analyze::check::rules::tests::sock;
 
     #[test]
     fn one_pass_builds_every_aggregate() {

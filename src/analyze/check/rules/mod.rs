@@ -647,4 +647,4 @@ pub fn state_counts(t: &Thresholds, obs: &Observation) -> Option<Finding> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

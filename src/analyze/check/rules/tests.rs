@@ -8,7 +8,8 @@ use crate::socket::{Endpoint, Family, Sink, Socket};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
-fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
+/// A loopback IPv4 socket in `state` between two ports (also used by the sink's tests).
+pub(crate) fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
     let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
     Socket::new(
         Family::V4,
