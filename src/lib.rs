@@ -1,10 +1,9 @@
 //! tcpstate: what this host's TCP connections are doing, whether that is healthy, and what
 //! changed. The library holds the domain (`tcp`), the socket record (`socket`), the sources of
-//! sockets (`source`), filters, analyses and renderers; the binary composes them.
+//! sockets (`source`), filters, analyses and renderers; the binary (`main.rs` with its `cli/` and `cmd/`)
+//! composes them.
 
 pub mod analyze;
-pub mod cli;
-pub mod cmd;
 pub mod filter;
 pub mod i18n;
 pub mod kernel;

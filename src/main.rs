@@ -5,9 +5,11 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+mod cli;
+mod cmd;
+
 use clap::Parser;
-use tcpstate::cli::{Cli, Command};
-use tcpstate::cmd;
+use cli::{Cli, Command};
 
 /// Run a command that writes to a buffered stdout and flush it.
 fn with_stdout(

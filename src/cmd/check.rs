@@ -4,77 +4,22 @@
 //! plugins report it: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the check could not run: a bad
 //! configuration, no permission, any runtime error).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Result, bail};
-use clap::Args;
 
 use super::UsageError;
 use super::{hostname, is_broken_pipe, scan, stdout};
-use crate::analyze::check::facts::HostFacts;
-use crate::analyze::check::sink::{CheckSink, SinkConfig};
-use crate::analyze::check::thresholds::{StateLevel, Thresholds, parse_state_level};
-use crate::analyze::check::{CheckReport, Observation, Severity, evaluate};
+use crate::cli::CheckArgs;
 use crate::cli::Common;
-use crate::i18n::Lang;
-use crate::render::check::CheckView;
-use crate::render::{self, Format, Style};
-use crate::source::netns::{self, Namespace, NetnsSpec};
-
-/// The long help of `tcpstate check`.
-pub const CHECK_ABOUT: &str = "\
-Judge the health of this host's TCP connections: the accept queues and SYN backlogs of
-listeners, CLOSE_WAIT leaks, ephemeral port pressure per destination, TIME_WAIT against
-tcp_max_tw_buckets, peers that do not acknowledge or do not close, stuck send/receive queues,
-orphans and TCP memory. Each finding has a severity, the evidence, the top offenders and advice
-(English or Chinese).
-
-The exit code is the severity, as for a monitoring plugin: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN. `--format nagios` prints the plugin status line with perfdata for every state.
-Rules that need two samples (counter increases, sockets stuck in CLOSE_WAIT) run with
---interval and say they were skipped otherwise.";
-
-/// Flags of `check`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct CheckArgs {
-    /// Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets
-    /// or more) or STATE=off; the state in any spelling; repeatable or comma-separated.
-    #[arg(long, value_name = "STATE=N", value_delimiter = ',', value_parser = parse_state_level)]
-    pub warn: Vec<StateLevel>,
-
-    /// Critical level of a state, as --warn.
-    #[arg(long, value_name = "STATE=N", value_delimiter = ',', value_parser = parse_state_level)]
-    pub crit: Vec<StateLevel>,
-
-    /// TOML file with thresholds for every rule (README, "Health check"); --warn and --crit
-    /// apply on top of it.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and
-    /// sockets that stay in CLOSE_WAIT.
-    #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
-    pub interval: Option<Duration>,
-
-    /// Show the evidence and top offenders of OK findings too.
-    #[arg(short = 'v', long)]
-    pub verbose: bool,
-}
-
-/// Parse a duration such as `2s`, `500ms`, `1m`.
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(text.trim())
-        .map_err(|e| format!("'{text}' is not a duration ({e}); write e.g. 2s or 500ms"))?;
-    if d.is_zero() {
-        return Err("the interval must be longer than zero".to_string());
-    }
-    if d > Duration::from_secs(3600) {
-        return Err("the interval must be at most an hour".to_string());
-    }
-    Ok(d)
-}
+use tcpstate::analyze::check::facts::HostFacts;
+use tcpstate::analyze::check::sink::{CheckSink, SinkConfig};
+use tcpstate::analyze::check::thresholds::Thresholds;
+use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
+use tcpstate::i18n::Lang;
+use tcpstate::render::check::CheckView;
+use tcpstate::render::{self, Format, Style};
+use tcpstate::source::netns::{self, Namespace, NetnsSpec};
 
 /// Run the check and write its report; the exit code is its severity.
 pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
@@ -191,17 +136,4 @@ fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> 
         }
     }
     super::finish(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intervals() {
-        assert_eq!(parse_interval("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_interval("500ms"), Ok(Duration::from_millis(500)));
-        assert!(parse_interval("0s").is_err());
-        assert!(parse_interval("soon").unwrap_err().contains("'soon'"));
-    }
 }

@@ -5,32 +5,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::UsageError;
-use crate::i18n::Lang;
-use crate::kernel::sysctl::Sysctls;
-use crate::render::Format;
-use crate::render::explain::{self as render, Explained, Setting};
-use crate::tcp::explain::{LIFE_ORDER, facts};
-use crate::tcp::state::{StateSet, TcpState, UnknownState};
-
-/// The states of one command-line word: a state in any spelling, a group, or a comma list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateWords(pub Vec<TcpState>);
-
-/// Parse a `STATE` argument. Groups expand in the order of a connection's life; request
-/// sockets (NEW_SYN_RECV) become SYN_RECV.
-pub fn parse_state_words(arg: &str) -> Result<StateWords, UnknownState> {
-    let mut out = Vec::new();
-    for word in arg.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-        match StateSet::group(word) {
-            Some(set) => out.extend(LIFE_ORDER.iter().copied().filter(|&s| set.contains(s))),
-            None => out.push(word.parse::<TcpState>()?.reported()),
-        }
-    }
-    if out.is_empty() {
-        return Err(UnknownState(arg.to_string()));
-    }
-    Ok(StateWords(out))
-}
+use crate::cli::ExplainArgs;
+use tcpstate::kernel::sysctl::Sysctls;
+use tcpstate::render::Format;
+use tcpstate::render::explain::{self as render, Explained, Setting};
+use tcpstate::tcp::explain::{LIFE_ORDER, facts};
+use tcpstate::tcp::state::TcpState;
 
 /// Output formats of `explain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,28 +29,6 @@ impl TryFrom<Format> for ExplainFormat {
             other => Err(UsageError::format("explain", other, "text, json")),
         }
     }
-}
-
-/// Explain TCP states: meaning, who is in them, how they begin and end, how long they last
-/// (with this host's sysctls) and what a large count means.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ExplainArgs {
-    /// States or groups in any spelling (TIME_WAIT, time-wait, FIN_WAIT_1, closing-all, …);
-    /// all states when none is given.
-    #[arg(value_name = "STATE", value_parser = parse_state_words)]
-    pub states: Vec<StateWords>,
-
-    /// Do not read this host's sysctls; name them without values (for stable output).
-    #[arg(
-        long,
-        env = "TCPSTATE_NO_SYSCTL",
-        value_parser = clap::builder::BoolishValueParser::new()
-    )]
-    pub no_sysctl: bool,
-
-    /// Language (set by the global --lang).
-    #[arg(from_global)]
-    pub lang: Option<Lang>,
 }
 
 /// The states asked for, each once, in the order given; all of them when none was given.
@@ -129,7 +87,7 @@ pub fn run_for(
     let Some(spec) = &common.netns else {
         return run(args, common.format, out);
     };
-    use crate::source::netns::{self, Namespace, NetnsSpec};
+    use tcpstate::source::netns::{self, Namespace, NetnsSpec};
     let ns = Namespace::open(&NetnsSpec::parse(spec))?;
     let format = common.format;
     let made = netns::within(&[&ns], |_| {

@@ -6,9 +6,9 @@ use anyhow::Result;
 use super::scope::{Scope, Want};
 use super::{UsageError, data_format, scan, stdout};
 use crate::cli::{Common, ListArgs};
-use crate::render::Style;
-use crate::render::list::{Columns, ListWriter};
-use crate::socket::{Flow, Sink, Socket};
+use tcpstate::render::Style;
+use tcpstate::render::list::{Columns, ListWriter};
+use tcpstate::socket::{Flow, Sink, Socket};
 
 /// Stops the stream after `left` sockets.
 struct Limit<'a, S: ?Sized> {

@@ -18,14 +18,14 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Context, Result};
 
 use crate::cli::{Common, SourceKind};
-use crate::filter::{Filter, Filtered};
-use crate::i18n::Lang;
-use crate::socket::{AggregateSink, Sink};
-use crate::source::capture::CaptureSource;
-use crate::source::netlink::NetlinkSource;
-use crate::source::procfs::ProcSource;
-use crate::source::{Report, Source, SourceError};
 use scope::{Scope, Want};
+use tcpstate::filter::{Filter, Filtered};
+use tcpstate::i18n::Lang;
+use tcpstate::socket::{AggregateSink, Sink};
+use tcpstate::source::capture::CaptureSource;
+use tcpstate::source::netlink::NetlinkSource;
+use tcpstate::source::procfs::ProcSource;
+use tcpstate::source::{Report, Source, SourceError};
 
 /// Open the live source the flags ask for, in the calling thread's network namespace. With
 /// `auto`, a netlink failure falls back to /proc with one notice on stderr.
@@ -89,11 +89,6 @@ pub fn hosts(common: &Common) -> Vec<Host> {
 }
 
 impl Host {
-    /// Whether the sockets come from the live kernel (so counters and sysctls belong to them).
-    pub fn is_live(&self) -> bool {
-        matches!(self.input, HostInput::Live)
-    }
-
     /// Push this host's sockets, filtered, into `sink`.
     pub fn run(&mut self, common: &Common, filter: &Filter, sink: &mut dyn Sink) -> Result<Report> {
         let mut f = Filtered {
@@ -237,7 +232,7 @@ pub struct UsageError(pub String);
 
 impl UsageError {
     /// `--format F` is not one `command` writes.
-    pub fn format(command: &str, f: crate::render::Format, valid: &str) -> UsageError {
+    pub fn format(command: &str, f: tcpstate::render::Format, valid: &str) -> UsageError {
         use clap::ValueEnum;
         let name = f
             .to_possible_value()
@@ -250,7 +245,10 @@ impl UsageError {
 }
 
 /// The data format (table, plain, json, csv) `--format` asks `command` for.
-pub fn data_format(command: &str, f: crate::render::Format) -> Result<crate::render::DataFormat> {
-    crate::render::DataFormat::of(f)
+pub fn data_format(
+    command: &str,
+    f: tcpstate::render::Format,
+) -> Result<tcpstate::render::DataFormat> {
+    tcpstate::render::DataFormat::of(f)
         .ok_or_else(|| UsageError::format(command, f, "table, plain, json, csv").into())
 }

@@ -14,14 +14,14 @@ use anyhow::{Context, Result};
 
 use super::{open_live, print_notices};
 use crate::cli::Common;
-use crate::filter::{Filter, Filtered};
-use crate::render::list::Lookup;
-use crate::socket::{Flow, Sink, Socket, TagNetns};
-use crate::source::netlink::current_netns_inode;
-use crate::source::netns::{self, Namespace, NetnsSpec};
-use crate::source::process::{Attribution, ProcessMap};
-use crate::source::{Query, Report, Source};
-use crate::tcp::state::{StateSet, TcpState};
+use tcpstate::filter::{Filter, Filtered};
+use tcpstate::render::list::Lookup;
+use tcpstate::socket::{Flow, Sink, Socket, TagNetns};
+use tcpstate::source::netlink::current_netns_inode;
+use tcpstate::source::netns::{self, Namespace, NetnsSpec};
+use tcpstate::source::process::{Attribution, ProcessMap};
+use tcpstate::source::{Query, Report, Source};
+use tcpstate::tcp::state::{StateSet, TcpState};
 
 /// What a command needs besides the sockets.
 #[derive(Debug, Clone, Copy, Default)]

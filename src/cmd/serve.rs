@@ -1,87 +1,20 @@
 //! `tcpstate serve`: the Prometheus exporter. Opens the live source, starts the collector and
 //! the HTTP server, and runs until SIGTERM or SIGINT, then exits 0.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::Args;
 
 use super::open_live;
-use crate::analyze::scrape::PortPlan;
 use crate::cli::Common;
-use crate::filter::{PortRange, parse_port};
-use crate::kernel::counters::CounterFiles;
-use crate::serve::http::{self, Limits, Stop};
-use crate::serve::{Exporter, Scope, Settings};
-use crate::source::netlink::current_netns_inode;
-use crate::source::netns::{self, Namespace, NetnsSpec};
-
-/// The default address: loopback only, on a port outside the exporters' 9100-9999 range
-/// (which Prometheus's port list has used up) and below the kernel's ephemeral ports.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:10011";
-
-/// Flags of `serve`.
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    /// Address and port to listen on. Loopback by default: say 0.0.0.0:10011 or [::]:10011
-    /// to let other hosts scrape.
-    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
-    pub listen: SocketAddr,
-
-    /// Ports that get per-state series (tcpstate_connections_by_port), as the local and as
-    /// the remote port: numbers, ranges (8000-8100) or service names; comma-separated.
-    #[arg(long, value_delimiter = ',', value_parser = parse_port, value_name = "PORT")]
-    pub by_port: Vec<PortRange>,
-
-    /// Also give per-state series to every port that has a LISTEN socket.
-    #[arg(long)]
-    pub listeners: bool,
-
-    /// At most this many ports get per-port series, and at most this many listening ports
-    /// get listener series; the rest are counted in tcpstate_ports_truncated.
-    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=4096))]
-    pub max_ports: u16,
-
-    /// Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect
-    /// on every scrape).
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
-    pub min_interval: Duration,
-
-    /// Also write node_exporter's node_tcp_connection_states{state} so existing dashboards
-    /// keep working.
-    #[arg(long)]
-    pub compat_node_exporter: bool,
-
-    /// Connections in service or waiting at once; more get 503.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
-    pub max_connections: u16,
-}
-
-/// Parse `1s`, `500ms`, `2m`, `1h`, `0`, or a plain number of seconds (`1.5`); at most a day.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 60.0)
-    } else if let Some(n) = t.strip_suffix('h') {
-        (n, 3600.0)
-    } else {
-        (t, 1.0)
-    };
-    num.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0 && *v * scale <= 86_400.0)
-        .map(|v| Duration::from_secs_f64(v * scale))
-        .ok_or_else(|| {
-            format!("bad duration '{s}': expected e.g. 1s, 500ms, 2m, 1h or a number of seconds, at most a day")
-        })
-}
+use crate::cli::ServeArgs;
+use tcpstate::analyze::scrape::PortPlan;
+use tcpstate::kernel::counters::CounterFiles;
+use tcpstate::serve::http::{self, Limits, Stop};
+use tcpstate::serve::{Exporter, Scope, Settings};
+use tcpstate::source::netlink::current_netns_inode;
+use tcpstate::source::netns::{self, Namespace, NetnsSpec};
 
 pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     if !common.from.is_empty() {
@@ -160,22 +93,4 @@ fn open_scopes(common: &crate::cli::Common) -> Result<Vec<Scope>> {
         });
     }
     Ok(scopes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("1s"), Ok(Duration::from_secs(1)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
-        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_duration("-1s").is_err());
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("1e9").is_err());
-    }
 }

@@ -6,15 +6,15 @@ use anyhow::Result;
 
 use super::scope::{Scope, Want};
 use super::{UsageError, data_format, finish, hostname, lang_or_env, print_notices, stdout};
-use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy, Grouper};
-use crate::analyze::netns::PerNetns;
 use crate::cli::{Common, SummaryArgs};
-use crate::filter::Filter;
-use crate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
-use crate::source::Report;
-use crate::tcp::explain::one_line;
-use crate::tcp::state::TcpState;
+use tcpstate::analyze::count::Counts;
+use tcpstate::analyze::group::{Group, GroupBy, Grouper};
+use tcpstate::analyze::netns::PerNetns;
+use tcpstate::filter::Filter;
+use tcpstate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
+use tcpstate::source::Report;
+use tcpstate::tcp::explain::one_line;
+use tcpstate::tcp::state::TcpState;
 
 /// Counts per host: one per `--from` file, one per namespace with `--all-netns`, else one.
 fn count_hosts(common: &Common, filter: &Filter) -> Result<Vec<HostCounts>> {

@@ -3,100 +3,18 @@
 //! after `--count` transitions, or on Ctrl-C / SIGTERM, always printing the summary.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Args;
 
 use super::UsageError;
 use super::stdout;
 use crate::cli::Common;
-use crate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
-use crate::render::{DataFormat as Format, Style};
-use crate::trace::perf::monotonic_ns;
-use crate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
-
-pub const TRACE_ABOUT: &str = "\
-Trace TCP state transitions live, from the kernel tracepoint sock:inet_sock_set_state (read
-through perf; needs root or CAP_PERFMON, and tracefs at /sys/kernel/tracing, which tcpstate
-mounts when run as root).
-
-Each line: time, local and remote address, old → new state, the time spent in the old state
-(≥ when the socket already existed at the start), and the socket's owner: the process that
-called connect() or listen() on it, the owner of the listener for accepted connections, or
-else only the task that was on the CPU (\"on-CPU:\", often not the owner).
-
-Linux never reports a move into TIME_WAIT: the closing side shows FIN_WAIT2 → CLOSE while a
-TIME_WAIT mini-socket takes its place. tcpstate looks such sockets up and shows
-\"→ TIME_WAIT (inferred)\" only when a snapshot confirms it. Moves the TCP state machine does
-not allow are marked with !. Events the kernel dropped (full ring buffer) or counted without
-delivering them (some kernels do, for hits while a CPU idles) are counted, and the summary then
-says the trace is INCOMPLETE.
-
-The filters of every command apply; a transition matches --state when its old or its new
-state does. The tracepoint sees every network namespace; the starting snapshot and the TIME_WAIT
-confirmation see the current one.";
-
-/// Flags of `trace`.
-#[derive(Debug, Clone, Args)]
-pub struct TraceArgs {
-    /// Print only the summary (transitions matrix, time in state, slowest handshakes and
-    /// closes, CLOSE_WAIT left behind), not every transition.
-    #[arg(long)]
-    pub summary: bool,
-
-    /// Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds).
-    #[arg(long, value_parser = parse_duration, value_name = "TIME")]
-    pub duration: Option<Duration>,
-
-    /// Stop after N transitions.
-    #[arg(long, value_name = "N")]
-    pub count: Option<u64>,
-
-    /// Ring buffer size per CPU in 4 KiB pages, a power of two.
-    #[arg(long, value_parser = parse_pages, default_value_t = Options::default().buffer_pages, value_name = "N")]
-    pub buffer_pages: usize,
-
-    /// Once tracing is running, write tcpstate's process id to this file (for scripts that
-    /// start traffic then, and stop the trace with a signal to that pid).
-    #[arg(long, value_name = "FILE")]
-    pub ready_file: Option<PathBuf>,
-}
-
-/// Parse `10s`, `500ms`, `2m`, `1h`, `1.5s` or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let bad = || format!("bad duration '{s}': write 10s, 500ms, 2m or 1h");
-    let n: f64 = num.parse().map_err(|_| bad())?;
-    let secs = match unit.trim() {
-        "" | "s" | "sec" | "secs" => n,
-        "ms" => n / 1e3,
-        "us" | "µs" => n / 1e6,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return Err(bad()),
-    };
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-        return Err(bad());
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
-
-/// Parse `--buffer-pages`: a power of two from 1 to 1048576.
-pub fn parse_pages(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n.is_power_of_two() && n <= 1 << 20 => Ok(n),
-        _ => Err(format!(
-            "bad page count '{s}': a power of two such as 64, 512 or 4096"
-        )),
-    }
-}
+use crate::cli::TraceArgs;
+use tcpstate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
+use tcpstate::render::{DataFormat as Format, Style};
+use tcpstate::trace::perf::monotonic_ns;
+use tcpstate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
 
 /// Hands transitions to the writer and counts them against `--count`.
 struct Emitter<'w> {
@@ -260,22 +178,4 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
-        assert!(parse_duration("ten").is_err());
-        assert!(parse_duration("5 parsecs").is_err());
-        assert_eq!(parse_pages("512"), Ok(512));
-        assert!(parse_pages("500").is_err());
-        assert!(parse_pages("0").is_err());
-    }
 }

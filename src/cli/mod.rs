@@ -1,4 +1,5 @@
-//! The command line (clap derive). Flags shared by every command — filters, the source, the
+//! The command line (clap derive): every flag of every command is defined under `cli/`, and
+//! the commands in `cmd/` import their arguments from here, never the reverse. Flags shared by every command — filters, the source, the
 //! output format — are defined once here as global flags, so they work before or after the
 //! command word (`tcpstate --state listen list` and `tcpstate list --state listen`).
 
@@ -7,13 +8,27 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 
-use crate::analyze::group::GroupBy;
-use crate::cmd::{explain::ExplainArgs, fsm::FsmArgs};
-use crate::filter::{Filter, PortRange, parse_net, parse_port};
-use crate::i18n::Lang;
-use crate::render::Format;
-use crate::source::capture::InputFormat;
-use crate::tcp::state::{StateSet, TcpState};
+use tcpstate::analyze::group::GroupBy;
+use tcpstate::filter::{Filter, PortRange, parse_net, parse_port};
+use tcpstate::i18n::Lang;
+use tcpstate::render::Format;
+use tcpstate::source::capture::InputFormat;
+use tcpstate::tcp::state::{StateSet, TcpState};
+
+pub mod check;
+pub mod duration;
+pub mod explain;
+pub mod fsm;
+pub mod serve;
+pub mod trace;
+pub mod watch;
+
+pub use check::CheckArgs;
+pub use explain::ExplainArgs;
+pub use fsm::FsmArgs;
+pub use serve::ServeArgs;
+pub use trace::TraceArgs;
+pub use watch::WatchArgs;
 
 fn parse_input_format(s: &str) -> Result<InputFormat, String> {
     s.parse::<InputFormat>().map_err(|e| e.to_string())
@@ -62,16 +77,16 @@ pub enum Command {
     /// The TCP state machine: table, diagram, client/server paths, sequence check.
     Fsm(FsmArgs),
     /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
-    #[command(long_about = crate::cmd::check::CHECK_ABOUT)]
-    Check(crate::cmd::check::CheckArgs),
+    #[command(long_about = check::CHECK_ABOUT)]
+    Check(CheckArgs),
     /// Watch the counts live: a dashboard on a terminal, one line per interval otherwise.
-    #[command(long_about = crate::cmd::watch::WATCH_ABOUT)]
-    Watch(crate::cmd::watch::WatchArgs),
+    #[command(long_about = watch::WATCH_ABOUT)]
+    Watch(WatchArgs),
     /// Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default).
-    Serve(crate::cmd::serve::ServeArgs),
+    Serve(ServeArgs),
     /// Trace TCP state transitions live (root or CAP_PERFMON).
-    #[command(long_about = crate::cmd::trace::TRACE_ABOUT)]
-    Trace(crate::cmd::trace::TraceArgs),
+    #[command(long_about = trace::TRACE_ABOUT)]
+    Trace(TraceArgs),
 }
 
 const LIST_ABOUT: &str = "\
