@@ -8,7 +8,6 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::socket::{Endpoint, Family, Socket};
-use crate::source::Query;
 use crate::tcp::state::{StateSet, TcpState};
 
 /// An inclusive port range; a single port is a range of one.
@@ -204,36 +203,30 @@ impl Filter {
     }
 }
 
-/// A sink that passes on only the sockets (and aggregates) a `Filter` matches.
-pub struct Filtered<'a, S: ?Sized> {
-    pub filter: &'a Filter,
-    pub inner: &'a mut S,
+/// What the caller wants from a source: the states (handed to the kernel as its state mask)
+/// and the families. Sources may deliver more; the filter has the last word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query {
+    pub states: StateSet,
+    pub v4: bool,
+    pub v6: bool,
 }
 
-impl<S: crate::socket::Sink + ?Sized> crate::socket::Sink for Filtered<'_, S> {
-    #[inline]
-    fn socket(&mut self, s: &Socket) -> crate::socket::Flow {
-        if self.filter.matches(s) {
-            self.inner.socket(s)
-        } else {
-            crate::socket::Flow::Continue
+impl Default for Query {
+    fn default() -> Query {
+        Query {
+            states: StateSet::ALL,
+            v4: true,
+            v6: true,
         }
     }
 }
 
-impl<S: crate::socket::AggregateSink + ?Sized> crate::socket::AggregateSink for Filtered<'_, S> {
-    fn aggregate(
-        &mut self,
-        family: Option<Family>,
-        state: TcpState,
-        n: u64,
-    ) -> crate::socket::Flow {
-        let family_ok = family.is_none_or(|f| self.filter.matches_family(f));
-        if family_ok && self.filter.matches_state(state) {
-            self.inner.aggregate(family, state, n)
-        } else {
-            crate::socket::Flow::Continue
-        }
+impl Query {
+    pub fn families(&self) -> impl Iterator<Item = Family> {
+        [(self.v4, Family::V4), (self.v6, Family::V6)]
+            .into_iter()
+            .filter_map(|(on, f)| on.then_some(f))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod kernel;
 pub mod render;
 pub mod serve;
+pub mod sink;
 pub mod socket;
 pub mod source;
 pub mod tcp;
@@ -17,5 +18,6 @@ pub mod watch;
 
 pub use filter::Filter;
 pub use i18n::Lang;
-pub use socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
+pub use sink::{Flow, Sink, TargetInfo};
+pub use socket::{Endpoint, Family, Socket, Timer, TimerKind};
 pub use tcp::state::{StateSet, TcpState};

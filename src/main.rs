@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) if cmd::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<cmd::UsageError>().is_some() => {
+        Err(e) if cmd::is_usage_error(&e) => {
             eprintln!("tcpstate: {e}");
             ExitCode::from(2)
         }

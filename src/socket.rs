@@ -1,6 +1,6 @@
 //! `Socket`: one TCP socket as every source delivers it and every analysis and renderer reads
 //! it — netstat's six columns (family, queues, addresses, state) plus uid, inode, cookie, timer
-//! and the namespace it lives in — and the `Sink` that sources push sockets into.
+//! and the namespace it lives in. Sources push sockets into a `crate::sink::Sink`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -160,66 +160,4 @@ impl Socket {
             netns: 0,
         }
     }
-}
-
-/// Whether a sink wants more sockets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    Continue,
-    Stop,
-}
-
-/// The receiving end of a socket stream. A source drives: it pushes each socket into the sink,
-/// and stops early when the sink says `Flow::Stop`. Nothing upstream keeps the sockets, so a
-/// sink that only counts runs in constant memory.
-pub trait Sink {
-    fn socket(&mut self, s: &Socket) -> Flow;
-}
-
-impl<F: FnMut(&Socket) -> Flow> Sink for F {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        self(s)
-    }
-}
-
-/// A sink adapter that stamps every socket with the namespace it was read from (sources that
-/// could not read their own namespace's inode say 0) and remembers whether the inner sink
-/// asked to stop, so a caller reading several sources knows not to go on.
-pub struct TagNetns<'a> {
-    pub netns: u64,
-    pub inner: &'a mut dyn Sink,
-    pub stopped: bool,
-}
-
-impl<'a> TagNetns<'a> {
-    pub fn new(netns: u64, inner: &'a mut dyn Sink) -> TagNetns<'a> {
-        TagNetns {
-            netns,
-            inner,
-            stopped: false,
-        }
-    }
-}
-
-impl Sink for TagNetns<'_> {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        let f = if self.netns == 0 || s.netns == self.netns {
-            self.inner.socket(s)
-        } else {
-            let mut s = s.clone();
-            s.netns = self.netns;
-            self.inner.socket(&s)
-        };
-        if f == Flow::Stop {
-            self.stopped = true;
-        }
-        f
-    }
-}
-
-/// Counts known only in aggregate, from a saved summary (`STATE COUNT` lines). A sink that can
-/// count implements `AggregateSink`; listing sinks cannot take them.
-pub trait AggregateSink: Sink {
-    /// `n` sockets in `state` (of `family`, when the summary said).
-    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> Flow;
 }

@@ -7,7 +7,7 @@ mod common;
 
 use tcpstate::source::capture::{CaptureSource, InputFormat};
 use tcpstate::source::{Query, Report, Source};
-use tcpstate::{StateSet, TcpState};
+use tcpstate::{Flow, Socket, StateSet, TcpState};
 
 use TcpState::*;
 use common::capture::{LINUX, Tally, fixture, map, run, run_file, unread_lines};
@@ -262,7 +262,7 @@ fn handmade_details() {
 
 fn counts_of(mut src: CaptureSource) -> (Tally, Report) {
     let mut t = Tally::default();
-    let r = src.run_counts(&Query::default(), &mut t).unwrap();
+    let r = src.run(&Query::default(), &mut t).unwrap();
     (t, r)
 }
 
@@ -271,15 +271,14 @@ fn summaries_are_counts_not_sockets() {
     let f = fixture("handmade/summary-lvs-director.txt");
     let mut src = CaptureSource::open(&f);
     assert!(src.holds_summary().unwrap());
-    let err = src
-        .run(&Query::default(), &mut Tally::default())
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        format!(
-            "{} holds a saved summary (counts, not sockets): only `summary` can read it",
-            f.display()
-        )
+    // A sink that can only list refuses the counts, naming the file and the line.
+    let mut listing = |_: &Socket| Flow::Continue;
+    let err = src.run(&Query::default(), &mut listing).unwrap_err();
+    let said = err.to_string();
+    assert!(
+        said.starts_with(&format!("{}:", f.display()))
+            && said.contains("a saved summary line (counts per state, no sockets)"),
+        "{said}"
     );
     let (t, r) = counts_of(CaptureSource::open(&f));
     assert_eq!(
@@ -312,7 +311,7 @@ fn summaries_are_counts_not_sockets() {
     );
     assert_eq!(unread_lines(&r), [10]);
 
-    // Sockets go through run_counts too.
+    // Sockets and counts go through the same run.
     let (t, _) = counts_of(CaptureSource::open(fixture("linux/ss-tan.txt")));
     assert_eq!(t.states, map(LINUX));
     // A query narrows counts as it narrows sockets.
@@ -321,6 +320,6 @@ fn summaries_are_counts_not_sockets() {
         states: StateSet::of(&[TimeWait]),
         ..Query::default()
     };
-    CaptureSource::open(&f).run_counts(&q, &mut t).unwrap();
+    CaptureSource::open(&f).run(&q, &mut t).unwrap();
     assert_eq!(t.states, map(&[(TimeWait, 9137)]));
 }

@@ -1,8 +1,10 @@
 //! Per-state, per-family counts: the summary's one pass over the sockets. A `Counts` is a sink
 //! of fixed size, so counting a million sockets takes the same memory as counting ten.
 
-use crate::socket::{AggregateSink, Family, Flow, Sink, Socket};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Family, Socket};
 use crate::tcp::state::{STATE_SLOTS, TcpState};
+use std::io;
 
 /// Socket counts by family and state, plus counts known only in aggregate (saved summaries
 /// that did not say the family).
@@ -103,21 +105,28 @@ pub fn share(n: u64, total: u64) -> f64 {
     }
 }
 
-impl Sink for Counts {
+impl Counts {
+    /// Take one socket into the aggregates.
     #[inline]
-    fn socket(&mut self, s: &Socket) -> Flow {
+    pub fn add_socket(&mut self, s: &Socket) -> Flow {
         self.by_family[s.family.index()][usize::from(s.state.reported().kernel())] += 1;
         Flow::Continue
     }
 }
 
-impl AggregateSink for Counts {
-    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> Flow {
+impl Sink for Counts {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        Ok(self.add_socket(s))
+    }
+
+    /// Counts from a saved summary; those that did not say their family are kept apart.
+    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> io::Result<Flow> {
         let i = usize::from(state.reported().kernel());
         match family {
             Some(f) => self.by_family[f.index()][i] += n,
             None => self.unknown_family[i] += n,
         }
-        Flow::Continue
+        Ok(Flow::Continue)
     }
 }

@@ -5,10 +5,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::socket::{Endpoint, Flow, Sink, Socket};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Endpoint, Socket};
 use crate::source::process::ProcessMap;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 
@@ -195,11 +197,20 @@ impl Grouper {
     }
 }
 
-impl Sink for Grouper {
-    fn socket(&mut self, s: &Socket) -> Flow {
+impl Grouper {
+    /// Take one socket into the aggregates.
+    #[inline]
+    pub fn add_socket(&mut self, s: &Socket) -> Flow {
         let key = self.by.key_with(s, self.processes.as_deref());
         self.add(key, s.state, 1);
         Flow::Continue
+    }
+}
+
+impl Sink for Grouper {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        Ok(self.add_socket(s))
     }
 }
 

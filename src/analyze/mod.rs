@@ -1,11 +1,9 @@
 //! Analyses that consume a socket stream: per-state counts (constant memory), grouping by a
-//! key with per-state counts (memory grows with the number of keys, not sockets), splitting a
-//! stream by network namespace, the health check (rules over aggregates built in one pass,
+//! key with per-state counts (memory grows with the number of keys, not sockets), the health check (rules over aggregates built in one pass,
 //! kernel counters and sysctls), and the exporter's one-pass scrape (counts, queues,
 //! listeners, tracked ports).
 
 pub mod check;
 pub mod count;
 pub mod group;
-pub mod netns;
 pub mod scrape;

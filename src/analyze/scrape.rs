@@ -11,9 +11,11 @@
 
 use crate::analyze::count::Counts;
 use crate::filter::PortRange;
-use crate::socket::{Flow, Sink, Socket};
+use crate::sink::{Flow, Sink};
+use crate::socket::Socket;
 use crate::source::Query;
 use crate::tcp::state::{STATE_SLOTS, StateSet, TcpState};
+use std::io;
 
 /// Which ports get `by_port` series, and how many at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,9 +251,10 @@ impl ScrapeSink {
     }
 }
 
-impl Sink for ScrapeSink {
+impl ScrapeSink {
+    /// Take one socket into the aggregates.
     #[inline]
-    fn socket(&mut self, s: &Socket) -> Flow {
+    pub fn add_socket(&mut self, s: &Socket) -> Flow {
         let listen = s.state == TcpState::Listen;
         match self.phase {
             Phase::Listeners if !listen => return Flow::Continue,
@@ -285,6 +288,13 @@ impl Sink for ScrapeSink {
     }
 }
 
+impl Sink for ScrapeSink {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        Ok(self.add_socket(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,7 +320,8 @@ mod tests {
     ) -> impl FnMut(&Query, &mut dyn Sink) -> Result<(), std::convert::Infallible> + '_ {
         move |_q, sink| {
             for s in socks {
-                sink.socket(s);
+                // A scrape sink takes every socket and never fails.
+                let _ = sink.socket(s);
             }
             Ok(())
         }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
 use tcpstate::analyze::group::GroupBy;
@@ -13,6 +13,7 @@ use tcpstate::filter::{Filter, PortRange, parse_net, parse_port};
 use tcpstate::i18n::Lang;
 use tcpstate::render::Format;
 use tcpstate::source::capture::InputFormat;
+use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
 pub mod check;
@@ -98,18 +99,6 @@ yet acknowledged by the peer. For LISTEN sockets they mean something else: Recv-
 accept queue now (connections completed but not yet accepted) and Send-Q is the backlog limit
 the application asked for (capped by net.core.somaxconn).";
 
-/// Where sockets come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum SourceKind {
-    /// sock_diag netlink, falling back to /proc when netlink is unavailable.
-    #[default]
-    Auto,
-    /// sock_diag netlink only.
-    Netlink,
-    /// /proc/net/tcp and /proc/net/tcp6.
-    Proc,
-}
-
 /// Flags every command shares.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
@@ -147,8 +136,8 @@ pub struct Common {
     pub ipv6: bool,
 
     /// Live source of sockets.
-    #[arg(long, global = true, value_enum, default_value_t = SourceKind::Auto)]
-    pub source: SourceKind,
+    #[arg(long, global = true, value_enum, default_value_t = LiveSource::Auto)]
+    pub source: LiveSource,
 
     /// Output format.
     #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
@@ -196,6 +185,37 @@ pub struct Common {
 }
 
 impl Common {
+    /// The scope the flags name; `owners`: scan processes too.
+    pub fn scope_spec(&self, owners: bool) -> ScopeSpec {
+        let place = if !self.from.is_empty() {
+            Place::Captures(
+                self.from
+                    .iter()
+                    .enumerate()
+                    .map(|(i, path)| CaptureSpec {
+                        path: path.clone(),
+                        label: self.label.get(i).cloned(),
+                        format: self.input_format,
+                        assume_state: self.assume_state,
+                        strict: self.strict,
+                    })
+                    .collect(),
+            )
+        } else if self.all_netns {
+            Place::AllNetns
+        } else if let Some(n) = &self.netns {
+            Place::Netns(n.clone())
+        } else {
+            Place::Here
+        };
+        ScopeSpec {
+            place,
+            live: self.source,
+            owners,
+            states: self.state.unwrap_or(StateSet::ALL),
+        }
+    }
+
     /// The filter the flags describe.
     pub fn filter(&self) -> Filter {
         Filter {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use super::UsageError;
-use super::{hostname, is_broken_pipe, scan, stdout};
+use super::{hostname, is_broken_pipe, open_scope, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
 use tcpstate::analyze::check::facts::HostFacts;
@@ -19,7 +19,7 @@ use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
 use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
 use tcpstate::render::{self, Format, Style};
-use tcpstate::source::netns::{self, Namespace, NetnsSpec};
+use tcpstate::source::scope::{Order, Scope};
 
 /// Run the check and write its report; the exit code is its severity.
 pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
@@ -56,20 +56,19 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         t.apply_file(file)?;
     }
     t.apply_cli(&args.warn, &args.crit);
-    // Counters and sysctls describe the live host; a capture has none.
-    let live = common.from.is_empty();
-    if !live && args.interval.is_some() {
+    let mut scope = open_scope(common, false)?;
+    if scope.is_captures() && args.interval.is_some() {
         bail!("--interval takes two samples of the live host; it cannot be used with --from");
     }
     let filter = common.filter();
-    let facts1 = facts(common)?;
+    let facts1 = facts(&mut scope)?;
     let cfg = SinkConfig {
         ephemeral: facts1.as_ref().and_then(|f| f.port_range),
         stuck_bytes: t.stuck_bytes,
         remember_close_wait: args.interval.is_some(),
     };
     let mut first = CheckSink::new(cfg);
-    scan(common, &filter, &mut first)?;
+    print_notices(&scope.scan(&filter, &mut first, Order::Any)?);
     let Some(interval) = args.interval else {
         let obs = Observation {
             sockets: &first,
@@ -80,7 +79,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         return Ok(evaluate(&t, &obs));
     };
     std::thread::sleep(interval);
-    let facts2 = facts(common)?;
+    let facts2 = facts(&mut scope)?;
     let mut second = CheckSink::new(SinkConfig {
         ephemeral: facts2.as_ref().and_then(|f| f.port_range),
         remember_close_wait: false,
@@ -88,7 +87,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
     })
     .compare_with(std::mem::take(&mut first.close_wait_ids));
     drop(first);
-    scan(common, &filter, &mut second)?;
+    print_notices(&scope.scan(&filter, &mut second, Order::Any)?);
     let measured = match (&facts1, &facts2) {
         (Some(f1), Some(f2)) => f2.at.duration_since(f1.at),
         _ => interval,
@@ -102,19 +101,17 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
     Ok(evaluate(&t, &obs))
 }
 
-/// Counters and sysctls of the namespace the sockets come from: this one, or the one `--netns`
-/// names (read from a thread inside it). A capture has none, and neither has a run over every
+/// Counters and sysctls of the one live target the sockets come from (this namespace or the
+/// one `--netns` names, read inside it). A capture has none, and neither has a run over every
 /// namespace (each has its own), so the rules that need them say they were skipped.
-fn facts(common: &Common) -> Result<Option<HostFacts>> {
-    if !common.from.is_empty() || common.all_netns {
+fn facts(scope: &mut Scope) -> Result<Option<HostFacts>> {
+    if scope.is_many() {
         return Ok(None);
     }
-    let Some(spec) = &common.netns else {
-        return Ok(Some(HostFacts::read()));
-    };
-    let ns = Namespace::open(&NetnsSpec::parse(spec))?;
-    let read = netns::within(&[&ns], |_| HostFacts::read());
-    Ok(read.into_iter().next().transpose()?)
+    match scope.targets_mut() {
+        [one] => one.facts(),
+        _ => Ok(None),
+    }
 }
 
 fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> Result<()> {

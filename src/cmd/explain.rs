@@ -77,27 +77,31 @@ pub fn run(args: &ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::R
     Ok(ExitCode::SUCCESS)
 }
 
-/// `run` for the namespace the flags name: with `--netns`, the texts are made by a thread
-/// inside that namespace, so the sysctl values shown are that namespace's.
+/// `run` for the scope the flags name: the texts are made by a thread inside the one live
+/// namespace (`--netns`, or this one), so the sysctl values shown are that namespace's. A
+/// capture's host or a set of namespaces has no one set of values: they are named without.
 pub fn run_for(
     common: &crate::cli::Common,
     args: &ExplainArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let Some(spec) = &common.netns else {
-        return run(args, common.format, out);
-    };
-    use tcpstate::source::netns::{self, Namespace, NetnsSpec};
-    let ns = Namespace::open(&NetnsSpec::parse(spec))?;
     let format = common.format;
-    let made = netns::within(&[&ns], |_| {
-        let mut buf = Vec::new();
-        run(args, format, &mut buf).map(|code| (code, buf))
-    });
-    let (code, buf) = made
-        .into_iter()
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("entering {spec} failed"))???;
+    let mut scope = super::open_scope(common, false)?;
+    let single_live = !scope.is_many() && scope.targets().iter().all(|t| t.is_live());
+    let (code, buf) = match scope.targets_mut() {
+        [one] if single_live => one.inside(|| {
+            let mut buf = Vec::new();
+            run(args, format, &mut buf).map(|code| (code, buf))
+        })??,
+        _ => {
+            let without = ExplainArgs {
+                no_sysctl: true,
+                ..args.clone()
+            };
+            let mut buf = Vec::new();
+            (run(&without, format, &mut buf)?, buf)
+        }
+    };
     out.write_all(&buf)?;
     Ok(code)
 }

@@ -1,81 +1,78 @@
-//! `tcpstate list`: one row per socket, streamed from the source through the filter to the
-//! list writer; with `-p` the owners of each socket, with `--all-netns` its namespace.
+//! `tcpstate list`: one row per socket, streamed from the scope's targets through the filter
+//! to the list writer; with `-p` the owners of each socket, with `--all-netns` its namespace.
+
+use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::scope::{Scope, Want};
-use super::{UsageError, data_format, scan, stdout};
+use super::{data_format, open_scope, print_notices, stdout};
 use crate::cli::{Common, ListArgs};
 use tcpstate::render::Style;
-use tcpstate::render::list::{Columns, ListWriter};
-use tcpstate::socket::{Flow, Sink, Socket};
+use tcpstate::render::list::{Columns, ListWriter, Lookup};
+use tcpstate::sink::Limit;
+use tcpstate::socket::Socket;
+use tcpstate::source::process::{Attribution, ProcessMap};
+use tcpstate::source::scope::{Order, Scope};
 
-/// Stops the stream after `left` sockets.
-struct Limit<'a, S: ?Sized> {
-    left: u64,
-    inner: &'a mut S,
+/// Names of namespaces and owners of sockets, as the list writer asks for them.
+struct Names {
+    /// The label of every target, in scope order.
+    targets: Vec<String>,
+    owners: Option<Arc<ProcessMap>>,
 }
 
-impl<S: Sink + ?Sized> Sink for Limit<'_, S> {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        if self.left == 0 {
-            return Flow::Stop;
+impl Names {
+    fn of(scope: &Scope) -> Names {
+        Names {
+            targets: scope.targets().iter().map(|t| t.label.clone()).collect(),
+            owners: scope.owners(),
         }
-        self.left -= 1;
-        let f = self.inner.socket(s);
-        if self.left == 0 { Flow::Stop } else { f }
+    }
+}
+
+impl Lookup for Names {
+    fn target_name(&self, index: usize) -> Option<&str> {
+        self.targets.get(index).map(String::as_str)
+    }
+
+    fn netns_width(&self) -> usize {
+        self.targets
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn owners(&self, s: &Socket) -> Option<Attribution<'_>> {
+        self.owners.as_deref().map(|m| m.owners(s))
     }
 }
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
-    let captures = !common.from.is_empty();
-    if captures && args.processes {
-        return Err(UsageError(
-            "-p needs the live host: saved captures carry no process table".into(),
-        )
-        .into());
-    }
-    // Saved captures are read through `scan`; the live host through a scope that also knows
-    // namespace names and socket owners.
-    let mut scope = if captures {
-        None
-    } else {
-        Some(Scope::open(
-            common,
-            filter.states,
-            Want {
-                processes: args.processes,
-            },
-        )?)
-    };
-    let labels = scope
-        .as_ref()
-        .map(|s| s.labels().clone())
-        .unwrap_or_default();
-    let all_netns = scope.as_ref().is_some_and(|s| s.all_netns());
+    let format = data_format("list", common.format)?;
+    let mut scope = open_scope(common, args.processes)?;
+    let names = Names::of(&scope);
     let mut out = stdout();
     let mut lw = ListWriter::new(
         &mut out,
-        data_format("list", common.format)?,
+        format,
         Style::for_stdout(),
         Columns {
             extended: args.extended,
             timers: args.timers,
             processes: args.processes,
-            netns: all_netns,
+            netns: scope.is_many() && !scope.is_captures(),
         },
     )
-    .with_lookup(&labels);
-    lw.begin()?;
+    .with_lookup(&names);
+    lw.header()?;
     let mut limited = Limit {
         left: args.limit.unwrap_or(u64::MAX),
         inner: &mut lw,
     };
-    match scope.as_mut() {
-        Some(scope) => scope.scan(&filter, &mut limited)?,
-        None => scan(common, &filter, &mut limited)?,
-    };
-    lw.finish()?;
+    let report = scope.scan(&filter, &mut limited, Order::Families)?;
+    print_notices(&report);
+    lw.close()?;
     Ok(())
 }

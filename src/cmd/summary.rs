@@ -4,98 +4,58 @@
 
 use anyhow::Result;
 
-use super::scope::{Scope, Want};
-use super::{UsageError, data_format, finish, hostname, lang_or_env, print_notices, stdout};
+use super::{data_format, finish, lang_or_env, open_scope, print_notices, stdout};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, GroupBy, Grouper};
-use tcpstate::analyze::netns::PerNetns;
 use tcpstate::filter::Filter;
 use tcpstate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
-use tcpstate::source::Report;
+use tcpstate::sink::PerTarget;
+use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
 use tcpstate::tcp::state::TcpState;
 
-/// Counts per host: one per `--from` file, one per namespace with `--all-netns`, else one.
-fn count_hosts(common: &Common, filter: &Filter) -> Result<Vec<HostCounts>> {
-    if !common.from.is_empty() {
-        let mut hosts = Vec::new();
-        let mut report = Report::default();
-        for mut h in super::hosts(common) {
-            let mut counts = Counts::new();
-            report.merge(h.run_counts(common, filter, &mut counts)?);
-            hosts.push(HostCounts {
-                label: h.label.clone(),
-                counts,
-            });
-        }
-        print_notices(&report);
-        return Ok(hosts);
-    }
-    let mut scope = Scope::open(common, filter.states, Want::default())?;
-    let labels = scope.labels().clone();
-    if scope.all_netns() {
-        let mut split = PerNetns::new(Counts::new);
-        scope.scan_unordered(filter, &mut split)?;
-        return Ok(labels
-            .namespaces()
-            .iter()
-            .map(|(inode, name)| HostCounts {
-                label: name.clone(),
-                counts: split.take(*inode),
-            })
-            .collect());
-    }
-    let mut counts = Counts::new();
-    scope.scan_unordered(filter, &mut counts)?;
-    Ok(vec![HostCounts {
-        label: hostname(),
-        counts,
-    }])
+/// Counts per target (one per `--from` file, one per namespace with `--all-netns`, else one)
+/// from a single pass, and whether they are shown side by side.
+fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
+    let mut scope = open_scope(common, false)?;
+    let mut split = PerTarget::new(Counts::new);
+    let report = scope.scan(filter, &mut split, Order::Any)?;
+    print_notices(&report);
+    let hosts = scope
+        .targets()
+        .iter()
+        .zip(split.into_parts())
+        .map(|(t, counts)| HostCounts {
+            label: t.label.clone(),
+            counts,
+        })
+        .collect();
+    Ok((hosts, scope.is_many()))
 }
 
-/// Groups per host, as `count_hosts`.
-fn group_hosts(
+/// One target's label and groups.
+type HostGroups = (String, Vec<Group>);
+
+/// Groups per target, as `count_targets`.
+fn group_targets(
     common: &Common,
     filter: &Filter,
     by: GroupBy,
     top: Option<usize>,
-) -> Result<Vec<(String, Vec<Group>)>> {
-    if !common.from.is_empty() {
-        if by.needs_processes() {
-            return Err(UsageError(
-                "--by process needs the live host: saved captures carry no process table".into(),
-            )
-            .into());
-        }
-        let mut hosts = Vec::new();
-        let mut report = Report::default();
-        for mut h in super::hosts(common) {
-            let mut grouper = Grouper::new(by);
-            report.merge(h.run(common, filter, &mut grouper)?);
-            hosts.push((h.label.clone(), grouper.finish(top)));
-        }
-        print_notices(&report);
-        return Ok(hosts);
-    }
-    let want = Want {
-        processes: by.needs_processes(),
-    };
-    let mut scope = Scope::open(common, filter.states, want)?;
-    let labels = scope.labels().clone();
-    let make = || Grouper::with_processes(by, labels.processes());
-    if scope.all_netns() {
-        let mut split = PerNetns::new(make);
-        scope.scan_unordered(filter, &mut split)?;
-        return Ok(labels
-            .namespaces()
-            .iter()
-            .map(|(inode, name)| (name.clone(), split.take(*inode).finish(top)))
-            .collect());
-    }
-    let mut grouper = make();
-    scope.scan_unordered(filter, &mut grouper)?;
-    Ok(vec![(hostname(), grouper.finish(top))])
+) -> Result<(Vec<HostGroups>, bool)> {
+    let mut scope = open_scope(common, by.needs_processes())?;
+    let owners = scope.owners();
+    let mut split = PerTarget::new(|| Grouper::with_processes(by, owners.clone()));
+    let report = scope.scan(filter, &mut split, Order::Any)?;
+    print_notices(&report);
+    let hosts = scope
+        .targets()
+        .iter()
+        .zip(split.into_parts())
+        .map(|(t, g)| (t.label.clone(), g.finish(top)))
+        .collect();
+    Ok((hosts, scope.is_many()))
 }
 
 pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
@@ -107,8 +67,12 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let filter = common.filter();
     let style = Style::for_stdout();
     if let Some(by) = args.by {
-        let hosts = group_hosts(common, &filter, by, args.top)?;
-        let view = GroupView { by, hosts: &hosts };
+        let (hosts, many) = group_targets(common, &filter, by, args.top)?;
+        let view = GroupView {
+            by,
+            hosts: &hosts,
+            many,
+        };
         let mut out = stdout();
         match format {
             DataFormat::Table => render::table::groups(&mut out, style, &view)?,
@@ -118,9 +82,10 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         }
         return finish(out);
     }
-    let hosts = count_hosts(common, &filter)?;
+    let (hosts, many) = count_targets(common, &filter)?;
     let view = SummaryView {
         hosts: &hosts,
+        many,
         explain,
     };
     let mut out = stdout();

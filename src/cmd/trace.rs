@@ -62,13 +62,14 @@ fn install_signal_handlers() {
 }
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
-    if !common.from.is_empty() {
+    let scope = super::open_scope(common, false)?;
+    if scope.is_captures() {
         return Err(UsageError(
             "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
         )
         .into());
     }
-    if common.netns.is_some() || common.all_netns {
+    if !scope.is_caller_namespace() {
         // The tracepoint reports every namespace's sockets and carries nothing that tells
         // them apart, so a namespace filter could only guess.
         return Err(UsageError(

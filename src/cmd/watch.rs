@@ -1,90 +1,62 @@
 //! `tcpstate watch`: the counts per state, live. On a terminal, a dashboard (`watch::run`);
 //! to a pipe or a file, or with `--plain`, one line per interval like vmstat
-//! (`render::watch`). Both sample through `cmd::scan` with the shared filter, so every filter
-//! and source flag works here as it does everywhere.
+//! (`render::watch`). Both sample the scope's targets through the shared filter, so every
+//! filter and source flag works here as it does everywhere.
 
 use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::Result;
 
-use super::scope::{Scope, Want};
-use super::{hostname, scan, stdout};
-use crate::cli::Common;
-use crate::cli::WatchArgs;
+use super::{hostname, open_scope, print_lines, stdout};
+use crate::cli::{Common, WatchArgs};
 use tcpstate::filter::Filter;
-use tcpstate::kernel::counters::{CounterFiles, Counters};
+use tcpstate::kernel::counters::Counters;
 use tcpstate::render::Format;
 use tcpstate::render::watch::{IntervalWriter, LineOptions};
-use tcpstate::socket::Sink;
+use tcpstate::sink::Sink;
 use tcpstate::source::Report;
-use tcpstate::source::netns::{self, Namespace, NetnsSpec};
+use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::StateSet;
 use tcpstate::watch::app::{App, Options};
 use tcpstate::watch::sample::{self, Probe, Request};
 use tcpstate::watch::term::StderrCapture;
 
-/// Samples of the live host, a namespace (`--netns`), every namespace (`--all-netns`) or saved
-/// captures, and the kernel counters of the namespace watched. The namespaces and their
-/// sources are opened once and read again on every sample.
-struct LiveProbe<'a> {
-    common: &'a Common,
+/// Samples of whatever the scope holds (this namespace, `--netns`, every namespace, saved
+/// captures), and the kernel counters of the one live namespace watched. The scope's sources
+/// and counter files are opened once and read again on every sample; with `--all-netns` the
+/// namespaces are found again before each sample.
+struct ScopeProbe {
     filter: Filter,
-    /// The live namespaces, opened once (`None` for captures).
-    scope: Option<Scope>,
-    /// Counter files of the watched namespace (`None`: captures, or several namespaces).
-    counters: Option<CounterFiles>,
+    scope: Scope,
 }
 
-impl<'a> LiveProbe<'a> {
-    fn open(common: &'a Common, filter: Filter) -> Result<LiveProbe<'a>> {
-        if !common.from.is_empty() {
-            // A capture has no counters, and the live host's would not be its.
-            return Ok(LiveProbe {
-                common,
-                filter,
-                scope: None,
-                counters: None,
-            });
-        }
-        let scope = Scope::open(common, filter.states, Want::default())?;
-        let counters = if common.all_netns {
-            None
-        } else if let Some(spec) = &common.netns {
-            let ns = Namespace::open(&NetnsSpec::parse(spec))?;
-            netns::within(&[&ns], |_| CounterFiles::open().ok())
-                .into_iter()
-                .next()
-                .and_then(|r| r.ok().flatten())
-        } else {
-            CounterFiles::open().ok()
-        };
-        Ok(LiveProbe {
-            common,
-            filter,
-            scope: Some(scope),
-            counters,
-        })
-    }
-}
-
-impl Probe for LiveProbe<'_> {
+impl Probe for ScopeProbe {
     fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report> {
-        match self.scope.as_mut() {
-            Some(scope) => scope.scan_unordered(&self.filter, sink),
-            None => scan(self.common, &self.filter, sink),
-        }
+        self.scope.refresh()?;
+        print_lines(&self.scope.take_notices());
+        self.scope.scan(&self.filter, sink, Order::Any)
     }
 
     fn counters(&mut self) -> Option<Counters> {
-        self.counters.as_mut().and_then(|f| f.read().ok())
+        // Several namespaces have several sets of counters: the panel stays empty.
+        if self.scope.is_many() {
+            return None;
+        }
+        match self.scope.targets_mut() {
+            [one] => one.counters().and_then(|r| r.ok()),
+            _ => None,
+        }
     }
 }
 
 pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
     let filter = common.filter();
     let states = filter.states;
-    let mut probe = LiveProbe::open(common, filter)?;
+    let mut probe = ScopeProbe {
+        filter,
+        scope: open_scope(common, false)?,
+    };
     let plain = args.plain || common.format != Format::Table || !std::io::stdout().is_terminal();
     if plain {
         return run_plain(&mut probe, common, args, states);

@@ -5,4 +5,12 @@
 //! missing or unreadable file.
 
 pub mod counters;
+pub mod facts;
 pub mod sysctl;
+
+/// The name of this host, for column headings (`localhost` when it has none).
+pub fn hostname() -> String {
+    sysctl::read_string("kernel.hostname")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}

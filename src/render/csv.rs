@@ -20,7 +20,7 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);
     let combined = v.combined();
     let total = combined.total();
-    if v.hosts.len() == 1 {
+    if !v.multi() {
         c.write_record(["state", "ipv4", "ipv6", "count", "share"])
             .map_err(csv_err)?;
         for s in TcpState::REPORTED {

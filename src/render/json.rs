@@ -47,7 +47,7 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
 }
 
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
-    let value = if v.hosts.len() == 1 {
+    let value = if !v.multi() {
         counts_value(&v.hosts[0].counts, v.explain)
     } else {
         json!({

@@ -9,7 +9,8 @@ use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use super::{DataFormat as Format, NetstatTimer, OwnersText, Style, addr_pair};
-use crate::socket::{Flow, Sink, Socket};
+use crate::sink::{Flow, Sink, TargetInfo};
+use crate::socket::Socket;
 use crate::source::process::Attribution;
 
 /// Which optional columns to show.
@@ -25,8 +26,8 @@ pub struct Columns {
 
 /// Where the list finds what a socket record does not carry: namespace names and owners.
 pub trait Lookup {
-    /// The name of the namespace with this inode.
-    fn netns_name(&self, inode: u64) -> Option<&str>;
+    /// The name of the target (namespace) at this position of the scope.
+    fn target_name(&self, index: usize) -> Option<&str>;
     /// The width of the longest namespace name (for the table's NETNS column).
     fn netns_width(&self) -> usize;
     /// The processes holding `s`, when processes were scanned.
@@ -64,17 +65,18 @@ impl fmt::Write for Stack {
     }
 }
 
-/// Streams sockets to a writer. The first I/O error stops the stream and is kept for
-/// `finish` to return.
+/// Streams sockets to a writer: `header` once, each socket through `Sink::socket` (a write
+/// error ends the run there and goes back to the caller), then `close`.
 pub struct ListWriter<'w> {
     w: &'w mut dyn Write,
     format: Format,
     style: Style,
     cols: Columns,
     rows: u64,
-    err: Option<io::Error>,
     csv: Option<csv::Writer<Vec<u8>>>,
     lookup: Option<&'w dyn Lookup>,
+    /// Position of the target whose sockets are being written (from `Sink::begin`).
+    target: usize,
 }
 
 fn take_csv(c: &mut Option<csv::Writer<Vec<u8>>>) -> io::Result<Vec<u8>> {
@@ -97,9 +99,9 @@ impl<'w> ListWriter<'w> {
             style,
             cols,
             rows: 0,
-            err: None,
             csv: None,
             lookup: None,
+            target: 0,
         }
     }
 
@@ -113,9 +115,9 @@ impl<'w> ListWriter<'w> {
         self.lookup.map_or(0, |l| l.netns_width()).max(5)
     }
 
-    fn netns_name(&self, s: &Socket) -> &'w str {
+    fn netns_name(&self) -> &'w str {
         self.lookup
-            .and_then(|l| l.netns_name(s.netns))
+            .and_then(|l| l.target_name(self.target))
             .unwrap_or("-")
     }
 
@@ -124,7 +126,7 @@ impl<'w> ListWriter<'w> {
     }
 
     /// Write the header (table, csv) or the opening bracket (json).
-    pub fn begin(&mut self) -> io::Result<()> {
+    pub fn header(&mut self) -> io::Result<()> {
         match self.format {
             Format::Table => {
                 let mut h = String::new();
@@ -203,7 +205,7 @@ impl<'w> ListWriter<'w> {
                 let _ = write!(rs, "{r}");
                 if self.cols.netns {
                     let w = self.netns_width();
-                    write!(self.w, "{:<w$} ", self.netns_name(s))?;
+                    write!(self.w, "{:<w$} ", self.netns_name())?;
                 }
                 write!(
                     self.w,
@@ -248,7 +250,7 @@ impl<'w> ListWriter<'w> {
                     self.w.write_all(b",")?;
                 }
                 self.w.write_all(b"\n")?;
-                let netns = self.cols.netns.then(|| self.netns_name(s));
+                let netns = self.cols.netns.then(|| self.netns_name());
                 let owners = if self.cols.processes {
                     Some(self.owners(s))
                 } else {
@@ -268,7 +270,7 @@ impl<'w> ListWriter<'w> {
                     |e: &crate::socket::Endpoint| e.port.map(|p| p.to_string()).unwrap_or_default();
                 let mut rec = Vec::with_capacity(16);
                 if self.cols.netns {
-                    rec.push(self.netns_name(s).to_string());
+                    rec.push(self.netns_name().to_string());
                 }
                 rec.extend([
                     s.family.proto().to_string(),
@@ -315,11 +317,8 @@ impl<'w> ListWriter<'w> {
         }
     }
 
-    /// Close the list (json's bracket) and return the first write error, if any.
-    pub fn finish(mut self) -> io::Result<u64> {
-        if let Some(e) = self.err.take() {
-            return Err(e);
-        }
+    /// Close the list (json's bracket) and flush; the number of rows written.
+    pub fn close(self) -> io::Result<u64> {
         if self.format == Format::Json {
             self.w
                 .write_all(if self.rows > 0 { b"\n]\n" } else { b"]\n" })?;
@@ -330,16 +329,14 @@ impl<'w> ListWriter<'w> {
 }
 
 impl Sink for ListWriter<'_> {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        match self.row(s) {
-            Ok(()) => {
-                self.rows += 1;
-                Flow::Continue
-            }
-            Err(e) => {
-                self.err = Some(e);
-                Flow::Stop
-            }
-        }
+    fn begin(&mut self, target: &TargetInfo<'_>) -> io::Result<()> {
+        self.target = target.index;
+        Ok(())
+    }
+
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        self.row(s)?;
+        self.rows += 1;
+        Ok(Flow::Continue)
     }
 }

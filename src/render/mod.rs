@@ -129,11 +129,19 @@ pub struct HostCounts {
 /// Everything a summary renderer needs.
 pub struct SummaryView<'a> {
     pub hosts: &'a [HostCounts],
+    /// One column per host (every namespace, several captures), even when only one was
+    /// found: the shape follows what was asked, not what was found.
+    pub many: bool,
     /// One-line meaning per state, when `--explain` asked for it.
     pub explain: Option<&'a dyn Fn(TcpState) -> &'static str>,
 }
 
 impl SummaryView<'_> {
+    /// Whether hosts are shown side by side.
+    pub fn multi(&self) -> bool {
+        self.many || self.hosts.len() > 1
+    }
+
     /// The combined counts of every host.
     pub fn combined(&self) -> Counts {
         let mut c = Counts::new();
@@ -157,11 +165,13 @@ impl SummaryView<'_> {
 pub struct GroupView<'a> {
     pub by: GroupBy,
     pub hosts: &'a [(String, Vec<Group>)],
+    /// A HOST column (every namespace, several captures), as `SummaryView::many`.
+    pub many: bool,
 }
 
 impl GroupView<'_> {
     pub fn multi(&self) -> bool {
-        self.hosts.len() > 1
+        self.many || self.hosts.len() > 1
     }
 
     /// One row of text fields per group: `[host,] key, total, count per state in `states``.

@@ -8,7 +8,7 @@ use super::{GroupView, SummaryView};
 
 /// `STATE COUNT` lines; with several hosts, `HOST STATE COUNT` lines.
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
-    if v.hosts.len() == 1 {
+    if !v.multi() {
         for r in v.hosts[0].counts.rows() {
             writeln!(w, "{} {}", r.state.netstat_name(), r.count)?;
         }

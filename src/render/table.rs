@@ -65,7 +65,7 @@ pub fn summary(w: &mut dyn Write, style: Style, v: &SummaryView) -> io::Result<(
     let combined = v.combined();
     let total = combined.total();
     let mut rows = Vec::new();
-    let (header, mut align): (Vec<String>, Vec<Align>) = if v.hosts.len() == 1 {
+    let (header, mut align): (Vec<String>, Vec<Align>) = if !v.multi() {
         for &s in &states {
             rows.push(vec![
                 s.netstat_name().to_string(),

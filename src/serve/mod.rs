@@ -3,53 +3,27 @@
 //! together are answered from one collection, a collection younger than `min_interval` is
 //! reused, and two collections never run at once, so a burst of scrapes costs one dump.
 //!
-//! Where the sockets come from is a list of `Scope`s, one per network namespace, each with its
-//! `netns` label (none for the exporter's own namespace), a socket source and a reader of the
-//! kernel counters. Today the list holds the current namespace; `--netns`/`--all-netns` add
-//! scopes whose source and counters were opened inside other namespaces, and every series of
-//! those scopes carries their `netns` label.
+//! Where the sockets come from is a `source::scope::Scope`: its targets are the network
+//! namespaces to export, each with a source and counter files opened inside it, and every
+//! series of a target carries its `netns` label (none for the exporter's own namespace). With
+//! `--all-netns` the scope is refreshed before each collection, so a namespace made after the
+//! start is exported and one deleted stops being exported.
 
 pub mod http;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 
 use crate::analyze::scrape::{PortPlan, ScrapeSink};
-use crate::filter::{Filter, Filtered};
-use crate::kernel::counters::Counters;
+use crate::filter::Filter;
 use crate::render::prometheus::{self, Exposition, NamespaceSnapshot, Snapshot};
-use crate::source::Source;
-
-/// Reads the kernel counters of one namespace.
-pub type CounterReader = Box<dyn FnMut() -> std::io::Result<Counters>>;
-
-/// One network namespace to collect from.
-pub struct Scope {
-    /// The `netns` label value; `None` for the exporter's own namespace, which has no label.
-    pub netns: Option<String>,
-    /// A source bound to that namespace (a netlink socket opened inside it stays there).
-    pub source: Box<dyn Source>,
-    /// The namespace's TcpExt/Tcp counters.
-    pub counters: CounterReader,
-}
-
-impl Scope {
-    /// The exporter's own namespace: `source` as given, counters from `/proc/thread-self/net`.
-    pub fn current(source: Box<dyn Source>) -> Scope {
-        Scope {
-            netns: None,
-            source,
-            counters: Box::new(crate::kernel::counters::read),
-        }
-    }
-}
-
-/// Opens the scopes; runs on the collector thread, which then owns them.
-pub type ScopeOpener = Box<dyn FnOnce() -> Result<Vec<Scope>> + Send>;
+use crate::sink::Filtered;
+use crate::source::scope::Scope;
 
 /// What the collector does on each collection.
 #[derive(Debug, Clone)]
@@ -75,30 +49,13 @@ pub struct Exporter {
 }
 
 impl Exporter {
-    /// Start the collector thread, open the scopes on it, and return once they are open (or
-    /// with the reason they could not be).
-    pub fn start(open: ScopeOpener, settings: Settings) -> Result<Exporter> {
+    /// Start the collector thread, which owns `scope` from then on.
+    pub fn start(scope: Scope, settings: Settings) -> Result<Exporter> {
         let (tx, rx) = mpsc::channel::<Request>();
-        let (ready_tx, ready_rx) = mpsc::sync_channel::<Result<()>>(1);
         thread::Builder::new()
             .name("collector".into())
-            .spawn(move || {
-                let scopes = match open() {
-                    Ok(s) => {
-                        let _ = ready_tx.send(Ok(()));
-                        s
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                Collector::new(scopes, settings).run(rx);
-            })
+            .spawn(move || Collector::new(scope, settings).run(rx))
             .context("starting the collector thread")?;
-        ready_rx
-            .recv()
-            .map_err(|_| anyhow!("the collector thread ended while opening its sources"))??;
         Ok(Exporter { tx })
     }
 
@@ -134,7 +91,9 @@ impl Cache {
 }
 
 struct Collector {
-    scopes: Vec<(Scope, ScrapeSink)>,
+    scope: Scope,
+    /// One scrape sink per target, by namespace inode, kept between collections.
+    sinks: HashMap<u64, ScrapeSink>,
     settings: Settings,
     collections: u64,
     errors: u64,
@@ -144,13 +103,10 @@ struct Collector {
 }
 
 impl Collector {
-    fn new(scopes: Vec<Scope>, settings: Settings) -> Collector {
-        let scopes = scopes
-            .into_iter()
-            .map(|s| (s, ScrapeSink::new(settings.ports.clone())))
-            .collect();
+    fn new(scope: Scope, settings: Settings) -> Collector {
         Collector {
-            scopes,
+            scope,
+            sinks: HashMap::new(),
             settings,
             collections: 0,
             errors: 0,
@@ -188,24 +144,40 @@ impl Collector {
     fn collect(&mut self) {
         let started = Instant::now();
         let query = self.settings.filter.query();
-        let mut namespaces = Vec::with_capacity(self.scopes.len());
         let mut problems = Vec::new();
-        for (scope, sink) in &mut self.scopes {
+        if let Err(e) = self.scope.refresh() {
+            self.errors += 1;
+            problems.push(format!("finding the network namespaces: {e:#}"));
+        }
+        problems.extend(self.scope.take_notices());
+        let mut namespaces = Vec::with_capacity(self.scope.targets().len());
+        let mut kept = HashMap::with_capacity(self.scope.targets().len());
+        for t in self.scope.targets_mut() {
+            let key = t.netns.unwrap_or(0);
+            let mut sink = self
+                .sinks
+                .remove(&key)
+                .unwrap_or_else(|| ScrapeSink::new(self.settings.ports.clone()));
             let filter = &self.settings.filter;
-            let source = &mut scope.source;
-            let scrape = sink
-                .scrape(&query, |q, s| {
-                    source
-                        .run_unordered(q, &mut Filtered { filter, inner: s })
-                        .map(|_| ())
-                })
-                .cloned();
-            let label = scope.netns.as_deref().unwrap_or("this namespace");
+            let label = t.netns_label.clone();
+            let shown = label.as_deref().unwrap_or("this namespace").to_string();
+            let scrape = match t.live_source() {
+                Some(source) => sink
+                    .scrape(&query, |q, s| {
+                        source
+                            .run_unordered(q, &mut Filtered { filter, inner: s })
+                            .map(|_| ())
+                    })
+                    .cloned(),
+                None => Err(crate::source::SourceError::Other(
+                    "not a live namespace".into(),
+                )),
+            };
             let scrape = match scrape {
                 Ok(r) => {
                     if r.truncated_ports + r.truncated_listeners > 0 {
                         problems.push(format!(
-                            "{label}: more ports than --max-ports {}; {} by-port and {} listener rows left out (see tcpstate_ports_truncated)",
+                            "{shown}: more ports than --max-ports {}; {} by-port and {} listener rows left out (see tcpstate_ports_truncated)",
                             self.settings.ports.max_ports, r.truncated_ports, r.truncated_listeners
                         ));
                     }
@@ -213,24 +185,34 @@ impl Collector {
                 }
                 Err(e) => {
                     self.errors += 1;
-                    problems.push(format!("{label}: {e}"));
+                    problems.push(format!("{shown}: {e}"));
                     None
                 }
             };
-            let counters = match (scope.counters)() {
-                Ok(c) => Some(c),
-                Err(e) => {
+            let counters = match t.counters() {
+                Some(Ok(c)) => Some(c),
+                Some(Err(e)) => {
                     self.errors += 1;
-                    problems.push(format!("{label}: cannot read the kernel counters: {e}"));
+                    problems.push(format!("{shown}: cannot read the kernel counters: {e}"));
+                    None
+                }
+                None => {
+                    self.errors += 1;
+                    problems.push(format!(
+                        "{shown}: the kernel counter files could not be opened"
+                    ));
                     None
                 }
             };
             namespaces.push(NamespaceSnapshot {
-                netns: scope.netns.clone(),
+                netns: label,
                 scrape,
                 counters,
             });
+            kept.insert(key, sink);
         }
+        // Sinks of namespaces that are gone go with them.
+        self.sinks = kept;
         if problems.is_empty() {
             self.last_said = None;
         } else {

@@ -8,36 +8,10 @@ pub mod netlink;
 pub mod netns;
 pub mod process;
 pub mod procfs;
+pub mod scope;
 
-use crate::socket::{Family, Sink};
-use crate::tcp::state::StateSet;
-
-/// What the caller wants from a source: the states (handed to the kernel as its state mask)
-/// and the families. Sources may deliver more; the filter has the last word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Query {
-    pub states: StateSet,
-    pub v4: bool,
-    pub v6: bool,
-}
-
-impl Default for Query {
-    fn default() -> Query {
-        Query {
-            states: StateSet::ALL,
-            v4: true,
-            v6: true,
-        }
-    }
-}
-
-impl Query {
-    pub fn families(&self) -> impl Iterator<Item = Family> {
-        [(self.v4, Family::V4), (self.v6, Family::V6)]
-            .into_iter()
-            .filter_map(|(on, f)| on.then_some(f))
-    }
-}
+pub use crate::filter::Query;
+use crate::sink::Sink;
 
 /// A line of input a source could not read (captures), with where it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +60,9 @@ pub enum SourceError {
     },
     #[error("{0}")]
     Other(String),
+    /// The sink ended the run with an error (a closed pipe, a write that failed).
+    #[error("{0}")]
+    Sink(std::io::Error),
 }
 
 /// A producer of sockets.

@@ -20,7 +20,8 @@ use netlink_packet_sock_diag::{
 use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_SOCK_DIAG};
 
 use super::{Query, Report, Source, SourceError};
-use crate::socket::{Endpoint, Family, Flow, Sink, Socket, Timer, TimerKind};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
@@ -185,7 +186,7 @@ fn decode_buffer(
             _ => {
                 if let Some(s) = decode(nl.payload(), netns) {
                     *pushed += 1;
-                    if sink.socket(&s) == Flow::Stop {
+                    if sink.socket(&s).map_err(SourceError::Sink)? == Flow::Stop {
                         return Ok((false, Flow::Stop));
                     }
                 }

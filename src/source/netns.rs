@@ -92,6 +92,8 @@ pub enum NetnsError {
     EnterDenied { what: String },
     #[error("cannot use {what}: {err}")]
     Io { what: String, err: std::io::Error },
+    #[error("{0} ended before the work inside it was done")]
+    Gone(String),
 }
 
 /// A network namespace, held open so it can be entered even if its name or its processes go
@@ -150,7 +152,7 @@ impl Namespace {
         })
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         format!("network namespace {} ({})", self.name, self.path.display())
     }
 }

@@ -11,7 +11,8 @@ use std::io::{Seek, SeekFrom};
 
 use super::capture::{CaptureSource, InputFormat};
 use super::{Query, Report, Source, SourceError};
-use crate::socket::{Family, Sink, TagNetns};
+use crate::sink::{Sink, StopNoted};
+use crate::socket::Family;
 
 /// One of the two files, as opening it went.
 #[derive(Debug)]
@@ -98,13 +99,14 @@ impl Source for ProcSource {
             };
             file.seek(SeekFrom::Start(0)).map_err(io_err)?;
             let dup = file.try_clone().map_err(io_err)?;
-            let mut src =
-                CaptureSource::from_reader(path.clone(), dup).with_format(InputFormat::Proc);
-            let mut tag = TagNetns::new(self.netns, &mut *sink);
-            let r = src.run(query, &mut tag)?;
+            let mut src = CaptureSource::from_reader(path.clone(), dup)
+                .with_format(InputFormat::Proc)
+                .with_netns(self.netns);
+            let mut noted = StopNoted::new(&mut *sink);
+            let r = src.run(query, &mut noted)?;
             report.sockets += r.sockets;
             report.unread.extend(r.unread);
-            if tag.stopped {
+            if noted.stopped {
                 break;
             }
         }
@@ -115,7 +117,8 @@ impl Source for ProcSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::socket::{Flow, Socket};
+    use crate::sink::Flow;
+    use crate::socket::Socket;
 
     #[test]
     fn runs_twice_from_the_same_files() {

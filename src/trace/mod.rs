@@ -33,7 +33,7 @@ use reader::{Reader, TaskNote};
 use tracefs::TracefsError;
 
 use crate::filter::Filter;
-use crate::socket::Flow;
+use crate::sink::Flow;
 use crate::source::netlink::NetlinkSource;
 use crate::source::{Query, Source, SourceError};
 

@@ -95,7 +95,7 @@ impl ScannedOwners {
         };
         let ok = src.run(&Query::default(), &mut |s: &crate::socket::Socket| {
             sockets.push(s.clone());
-            crate::socket::Flow::Continue
+            crate::sink::Flow::Continue
         });
         if ok.is_err() {
             return ScannedOwners::default();

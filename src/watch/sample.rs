@@ -5,6 +5,7 @@
 //! a hash insert for each socket of the selected state. Nothing here draws: the dashboard and
 //! the plain lines both read a `Sample`.
 
+use std::io;
 use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
@@ -12,7 +13,8 @@ use anyhow::Result;
 use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy, Grouper};
 use crate::kernel::counters::Counters;
-use crate::socket::{Endpoint, Family, Flow, Sink, Socket};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Endpoint, Family, Socket};
 use crate::source::Report;
 use crate::tcp::state::TcpState;
 
@@ -111,13 +113,13 @@ struct SampleSink {
 }
 
 impl Sink for SampleSink {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        self.counts.socket(s);
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        self.counts.add_socket(s);
         let state = s.state.reported();
         if self.group_state == Some(state)
             && let Some(g) = self.grouper.as_mut()
         {
-            g.socket(s);
+            g.add_socket(s);
         }
         if state == TcpState::Listen
             && let Some(l) = self.listeners.as_mut()
@@ -135,7 +137,12 @@ impl Sink for SampleSink {
                 self.sockets.push(s.clone());
             }
         }
-        Flow::Continue
+        Ok(Flow::Continue)
+    }
+
+    /// A saved summary's counts are counted; they have no groups, listeners or sockets.
+    fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> io::Result<Flow> {
+        self.counts.aggregate(family, state, n)
     }
 }
 
@@ -213,7 +220,7 @@ pub(crate) mod tests {
     impl Probe for Fixed {
         fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report> {
             for s in &self.0 {
-                if sink.socket(s) == Flow::Stop {
+                if sink.socket(s)? == Flow::Stop {
                     break;
                 }
             }

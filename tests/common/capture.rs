@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tcpstate::source::capture::CaptureSource;
 use tcpstate::source::{Query, Report, Source};
-use tcpstate::{AggregateSink, Family, Flow, Sink, Socket, TcpState};
+use tcpstate::{Family, Flow, Sink, Socket, TcpState};
 
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,18 +23,21 @@ pub struct Tally {
 }
 
 impl Sink for Tally {
-    fn socket(&mut self, s: &Socket) -> Flow {
+    fn socket(&mut self, s: &Socket) -> std::io::Result<Flow> {
         *self.states.entry(s.state).or_default() += 1;
         self.families[s.family.index()] += 1;
         self.sockets.push(s.clone());
-        Flow::Continue
+        Ok(Flow::Continue)
     }
-}
 
-impl AggregateSink for Tally {
-    fn aggregate(&mut self, _family: Option<Family>, state: TcpState, n: u64) -> Flow {
+    fn aggregate(
+        &mut self,
+        _family: Option<Family>,
+        state: TcpState,
+        n: u64,
+    ) -> std::io::Result<Flow> {
         *self.states.entry(state).or_default() += n;
-        Flow::Continue
+        Ok(Flow::Continue)
     }
 }
 

@@ -5,7 +5,8 @@
 //! Chinese ([`advice`]). The worst finding is the check's status, and its monitoring-plugin exit code.
 
 pub mod advice;
-pub mod facts;
+/// The host facts the rules read live in `kernel/` (reading them is I/O); named here too.
+pub use crate::kernel::facts;
 pub mod messages;
 pub mod rules;
 pub mod sink;

@@ -8,10 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
-use crate::socket::{Endpoint, Flow, Sink, Socket};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Endpoint, Socket};
 use crate::tcp::state::TcpState;
 
 /// A host as a key: its address, or the name a capture wrote instead.
@@ -253,9 +255,11 @@ fn identity(s: &Socket) -> u64 {
     h.finish()
 }
 
-impl Sink for CheckSink {
-    fn socket(&mut self, s: &Socket) -> Flow {
-        self.counts.socket(s);
+impl CheckSink {
+    /// Take one socket into the aggregates.
+    #[inline]
+    pub fn add_socket(&mut self, s: &Socket) -> Flow {
+        self.counts.add_socket(s);
         match s.state.reported() {
             TcpState::Listen => {
                 if let Some(port) = s.local.port {
@@ -308,6 +312,13 @@ impl Sink for CheckSink {
     }
 }
 
+impl Sink for CheckSink {
+    #[inline]
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        Ok(self.add_socket(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,19 +334,19 @@ mod tests {
         let mut l = sock(TcpState::Listen, 80, 0);
         l.recv_q = 3;
         l.send_q = 2;
-        k.socket(&l);
+        k.add_socket(&l);
         for p in 40000..40010 {
-            k.socket(&sock(TcpState::TimeWait, p, 80));
+            k.add_socket(&sock(TcpState::TimeWait, p, 80));
         }
-        k.socket(&sock(TcpState::Established, 50000, 80)); // outside the range
-        k.socket(&sock(TcpState::SynRecv, 80, 50001));
-        k.socket(&sock(TcpState::SynRecv, 80, 50002));
+        k.add_socket(&sock(TcpState::Established, 50000, 80)); // outside the range
+        k.add_socket(&sock(TcpState::SynRecv, 80, 50001));
+        k.add_socket(&sock(TcpState::SynRecv, 80, 50002));
         let mut cw = sock(TcpState::CloseWait, 8080, 40001);
         cw.cookie = Some(7);
-        k.socket(&cw);
+        k.add_socket(&cw);
         let mut big = sock(TcpState::Established, 80, 50003);
         big.recv_q = 5000;
-        k.socket(&big);
+        k.add_socket(&big);
         assert_eq!(k.total(), 16);
         assert_eq!(k.tuples.len(), 1);
         assert_eq!(k.tuples.values().next().unwrap().time_wait, 10);
@@ -347,10 +358,10 @@ mod tests {
 
         let ids = k.close_wait_ids.clone();
         let mut k2 = CheckSink::new(SinkConfig::default()).compare_with(ids);
-        k2.socket(&cw);
+        k2.add_socket(&cw);
         let mut other = cw.clone();
         other.cookie = Some(8);
-        k2.socket(&other);
+        k2.add_socket(&other);
         assert_eq!(k2.close_wait_persistent, Some(1));
         assert!(k2.close_wait_ids.is_empty(), "not remembered unless asked");
     }

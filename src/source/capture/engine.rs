@@ -13,7 +13,8 @@ use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
 use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
-use crate::socket::{AggregateSink, Endpoint, Family, Flow, Sink, Socket, Timer};
+use crate::sink::{Flow, Sink};
+use crate::socket::{Endpoint, Family, Socket, Timer};
 use crate::source::{Query, Report, SourceError, Unread};
 use crate::tcp::state::TcpState;
 
@@ -159,11 +160,6 @@ pub(crate) fn fill(
     out.remote = remote;
 }
 
-pub(crate) enum Target<'s> {
-    Sockets(&'s mut dyn Sink),
-    Counts(&'s mut dyn AggregateSink),
-}
-
 pub(crate) enum Lines<'a> {
     Slice(&'a [u8]),
     Stream(&'a mut Chunked<Box<dyn Read + Send>>),
@@ -188,6 +184,8 @@ pub(crate) struct Run<'a> {
     pub query: &'a Query,
     pub assume_state: Option<TcpState>,
     pub strict: bool,
+    /// Inode of the namespace the rows come from (a live /proc file); 0 for captures.
+    pub netns: u64,
 }
 
 impl Run<'_> {
@@ -195,15 +193,15 @@ impl Run<'_> {
         &self,
         format: InputFormat,
         lines: Lines<'_>,
-        target: Target<'_>,
+        sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
         match format {
-            InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, target),
-            InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, target),
-            InputFormat::Proc => self.drive(&mut proc::Proc, lines, target),
-            InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, target),
-            InputFormat::Windows => self.drive(&mut windows::Windows, lines, target),
-            InputFormat::Summary => self.drive(&mut summary::Summary, lines, target),
+            InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, sink),
+            InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, sink),
+            InputFormat::Proc => self.drive(&mut proc::Proc, lines, sink),
+            InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, sink),
+            InputFormat::Windows => self.drive(&mut windows::Windows, lines, sink),
+            InputFormat::Summary => self.drive(&mut summary::Summary, lines, sink),
             InputFormat::Auto => unreachable!("the format is known before a run"),
         }
     }
@@ -212,7 +210,7 @@ impl Run<'_> {
         &self,
         p: &mut P,
         mut lines: Lines<'_>,
-        mut target: Target<'_>,
+        sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
         let file = self.file;
         let query = self.query;
@@ -249,9 +247,13 @@ impl Run<'_> {
                         return ControlFlow::Continue(());
                     }
                     report.sockets += 1;
-                    match &mut target {
-                        Target::Sockets(s) => s.socket(&sock),
-                        Target::Counts(s) => s.socket(&sock),
+                    sock.netns = self.netns;
+                    match sink.socket(&sock) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            err = Some(SourceError::Sink(e));
+                            Flow::Stop
+                        }
                     }
                 }
                 Row::Count(family, state, n) => {
@@ -259,19 +261,22 @@ impl Run<'_> {
                     {
                         return ControlFlow::Continue(());
                     }
-                    match &mut target {
-                        Target::Counts(s) => {
-                            report.sockets += n;
-                            s.aggregate(family, state, n)
-                        }
-                        Target::Sockets(_) => {
+                    report.sockets += n;
+                    match sink.aggregate(family, state, n) {
+                        Ok(f) => f,
+                        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
                             err = Some(SourceError::Parse {
                                 file: file.to_string(),
                                 line: line.no,
-                                why: "a saved summary line (counts, not sockets): only \
-                                      `summary` can read it"
+                                why: "a saved summary line (counts per state, no sockets): it \
+                                      can be counted (`summary` without --by, `check`, `watch`), \
+                                      not listed or grouped"
                                     .into(),
                             });
+                            Flow::Stop
+                        }
+                        Err(e) => {
+                            err = Some(SourceError::Sink(e));
                             Flow::Stop
                         }
                     }

@@ -21,9 +21,9 @@
 //! ```
 //!
 //! A saved summary carries counts, not sockets: [`CaptureSource::holds_summary`] tells, and
-//! [`CaptureSource::run_counts`] delivers them through [`AggregateSink::aggregate`] (sockets of
-//! every other format go through [`Sink::socket`] as usual); [`Source::run`] refuses a summary
-//! with a clear error. An `ss` listing made with a state filter has no State column: give the
+//! [`Source::run`] delivers them through [`Sink::aggregate`] (sockets of every other format go
+//! through [`Sink::socket`] as usual); a sink that cannot take counts (a listing) refuses them,
+//! and the run ends with an error naming the file and line. An `ss` listing made with a state filter has no State column: give the
 //! state with [`CaptureSource::with_assume_state`], or the run ends with an error naming the file.
 //!
 //! What the sockets hold:
@@ -112,7 +112,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::socket::{AggregateSink, Sink};
+use crate::sink::Sink;
 use crate::source::{Query, Report, Source, SourceError};
 use crate::tcp::state::TcpState;
 
@@ -224,6 +224,7 @@ pub struct CaptureSource {
     detected: Option<Detected>,
     assume_state: Option<TcpState>,
     strict: bool,
+    netns: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,6 +279,7 @@ impl CaptureSource {
             detected: None,
             assume_state: None,
             strict: false,
+            netns: 0,
         }
     }
 
@@ -308,6 +310,13 @@ impl CaptureSource {
         self
     }
 
+    /// Stamp every socket with this network namespace inode (a live /proc file read by
+    /// `ProcSource`).
+    pub fn with_netns(mut self, inode: u64) -> CaptureSource {
+        self.netns = inode;
+        self
+    }
+
     /// The file as messages name it: the path as given, `<stdin>`, or the name given.
     pub fn name(&self) -> &str {
         &self.name
@@ -326,20 +335,10 @@ impl CaptureSource {
         })
     }
 
-    /// Whether the capture is a saved summary (counts, not sockets), which only
-    /// [`CaptureSource::run_counts`] can read.
+    /// Whether the capture is a saved summary (counts, not sockets), which only a counting
+    /// sink can take.
     pub fn holds_summary(&mut self) -> Result<bool, SourceError> {
         Ok(self.format()? == InputFormat::Summary)
-    }
-
-    /// Like [`Source::run`], but a saved summary is read too, its counts going to
-    /// `sink.aggregate`. Sockets of the other formats go to `sink.socket`.
-    pub fn run_counts(
-        &mut self,
-        query: &Query,
-        sink: &mut dyn AggregateSink,
-    ) -> Result<Report, SourceError> {
-        self.run_with(query, engine::Target::Counts(sink))
     }
 
     fn io_err(&self, err: io::Error) -> SourceError {
@@ -404,7 +403,7 @@ impl CaptureSource {
         Ok(d)
     }
 
-    fn run_with(&mut self, query: &Query, target: engine::Target) -> Result<Report, SourceError> {
+    fn run_with(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let detected = self.detect()?;
         // The next run detects (and opens) afresh.
         self.detected = None;
@@ -418,24 +417,19 @@ impl CaptureSource {
             }
             Detected::Format(f) => f,
         };
-        if format == InputFormat::Summary && matches!(target, engine::Target::Sockets(_)) {
-            return Err(SourceError::Other(format!(
-                "{} holds a saved summary (counts, not sockets): only `summary` can read it",
-                self.name
-            )));
-        }
         let run = engine::Run {
             file: &self.name,
             query,
             assume_state: self.assume_state,
             strict: self.strict,
+            netns: self.netns,
         };
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => engine::Lines::Stream(c),
             (Input::Bytes(b), None) => engine::Lines::Slice(b),
             _ => unreachable!("detect leaves a reader or bytes"),
         };
-        run.go(format, lines, target)
+        run.go(format, lines, sink)
     }
 }
 
@@ -447,10 +441,10 @@ fn stem(name: &str) -> String {
 }
 
 impl Source for CaptureSource {
-    /// Push every TCP row matching `query` (states and families) into `sink`. A saved summary
-    /// is refused: use [`CaptureSource::run_counts`].
+    /// Push every TCP row matching `query` (states and families) into `sink`; a saved
+    /// summary's counts go to `sink.aggregate`.
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        self.run_with(query, engine::Target::Sockets(sink))
+        self.run_with(query, sink)
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::super::app::App;
 use crate::render::DataFormat as Format;
 use crate::render::list::{Columns, ListWriter};
-use crate::socket::Sink;
+use crate::sink::Sink;
 
 /// Draw the socket list in `area`.
 pub(super) fn draw(f: &mut Frame, area: Rect, app: &App) {
@@ -59,11 +59,12 @@ pub(super) fn draw(f: &mut Frame, area: Rect, app: &App) {
             crate::render::Style::default(),
             Columns::default(),
         );
-        let _ = lw.begin();
+        // Writing into a Vec cannot fail.
+        let _ = lw.header();
         for sock in s.sockets.iter().skip(from).take(page) {
-            lw.socket(sock);
+            let _ = lw.socket(sock);
         }
-        let _ = lw.finish();
+        let _ = lw.close();
     }
     let text = String::from_utf8_lossy(&buf);
     let mut lines: Vec<Line> = Vec::new();

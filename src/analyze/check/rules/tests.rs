@@ -4,7 +4,7 @@ use super::*;
 use crate::analyze::check::sink::{CheckSink, SinkConfig};
 use crate::analyze::check::thresholds::Level;
 use crate::kernel::counters::Counters;
-use crate::socket::{Endpoint, Family, Sink, Socket};
+use crate::socket::{Endpoint, Family, Socket};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, Instant};
 
@@ -58,9 +58,9 @@ fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
     let mut l = sock(TcpState::Listen, 80, 0);
     l.recv_q = 3;
     l.send_q = 2;
-    k.socket(&l);
+    k.add_socket(&l);
     for p in 40000..40017 {
-        k.socket(&sock(TcpState::TimeWait, p, 80));
+        k.add_socket(&sock(TcpState::TimeWait, p, 80));
     }
     let h = facts(&[]);
     let obs = Observation {
@@ -101,9 +101,9 @@ fn two_samples_judge_increases_and_persistence() {
     });
     let mut cw = sock(TcpState::CloseWait, 8080, 50000);
     cw.cookie = Some(1);
-    k1.socket(&cw);
+    k1.add_socket(&cw);
     let mut k2 = CheckSink::new(cfg()).compare_with(k1.close_wait_ids.clone());
-    k2.socket(&cw);
+    k2.add_socket(&cw);
     let t = Thresholds {
         close_wait_persistent: Limit::counts(0, 5),
         ..Thresholds::default()
@@ -128,9 +128,9 @@ fn two_samples_judge_increases_and_persistence() {
 fn a_capture_has_no_host_facts() {
     let mut k = CheckSink::new(SinkConfig::default());
     for p in 1..=8 {
-        k.socket(&sock(TcpState::CloseWait, 8080, p));
+        k.add_socket(&sock(TcpState::CloseWait, 8080, p));
     }
-    k.socket(&sock(TcpState::Established, 8080, 9));
+    k.add_socket(&sock(TcpState::Established, 8080, 9));
     let mut t = Thresholds::default();
     t.state_mut(TcpState::CloseWait).warn = Some(Level::Count(5));
     t.state_mut(TcpState::Established).crit = Some(Level::Percent(50.0));

@@ -1,12 +1,13 @@
 //! Live host facts the health check judges sockets against: the kernel's TCP counters and the
-//! sysctls that set TCP's limits. They exist only for the live host (a saved capture has
-//! none), so the check takes them as an `Option`. Read from the calling thread's network
-//! namespace; a sysctl this namespace does not show (`tcp_mem` and `tcp_max_orphans` are
-//! host-wide and only visible in the initial namespace) is `None`.
+//! sysctls that set TCP's limits. They exist only for a live target (a saved capture has
+//! none), so the check takes them as an `Option`. The sysctls are read from the calling
+//! thread's network namespace (a target reads them from inside its own); a sysctl that
+//! namespace does not show (`tcp_mem` and `tcp_max_orphans` are host-wide and only visible in
+//! the initial namespace) is `None`. The counters come from files a target opened once.
 
 use std::time::Instant;
 
-use crate::kernel::counters::{self, Counters};
+use crate::kernel::counters::Counters;
 use crate::kernel::sysctl;
 
 /// Counters and sysctls at one moment.
@@ -30,8 +31,9 @@ pub struct HostFacts {
 }
 
 impl HostFacts {
-    /// Read every fact of the calling thread's network namespace.
-    pub fn read() -> HostFacts {
+    /// Read the sysctls of the calling thread's network namespace, with no counters (a target
+    /// adds those from its own files).
+    pub fn read_sysctls() -> HostFacts {
         let port_range =
             sysctl::read_values("net.ipv4.ip_local_port_range").and_then(|v| match v.as_slice() {
                 [lo, hi] => Some((u16::try_from(*lo).ok()?, u16::try_from(*hi).ok()?)),
@@ -42,7 +44,7 @@ impl HostFacts {
             _ => None,
         });
         HostFacts {
-            counters: counters::read().ok(),
+            counters: None,
             port_range,
             tw_reuse: sysctl::read_i64("net.ipv4.tcp_tw_reuse"),
             max_tw_buckets: sysctl::read_i64("net.ipv4.tcp_max_tw_buckets"),

@@ -1,0 +1,495 @@
+//! The one seam between what the user asked for and where sockets come from. A `ScopeSpec`
+//! (made by the command line) names a place — this network namespace, one `--netns`, every
+//! namespace (`--all-netns`), or saved `--from` captures — and `Scope::open` turns it into
+//! *targets*: each with a label, a source opened once (inside its namespace, from the one
+//! module that enters namespaces), and, for live targets, the kernel's counter files opened
+//! there too. Commands only ask the scope for targets and push them through sinks; they never
+//! look at the kind of input. Long-running commands call `refresh` to follow namespaces that
+//! appear and disappear.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+
+use super::capture::{CaptureSource, InputFormat};
+use super::netlink::{NetlinkSource, current_netns_inode};
+use super::netns::{self, Namespace, NetnsError, NetnsSpec};
+use super::process::ProcessMap;
+use super::procfs::ProcSource;
+use super::{Query, Report, Source, SourceError};
+use crate::filter::Filter;
+use crate::kernel::counters::{CounterFiles, Counters};
+use crate::kernel::facts::HostFacts;
+use crate::kernel::hostname;
+use crate::sink::{Filtered, Flow, Sink, StopNoted, TargetInfo};
+use crate::socket::Socket;
+use crate::tcp::state::{StateSet, TcpState};
+
+/// Which live source to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LiveSource {
+    /// sock_diag netlink, falling back to /proc when netlink is unavailable.
+    #[default]
+    Auto,
+    /// sock_diag netlink only.
+    Netlink,
+    /// /proc/net/tcp and /proc/net/tcp6.
+    Proc,
+}
+
+/// One saved capture to read.
+#[derive(Debug, Clone)]
+pub struct CaptureSpec {
+    pub path: PathBuf,
+    /// The name in side-by-side output (default: the file's stem).
+    pub label: Option<String>,
+    pub format: InputFormat,
+    pub assume_state: Option<TcpState>,
+    pub strict: bool,
+}
+
+/// Where the sockets are.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// The caller's own network namespace.
+    Here,
+    /// One namespace: a /run/netns name, a path, or a process id.
+    Netns(String),
+    /// Every namespace on the host.
+    AllNetns,
+    /// Saved captures, one target each.
+    Captures(Vec<CaptureSpec>),
+}
+
+/// What a command asks of the scope.
+#[derive(Debug, Clone)]
+pub struct ScopeSpec {
+    pub place: Place,
+    pub live: LiveSource,
+    /// Scan processes so sockets can be credited to their owners (`-p`, `--by process`).
+    pub owners: bool,
+    /// The states the command looks at (a listener dump for "via listener" credit is made
+    /// only when TIME_WAIT or SYN_RECV are among them).
+    pub states: StateSet,
+}
+
+/// A request the input cannot answer (a saved summary filtered by port, processes of a
+/// capture): the command line asked for something that does not go together.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Unsupported(pub String);
+
+/// Which order a scan delivers the families in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// IPv4 then IPv6 (listings).
+    Families,
+    /// Interleaved if the source is faster that way (counting, grouping).
+    Any,
+}
+
+enum Input {
+    Live(Box<dyn Source + Send>),
+    Capture(Box<CaptureSource>),
+}
+
+/// One place sockets come from.
+pub struct Target {
+    /// The name output shows: the host name, a namespace's name, a capture's label.
+    pub label: String,
+    /// Inode of the live namespace; `None` for a capture.
+    pub netns: Option<u64>,
+    /// The `netns` label of exported series: `None` for the caller's own namespace when no
+    /// namespace was asked for.
+    pub netns_label: Option<String>,
+    input: Input,
+    /// The namespace, held open to read sysctls inside it; `None` for the caller's own.
+    namespace: Option<Namespace>,
+    counters: Option<CounterFiles>,
+}
+
+impl Target {
+    /// Whether the sockets come from the live kernel (so counters and sysctls belong to them).
+    pub fn is_live(&self) -> bool {
+        matches!(self.input, Input::Live(_))
+    }
+
+    fn info(&self, index: usize) -> TargetInfo<'_> {
+        TargetInfo {
+            label: &self.label,
+            netns: self.netns,
+            index,
+        }
+    }
+
+    /// Push this target's sockets matching `filter` into `sink`, between `begin` and
+    /// `finish`.
+    pub fn scan(
+        &mut self,
+        index: usize,
+        filter: &Filter,
+        sink: &mut dyn Sink,
+        order: Order,
+    ) -> Result<Report> {
+        sink.begin(&self.info(index))?;
+        let query = filter.query();
+        let mut filtered = Filtered {
+            filter,
+            inner: sink,
+        };
+        let run = match &mut self.input {
+            Input::Live(s) => match order {
+                Order::Families => s.run(&query, &mut filtered),
+                Order::Any => s.run_unordered(&query, &mut filtered),
+            },
+            Input::Capture(c) => {
+                if c.holds_summary()? && !filter.only_states() {
+                    return Err(Unsupported(format!(
+                        "{} holds a saved summary (counts per state, no addresses or ports): \
+                         only --state, -4 and -6 can filter it",
+                        c.name()
+                    ))
+                    .into());
+                }
+                c.run(&query, &mut filtered)
+            }
+        };
+        let report = match run {
+            Ok(r) => r,
+            // The sink's own error (a closed pipe) travels as itself.
+            Err(SourceError::Sink(e)) => return Err(e.into()),
+            Err(e) => return Err(e.into()),
+        };
+        sink.finish(&report)?;
+        Ok(report)
+    }
+
+    /// The live source, for work beyond a scan (a listener dump); `None` for a capture.
+    pub fn live_source(&mut self) -> Option<&mut (dyn Source + Send)> {
+        match &mut self.input {
+            Input::Live(s) => Some(s.as_mut()),
+            Input::Capture(_) => None,
+        }
+    }
+
+    /// The kernel's TCP counters of this target's namespace, read now; `None` for captures
+    /// or when the files could not be opened.
+    pub fn counters(&mut self) -> Option<std::io::Result<Counters>> {
+        self.counters.as_mut().map(CounterFiles::read)
+    }
+
+    /// Run `f` inside this target's namespace (at once when it is the caller's own).
+    pub fn inside<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T, NetnsError> {
+        match &self.namespace {
+            None => Ok(f()),
+            Some(ns) => {
+                let mut f = Some(f);
+                netns::within(&[ns], |_| f.take().map(|f| f()))
+                    .pop()
+                    .unwrap_or_else(|| Err(NetnsError::Gone(ns.describe())))
+                    .and_then(|r| r.ok_or_else(|| NetnsError::Gone(ns.describe())))
+            }
+        }
+    }
+
+    /// Counters and sysctls of this target's namespace; `None` for a capture.
+    pub fn facts(&mut self) -> Result<Option<HostFacts>> {
+        if !self.is_live() {
+            return Ok(None);
+        }
+        let counters = self.counters().and_then(|r| r.ok());
+        let mut facts = self.inside(HostFacts::read_sysctls)?;
+        facts.counters = counters;
+        Ok(Some(facts))
+    }
+}
+
+/// The targets of a run.
+pub struct Scope {
+    spec: ScopeSpec,
+    targets: Vec<Target>,
+    owners: Option<Arc<ProcessMap>>,
+    notices: Vec<String>,
+}
+
+impl Scope {
+    /// Open every target the spec names. Namespaces that cannot be entered are left out of
+    /// `--all-netns` with one notice; a `--netns` that cannot be entered is an error.
+    pub fn open(spec: ScopeSpec) -> Result<Scope> {
+        let mut scope = Scope {
+            targets: Vec::new(),
+            owners: None,
+            notices: Vec::new(),
+            spec,
+        };
+        match scope.spec.place.clone() {
+            Place::Here => {
+                let t = open_live(scope.spec.live, None, hostname(), None)?;
+                scope.targets.push(t.0);
+                scope.notices.extend(t.1);
+            }
+            Place::Netns(name) => {
+                let ns = Namespace::open(&NetnsSpec::parse(&name))?;
+                // The caller's own namespace needs no entering (nor the privilege to enter it).
+                let ns = (ns.inode != current_netns_inode()).then_some(ns);
+                let (t, n) = open_live(scope.spec.live, ns, hostname(), Some(name))?;
+                scope.targets.push(t);
+                scope.notices.extend(n);
+            }
+            Place::AllNetns => scope.refresh()?,
+            Place::Captures(files) => {
+                for f in files {
+                    let mut src = CaptureSource::open(&f.path)
+                        .with_format(f.format)
+                        .with_assume_state(f.assume_state)
+                        .with_strict(f.strict);
+                    if let Some(l) = f.label {
+                        src = src.with_label(l);
+                    }
+                    scope.targets.push(Target {
+                        label: src.label().to_string(),
+                        netns: None,
+                        netns_label: None,
+                        input: Input::Capture(Box::new(src)),
+                        namespace: None,
+                        counters: None,
+                    });
+                }
+            }
+        }
+        if scope.spec.owners {
+            scope.scan_owners()?;
+        }
+        Ok(scope)
+    }
+
+    /// With `--all-netns`, find the namespaces again: open the new ones, drop the ones that
+    /// are gone, keep the rest as they are. Nothing for the other places.
+    pub fn refresh(&mut self) -> Result<()> {
+        if !matches!(self.spec.place, Place::AllNetns) {
+            return Ok(());
+        }
+        let found = netns::discover();
+        if found.unreadable > 0 {
+            self.notices.push(unreadable_notice(found.unreadable));
+        }
+        let here = current_netns_inode();
+        let mut old: Vec<Target> = std::mem::take(&mut self.targets);
+        let mut denied = 0u64;
+        for ns in found.namespaces {
+            if let Some(i) = old.iter().position(|t| t.netns == Some(ns.inode)) {
+                self.targets.push(old.swap_remove(i));
+                continue;
+            }
+            let label = ns.name.clone();
+            let namespace = (ns.inode != here).then_some(ns);
+            match open_live(self.spec.live, namespace, label.clone(), Some(label)) {
+                Ok((t, n)) => {
+                    self.targets.push(t);
+                    self.notices.extend(n);
+                }
+                Err(e) => match e.downcast_ref::<NetnsError>() {
+                    Some(NetnsError::EnterDenied { .. }) => denied += 1,
+                    // Gone meanwhile, or no longer a namespace: nothing to show.
+                    Some(_) => {}
+                    None => return Err(e),
+                },
+            }
+        }
+        if denied > 0 {
+            self.notices.push(format!(
+                "{denied} network namespace{} could not be entered and {} not counted; entering a namespace needs root (or CAP_SYS_ADMIN)",
+                if denied == 1 { "" } else { "s" },
+                if denied == 1 { "is" } else { "are" },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether output shows one column or section per target (every namespace, several
+    /// captures), whatever the number of targets found.
+    pub fn is_many(&self) -> bool {
+        match &self.spec.place {
+            Place::AllNetns => true,
+            Place::Captures(c) => c.len() > 1,
+            Place::Here | Place::Netns(_) => false,
+        }
+    }
+
+    /// Whether the one target is the caller's own network namespace (what a tracepoint,
+    /// which sees every namespace without telling them apart, can stand for).
+    pub fn is_caller_namespace(&self) -> bool {
+        match self.targets.as_slice() {
+            [one] => !self.is_many() && one.is_live() && one.namespace.is_none(),
+            _ => false,
+        }
+    }
+
+    /// Whether the targets are saved captures.
+    pub fn is_captures(&self) -> bool {
+        matches!(self.spec.place, Place::Captures(_))
+    }
+
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    pub fn targets_mut(&mut self) -> &mut [Target] {
+        &mut self.targets
+    }
+
+    /// The process map, when owners were asked for.
+    pub fn owners(&self) -> Option<Arc<ProcessMap>> {
+        self.owners.clone()
+    }
+
+    /// What opening or refreshing had to say (fallbacks, namespaces left out), taken once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Push every target's sockets through `filter` into one `sink`, target after target,
+    /// until the sink says stop. The reports are merged.
+    pub fn scan(&mut self, filter: &Filter, sink: &mut dyn Sink, order: Order) -> Result<Report> {
+        let mut all = Report::default();
+        let many = self.targets.len() > 1;
+        for (i, t) in self.targets.iter_mut().enumerate() {
+            let mut noted = StopNoted::new(sink);
+            let r = t.scan(i, filter, &mut noted, order);
+            let r = if many && t.netns.is_some() {
+                r.with_context(|| format!("reading network namespace {}", t.label))?
+            } else {
+                r?
+            };
+            all.merge(r);
+            if noted.stopped {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Scan processes once, and credit mini-sockets to their listeners.
+    fn scan_owners(&mut self) -> Result<()> {
+        if self.is_captures() {
+            return Err(Unsupported(
+                "processes need the live host: saved captures carry no process table".into(),
+            )
+            .into());
+        }
+        let inodes: HashSet<u64> = self.targets.iter().filter_map(|t| t.netns).collect();
+        let only = (!inodes.contains(&0)).then_some(&inodes);
+        let mut map = ProcessMap::scan(only);
+        let states = self.spec.states;
+        if states.contains(TcpState::TimeWait) || states.contains(TcpState::SynRecv) {
+            let listen = Query {
+                states: StateSet::of(&[TcpState::Listen]),
+                v4: true,
+                v6: true,
+            };
+            for t in &mut self.targets {
+                let label = t.label.clone();
+                if let Some(src) = t.live_source() {
+                    let mut add = |s: &Socket| {
+                        map.add_listener(s);
+                        Flow::Continue
+                    };
+                    src.run(&listen, &mut add)
+                        .with_context(|| format!("listing the listeners of {label}"))?;
+                }
+            }
+        }
+        if let Some(n) = map.notice() {
+            self.notices.push(n);
+        }
+        self.owners = Some(Arc::new(map));
+        Ok(())
+    }
+}
+
+/// Open the live source (and the counter files) of one namespace — the caller's own when
+/// `namespace` is `None` — and say what fell back.
+fn open_live(
+    live: LiveSource,
+    namespace: Option<Namespace>,
+    label: String,
+    netns_label: Option<String>,
+) -> Result<(Target, Vec<String>)> {
+    /// What is opened inside the namespace.
+    struct Opened {
+        source: Box<dyn Source + Send>,
+        counters: Option<CounterFiles>,
+        notices: Vec<String>,
+        inode: u64,
+    }
+    let open = || -> Result<Opened> {
+        let (source, notices) = open_source(live)?;
+        Ok(Opened {
+            source,
+            counters: CounterFiles::open().ok(),
+            notices,
+            inode: current_netns_inode(),
+        })
+    };
+    let Opened {
+        source,
+        counters,
+        notices,
+        inode,
+    } = match &namespace {
+        None => open()?,
+        Some(ns) => netns::within(&[ns], |_| open())
+            .pop()
+            .ok_or_else(|| NetnsError::Gone(ns.describe()))??
+            .with_context(|| format!("opening a source in {}", ns.name))?,
+    };
+    Ok((
+        Target {
+            label,
+            netns: Some(inode),
+            netns_label,
+            input: Input::Live(source),
+            namespace,
+            counters,
+        },
+        notices,
+    ))
+}
+
+/// The live source the flags ask for, in the calling thread's namespace. With `auto`, a
+/// netlink failure falls back to /proc with a notice.
+fn open_source(live: LiveSource) -> Result<(Box<dyn Source + Send>, Vec<String>)> {
+    Ok(match live {
+        LiveSource::Proc => (Box::new(ProcSource::new()), Vec::new()),
+        LiveSource::Netlink => (
+            Box::new(NetlinkSource::open().context("--source netlink was asked for")?),
+            Vec::new(),
+        ),
+        LiveSource::Auto => match NetlinkSource::open() {
+            Ok(s) => (Box::new(s), Vec::new()),
+            Err(SourceError::NetlinkUnavailable(e)) => (
+                Box::new(ProcSource::new()),
+                vec![format!(
+                    "sock_diag netlink is unavailable ({e}); reading /proc/net/tcp instead"
+                )],
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    })
+}
+
+fn unreadable_notice(n: u64) -> String {
+    let es = if n == 1 { "" } else { "es" };
+    if rustix::process::geteuid().is_root() {
+        format!(
+            "the namespace{} of {n} process{es} could not be read even as root (protected by a security module) and may be missing",
+            if n == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "the namespaces of {n} process{es} of other users could not be read and may be missing; run as root (or with CAP_SYS_PTRACE) to see them"
+        )
+    }
+}
