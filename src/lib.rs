@@ -12,6 +12,7 @@ pub mod serve;
 pub mod sink;
 pub mod socket;
 pub mod source;
+pub mod stop;
 pub mod tcp;
 pub mod trace;
 pub mod watch;

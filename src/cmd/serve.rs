@@ -10,8 +10,9 @@ use anyhow::{Context, Result};
 use super::{UsageError, open_scope};
 use crate::cli::{Common, ServeArgs};
 use tcpstate::analyze::scrape::PortPlan;
-use tcpstate::serve::http::{self, Limits, Stop};
+use tcpstate::serve::http::{self, Limits};
 use tcpstate::serve::{Exporter, Settings};
+use tcpstate::stop::{self, Stop};
 
 pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     let settings = Settings {
@@ -25,7 +26,8 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         compat_node_exporter: args.compat_node_exporter,
     };
     // Signals are caught before anything else, so a SIGTERM during start-up is not lost.
-    let stop = Stop::on_signals().context("installing the SIGTERM/SIGINT handlers")?;
+    let stop =
+        Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;
     let listener = TcpListener::bind(args.listen).with_context(|| {
         format!(
             "cannot listen on {}; choose another address with --listen",

@@ -3,7 +3,6 @@
 //! after `--count` transitions, or on Ctrl-C / SIGTERM, always printing the summary.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 
@@ -13,6 +12,7 @@ use crate::cli::Common;
 use crate::cli::TraceArgs;
 use tcpstate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
 use tcpstate::render::{DataFormat as Format, Style};
+use tcpstate::stop::{self, Stop};
 use tcpstate::trace::perf::monotonic_ns;
 use tcpstate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
 
@@ -40,27 +40,6 @@ impl Emitter<'_> {
     }
 }
 
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Ctrl-C and SIGTERM end the trace cleanly (with its summary). No SA_RESTART, so the wait
-/// in poll() returns at once.
-fn install_signal_handlers() {
-    for sig in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: a zeroed sigaction with a handler that only stores to an atomic.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_signal as *const () as libc::sighandler_t;
-            libc::sigemptyset(&mut sa.sa_mask);
-            sa.sa_flags = 0;
-            libc::sigaction(sig, &sa, std::ptr::null_mut());
-        }
-    }
-}
-
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let scope = super::open_scope(common, false)?;
     if scope.is_captures() {
@@ -83,7 +62,9 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     }
     let filter = common.filter();
     let format = super::data_format("trace", common.format)?;
-    install_signal_handlers();
+    // Ctrl-C and SIGTERM end the trace cleanly, with its summary.
+    let stop =
+        Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;
     let opts = Options {
         buffer_pages: args.buffer_pages,
     };
@@ -132,7 +113,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
             .with_context(|| format!("cannot write the ready file {}", path.display()))?;
     }
     let mut stopped_early = em.limit == 0;
-    while !stopped_early && !STOP.load(Ordering::SeqCst) {
+    while !stopped_early && !stop.raised() {
         let now = monotonic_ns();
         let mut timeout_ms = 100u64;
         if let Some(d) = deadline {

@@ -7,7 +7,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::net::UnixStream;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, TrySendError};
@@ -16,6 +15,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, poll};
+
+use crate::stop::Stop;
 
 /// The server's bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,36 +306,6 @@ fn reject(mut stream: TcpStream) {
     let _ = write_response(&mut stream, &Response::status(503), true);
 }
 
-/// Stops `serve`: on SIGTERM or SIGINT, or when `trigger` is called.
-pub struct Stop {
-    rx: UnixStream,
-    tx: UnixStream,
-}
-
-impl Stop {
-    /// A stop that only `trigger` sets off.
-    pub fn new() -> io::Result<Stop> {
-        let (rx, tx) = UnixStream::pair()?;
-        rx.set_nonblocking(true)?;
-        tx.set_nonblocking(true)?;
-        Ok(Stop { rx, tx })
-    }
-
-    /// A stop that SIGTERM and SIGINT also set off. From then on those signals no longer
-    /// kill the process: they end `serve` gracefully.
-    pub fn on_signals() -> io::Result<Stop> {
-        let stop = Stop::new()?;
-        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-            signal_hook::low_level::pipe::register(sig, stop.tx.try_clone()?)?;
-        }
-        Ok(stop)
-    }
-
-    pub fn trigger(&self) {
-        let _ = (&self.tx).write(&[1]);
-    }
-}
-
 /// Accept and answer connections on `listener` until `stop` is set off; then answer the
 /// connections already accepted and return.
 pub fn serve(
@@ -372,10 +343,11 @@ pub fn serve(
         );
     }
 
+    let wakeup = stop.wakeup();
     'outer: loop {
         let mut fds = [
             PollFd::new(&listener, PollFlags::IN),
-            PollFd::new(&stop.rx, PollFlags::IN),
+            PollFd::new(&wakeup, PollFlags::IN),
         ];
         match poll(&mut fds, None) {
             Ok(_) => {}

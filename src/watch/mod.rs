@@ -20,6 +20,8 @@ use app::App;
 use sample::Probe;
 use term::StderrCapture;
 
+use crate::stop::Stop;
+
 /// The longest the loop sleeps before it looks at the quit signals again.
 const TICK: Duration = Duration::from_millis(250);
 /// After a key changes what to sample, wait this long for more keys before sampling.
@@ -40,8 +42,9 @@ impl Drop for Restore {
 pub fn run(probe: &mut dyn Probe, mut app: App, count: Option<u64>) -> Result<()> {
     let first = sample::take(probe, &app.request())?;
     app.on_sample(first);
-    let quit = term::quit_signals().context("installing signal handlers")?;
-    term::exit_on_hangup(std::sync::Arc::clone(&quit)).context("starting the hangup watchdog")?;
+    let quit =
+        Stop::on_signals(crate::stop::TERMINATE_OR_HANGUP).context("installing signal handlers")?;
+    term::exit_on_hangup(quit.flag()).context("starting the hangup watchdog")?;
     // Without a stderr to take over (closed), run anyway: notices then go where they go.
     let capture = StderrCapture::start(false).ok();
     let result = match ratatui::try_init() {
@@ -68,7 +71,7 @@ fn event_loop(
     probe: &mut dyn Probe,
     app: &mut App,
     count: Option<u64>,
-    quit: &std::sync::atomic::AtomicBool,
+    quit: &Stop,
     capture: &Option<StderrCapture>,
 ) -> Result<()> {
     let interval = app.opts.interval;
@@ -76,7 +79,7 @@ fn event_loop(
     let mut taken: u64 = 1;
     let mut dirty = true;
     loop {
-        if term::raised(quit) || app.quit {
+        if quit.raised() || app.quit {
             return Ok(());
         }
         let now = Instant::now();

@@ -107,25 +107,6 @@ fn read_lines(r: File, lines: &Mutex<Lines>, mut echo: Option<File>) {
     }
 }
 
-/// A flag raised by SIGTERM, SIGHUP or SIGINT, so that the dashboard ends through its normal
-/// path and restores the terminal. (In raw mode Ctrl-C arrives as a key, not as SIGINT.)
-pub fn quit_signals() -> io::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(sig, Arc::clone(&flag))?;
-    }
-    Ok(flag)
-}
-
-/// Whether a quit signal has arrived.
-pub fn raised(flag: &AtomicBool) -> bool {
-    flag.load(Ordering::Relaxed)
-}
-
 /// Watch the terminal from a thread and end the process once it has hung up (the window
 /// closed, the ssh connection dropped, the tmux server killed). crossterm 0.29 cannot report
 /// that: once its tty is gone, reads return end-of-file at once and its `event::poll` retries
@@ -140,7 +121,7 @@ pub fn exit_on_hangup(quit: Arc<AtomicBool>) -> io::Result<()> {
                 std::thread::sleep(Duration::from_millis(250));
                 // A hung-up tty answers every ioctl with EIO.
                 if rustix::termios::tcgetattr(io::stdout()).is_err() {
-                    std::process::exit(if raised(&quit) { 0 } else { 1 });
+                    std::process::exit(if quit.load(Ordering::SeqCst) { 0 } else { 1 });
                 }
             }
         })?;
