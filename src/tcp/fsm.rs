@@ -345,21 +345,6 @@ pub static TRANSITIONS: &[Transition] = &[
 /// Notes that belong to no single transition but to the machine as a whole.
 pub const GENERAL_NOTES: [Note; 2] = [Note::NoClosedInListings, Note::BoundInactive];
 
-/// The states of the machine, in the order diagrams list them (a connection's life).
-pub const STATES: [TcpState; 11] = [
-    S::Close,
-    S::Listen,
-    S::SynSent,
-    S::SynRecv,
-    S::Established,
-    S::FinWait1,
-    S::FinWait2,
-    S::Closing,
-    S::TimeWait,
-    S::CloseWait,
-    S::LastAck,
-];
-
 /// The state as the machine knows it: a request socket is SYN_RECV, a bound but inactive
 /// socket is CLOSED.
 pub fn normalize(s: TcpState) -> TcpState {

@@ -142,24 +142,6 @@ impl Default for Summary {
     }
 }
 
-/// States in the order a connection lives through them: the order of the matrix and the
-/// time-in-state table.
-pub const LIFECYCLE: [TcpState; 13] = [
-    TcpState::Close,
-    TcpState::Listen,
-    TcpState::SynSent,
-    TcpState::SynRecv,
-    TcpState::NewSynRecv,
-    TcpState::Established,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::Closing,
-    TcpState::TimeWait,
-    TcpState::CloseWait,
-    TcpState::LastAck,
-    TcpState::BoundInactive,
-];
-
 fn slot(s: TcpState) -> usize {
     usize::from(s.kernel())
 }
@@ -225,7 +207,7 @@ impl Summary {
 
     /// States that appear in the matrix, as a `from` or a `to`, in lifecycle order.
     pub fn matrix_states(&self) -> Vec<TcpState> {
-        LIFECYCLE
+        TcpState::LIFE_CYCLE
             .into_iter()
             .filter(|&s| {
                 let i = slot(s);
@@ -240,8 +222,8 @@ impl Summary {
     /// `(from, to, count)` for every non-zero cell, in lifecycle order.
     pub fn cells(&self) -> Vec<(TcpState, TcpState, u64)> {
         let mut v = Vec::new();
-        for from in LIFECYCLE {
-            for to in LIFECYCLE {
+        for from in TcpState::LIFE_CYCLE {
+            for to in TcpState::LIFE_CYCLE {
                 let n = self.matrix[slot(from)][slot(to)];
                 if n > 0 {
                     v.push((from, to, n));
@@ -261,7 +243,7 @@ impl Summary {
 
     /// States with any time recorded, in lifecycle order.
     pub fn timed_states(&self) -> Vec<TcpState> {
-        LIFECYCLE
+        TcpState::LIFE_CYCLE
             .into_iter()
             .filter(|&s| {
                 let t = &self.times[slot(s)];

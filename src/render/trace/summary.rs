@@ -13,7 +13,7 @@ use crate::render::table::{Align, write_aligned};
 use crate::render::{DataFormat as Format, Style};
 use crate::tcp::state::TcpState;
 use crate::trace::owner::Owner;
-use crate::trace::summary::{LIFECYCLE, Slow, Summary};
+use crate::trace::summary::{Slow, Summary};
 
 fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
@@ -360,7 +360,7 @@ pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
         }
     }
     let mut inferred = Map::new();
-    for st in LIFECYCLE {
+    for st in TcpState::LIFE_CYCLE {
         let n = s.inferred[usize::from(st.kernel())];
         if n > 0 {
             inferred.insert(st.netstat_name().to_string(), json!(n));
@@ -454,7 +454,7 @@ fn summary_csv(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             "false".into(),
         ]);
     }
-    for st in LIFECYCLE {
+    for st in TcpState::LIFE_CYCLE {
         let n = s.inferred[usize::from(st.kernel())];
         if n > 0 {
             rows.push(vec![
