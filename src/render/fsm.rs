@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::i18n::{Lang, Msg};
 use crate::render::text::{WIDTH, pad, width, wrap};
 use crate::tcp::explain::{event_text, note_text};
-use crate::tcp::fsm::{self, Note, Transition};
+use crate::tcp::fsm::{self, MachineTransition, Note};
 use crate::tcp::state::TcpState;
 
 /// A state's name in the state machine: the netstat spelling, CLOSE written CLOSED. It is also
@@ -47,8 +47,8 @@ pub fn label(event: fsm::Event, sends: Option<fsm::Segment>, lang: Lang) -> Stri
 }
 
 /// The transitions grouped by the state they leave, in the order of a connection's life.
-fn sorted_transitions() -> Vec<&'static Transition> {
-    let mut rows: Vec<&Transition> = fsm::TRANSITIONS.iter().collect();
+fn sorted_transitions() -> Vec<&'static MachineTransition> {
+    let mut rows: Vec<&MachineTransition> = fsm::TRANSITIONS.iter().collect();
     rows.sort_by_key(|t| TcpState::MACHINE.iter().position(|&s| s == t.from));
     rows
 }

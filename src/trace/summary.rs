@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use super::engine::{Dwell, Transition};
 use super::hist::Histogram;
-use super::owner::Owner;
+use super::owner::TracedOwner;
 use crate::socket::Family;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 
@@ -26,7 +26,7 @@ pub struct Slow {
     /// The state it finished from (SYN_SENT/SYN_RECV for handshakes; the last state before
     /// CLOSE for closes).
     pub from: TcpState,
-    pub owner: Owner,
+    pub owner: TracedOwner,
 }
 
 /// The `n` largest, largest first.
@@ -51,7 +51,7 @@ impl TopN {
 pub struct Stuck {
     pub local_port: u16,
     /// `pid/comm` with how it was found, or "?" when unknown.
-    pub owner: Option<Owner>,
+    pub owner: Option<TracedOwner>,
     pub count: u64,
     /// The longest time one of them has been in CLOSE_WAIT (ns).
     pub oldest_ns: u64,
@@ -271,7 +271,7 @@ mod tests {
             local: "127.0.0.1:1".parse().unwrap(),
             remote: "127.0.0.1:2".parse().unwrap(),
             from: TcpState::SynSent,
-            owner: Owner {
+            owner: TracedOwner {
                 pid: 1,
                 comm: Rc::from("x"),
                 source: OwnerSource::OnCpu,

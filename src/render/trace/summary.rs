@@ -12,7 +12,7 @@ use super::owner_label;
 use crate::render::table::{Align, write_aligned};
 use crate::render::{DataFormat as Format, Style};
 use crate::tcp::state::TcpState;
-use crate::trace::owner::Owner;
+use crate::trace::owner::TracedOwner;
 use crate::trace::summary::{Slow, Summary};
 
 fn ms(ns: u64) -> f64 {
@@ -29,7 +29,7 @@ fn addr(a: &SocketAddr) -> String {
     s
 }
 
-fn owner_value(o: &Owner) -> Value {
+fn owner_value(o: &TracedOwner) -> Value {
     json!({ "pid": o.pid, "comm": &*o.comm, "source": o.source.key() })
 }
 
