@@ -11,10 +11,11 @@ use serde_json::{Map, Value, json};
 use super::Style;
 use super::json::counts_value;
 use super::text::{width, wrap};
-use crate::analyze::check::advice::{Label, Msg};
+use crate::analyze::check::messages::CheckMsg;
 use crate::analyze::check::sink::Host;
 use crate::analyze::check::{CheckReport, Finding, OffenderKey, Perf, Severity};
 use crate::i18n::Lang;
+use crate::i18n::check::{Label, advice};
 
 /// Everything a check renderer needs.
 pub struct CheckView<'a> {
@@ -128,13 +129,17 @@ fn finding(w: &mut dyn Write, style: Style, v: &CheckView, f: &Finding) -> io::R
     }
     for n in &f.notes {
         // A skipped rule's summary already says why.
-        if matches!(&f.summary, Msg::Skipped { why } if **why == *n) {
+        if matches!(&f.summary, CheckMsg::Skipped { why } if **why == *n) {
             continue;
         }
         labelled(w, &Label::Note.text(lang), &n.text(lang))?;
     }
     if f.severity != Severity::Ok {
-        labelled(w, &Label::Advice.text(lang), &f.advice.text(lang))?;
+        labelled(
+            w,
+            &Label::Advice.text(lang),
+            &advice(f.rule, f.advice, lang),
+        )?;
     }
     Ok(())
 }
@@ -200,7 +205,7 @@ pub fn json(w: &mut dyn Write, v: &CheckView) -> io::Result<()> {
                     "limit": o.limit,
                     "text": o.text.text(lang),
                 })).collect::<Vec<_>>(),
-                "advice": f.advice.text(lang),
+                "advice": advice(f.rule, f.advice, lang),
                 "notes": f.notes.iter().map(|n| n.text(lang)).collect::<Vec<_>>(),
                 "metrics": metrics,
             })

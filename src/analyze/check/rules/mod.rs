@@ -5,11 +5,11 @@
 
 use std::cmp::Reverse;
 
-use super::advice::{Advice, Measure, Msg};
 use super::facts::HostFacts;
+use super::messages::{CheckMsg, Measure};
 use super::sink::Host;
 use super::thresholds::{Limit, Thresholds};
-use super::{Finding, Observation, Offender, OffenderKey, Rule, Severity, TOP};
+use super::{AdviceSettings, Finding, Observation, Offender, OffenderKey, Rule, Severity, TOP};
 use crate::tcp::state::TcpState;
 
 /// Every rule, in display order; `state_counts` only when one of its states has a threshold.
@@ -42,7 +42,7 @@ pub const GENERIC_STATES: [TcpState; 5] = [
     TcpState::BoundInactive,
 ];
 
-fn finding(rule: Rule, advice: Advice, summary: Msg) -> Finding {
+fn finding(rule: Rule, advice: AdviceSettings, summary: CheckMsg) -> Finding {
     Finding {
         rule,
         severity: Severity::Ok,
@@ -60,8 +60,8 @@ impl Finding {
         self.severity = self.severity.max(s);
     }
 
-    fn skipped(mut self, why: Msg) -> Finding {
-        self.summary = Msg::Skipped {
+    fn skipped(mut self, why: CheckMsg) -> Finding {
+        self.summary = CheckMsg::Skipped {
             why: Box::new(why.clone()),
         };
         self.notes.push(why);
@@ -81,7 +81,7 @@ fn to_u64(v: i64) -> u64 {
 fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Limit)]) {
     let (Some(now), Some(then)) = (obs.facts, obs.previous) else {
         if obs.facts.is_some() {
-            f.notes.push(Msg::NeedsInterval {
+            f.notes.push(CheckMsg::NeedsInterval {
                 counters: counters.iter().map(|c| c.0).collect(),
             });
         }
@@ -91,7 +91,7 @@ fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Lim
         match now.increase(then, name) {
             Some(by) => {
                 f.raise(limit.severity(by, 0));
-                f.evidence.push(Msg::Increase {
+                f.evidence.push(CheckMsg::Increase {
                     counter: name,
                     by,
                     secs: secs(obs),
@@ -99,7 +99,7 @@ fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Lim
                 });
                 f.metrics.push((metric_name(name), by));
             }
-            None => f.notes.push(Msg::CountersMissing),
+            None => f.notes.push(CheckMsg::CountersMissing),
         }
     }
 }
@@ -119,7 +119,7 @@ fn state_evidence(f: &mut Finding, t: &Thresholds, obs: &Observation, s: TcpStat
     let (n, total) = (counts.get(s), counts.total());
     let limit = t.state(s);
     f.raise(limit.severity(n, total));
-    f.evidence.push(Msg::StateCount {
+    f.evidence.push(CheckMsg::StateCount {
         state: s,
         count: n,
         total,
@@ -132,7 +132,7 @@ fn state_evidence(f: &mut Finding, t: &Thresholds, obs: &Observation, s: TcpStat
 /// Facts, or a note that there are none (a capture).
 fn facts<'a>(f: &mut Finding, obs: &Observation<'a>) -> Option<&'a HostFacts> {
     if obs.facts.is_none() {
-        f.notes.push(Msg::NoHostFacts);
+        f.notes.push(CheckMsg::NoHostFacts);
     }
     obs.facts
 }
@@ -159,8 +159,8 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
     let listeners = &obs.sockets.listeners;
     let mut f = finding(
         Rule::AcceptQueue,
-        Advice::AcceptQueue,
-        Msg::AcceptQueueSummary {
+        AdviceSettings::default(),
+        CheckMsg::AcceptQueueSummary {
             listeners: listeners.len() as u64,
             worst: None,
         },
@@ -171,7 +171,7 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
     let busy: Vec<_> = listeners.iter().filter(|l| l.queued > 0).collect();
     let busy = top(busy, |l| fill_key(l.queued, l.backlog));
     if let Some(w) = busy.first() {
-        f.summary = Msg::AcceptQueueSummary {
+        f.summary = CheckMsg::AcceptQueueSummary {
             listeners: listeners.len() as u64,
             worst: Some((w.port, w.queued, w.backlog)),
         };
@@ -187,22 +187,22 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
             },
             count: l.queued,
             limit: Some(l.backlog),
-            text: Msg::QueueFill {
+            text: CheckMsg::QueueFill {
                 queued: l.queued,
                 backlog: l.backlog,
             },
         })
         .collect();
-    f.evidence.push(Msg::Listeners {
+    f.evidence.push(CheckMsg::Listeners {
         count: listeners.len() as u64,
     });
-    f.evidence.push(Msg::Thresholds {
+    f.evidence.push(CheckMsg::Thresholds {
         measure: Measure::QueueOfBacklog,
         limit: t.accept_queue,
     });
     if let Some(h) = facts(&mut f, obs) {
         if let Some(v) = h.somaxconn {
-            f.evidence.push(Msg::Sysctl {
+            f.evidence.push(CheckMsg::Sysctl {
                 name: "net.core.somaxconn",
                 value: v,
             });
@@ -217,8 +217,11 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
     let syncookies = obs.facts.and_then(|h| h.syncookies);
     let mut f = finding(
         Rule::SynBacklog,
-        Advice::SynBacklog { syncookies },
-        Msg::SynBacklogSummary {
+        AdviceSettings {
+            syncookies,
+            ..AdviceSettings::default()
+        },
+        CheckMsg::SynBacklogSummary {
             count: 0,
             worst: None,
         },
@@ -247,7 +250,7 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
         f.raise(t.syn_backlog.severity(n, backlog));
     }
     let ports = top(ports, |&(_, n, b)| fill_key(n, b));
-    f.summary = Msg::SynBacklogSummary {
+    f.summary = CheckMsg::SynBacklogSummary {
         count,
         worst: ports.first().copied(),
     };
@@ -257,19 +260,19 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             key: OffenderKey::Port { port, owner: None },
             count: n,
             limit: Some(backlog),
-            text: Msg::SynRecvPort { count: n, backlog },
+            text: CheckMsg::SynRecvPort { count: n, backlog },
         })
         .collect();
-    f.evidence.push(Msg::Thresholds {
+    f.evidence.push(CheckMsg::Thresholds {
         measure: Measure::SynRecvOfBacklog,
         limit: t.syn_backlog,
     });
     if let Some(h) = facts(&mut f, obs) {
         if let Some(v) = h.syncookies {
-            f.evidence.push(Msg::Syncookies { value: v });
+            f.evidence.push(CheckMsg::Syncookies { value: v });
         }
         if let Some(v) = h.max_syn_backlog {
-            f.evidence.push(Msg::Sysctl {
+            f.evidence.push(CheckMsg::Sysctl {
                 name: "net.ipv4.tcp_max_syn_backlog",
                 value: v,
             });
@@ -290,14 +293,14 @@ pub fn close_wait(t: &Thresholds, obs: &Observation) -> Finding {
     let k = obs.sockets;
     let mut f = finding(
         Rule::CloseWait,
-        Advice::CloseWait,
-        Msg::AllOk { sockets: 0 },
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
     );
     let count = state_evidence(&mut f, t, obs, TcpState::CloseWait);
     match k.close_wait_persistent {
         Some(p) => {
             f.raise(t.close_wait_persistent.severity(p, count));
-            f.evidence.push(Msg::Persistent {
+            f.evidence.push(CheckMsg::Persistent {
                 count: p,
                 of: count,
                 secs: secs(obs),
@@ -305,9 +308,9 @@ pub fn close_wait(t: &Thresholds, obs: &Observation) -> Finding {
             });
             f.metrics.push(("persistent", p));
         }
-        None => f.notes.push(Msg::NeedsIntervalPersistence),
+        None => f.notes.push(CheckMsg::NeedsIntervalPersistence),
     }
-    f.summary = Msg::CloseWaitSummary {
+    f.summary = CheckMsg::CloseWaitSummary {
         count,
         ports: k.close_wait_by_port.len() as u64,
         persistent: k.close_wait_persistent,
@@ -324,7 +327,7 @@ pub fn close_wait(t: &Thresholds, obs: &Observation) -> Finding {
             },
             count: c.count,
             limit: None,
-            text: Msg::CloseWaitPort {
+            text: CheckMsg::CloseWaitPort {
                 count: c.count,
                 persistent: k.close_wait_persistent.map(|_| c.persistent),
             },
@@ -338,14 +341,17 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
     let tw_reuse = obs.facts.and_then(|h| h.tw_reuse);
     let f = finding(
         Rule::EphemeralPorts,
-        Advice::EphemeralPorts { tw_reuse },
-        Msg::EphemeralNone { size: 0 },
+        AdviceSettings {
+            tw_reuse,
+            ..AdviceSettings::default()
+        },
+        CheckMsg::EphemeralNone { size: 0 },
     );
     let Some(h) = obs.facts else {
-        return f.skipped(Msg::NoHostFacts);
+        return f.skipped(CheckMsg::NoHostFacts);
     };
     let (Some((lo, hi)), Some(_)) = (h.port_range, k.config().ephemeral) else {
-        return f.skipped(Msg::SysctlMissing {
+        return f.skipped(CheckMsg::SysctlMissing {
             name: "net.ipv4.ip_local_port_range",
         });
     };
@@ -359,12 +365,12 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
     let max = tuples.first().map(|(_, u)| u.total()).unwrap_or(0);
     f.raise(t.ephemeral_tuple.severity(max, size));
     f.summary = match tuples.first() {
-        Some((tuple, u)) => Msg::EphemeralBusiest {
+        Some((tuple, u)) => CheckMsg::EphemeralBusiest {
             used: u.total(),
             size,
             tuple: **tuple,
         },
-        None => Msg::EphemeralNone { size },
+        None => CheckMsg::EphemeralNone { size },
     };
     f.offenders = tuples
         .iter()
@@ -372,7 +378,7 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
             key: OffenderKey::Tuple(**tuple),
             count: u.total(),
             limit: Some(size),
-            text: Msg::TupleUse {
+            text: CheckMsg::TupleUse {
                 used: u.total(),
                 size,
                 time_wait: u.time_wait,
@@ -381,15 +387,15 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
             },
         })
         .collect();
-    f.evidence.push(Msg::PortRange { lo, hi, size });
+    f.evidence.push(CheckMsg::PortRange { lo, hi, size });
     if let Some(v) = tw_reuse {
-        f.evidence.push(Msg::TwReuse { value: v });
+        f.evidence.push(CheckMsg::TwReuse { value: v });
     }
-    f.evidence.push(Msg::ClientTuples {
+    f.evidence.push(CheckMsg::ClientTuples {
         tuples: n_tuples,
         sockets,
     });
-    f.evidence.push(Msg::Thresholds {
+    f.evidence.push(CheckMsg::Thresholds {
         measure: Measure::TupleOfRange,
         limit: t.ephemeral_tuple,
     });
@@ -403,7 +409,11 @@ pub fn ephemeral_ports(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
-    let mut f = finding(Rule::TimeWait, Advice::TimeWait, Msg::AllOk { sockets: 0 });
+    let mut f = finding(
+        Rule::TimeWait,
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
+    );
     let count = state_evidence(&mut f, t, obs, TcpState::TimeWait);
     let mut max = None;
     if let Some(h) = facts(&mut f, obs) {
@@ -414,20 +424,20 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
                 let m = to_u64(m);
                 max = Some(m);
                 f.raise(t.tw_buckets.severity(tw, m));
-                f.evidence.push(Msg::TwBuckets {
+                f.evidence.push(CheckMsg::TwBuckets {
                     count: tw,
                     max: m,
                     limit: t.tw_buckets,
                 });
                 f.metrics.push(("max_tw_buckets", m));
             }
-            None => f.notes.push(Msg::SysctlMissing {
+            None => f.notes.push(CheckMsg::SysctlMissing {
                 name: "net.ipv4.tcp_max_tw_buckets",
             }),
         }
         increases(&mut f, obs, &[("TCPTimeWaitOverflow", &t.tw_overflow)]);
     }
-    f.summary = Msg::TimeWaitSummary { count, max };
+    f.summary = CheckMsg::TimeWaitSummary { count, max };
     let peers: Vec<_> = obs
         .sockets
         .peers
@@ -437,7 +447,7 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
     f.offenders = peer_offenders(
         peers,
         |p| p.time_wait,
-        |p| Msg::PeerTimeWait { count: p.time_wait },
+        |p| CheckMsg::PeerTimeWait { count: p.time_wait },
     );
     f
 }
@@ -445,7 +455,7 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
 fn peer_offenders<'a>(
     mut peers: Vec<(&'a Host, &'a super::sink::PeerCounts)>,
     count: impl Fn(&super::sink::PeerCounts) -> u64,
-    text: impl Fn(&super::sink::PeerCounts) -> Msg,
+    text: impl Fn(&super::sink::PeerCounts) -> CheckMsg,
 ) -> Vec<Offender> {
     peers.sort_by(|a, b| a.0.cmp(b.0));
     top(peers, |(_, p)| count(p))
@@ -462,19 +472,19 @@ fn peer_offenders<'a>(
 pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
     let mut f = finding(
         Rule::ClosingPeers,
-        Advice::ClosingPeers,
-        Msg::AllOk { sockets: 0 },
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
     );
     let fin_wait1 = state_evidence(&mut f, t, obs, TcpState::FinWait1);
     let closing = state_evidence(&mut f, t, obs, TcpState::Closing);
     let last_ack = state_evidence(&mut f, t, obs, TcpState::LastAck);
-    f.summary = Msg::ClosingSummary {
+    f.summary = CheckMsg::ClosingSummary {
         fin_wait1,
         closing,
         last_ack,
     };
     if obs.sockets.fin_wait1_max_retransmits > 0 {
-        f.evidence.push(Msg::FinRetransmits {
+        f.evidence.push(CheckMsg::FinRetransmits {
             max: obs.sockets.fin_wait1_max_retransmits,
         });
     }
@@ -485,7 +495,7 @@ pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
         .iter()
         .filter(|(_, p)| sum(p) > 0)
         .collect();
-    f.offenders = peer_offenders(peers, sum, |p| Msg::PeerClosing {
+    f.offenders = peer_offenders(peers, sum, |p| CheckMsg::PeerClosing {
         fin_wait1: p.fin_wait1,
         closing: p.closing,
         last_ack: p.last_ack,
@@ -494,16 +504,20 @@ pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn fin_wait2(t: &Thresholds, obs: &Observation) -> Finding {
-    let mut f = finding(Rule::FinWait2, Advice::FinWait2, Msg::AllOk { sockets: 0 });
+    let mut f = finding(
+        Rule::FinWait2,
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
+    );
     let count = state_evidence(&mut f, t, obs, TcpState::FinWait2);
     let held = obs.sockets.fin_wait2_held;
-    f.summary = Msg::FinWait2Summary { count, held };
+    f.summary = CheckMsg::FinWait2Summary { count, held };
     if count > 0 {
-        f.evidence.push(Msg::FinWait2Held { held });
+        f.evidence.push(CheckMsg::FinWait2Held { held });
     }
     f.metrics.push(("held", held));
     if let Some(v) = obs.facts.and_then(|h| h.fin_timeout) {
-        f.evidence.push(Msg::Sysctl {
+        f.evidence.push(CheckMsg::Sysctl {
             name: "net.ipv4.tcp_fin_timeout",
             value: v,
         });
@@ -517,7 +531,7 @@ pub fn fin_wait2(t: &Thresholds, obs: &Observation) -> Finding {
     f.offenders = peer_offenders(
         peers,
         |p| p.fin_wait2,
-        |p| Msg::PeerFinWait2 { count: p.fin_wait2 },
+        |p| CheckMsg::PeerFinWait2 { count: p.fin_wait2 },
     );
     f
 }
@@ -527,15 +541,15 @@ pub fn stuck_queues(t: &Thresholds, obs: &Observation) -> Finding {
     let bytes = k.config().stuck_bytes;
     let mut f = finding(
         Rule::StuckQueues,
-        Advice::StuckQueues,
-        Msg::StuckSummary {
+        AdviceSettings::default(),
+        CheckMsg::StuckSummary {
             count: k.stuck,
             bytes,
         },
     );
     let established = k.counts.get(TcpState::Established);
     f.raise(t.stuck_sockets.severity(k.stuck, established));
-    f.evidence.push(Msg::StuckSockets {
+    f.evidence.push(CheckMsg::StuckSockets {
         count: k.stuck,
         bytes,
         limit: t.stuck_sockets,
@@ -545,7 +559,7 @@ pub fn stuck_queues(t: &Thresholds, obs: &Observation) -> Finding {
     f.offenders = peer_offenders(
         peers,
         |p| p.stuck,
-        |p| Msg::PeerStuck {
+        |p| CheckMsg::PeerStuck {
             sockets: p.stuck,
             max_send_q: p.max_send_q,
             max_recv_q: p.max_recv_q,
@@ -555,23 +569,27 @@ pub fn stuck_queues(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn orphans(t: &Thresholds, obs: &Observation) -> Finding {
-    let f = finding(Rule::Orphans, Advice::Orphans, Msg::AllOk { sockets: 0 });
+    let f = finding(
+        Rule::Orphans,
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
+    );
     let Some(h) = obs.facts else {
-        return f.skipped(Msg::NoHostFacts);
+        return f.skipped(CheckMsg::NoHostFacts);
     };
     let Some(c) = &h.counters else {
-        return f.skipped(Msg::CountersMissing);
+        return f.skipped(CheckMsg::CountersMissing);
     };
     let Some(max) = h.max_orphans.map(to_u64) else {
-        return f.skipped(Msg::SysctlMissing {
+        return f.skipped(CheckMsg::SysctlMissing {
             name: "net.ipv4.tcp_max_orphans",
         });
     };
     let mut f = f;
     let n = c.sockstat.orphan;
     f.raise(t.orphans.severity(n, max));
-    f.summary = Msg::OrphansSummary { count: n, max };
-    f.evidence.push(Msg::Orphans {
+    f.summary = CheckMsg::OrphansSummary { count: n, max };
+    f.evidence.push(CheckMsg::Orphans {
         count: n,
         max,
         limit: t.orphans,
@@ -581,15 +599,19 @@ pub fn orphans(t: &Thresholds, obs: &Observation) -> Finding {
 }
 
 pub fn memory(t: &Thresholds, obs: &Observation) -> Finding {
-    let f = finding(Rule::Memory, Advice::Memory, Msg::AllOk { sockets: 0 });
+    let f = finding(
+        Rule::Memory,
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
+    );
     let Some(h) = obs.facts else {
-        return f.skipped(Msg::NoHostFacts);
+        return f.skipped(CheckMsg::NoHostFacts);
     };
     let Some(c) = &h.counters else {
-        return f.skipped(Msg::CountersMissing);
+        return f.skipped(CheckMsg::CountersMissing);
     };
     let Some([min, pressure, max]) = h.tcp_mem.map(|m| m.map(to_u64)) else {
-        return f.skipped(Msg::SysctlMissing {
+        return f.skipped(CheckMsg::SysctlMissing {
             name: "net.ipv4.tcp_mem",
         });
     };
@@ -599,12 +621,12 @@ pub fn memory(t: &Thresholds, obs: &Observation) -> Finding {
         f.raise(Severity::Warning);
     }
     f.raise(t.memory.severity(pages, max));
-    f.summary = Msg::MemorySummary {
+    f.summary = CheckMsg::MemorySummary {
         pages,
         pressure,
         max,
     };
-    f.evidence.push(Msg::TcpMem {
+    f.evidence.push(CheckMsg::TcpMem {
         pages,
         min,
         pressure,
@@ -627,8 +649,8 @@ pub fn state_counts(t: &Thresholds, obs: &Observation) -> Option<Finding> {
     }
     let mut f = finding(
         Rule::StateCounts,
-        Advice::StateCounts,
-        Msg::AllOk { sockets: 0 },
+        AdviceSettings::default(),
+        CheckMsg::AllOk { sockets: 0 },
     );
     let counts = &obs.sockets.counts;
     let mut worst: Option<(Severity, TcpState, u64)> = None;
@@ -639,7 +661,7 @@ pub fn state_counts(t: &Thresholds, obs: &Observation) -> Option<Finding> {
             worst = Some((sev, s, n));
         }
     }
-    f.summary = Msg::StateCountsSummary {
+    f.summary = CheckMsg::StateCountsSummary {
         worst: worst.map(|(_, s, n)| (s, n)),
         states: judged.len() as u64,
     };
