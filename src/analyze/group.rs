@@ -25,18 +25,7 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    /// Column heading.
-    pub fn heading(self) -> &'static str {
-        match self {
-            GroupBy::RemoteIp => "REMOTE-IP",
-            GroupBy::RemotePort => "REMOTE-PORT",
-            GroupBy::LocalIp => "LOCAL-IP",
-            GroupBy::LocalPort => "LOCAL-PORT",
-            GroupBy::State => "STATE",
-            GroupBy::Process => "PID/PROGRAM",
-        }
-    }
-
+    /// The key's stable name (JSON and CSV field, `--by` spelling with `_`).
     pub fn key_name(self) -> &'static str {
         match self {
             GroupBy::RemoteIp => "remote_ip",

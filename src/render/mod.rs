@@ -262,6 +262,18 @@ pub fn write_owner_list<'a>(
     Ok(())
 }
 
+/// The heading of a group's key column.
+pub fn group_heading(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::RemoteIp => "REMOTE-IP",
+        GroupBy::RemotePort => "REMOTE-PORT",
+        GroupBy::LocalIp => "LOCAL-IP",
+        GroupBy::LocalPort => "LOCAL-PORT",
+        GroupBy::State => "STATE",
+        GroupBy::Process => "PID/PROGRAM",
+    }
+}
+
 /// A group's key as every renderer writes it: an address, a port, a state's netstat name,
 /// `pid/command` owners (`unattributed` for none), `?` when unknown.
 impl fmt::Display for Key {
