@@ -4,7 +4,6 @@
 //! keys only.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -28,18 +27,7 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    /// Column heading.
-    pub fn heading(self) -> &'static str {
-        match self {
-            GroupBy::RemoteIp => "REMOTE-IP",
-            GroupBy::RemotePort => "REMOTE-PORT",
-            GroupBy::LocalIp => "LOCAL-IP",
-            GroupBy::LocalPort => "LOCAL-PORT",
-            GroupBy::State => "STATE",
-            GroupBy::Process => "PID/PROGRAM",
-        }
-    }
-
+    /// The key's stable name (JSON and CSV field, `--by` spelling with `_`).
     pub fn key_name(self) -> &'static str {
         match self {
             GroupBy::RemoteIp => "remote_ip",
@@ -52,7 +40,7 @@ impl GroupBy {
     }
 }
 
-/// A group's key.
+/// A group's key (written by `render`, which implements `Display` for it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
     Ip(IpAddr),
@@ -63,22 +51,6 @@ pub enum Key {
     /// The owners of a socket as (pid, command), in pid order; empty when unattributed.
     Processes(Box<[(u32, Box<str>)]>),
     Unknown,
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Key::Ip(ip) => write!(f, "{ip}"),
-            Key::Port(p) => write!(f, "{p}"),
-            Key::State(s) => f.write_str(s.netstat_name()),
-            Key::Name(n) => f.write_str(n),
-            Key::Processes(p) if p.is_empty() => f.write_str("unattributed"),
-            Key::Processes(p) => {
-                crate::render::write_owner_list(f, p.iter().map(|(pid, c)| (*pid, &**c)))
-            }
-            Key::Unknown => f.write_str("?"),
-        }
-    }
 }
 
 fn ip_key(e: &Endpoint) -> Key {

@@ -10,10 +10,12 @@ use serde_json::{Map, Value, json};
 
 use super::Style;
 use super::json::counts_value;
-use crate::analyze::check::advice::{Label, Msg};
+use super::text::{width, wrap};
+use crate::analyze::check::messages::CheckMsg;
 use crate::analyze::check::sink::Host;
 use crate::analyze::check::{CheckReport, Finding, OffenderKey, Perf, Severity};
 use crate::i18n::Lang;
+use crate::i18n::check::{Label, advice};
 
 /// Everything a check renderer needs.
 pub struct CheckView<'a> {
@@ -93,74 +95,14 @@ fn write_severity(w: &mut dyn Write, style: Style, s: Severity, width: usize) ->
     }
 }
 
-/// Display width: East Asian characters take two columns.
-fn width_of(c: char) -> usize {
-    if c.is_ascii() || (c as u32) < 0x1100 {
-        1
-    } else {
-        2
-    }
-}
-
-/// Break `text` into lines of at most `width` columns: at spaces, and between East Asian
-/// characters (which are not separated by spaces).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    // Tokens: runs of narrow characters, and single wide characters; each remembers how many
-    // spaces came before it (kept inside a line, dropped at a break).
-    let mut tokens: Vec<(String, usize)> = Vec::new();
-    let mut cur = String::new();
-    let mut cur_spaces = 0;
-    let mut spaces = 0;
-    for c in text.chars() {
-        if c == ' ' {
-            if !cur.is_empty() {
-                tokens.push((std::mem::take(&mut cur), cur_spaces));
-            }
-            spaces += 1;
-        } else if width_of(c) == 2 {
-            if !cur.is_empty() {
-                tokens.push((std::mem::take(&mut cur), cur_spaces));
-            }
-            tokens.push((c.to_string(), spaces));
-            spaces = 0;
-        } else {
-            if cur.is_empty() {
-                cur_spaces = spaces;
-                spaces = 0;
-            }
-            cur.push(c);
-        }
-    }
-    if !cur.is_empty() {
-        tokens.push((cur, cur_spaces));
-    }
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut w = 0;
-    for (tok, sp) in tokens {
-        let tw: usize = tok.chars().map(width_of).sum();
-        let sep = if line.is_empty() { 0 } else { sp };
-        if !line.is_empty() && w + sep + tw > width {
-            lines.push(std::mem::take(&mut line));
-            w = 0;
-        } else {
-            line.extend(std::iter::repeat_n(' ', sep));
-            w += sep;
-        }
-        line.push_str(&tok);
-        w += tw;
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 const INDENT: &str = "    ";
 const TEXT_WIDTH: usize = 92;
 
 fn labelled(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
-    let pad = 10usize.saturating_sub(label.chars().map(width_of).sum());
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    let pad = 10usize.saturating_sub(width(label));
     for (i, line) in wrap(text, TEXT_WIDTH).iter().enumerate() {
         if i == 0 {
             writeln!(w, "{INDENT}{label}{}{line}", " ".repeat(pad))?;
@@ -187,13 +129,17 @@ fn finding(w: &mut dyn Write, style: Style, v: &CheckView, f: &Finding) -> io::R
     }
     for n in &f.notes {
         // A skipped rule's summary already says why.
-        if matches!(&f.summary, Msg::Skipped { why } if **why == *n) {
+        if matches!(&f.summary, CheckMsg::Skipped { why } if **why == *n) {
             continue;
         }
         labelled(w, &Label::Note.text(lang), &n.text(lang))?;
     }
     if f.severity != Severity::Ok {
-        labelled(w, &Label::Advice.text(lang), &f.advice.text(lang))?;
+        labelled(
+            w,
+            &Label::Advice.text(lang),
+            &advice(f.rule, f.advice, lang),
+        )?;
     }
     Ok(())
 }
@@ -259,7 +205,7 @@ pub fn json(w: &mut dyn Write, v: &CheckView) -> io::Result<()> {
                     "limit": o.limit,
                     "text": o.text.text(lang),
                 })).collect::<Vec<_>>(),
-                "advice": f.advice.text(lang),
+                "advice": advice(f.rule, f.advice, lang),
                 "notes": f.notes.iter().map(|n| n.text(lang)).collect::<Vec<_>>(),
                 "metrics": metrics,
             })
@@ -280,28 +226,4 @@ pub fn json(w: &mut dyn Write, v: &CheckView) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_latin_and_chinese() {
-        let en = wrap("the quick brown fox jumps over the lazy dog", 15);
-        assert_eq!(
-            en,
-            vec!["the quick brown", "fox jumps over", "the lazy dog"]
-        );
-        let zh = wrap("内核不会让这些套接字超时 close() 只有应用能结束它们", 12);
-        assert!(
-            zh.iter()
-                .all(|l| l.chars().map(width_of).sum::<usize>() <= 12)
-        );
-        assert_eq!(
-            zh.concat().replace(' ', ""),
-            "内核不会让这些套接字超时close()只有应用能结束它们"
-        );
-        assert!(zh.concat().contains("close()"));
-    }
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::i18n::{Lang, Msg};
 use crate::render::text::{WIDTH, pad, width, wrap};
 use crate::tcp::explain::{event_text, note_text};
-use crate::tcp::fsm::{self, Note, Transition};
+use crate::tcp::fsm::{self, MachineTransition, Note};
 use crate::tcp::state::TcpState;
 
 /// A state's name in the state machine: the netstat spelling, CLOSE written CLOSED. It is also
@@ -47,9 +47,9 @@ pub fn label(event: fsm::Event, sends: Option<fsm::Segment>, lang: Lang) -> Stri
 }
 
 /// The transitions grouped by the state they leave, in the order of a connection's life.
-fn sorted_transitions() -> Vec<&'static Transition> {
-    let mut rows: Vec<&Transition> = fsm::TRANSITIONS.iter().collect();
-    rows.sort_by_key(|t| fsm::STATES.iter().position(|&s| s == t.from));
+fn sorted_transitions() -> Vec<&'static MachineTransition> {
+    let mut rows: Vec<&MachineTransition> = fsm::TRANSITIONS.iter().collect();
+    rows.sort_by_key(|t| TcpState::MACHINE.iter().position(|&s| s == t.from));
     rows
 }
 
@@ -172,7 +172,7 @@ pub fn dot(out: &mut dyn Write, title: &str, edges: &[Edge], lang: Lang) -> io::
     writeln!(out, "  rankdir=TB;")?;
     writeln!(out, "  node [shape=box, style=rounded];")?;
     writeln!(out, "  edge [fontsize=10];")?;
-    for s in fsm::STATES {
+    for s in TcpState::MACHINE {
         if edges.iter().any(|e| e.from == s || e.to == s) {
             writeln!(out, "  \"{0}\" [label=\"{0}\"];", state_name(s))?;
         }
@@ -262,7 +262,7 @@ pub fn mermaid(out: &mut dyn Write, title: &str, edges: &[Edge], lang: Lang) -> 
         )?;
     }
     let notes = notes_of(edges);
-    for s in fsm::STATES {
+    for s in TcpState::MACHINE {
         let here: Vec<Note> = notes.iter().copied().filter(|n| n.anchor() == s).collect();
         if here.is_empty() {
             continue;
@@ -309,7 +309,7 @@ pub fn json(out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let v = json!({
         "title": lang.msg(Msg::FsmTitle),
         "lang": lang.code(),
-        "states": fsm::STATES.iter().map(|&s| state_name(s)).collect::<Vec<_>>(),
+        "states": TcpState::MACHINE.iter().map(|&s| state_name(s)).collect::<Vec<_>>(),
         "transitions": transitions,
         "notes": Note::ALL.iter().map(|&n| note_json(n, lang)).collect::<Vec<_>>(),
     });

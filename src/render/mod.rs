@@ -25,7 +25,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy};
+use crate::analyze::group::{Group, GroupBy, Key};
 use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
@@ -270,6 +270,34 @@ pub fn write_owner_list<'a>(
         write!(f, "{pid}/{command}")?;
     }
     Ok(())
+}
+
+/// The heading of a group's key column.
+pub fn group_heading(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::RemoteIp => "REMOTE-IP",
+        GroupBy::RemotePort => "REMOTE-PORT",
+        GroupBy::LocalIp => "LOCAL-IP",
+        GroupBy::LocalPort => "LOCAL-PORT",
+        GroupBy::State => "STATE",
+        GroupBy::Process => "PID/PROGRAM",
+    }
+}
+
+/// A group's key as every renderer writes it: an address, a port, a state's netstat name,
+/// `pid/command` owners (`unattributed` for none), `?` when unknown.
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Ip(ip) => write!(f, "{ip}"),
+            Key::Port(p) => write!(f, "{p}"),
+            Key::State(s) => f.write_str(s.netstat_name()),
+            Key::Name(n) => f.write_str(n),
+            Key::Processes(p) if p.is_empty() => f.write_str("unattributed"),
+            Key::Processes(p) => write_owner_list(f, p.iter().map(|(pid, c)| (*pid, &**c))),
+            Key::Unknown => f.write_str("?"),
+        }
+    }
 }
 
 /// The owners of one socket as the PID/Program column shows them: `1874/nginx,1875/nginx`,

@@ -6,8 +6,9 @@
 use std::io::{self, Write};
 
 use super::check::{CheckView, KeyText};
-use crate::analyze::check::advice::{Label, Msg};
+use crate::analyze::check::messages::CheckMsg;
 use crate::analyze::check::{Perf, Severity};
+use crate::i18n::check::{Label, advice};
 
 /// The service name at the start of the status line.
 pub const SERVICE: &str = "TCPSTATE";
@@ -41,7 +42,7 @@ pub fn check(w: &mut dyn Write, v: &CheckView) -> io::Result<()> {
     let lang = v.lang;
     let problems = r.problems();
     let summary = if problems.is_empty() {
-        Msg::AllOk { sockets: r.total() }.text(lang)
+        CheckMsg::AllOk { sockets: r.total() }.text(lang)
     } else {
         problems
             .iter()
@@ -80,7 +81,7 @@ pub fn check(w: &mut dyn Write, v: &CheckView) -> io::Result<()> {
             w,
             "  {}: {}",
             Label::Advice.text(lang),
-            clean(&f.advice.text(lang))
+            clean(&advice(f.rule, f.advice, lang))
         )?;
     }
     Ok(())

@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::{GroupView, Style, SummaryView};
+use super::text::width as display_width;
+use super::{GroupView, Style, SummaryView, group_heading};
 use crate::analyze::count::share;
 use crate::analyze::group::present_states;
 use crate::tcp::state::TcpState;
@@ -27,7 +28,7 @@ pub fn write_aligned(
     let mut width = vec![0usize; cols];
     for r in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
         for (i, c) in r.iter().enumerate().take(cols) {
-            width[i] = width[i].max(c.chars().count());
+            width[i] = width[i].max(display_width(c));
         }
     }
     let render = |r: &[String]| -> String {
@@ -36,7 +37,7 @@ pub fn write_aligned(
             if i > 0 {
                 s.push_str("  ");
             }
-            let pad = width[i].saturating_sub(c.chars().count());
+            let pad = width[i].saturating_sub(display_width(c));
             match align.get(i).copied().unwrap_or(Align::Right) {
                 Align::Left => {
                     s.push_str(c);
@@ -125,7 +126,7 @@ pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> 
         header.push("HOST".to_string());
         align.push(Align::Left);
     }
-    header.push(v.by.heading().to_string());
+    header.push(group_heading(v.by).to_string());
     align.push(Align::Left);
     header.push("TOTAL".into());
     align.push(Align::Right);

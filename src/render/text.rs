@@ -1,24 +1,22 @@
-//! Plain-text layout shared by the text renderers: display width (CJK characters take two
-//! columns), padding, and word wrapping that breaks English at spaces and Chinese between
-//! characters, never before closing punctuation.
+//! Plain-text layout shared by every text renderer (explain, fsm, check, …): display width as
+//! a terminal shows it (the Unicode East Asian Width rules of the `unicode-width` crate: CJK
+//! characters take two columns, arrows, `≥` and other "ambiguous" symbols one), padding, and
+//! word wrapping that breaks English at spaces and Chinese between characters, never before
+//! closing punctuation. This is the only place that measures or wraps text.
+
+use unicode_width::UnicodeWidthChar;
 
 /// Lines are wrapped to this many columns.
 pub const WIDTH: usize = 80;
 
+/// Columns `c` takes in a terminal (control characters count as none).
+pub fn char_width(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
 /// Whether `c` takes two columns in a terminal.
 fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6)
+    char_width(c) >= 2
 }
 
 /// Punctuation that must not start a line.
@@ -33,7 +31,7 @@ fn no_line_end(c: char) -> bool {
 
 /// Columns `s` takes in a terminal.
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+    s.chars().map(char_width).sum()
 }
 
 /// `s` padded with spaces to `w` columns.
@@ -45,22 +43,27 @@ pub fn pad(s: &str, w: usize) -> String {
 
 struct Atom {
     text: String,
-    /// A space separated it from the atom before.
-    space_before: bool,
+    /// Columns of space between it and the atom before, when both are on one line.
+    spaces_before: usize,
     /// A line may break before it.
     breakable: bool,
 }
 
 fn atoms(text: &str) -> Vec<Atom> {
     let mut out: Vec<Atom> = Vec::new();
-    let mut space = false;
+    // The run of whitespace before the next atom: a run of spaces keeps its length (aligned
+    // columns inside a sentence), any other whitespace counts as one space.
+    let mut spaces = 0;
+    let mut other_space = false;
     let mut prev: Option<char> = None;
     for c in text.chars() {
         if c.is_whitespace() {
-            space = true;
+            spaces += 1;
+            other_space |= c != ' ';
             prev = Some(' ');
             continue;
         }
+        let space = spaces > 0;
         let joins_word = !space
             && !is_wide(c)
             && prev.is_some_and(|p| !is_wide(p) && p != ' ')
@@ -70,11 +73,16 @@ fn atoms(text: &str) -> Vec<Atom> {
             Some(last) if joins_word || sticks => last.text.push(c),
             _ => out.push(Atom {
                 text: c.to_string(),
-                space_before: space && !out.is_empty(),
+                spaces_before: match (out.is_empty(), other_space) {
+                    (true, _) => 0,
+                    (false, true) => 1,
+                    (false, false) => spaces,
+                },
                 breakable: true,
             }),
         }
-        space = false;
+        spaces = 0;
+        other_space = false;
         prev = Some(c);
     }
     for a in out.iter_mut().take(1) {
@@ -84,7 +92,8 @@ fn atoms(text: &str) -> Vec<Atom> {
 }
 
 /// `text` broken into lines of at most `max` columns (a word longer than that gets a line of
-/// its own). Runs of whitespace become one space.
+/// its own). Whitespace at a break is dropped; inside a line a run of spaces is kept and any
+/// other whitespace becomes one space. Empty text is one empty line.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     wrap_first(text, max, max)
 }
@@ -97,13 +106,13 @@ pub fn wrap_first(text: &str, first_max: usize, max: usize) -> Vec<String> {
     for a in atoms(text) {
         let aw = width(&a.text);
         let limit = if lines.is_empty() { first_max } else { max };
-        let sep = usize::from(a.space_before && !line.is_empty());
+        let sep = if line.is_empty() { 0 } else { a.spaces_before };
         if !line.is_empty() && a.breakable && w + sep + aw > limit {
             lines.push(std::mem::take(&mut line));
             w = 0;
-        } else if sep == 1 {
-            line.push(' ');
-            w += 1;
+        } else {
+            line.extend(std::iter::repeat_n(' ', sep));
+            w += sep;
         }
         line.push_str(&a.text);
         w += aw;
@@ -143,6 +152,46 @@ mod tests {
         assert_eq!(width("已关闭"), 6);
         assert_eq!(width("已关闭：A"), 9);
         assert_eq!(pad("已", 4), "已  ");
+    }
+
+    #[test]
+    fn arrows_and_comparisons_are_one_column_cjk_two() {
+        for c in ['→', '≥', '≤', '←', '·', 'a', '-'] {
+            assert_eq!(char_width(c), 1, "{c}");
+        }
+        for c in ['中', '关', '，', '。', '：', '（', '한', 'カ'] {
+            assert_eq!(char_width(c), 2, "{c}");
+        }
+        assert_eq!(width("SYN_SENT → ESTABLISHED"), 22);
+        assert_eq!(width("≥ 80%"), 5);
+        assert_eq!(width("已关闭 → 监听"), 13);
+    }
+
+    #[test]
+    fn a_wrapped_chinese_paragraph_never_exceeds_the_width() {
+        let t = "对端已经关闭了它那一侧的连接，而本机的应用程序还没有调用 close()。内核永远不会让\
+                 这些套接字超时：只有应用程序能够结束它们。查找读到文件结束后仍保留连接的代码路径\
+                 （错误分支里漏掉的 close()、连接池泄漏的连接、阻塞在别处的线程）。数量 ≥ 100 → 告警。";
+        for max in [10, 11, 17, 20, 33, 40, 61, 80] {
+            let lines = wrap(t, max);
+            for l in &lines {
+                assert!(width(l) <= max, "{max}: {l:?} is {} wide", width(l));
+                let first = l.chars().next().expect("no empty line");
+                assert!(!no_line_start(first), "{max}: {l:?}");
+            }
+            assert_eq!(lines.concat().replace(' ', ""), t.replace(' ', ""));
+        }
+    }
+
+    #[test]
+    fn runs_of_spaces_inside_a_line_are_kept() {
+        assert_eq!(
+            wrap("10.0.0.1:80  5 sockets", 40),
+            ["10.0.0.1:80  5 sockets"]
+        );
+        assert_eq!(wrap("a\n b", 40), ["a b"]);
+        assert_eq!(wrap("aaaa  bbbb", 6), ["aaaa", "bbbb"]);
+        assert_eq!(wrap("", 6), [""]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use super::{DataFormat as Format, Style};
 use crate::trace::engine::{Dwell, Transition};
-use crate::trace::owner::{Owner, OwnerSource};
+use crate::trace::owner::{OwnerSource, TracedOwner};
 
 /// Maps the monotonic timestamps of events to wall-clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,13 +102,13 @@ fn pad_from(s: &mut String, start: usize, width: usize) {
 }
 
 /// `pid/comm`, with how the owner was found when it is not a process scan.
-pub fn owner_label(o: &Owner) -> String {
+pub fn owner_label(o: &TracedOwner) -> String {
     let mut s = String::new();
     push_owner(&mut s, o);
     s
 }
 
-fn push_owner(s: &mut String, o: &Owner) {
+fn push_owner(s: &mut String, o: &TracedOwner) {
     if o.source == OwnerSource::OnCpu {
         s.push_str("on-CPU: ");
     }
@@ -437,7 +437,7 @@ mod tests {
             old: TcpState::SynSent,
             new: TcpState::Established,
             dwell: Dwell::AtLeast(1_500_000),
-            owner: Owner {
+            owner: TracedOwner {
                 pid: 42,
                 comm: Rc::from("a \"b\",c"),
                 source: OwnerSource::Connect,

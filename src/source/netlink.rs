@@ -177,13 +177,22 @@ fn decode_buffer(
                 let code = p
                     .get(..4)
                     .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                    .unwrap_or(0);
+                    .ok_or_else(|| SourceError::Malformed("netlink error cut short".into()))?;
                 if code == 0 {
                     return Ok((true, Flow::Continue));
                 }
                 return Err(SourceError::Netlink(io::Error::from_raw_os_error(-code)));
             }
             _ => {
+                // A socket's reply (type of the request: SOCK_DIAG_BY_FAMILY, or 18 for the
+                // older TCPDIAG_GETSOCK) must hold a whole inet_diag_msg.
+                let socket_reply = matches!(nl.message_type(), SOCK_DIAG_BY_FAMILY | 18);
+                if socket_reply && nl.payload().len() < DIAG_MSG_LEN {
+                    return Err(SourceError::Malformed(format!(
+                        "inet_diag_msg of {} bytes",
+                        nl.payload().len()
+                    )));
+                }
                 if let Some(s) = decode(nl.payload(), netns) {
                     *pushed += 1;
                     if sink.socket(&s).map_err(SourceError::Sink)? == Flow::Stop {
@@ -290,6 +299,43 @@ fn recv_many(sock: &NlSocket, buf: &mut [u8], want: usize) -> Result<Vec<usize>,
     }
 }
 
+/// Append to `req` the bytes of one exact lookup (`SOCK_DIAG_BY_FAMILY` without
+/// `NLM_F_DUMP`): nlmsghdr (16) + `inet_diag_req_v2` (56) asking for the socket with these
+/// endpoints in any state, whatever its cookie.
+fn lookup_request(
+    req: &mut Vec<u8>,
+    family: Family,
+    local: std::net::SocketAddr,
+    remote: std::net::SocketAddr,
+    seq: u32,
+) {
+    req.extend_from_slice(&72u32.to_ne_bytes());
+    req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+    req.extend_from_slice(&seq.to_ne_bytes());
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    req.push(match family {
+        Family::V4 => AF_INET,
+        Family::V6 => AF_INET6,
+    });
+    req.push(IPPROTO_TCP);
+    req.extend_from_slice(&[0, 0]);
+    req.extend_from_slice(&u32::MAX.to_ne_bytes());
+    req.extend_from_slice(&local.port().to_be_bytes());
+    req.extend_from_slice(&remote.port().to_be_bytes());
+    for ip in [local.ip(), remote.ip()] {
+        let mut a = [0u8; 16];
+        match ip {
+            IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
+            IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
+        }
+        req.extend_from_slice(&a);
+    }
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    // INET_DIAG_NOCOOKIE: any socket with these endpoints.
+    req.extend_from_slice(&[0xff; 8]);
+}
+
 impl NetlinkSource {
     /// Look up sockets by their exact endpoints `(family, local, remote)`, many per system
     /// call: the kernel's own hash lookup, which also finds TIME_WAIT mini-sockets (reported
@@ -307,31 +353,7 @@ impl NetlinkSource {
             let first_seq = self.seq.wrapping_add(1);
             for (family, local, remote) in chunk {
                 self.seq = self.seq.wrapping_add(1);
-                req.extend_from_slice(&72u32.to_ne_bytes());
-                req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
-                req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
-                req.extend_from_slice(&self.seq.to_ne_bytes());
-                req.extend_from_slice(&0u32.to_ne_bytes());
-                req.push(match family {
-                    Family::V4 => AF_INET,
-                    Family::V6 => AF_INET6,
-                });
-                req.push(IPPROTO_TCP);
-                req.extend_from_slice(&[0, 0]);
-                req.extend_from_slice(&u32::MAX.to_ne_bytes());
-                req.extend_from_slice(&local.port().to_be_bytes());
-                req.extend_from_slice(&remote.port().to_be_bytes());
-                for ip in [local.ip(), remote.ip()] {
-                    let mut a = [0u8; 16];
-                    match ip {
-                        IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
-                        IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
-                    }
-                    req.extend_from_slice(&a);
-                }
-                req.extend_from_slice(&0u32.to_ne_bytes());
-                // INET_DIAG_NOCOOKIE: any socket with these endpoints.
-                req.extend_from_slice(&[0xff; 8]);
+                lookup_request(&mut req, *family, *local, *remote, self.seq);
             }
             self.socks[0].send(&req, 0).map_err(SourceError::Netlink)?;
             let base = out.len();
@@ -506,3 +528,7 @@ pub fn current_netns_inode() -> u64 {
         .map(|m| m.ino())
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+#[path = "netlink_tests.rs"]
+mod tests;

@@ -178,7 +178,7 @@ impl Note {
 
 /// One edge of the state machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Transition {
+pub struct MachineTransition {
     pub from: TcpState,
     pub to: TcpState,
     pub event: Event,
@@ -189,8 +189,13 @@ pub struct Transition {
     pub note: Option<Note>,
 }
 
-const fn rfc(from: TcpState, event: Event, to: TcpState, sends: Option<Segment>) -> Transition {
-    Transition {
+const fn rfc(
+    from: TcpState,
+    event: Event,
+    to: TcpState,
+    sends: Option<Segment>,
+) -> MachineTransition {
+    MachineTransition {
         from,
         to,
         event,
@@ -200,8 +205,8 @@ const fn rfc(from: TcpState, event: Event, to: TcpState, sends: Option<Segment>)
     }
 }
 
-const fn noted(t: Transition, note: Note) -> Transition {
-    Transition {
+const fn noted(t: MachineTransition, note: Note) -> MachineTransition {
+    MachineTransition {
         note: Some(note),
         ..t
     }
@@ -213,8 +218,8 @@ const fn linux(
     to: TcpState,
     sends: Option<Segment>,
     note: Note,
-) -> Transition {
-    Transition {
+) -> MachineTransition {
+    MachineTransition {
         from,
         to,
         event,
@@ -235,7 +240,7 @@ const fn recv(s: Segment) -> Event {
 
 /// The transition table: RFC 9293 first (its diagram, then the moves of its text), then Linux.
 /// CLOSED is `TcpState::Close`; request sockets appear as SYN_RECV.
-pub static TRANSITIONS: &[Transition] = &[
+pub static TRANSITIONS: &[MachineTransition] = &[
     // RFC 9293, figure 5.
     rfc(S::Close, Event::Call(C::Listen), S::Listen, None),
     rfc(S::Close, Event::Call(C::Connect), S::SynSent, Some(G::Syn)),
@@ -345,21 +350,6 @@ pub static TRANSITIONS: &[Transition] = &[
 /// Notes that belong to no single transition but to the machine as a whole.
 pub const GENERAL_NOTES: [Note; 2] = [Note::NoClosedInListings, Note::BoundInactive];
 
-/// The states of the machine, in the order diagrams list them (a connection's life).
-pub const STATES: [TcpState; 11] = [
-    S::Close,
-    S::Listen,
-    S::SynSent,
-    S::SynRecv,
-    S::Established,
-    S::FinWait1,
-    S::FinWait2,
-    S::Closing,
-    S::TimeWait,
-    S::CloseWait,
-    S::LastAck,
-];
-
 /// The state as the machine knows it: a request socket is SYN_RECV, a bound but inactive
 /// socket is CLOSED.
 pub fn normalize(s: TcpState) -> TcpState {
@@ -374,7 +364,7 @@ pub fn normalize(s: TcpState) -> TcpState {
 pub fn transitions_between(
     from: TcpState,
     to: TcpState,
-) -> impl Iterator<Item = &'static Transition> {
+) -> impl Iterator<Item = &'static MachineTransition> {
     let (from, to) = (normalize(from), normalize(to));
     TRANSITIONS
         .iter()

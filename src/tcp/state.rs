@@ -32,6 +32,34 @@ pub enum TcpState {
 /// One more than the largest kernel state number: the size of per-state arrays.
 pub const STATE_SLOTS: usize = 14;
 
+/// `from` without the states in `drop`, in the same order. `M` must be the number left (a
+/// mismatch fails at compile time when used in a constant).
+const fn without<const N: usize, const K: usize, const M: usize>(
+    from: [TcpState; N],
+    drop: [TcpState; K],
+) -> [TcpState; M] {
+    let mut out = [TcpState::Close; M];
+    let mut n = 0;
+    let mut i = 0;
+    while i < N {
+        let mut keep = true;
+        let mut j = 0;
+        while j < K {
+            if from[i] as u8 == drop[j] as u8 {
+                keep = false;
+            }
+            j += 1;
+        }
+        if keep {
+            out[n] = from[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == M, "the number of states left is not M");
+    out
+}
+
 impl TcpState {
     /// Every state in kernel order.
     pub const ALL: [TcpState; 13] = [
@@ -50,22 +78,62 @@ impl TcpState {
         TcpState::BoundInactive,
     ];
 
-    /// The states a socket listing can show (NEW_SYN_RECV is shown as SYN_RECV). These are the
-    /// rows of a zero-filled summary.
-    pub const REPORTED: [TcpState; 12] = [
-        TcpState::Established,
+    /// The states a socket listing can show (NEW_SYN_RECV is shown as SYN_RECV), in kernel
+    /// order: `ALL` without NEW_SYN_RECV. These are the rows of a zero-filled summary.
+    pub const REPORTED: [TcpState; 12] = without(TcpState::ALL, [TcpState::NewSynRecv]);
+
+    /// Every state in the order a connection lives through them: CLOSED (where every socket
+    /// starts), the opening (LISTEN, SYN_SENT, SYN_RECV and its request socket NEW_SYN_RECV),
+    /// ESTABLISHED, the active close (FIN_WAIT1, FIN_WAIT2, CLOSING, TIME_WAIT), the passive
+    /// close (CLOSE_WAIT, LAST_ACK), and BOUND_INACTIVE, which is outside the life. This is the
+    /// project's one life-cycle order (trace's matrix and time-in-state table); the two orders
+    /// below are views of it.
+    pub const LIFE_CYCLE: [TcpState; 13] = [
+        TcpState::Close,
+        TcpState::Listen,
         TcpState::SynSent,
         TcpState::SynRecv,
+        TcpState::NewSynRecv,
+        TcpState::Established,
         TcpState::FinWait1,
         TcpState::FinWait2,
+        TcpState::Closing,
         TcpState::TimeWait,
-        TcpState::Close,
         TcpState::CloseWait,
         TcpState::LastAck,
-        TcpState::Listen,
-        TcpState::Closing,
         TcpState::BoundInactive,
     ];
+
+    /// The eleven states of the textbook state machine (RFC 9293) in life-cycle order:
+    /// `LIFE_CYCLE` without the Linux-only NEW_SYN_RECV and BOUND_INACTIVE. The rows and nodes
+    /// of `tcpstate fsm`.
+    pub const MACHINE: [TcpState; 11] = without(
+        TcpState::LIFE_CYCLE,
+        [TcpState::NewSynRecv, TcpState::BoundInactive],
+    );
+
+    /// The states a listing can show, told as a life that ends: `LIFE_CYCLE` without
+    /// NEW_SYN_RECV and with CLOSED moved from the start to the end of the life (after
+    /// LAST_ACK, before BOUND_INACTIVE). The order `tcpstate explain` describes states in.
+    pub const LIFE_CYCLE_ENDING_CLOSED: [TcpState; 12] = {
+        let lived: [TcpState; 10] = without(
+            TcpState::LIFE_CYCLE,
+            [
+                TcpState::NewSynRecv,
+                TcpState::Close,
+                TcpState::BoundInactive,
+            ],
+        );
+        let mut out = [TcpState::Close; 12];
+        let mut i = 0;
+        while i < lived.len() {
+            out[i] = lived[i];
+            i += 1;
+        }
+        out[10] = TcpState::Close;
+        out[11] = TcpState::BoundInactive;
+        out
+    };
 
     /// The state for a kernel number, if the number is one.
     pub fn from_kernel(n: u8) -> Option<TcpState> {
@@ -459,5 +527,63 @@ mod tests {
         let e = StateSet::parse("established,bogus").unwrap_err();
         assert!(e.to_string().contains("'bogus'"));
         assert!(e.to_string().contains("valid states"));
+    }
+
+    #[test]
+    fn the_orders_are_views_of_one_order() {
+        use TcpState as S;
+        assert_eq!(
+            TcpState::REPORTED,
+            [
+                S::Established,
+                S::SynSent,
+                S::SynRecv,
+                S::FinWait1,
+                S::FinWait2,
+                S::TimeWait,
+                S::Close,
+                S::CloseWait,
+                S::LastAck,
+                S::Listen,
+                S::Closing,
+                S::BoundInactive,
+            ]
+        );
+        assert_eq!(
+            TcpState::MACHINE,
+            [
+                S::Close,
+                S::Listen,
+                S::SynSent,
+                S::SynRecv,
+                S::Established,
+                S::FinWait1,
+                S::FinWait2,
+                S::Closing,
+                S::TimeWait,
+                S::CloseWait,
+                S::LastAck,
+            ]
+        );
+        assert_eq!(
+            TcpState::LIFE_CYCLE_ENDING_CLOSED,
+            [
+                S::Listen,
+                S::SynSent,
+                S::SynRecv,
+                S::Established,
+                S::FinWait1,
+                S::FinWait2,
+                S::Closing,
+                S::TimeWait,
+                S::CloseWait,
+                S::LastAck,
+                S::Close,
+                S::BoundInactive,
+            ]
+        );
+        let mut life = TcpState::LIFE_CYCLE.to_vec();
+        life.sort();
+        assert_eq!(life, TcpState::ALL);
     }
 }

@@ -11,10 +11,10 @@ use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
-use super::check::TransitionCheck;
 use super::event::RawEvent;
 use super::filter::TraceFilter;
-use super::owner::{CommCache, Owner, OwnerSource, ProcessOwners};
+use super::fsm_check::TransitionCheck;
+use super::owner::{CommCache, OwnerSource, ProcessOwners, TracedOwner};
 use super::summary::{Stuck, Summary};
 use super::timewait::{Endpoints, TimeWaitInference, TimeWaitProbe};
 use crate::filter::Filter;
@@ -46,7 +46,7 @@ pub struct Transition {
     pub old: TcpState,
     pub new: TcpState,
     pub dwell: Dwell,
-    pub owner: Owner,
+    pub owner: TracedOwner,
     /// The state machine does not allow this move.
     pub unexpected: bool,
     /// Not reported by the kernel: a TIME_WAIT socket seen in a snapshot.
@@ -94,7 +94,7 @@ struct Track {
     /// When the connection left ESTABLISHED (or SYN_RECV) towards closing.
     closing_since: Option<u64>,
     /// The owner, once known better than "on the CPU".
-    owner: Option<Owner>,
+    owner: Option<TracedOwner>,
     /// Whether the process scan was asked about this socket already.
     scanned: bool,
     family: Family,
@@ -107,7 +107,7 @@ type Key = (Family, SocketAddr, SocketAddr);
 /// What working out an owner needs.
 struct Owners<'a, P> {
     comms: &'a mut CommCache,
-    listeners: &'a mut FastMap<u16, (u64, Owner)>,
+    listeners: &'a mut FastMap<u16, (u64, TracedOwner)>,
     procs: &'a mut P,
 }
 
@@ -118,7 +118,7 @@ fn advance<P: ProcessOwners>(
     track: &mut Track,
     ev: &RawEvent,
     ctx: &mut Owners<'_, P>,
-) -> (Owner, Option<u64>) {
+) -> (TracedOwner, Option<u64>) {
     match (ev.old, ev.new) {
         (TcpState::Close, TcpState::SynSent) | (TcpState::Close, TcpState::Listen) => {
             let source = if ev.new == TcpState::Listen {
@@ -126,7 +126,7 @@ fn advance<P: ProcessOwners>(
             } else {
                 OwnerSource::Connect
             };
-            let o = Owner {
+            let o = TracedOwner {
                 pid: ev.pid,
                 comm: ctx.comms.get(ev.pid),
                 source,
@@ -139,7 +139,7 @@ fn advance<P: ProcessOwners>(
         }
         (TcpState::Listen, TcpState::SynRecv) if track.owner.is_none() => {
             if let Some((_, o)) = ctx.listeners.get(&ev.local.port()) {
-                track.owner = Some(Owner {
+                track.owner = Some(TracedOwner {
                     source: OwnerSource::Listener,
                     ..o.clone()
                 });
@@ -158,7 +158,7 @@ fn advance<P: ProcessOwners>(
     if track.owner.is_none() && !track.scanned && ev.local.port() != 0 {
         track.scanned = true;
         if let Some((pid, comm)) = ctx.procs.owner(ev.family, ev.local, ev.remote) {
-            track.owner = Some(Owner {
+            track.owner = Some(TracedOwner {
                 pid,
                 comm: comm.into(),
                 source: OwnerSource::Process,
@@ -167,7 +167,7 @@ fn advance<P: ProcessOwners>(
     }
     let owner = match &track.owner {
         Some(o) => o.clone(),
-        None => Owner {
+        None => TracedOwner {
             pid: ev.pid,
             comm: ctx.comms.get(ev.pid),
             source: OwnerSource::OnCpu,
@@ -198,7 +198,7 @@ pub struct Engine<C, P> {
     /// Sockets of the starting snapshot not yet seen in an event.
     seed: HashMap<Key, TcpState>,
     /// Owners of listening sockets by local port (skaddr, owner), for accepted connections.
-    listeners: FastMap<u16, (u64, Owner)>,
+    listeners: FastMap<u16, (u64, TracedOwner)>,
     pub comms: CommCache,
     check: C,
     procs: P,
@@ -410,7 +410,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         self.summary.tw_unconfirmed = self.tw.unconfirmed;
         self.summary.tw_pending = self.tw.pending() as u64;
         let mut groups: HashMap<(u16, Option<(u32, OwnerSource)>), Stuck> = HashMap::new();
-        let mut add = |port: u16, owner: Option<Owner>, age: u64, at_least: bool| {
+        let mut add = |port: u16, owner: Option<TracedOwner>, age: u64, at_least: bool| {
             let key = (port, owner.as_ref().map(|o| (o.pid, o.source)));
             let g = groups.entry(key).or_insert(Stuck {
                 local_port: port,
@@ -453,14 +453,14 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 TcpState::CloseWait,
                 TcpState::CloseWait,
             ) {
-                let owner = self
-                    .procs
-                    .owner(family, local, remote)
-                    .map(|(pid, comm)| Owner {
-                        pid,
-                        comm: comm.into(),
-                        source: OwnerSource::Process,
-                    });
+                let owner =
+                    self.procs
+                        .owner(family, local, remote)
+                        .map(|(pid, comm)| TracedOwner {
+                            pid,
+                            comm: comm.into(),
+                            source: OwnerSource::Process,
+                        });
                 add(local.port(), owner, end.saturating_sub(self.start), true);
             }
         }
@@ -476,7 +476,7 @@ mod tests {
     use super::*;
     use crate::socket::Endpoint;
     use crate::tcp::state::StateSet;
-    use crate::trace::check::StateMachine;
+    use crate::trace::fsm_check::StateMachine;
     use crate::trace::owner::NoProcessScan;
     use TcpState::*;
 

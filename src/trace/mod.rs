@@ -7,10 +7,10 @@
 //! into TIME_WAIT the tracepoint never reports, and `summary` adds everything up. [`Tracer`]
 //! ties them together for `tcpstate trace`; rendering lives in `render::trace`.
 
-pub mod check;
 pub mod engine;
 pub mod event;
 pub mod filter;
+pub mod fsm_check;
 pub mod hist;
 pub mod merge;
 pub mod owner;
@@ -20,10 +20,10 @@ pub mod summary;
 pub mod timewait;
 pub mod tracefs;
 
-pub use check::{StateMachine, TransitionCheck};
 pub use engine::{Dwell, Engine, Transition};
 pub use filter::TraceFilter;
-pub use owner::{NoProcessScan, Owner, OwnerSource, ProcessOwners, ScannedOwners};
+pub use fsm_check::{StateMachine, TransitionCheck};
+pub use owner::{NoProcessScan, OwnerSource, ProcessOwners, ScannedOwners, TracedOwner};
 pub use summary::Summary;
 
 use event::RawEvent;

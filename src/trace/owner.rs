@@ -43,7 +43,7 @@ impl OwnerSource {
 
 /// A socket's owner: process id, command name and how we know.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owner {
+pub struct TracedOwner {
     pub pid: u32,
     pub comm: Rc<str>,
     pub source: OwnerSource,

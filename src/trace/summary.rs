@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use super::engine::{Dwell, Transition};
 use super::hist::Histogram;
-use super::owner::Owner;
+use super::owner::TracedOwner;
 use crate::socket::Family;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 
@@ -26,7 +26,7 @@ pub struct Slow {
     /// The state it finished from (SYN_SENT/SYN_RECV for handshakes; the last state before
     /// CLOSE for closes).
     pub from: TcpState,
-    pub owner: Owner,
+    pub owner: TracedOwner,
 }
 
 /// The `n` largest, largest first.
@@ -51,7 +51,7 @@ impl TopN {
 pub struct Stuck {
     pub local_port: u16,
     /// `pid/comm` with how it was found, or "?" when unknown.
-    pub owner: Option<Owner>,
+    pub owner: Option<TracedOwner>,
     pub count: u64,
     /// The longest time one of them has been in CLOSE_WAIT (ns).
     pub oldest_ns: u64,
@@ -142,24 +142,6 @@ impl Default for Summary {
     }
 }
 
-/// States in the order a connection lives through them: the order of the matrix and the
-/// time-in-state table.
-pub const LIFECYCLE: [TcpState; 13] = [
-    TcpState::Close,
-    TcpState::Listen,
-    TcpState::SynSent,
-    TcpState::SynRecv,
-    TcpState::NewSynRecv,
-    TcpState::Established,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::Closing,
-    TcpState::TimeWait,
-    TcpState::CloseWait,
-    TcpState::LastAck,
-    TcpState::BoundInactive,
-];
-
 fn slot(s: TcpState) -> usize {
     usize::from(s.kernel())
 }
@@ -225,7 +207,7 @@ impl Summary {
 
     /// States that appear in the matrix, as a `from` or a `to`, in lifecycle order.
     pub fn matrix_states(&self) -> Vec<TcpState> {
-        LIFECYCLE
+        TcpState::LIFE_CYCLE
             .into_iter()
             .filter(|&s| {
                 let i = slot(s);
@@ -240,8 +222,8 @@ impl Summary {
     /// `(from, to, count)` for every non-zero cell, in lifecycle order.
     pub fn cells(&self) -> Vec<(TcpState, TcpState, u64)> {
         let mut v = Vec::new();
-        for from in LIFECYCLE {
-            for to in LIFECYCLE {
+        for from in TcpState::LIFE_CYCLE {
+            for to in TcpState::LIFE_CYCLE {
                 let n = self.matrix[slot(from)][slot(to)];
                 if n > 0 {
                     v.push((from, to, n));
@@ -261,7 +243,7 @@ impl Summary {
 
     /// States with any time recorded, in lifecycle order.
     pub fn timed_states(&self) -> Vec<TcpState> {
-        LIFECYCLE
+        TcpState::LIFE_CYCLE
             .into_iter()
             .filter(|&s| {
                 let t = &self.times[slot(s)];
@@ -289,7 +271,7 @@ mod tests {
             local: "127.0.0.1:1".parse().unwrap(),
             remote: "127.0.0.1:2".parse().unwrap(),
             from: TcpState::SynSent,
-            owner: Owner {
+            owner: TracedOwner {
                 pid: 1,
                 comm: Rc::from("x"),
                 source: OwnerSource::OnCpu,

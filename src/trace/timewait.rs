@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 
 use super::engine::{Dwell, Transition};
-use super::owner::Owner;
+use super::owner::TracedOwner;
 use crate::socket::Family;
 use crate::source::SourceError;
 use crate::source::netlink::NetlinkSource;
@@ -48,7 +48,7 @@ struct Pending {
     from: TcpState,
     skaddr: u64,
     cpu: u32,
-    owner: Owner,
+    owner: TracedOwner,
     deadline: u64,
 }
 
@@ -80,7 +80,7 @@ impl TimeWaitInference {
         ts: u64,
         skaddr: u64,
         cpu: u32,
-        owner: Owner,
+        owner: TracedOwner,
     ) {
         if self.failed.is_some() || self.pending.len() >= Self::MAX_PENDING {
             self.unconfirmed += 1;
@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn confirms_waits_and_gives_up() {
-        let owner = Owner {
+        let owner = TracedOwner {
             pid: 1,
             comm: Rc::from("c"),
             source: OwnerSource::Connect,

@@ -348,7 +348,7 @@ fn draw_movers(f: &mut Frame, area: Rect, app: &App) {
     let mut lines = vec![
         Line::from(format!(
             "{}{:>9}{:>8}",
-            fit(app.by.heading(), key_w),
+            fit(crate::render::group_heading(app.by), key_w),
             "COUNT",
             "Δ"
         ))

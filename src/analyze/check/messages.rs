@@ -1,16 +1,9 @@
-//! What the health check saw, in English and Chinese: finding summaries, evidence lines,
-//! notes on what was skipped, and offender lines ([`Msg`]). One exhaustive `match` per
-//! language, so a message without a translation does not compile. What to do about it is in
-//! [`super::advice`].
-
-mod en;
-mod zh;
-
-use std::net::IpAddr;
+//! What the health check saw, as data: finding summaries, evidence lines, notes on what was
+//! skipped, and offender lines ([`CheckMsg`]), each a variant with the numbers it reports. The
+//! words, in English and Chinese, are in `crate::i18n::check`.
 
 use super::sink::Tuple;
-use super::thresholds::{Level, Limit};
-use crate::i18n::Lang;
+use super::thresholds::Limit;
 use crate::tcp::state::TcpState;
 
 /// What a rule compares with its limit, for the threshold line of its evidence.
@@ -26,13 +19,13 @@ pub enum Measure {
 
 /// A finding's summary, evidence, notes and offender lines.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
+pub enum CheckMsg {
     // ---- summaries ----
     AllOk {
         sockets: u64,
     },
     Skipped {
-        why: Box<Msg>,
+        why: Box<CheckMsg>,
     },
     EphemeralNone {
         size: u64,
@@ -206,84 +199,4 @@ pub enum Msg {
         max_send_q: u64,
         max_recv_q: u64,
     },
-}
-fn pct(n: u64, of: u64) -> f64 {
-    if of == 0 {
-        0.0
-    } else {
-        n as f64 * 100.0 / of as f64
-    }
-}
-
-/// `1 socket`, `2 sockets`.
-fn count_of(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-fn host_port(ip: IpAddr, port: u16) -> String {
-    match ip {
-        IpAddr::V6(v6) => format!("[{v6}]:{port}"),
-        IpAddr::V4(v4) => format!("{v4}:{port}"),
-    }
-}
-
-fn tuple_text(t: &Tuple) -> String {
-    format!("{} -> {}", t.local, host_port(t.remote, t.remote_port))
-}
-
-fn level_en(l: Level) -> String {
-    match l {
-        Level::Count(n) => format!("above {n}"),
-        Level::Percent(p) => format!("at {p}%"),
-    }
-}
-
-fn level_zh(l: Level) -> String {
-    match l {
-        Level::Count(n) => format!("超过 {n}"),
-        Level::Percent(p) => format!("达到 {p}%"),
-    }
-}
-
-fn limit_en(l: &Limit) -> String {
-    let mut parts = Vec::new();
-    if let Some(w) = l.warn {
-        parts.push(format!("warning {}", level_en(w)));
-    }
-    if let Some(c) = l.crit {
-        parts.push(format!("critical {}", level_en(c)));
-    }
-    if parts.is_empty() {
-        "no threshold".to_string()
-    } else {
-        parts.join(", ")
-    }
-}
-
-fn limit_zh(l: &Limit) -> String {
-    let mut parts = Vec::new();
-    if let Some(w) = l.warn {
-        parts.push(format!("告警：{}", level_zh(w)));
-    }
-    if let Some(c) = l.crit {
-        parts.push(format!("严重：{}", level_zh(c)));
-    }
-    if parts.is_empty() {
-        "未设阈值".to_string()
-    } else {
-        parts.join("；")
-    }
-}
-
-impl Msg {
-    pub fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.en(),
-            Lang::Zh => self.zh(),
-        }
-    }
 }

@@ -1,10 +1,10 @@
 //! The health check: rules over one or two samples of the sockets (aggregated in one streaming
 //! pass by [`sink::CheckSink`]), the kernel's TCP counters and the sysctls that set TCP's
 //! limits ([`facts::HostFacts`], absent for a saved capture). Each rule gives a [`Finding`]:
-//! a severity, the evidence, the top offenders ([`messages`]) and advice in English and
-//! Chinese ([`advice`]). The worst finding is the check's status, and its monitoring-plugin exit code.
+//! a severity, the evidence and the top offenders ([`messages`]: data, worded by
+//! `crate::i18n::check`) and the settings its advice refers to; the advice itself is keyed by
+//! the [`Rule`]. The worst finding is the check's status, and its monitoring-plugin exit code.
 
-pub mod advice;
 /// The host facts the rules read live in `kernel/` (reading them is I/O); named here too.
 pub use crate::kernel::facts;
 pub mod messages;
@@ -17,8 +17,8 @@ use std::time::Duration;
 use crate::analyze::count::Counts;
 use crate::tcp::state::TcpState;
 
-use advice::{Advice, Msg};
 use facts::HostFacts;
+use messages::CheckMsg;
 use sink::{CheckSink, Host, Tuple};
 use thresholds::Thresholds;
 
@@ -89,6 +89,16 @@ impl Rule {
     }
 }
 
+/// The sysctls a rule's advice depends on (the advice itself is keyed by [`Rule`]); `None`
+/// when not known or not relevant to the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AdviceSettings {
+    /// net.ipv4.tcp_tw_reuse, for the ephemeral-port advice.
+    pub tw_reuse: Option<i64>,
+    /// net.ipv4.tcp_syncookies, for the SYN backlog advice.
+    pub syncookies: Option<i64>,
+}
+
 /// What an offender is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OffenderKey {
@@ -110,7 +120,7 @@ pub struct Offender {
     pub count: u64,
     /// What `count` is compared with, when there is such a limit (port range, backlog).
     pub limit: Option<u64>,
-    pub text: Msg,
+    pub text: CheckMsg,
 }
 
 /// At most this many offenders per finding.
@@ -122,13 +132,14 @@ pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     /// One line saying what was seen.
-    pub summary: Msg,
-    pub evidence: Vec<Msg>,
+    pub summary: CheckMsg,
+    pub evidence: Vec<CheckMsg>,
     pub offenders: Vec<Offender>,
-    /// What to do; given whatever the severity, shown when it is not OK.
-    pub advice: Advice,
+    /// The settings the rule's advice refers to; the advice (keyed by `rule`) is shown when
+    /// the severity is not OK.
+    pub advice: AdviceSettings,
     /// What the rule could not judge, and why (one sample only, no host facts, …).
-    pub notes: Vec<Msg>,
+    pub notes: Vec<CheckMsg>,
     /// The numbers behind the finding, for JSON.
     pub metrics: Vec<(&'static str, u64)>,
 }

@@ -12,8 +12,8 @@ use super::owner_label;
 use crate::render::table::{Align, write_aligned};
 use crate::render::{DataFormat as Format, Style};
 use crate::tcp::state::TcpState;
-use crate::trace::owner::Owner;
-use crate::trace::summary::{LIFECYCLE, Slow, Summary};
+use crate::trace::owner::TracedOwner;
+use crate::trace::summary::{Slow, Summary};
 
 fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
@@ -29,7 +29,7 @@ fn addr(a: &SocketAddr) -> String {
     s
 }
 
-fn owner_value(o: &Owner) -> Value {
+fn owner_value(o: &TracedOwner) -> Value {
     json!({ "pid": o.pid, "comm": &*o.comm, "source": o.source.key() })
 }
 
@@ -360,7 +360,7 @@ pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
         }
     }
     let mut inferred = Map::new();
-    for st in LIFECYCLE {
+    for st in TcpState::LIFE_CYCLE {
         let n = s.inferred[usize::from(st.kernel())];
         if n > 0 {
             inferred.insert(st.netstat_name().to_string(), json!(n));
@@ -454,7 +454,7 @@ fn summary_csv(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
             "false".into(),
         ]);
     }
-    for st in LIFECYCLE {
+    for st in TcpState::LIFE_CYCLE {
         let n = s.inferred[usize::from(st.kernel())];
         if n > 0 {
             rows.push(vec![

@@ -95,21 +95,9 @@ impl Knob {
     }
 }
 
-/// The states `explain` covers, in the order of a connection's life.
-pub const LIFE_ORDER: [TcpState; 12] = [
-    TcpState::Listen,
-    TcpState::SynSent,
-    TcpState::SynRecv,
-    TcpState::Established,
-    TcpState::FinWait1,
-    TcpState::FinWait2,
-    TcpState::Closing,
-    TcpState::TimeWait,
-    TcpState::CloseWait,
-    TcpState::LastAck,
-    TcpState::Close,
-    TcpState::BoundInactive,
-];
+/// The states `explain` covers, in the order of a connection's life ending in CLOSED; the
+/// order is defined in [`TcpState::LIFE_CYCLE_ENDING_CLOSED`].
+pub const LIFE_ORDER: [TcpState; 12] = TcpState::LIFE_CYCLE_ENDING_CLOSED;
 
 /// Everything said about `state` in `lang`. A request socket (NEW_SYN_RECV) is explained
 /// under SYN_RECV.

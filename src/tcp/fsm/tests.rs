@@ -166,7 +166,7 @@ fn less_common_rfc_moves() {
 
 #[test]
 fn successors_are_unique_and_every_state_is_in_the_table() {
-    for s in STATES {
+    for s in TcpState::MACHINE {
         let next: Vec<_> = successors(s).collect();
         let mut dedup = next.clone();
         dedup.sort();

@@ -78,12 +78,12 @@ fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
     // 17 TIME_WAIT of 100 buckets: fine; sockstat says 0 here, so the kernel's number wins.
     assert_eq!(find(&fs, Rule::TimeWait).severity, Severity::Ok);
     let cw = find(&fs, Rule::CloseWait);
-    assert!(cw.notes.contains(&Msg::NeedsIntervalPersistence));
+    assert!(cw.notes.contains(&CheckMsg::NeedsIntervalPersistence));
     let tw = find(&fs, Rule::TimeWait);
     assert!(
         tw.notes
             .iter()
-            .any(|n| matches!(n, Msg::NeedsInterval { .. }))
+            .any(|n| matches!(n, CheckMsg::NeedsInterval { .. }))
     );
     // Memory 500 pages is above the pressure threshold 400.
     assert_eq!(find(&fs, Rule::Memory).severity, Severity::Warning);
@@ -146,7 +146,7 @@ fn a_capture_has_no_host_facts() {
     for r in [Rule::EphemeralPorts, Rule::Orphans, Rule::Memory] {
         let f = find(&fs, r);
         assert_eq!(f.severity, Severity::Ok);
-        assert_eq!(f.notes, vec![Msg::NoHostFacts]);
+        assert_eq!(f.notes, vec![CheckMsg::NoHostFacts]);
     }
     let sc = find(&fs, Rule::StateCounts);
     assert_eq!(sc.severity, Severity::Ok, "1 of 9 is under 50%");

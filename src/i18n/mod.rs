@@ -1,7 +1,11 @@
-//! The languages tcpstate speaks (English and Simplified Chinese) and its user-facing messages.
-//! No i18n crate: every message is a variant of `Msg` (fixed text) or `Sentence` (text with
-//! values), and each language is one exhaustive `match`, so a message without a translation
-//! does not compile. `Lang::from_env` picks the language from the locale variables.
+//! The languages tcpstate speaks (English and Simplified Chinese) and its user-facing messages:
+//! the home of the project's words. No i18n crate: every message is a variant of `Msg` (fixed
+//! text) or `Sentence` (text with values), or a data enum of an analysis worded here (the
+//! health check's findings and advice, [`check`]), and each language is one exhaustive
+//! `match`, so a message without a translation does not compile. `Lang::from_env` picks the
+//! language from the locale variables.
+
+pub mod check;
 
 use std::ffi::OsString;
 use std::str::FromStr;

@@ -1,27 +1,10 @@
-//! What to do about a finding ([`Advice`]) and the words of the human report ([`Label`]), in
-//! English and Chinese, each an enum with one exhaustive `match` per language so that a
-//! missing translation does not compile. The findings' own sentences (summaries, evidence,
-//! notes, offender lines) are [`Msg`], in [`super::messages`].
+//! What to do about a finding, keyed by its [`Rule`] (with the sysctls the advice refers to,
+//! [`AdviceSettings`]), and the words of the human report ([`Label`]), in English and
+//! Chinese: one exhaustive `match` per language, so that a rule or label without a translation
+//! does not compile. The findings' own sentences are in [`super`].
 
+use crate::analyze::check::{AdviceSettings, Rule};
 use crate::i18n::Lang;
-
-pub use super::messages::{Measure, Msg};
-
-/// What to do about a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Advice {
-    EphemeralPorts { tw_reuse: Option<i64> },
-    TimeWait,
-    CloseWait,
-    SynBacklog { syncookies: Option<i64> },
-    AcceptQueue,
-    ClosingPeers,
-    FinWait2,
-    StuckQueues,
-    Orphans,
-    Memory,
-    StateCounts,
-}
 
 /// Words of the human report.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,17 +24,19 @@ pub enum Label {
         live: bool,
     },
 }
-impl Advice {
-    pub fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.en(),
-            Lang::Zh => self.zh(),
-        }
+/// What to do about a finding of `rule`, in `lang`; `settings` are the sysctls the advice
+/// refers to.
+pub fn advice(rule: Rule, settings: AdviceSettings, lang: Lang) -> String {
+    match lang {
+        Lang::En => en(rule, settings),
+        Lang::Zh => zh(rule, settings),
     }
+}
 
-    fn en(&self) -> String {
-        match self {
-            Advice::EphemeralPorts { tw_reuse } => {
+fn en(rule: Rule, settings: AdviceSettings) -> String {
+    {
+        match rule {
+            Rule::EphemeralPorts => {
                 let mut s = String::from(
                     "Connections from one local address to one destination (address and port) \
                      share the local port range; when it is used up, connect() fails with \
@@ -60,7 +45,7 @@ impl Advice {
                      over more destination ports or more local addresses (bind() before \
                      connect() with IP_BIND_ADDRESS_NO_PORT).",
                 );
-                match tw_reuse {
+                match settings.tw_reuse {
                     Some(1) => s.push_str(
                         " net.ipv4.tcp_tw_reuse is already 1, so ports in TIME_WAIT are reused \
                          once they are a second old; what is left is opening fewer connections.",
@@ -73,7 +58,7 @@ impl Advice {
                 }
                 s
             }
-            Advice::TimeWait => "TIME_WAIT is the normal end of a connection on the side that \
+            Rule::TimeWait => "TIME_WAIT is the normal end of a connection on the side that \
                 closed first; it lasts 60 seconds and costs little memory. Many of them mean many \
                 short connections: reuse connections. When their number reaches \
                 net.ipv4.tcp_max_tw_buckets the kernel destroys new ones at once (TcpExt \
@@ -81,7 +66,7 @@ impl Advice {
                 which risks old segments reaching a new connection; raise the limit if memory \
                 allows rather than cutting TIME_WAIT short."
                 .to_string(),
-            Advice::CloseWait => "CLOSE_WAIT means the peer has closed its side and the local \
+            Rule::CloseWait => "CLOSE_WAIT means the peer has closed its side and the local \
                 application has not yet called close(). The kernel never times these sockets \
                 out: only the application can end them. Look for a code path that keeps the \
                 connection after reading end-of-file (a close() missing in an error branch, a \
@@ -89,7 +74,7 @@ impl Advice {
                 --state close-wait` or `ss -tanp state close-wait` shows the owner; restarting \
                 it frees the sockets but does not fix the leak."
                 .to_string(),
-            Advice::SynBacklog { syncookies } => {
+            Rule::SynBacklog => {
                 let mut s = String::from(
                     "SYN_RECV sockets are handshakes waiting for the client's final ACK. Many \
                      on one listener mean a SYN flood, clients or a network path losing \
@@ -98,7 +83,7 @@ impl Advice {
                      capped by net.core.somaxconn) and by net.ipv4.tcp_max_syn_backlog; raise \
                      them for a busy service.",
                 );
-                match syncookies {
+                match settings.syncookies {
                     Some(0) => s.push_str(
                         " SYN cookies are off (net.ipv4.tcp_syncookies = 0): when the queue is \
                          full new connections are dropped; set it to 1.",
@@ -113,7 +98,7 @@ impl Advice {
                 }
                 s
             }
-            Advice::AcceptQueue => "A listener's accept queue (Recv-Q of a LISTEN socket) holds \
+            Rule::AcceptQueue => "A listener's accept queue (Recv-Q of a LISTEN socket) holds \
                 connections the kernel has completed and the application has not accepted yet; \
                 its limit is the backlog (Send-Q). When it is full, new handshakes are dropped \
                 (TcpExt ListenOverflows, ListenDrops) and clients see timeouts. The application \
@@ -121,49 +106,51 @@ impl Advice {
                 workers. A larger backlog (the listen() argument and net.core.somaxconn, which \
                 caps it) only absorbs bursts; the cure is accepting faster."
                 .to_string(),
-            Advice::ClosingPeers => "FIN_WAIT1, CLOSING and LAST_ACK are sockets whose FIN has \
+            Rule::ClosingPeers => "FIN_WAIT1, CLOSING and LAST_ACK are sockets whose FIN has \
                 not been acknowledged. Many of them, above all towards the same peers, mean the \
                 peers are gone, unreachable or overloaded, or a firewall drops the packets of \
                 closing connections. The kernel retransmits the FIN and, for sockets no process \
                 owns any more, gives up after net.ipv4.tcp_orphan_retries; check the path to \
                 the peers listed and whether a middlebox drops FIN or ACK packets."
                 .to_string(),
-            Advice::FinWait2 => "FIN_WAIT2 sockets have had their FIN acknowledged and wait for \
+            Rule::FinWait2 => "FIN_WAIT2 sockets have had their FIN acknowledged and wait for \
                 the peer's FIN: the application on the other side has not closed. Orphaned ones \
                 (no owning process) are removed after net.ipv4.tcp_fin_timeout seconds; those a \
                 local process still holds (shutdown() without close()) stay until it closes \
                 them. Many towards the same peers point at peers that keep connections \
                 half-open; a lower tcp_fin_timeout shortens the wait for orphaned sockets."
                 .to_string(),
-            Advice::StuckQueues => "A large Recv-Q means the local application is not reading \
+            Rule::StuckQueues => "A large Recv-Q means the local application is not reading \
                 what has arrived (slow or blocked); a large Send-Q means the peer is not \
                 acknowledging what was sent (a slow or stalled reader on the other side, or a \
                 congested path). Look at the peers listed: for Recv-Q the local consumer, for \
                 Send-Q the remote consumer and the path (retransmissions in `ss -ti`)."
                 .to_string(),
-            Advice::Orphans => "Orphaned sockets are connections the application has closed \
+            Rule::Orphans => "Orphaned sockets are connections the application has closed \
                 and the kernel is still finishing (FIN_WAIT1, LAST_ACK, CLOSING). Above \
                 net.ipv4.tcp_max_orphans the kernel resets them at once and logs \"too many \
                 orphaned sockets\". Many orphans point at peers that do not acknowledge the \
                 close (see closing_peers); raise tcp_max_orphans only if memory allows, each can \
                 hold tens of kilobytes."
                 .to_string(),
-            Advice::Memory => "Above the pressure threshold (the second value of \
+            Rule::Memory => "Above the pressure threshold (the second value of \
                 net.ipv4.tcp_mem, in pages) the kernel shrinks socket buffers; at the maximum \
                 (the third value) it drops packets and aborts connections (TcpExt \
                 TCPAbortOnMemory). Find the sockets holding large queues (see stuck_queues), \
                 then raise tcp_mem if the host has memory to spare."
                 .to_string(),
-            Advice::StateCounts => "These thresholds are your own (--warn/--crit or the \
+            Rule::StateCounts => "These thresholds are your own (--warn/--crit or the \
                 [states] section of --config); `tcpstate summary --by remote-ip --state STATE` \
                 shows which peers hold the sockets."
                 .to_string(),
         }
     }
+}
 
-    fn zh(&self) -> String {
-        match self {
-            Advice::EphemeralPorts { tw_reuse } => {
+fn zh(rule: Rule, settings: AdviceSettings) -> String {
+    {
+        match rule {
+            Rule::EphemeralPorts => {
                 let mut s = String::from(
                     "从同一本地地址到同一目标（地址加端口）的连接共用本地端口范围；用尽后 \
                      connect() 会以 EADDRNOTAVAIL 失败。请复用连接（keep-alive、连接池），不要\
@@ -171,7 +158,7 @@ impl Advice {
                      目标端口或更多本地地址（connect() 之前 bind()，并设置 \
                      IP_BIND_ADDRESS_NO_PORT）。",
                 );
-                match tw_reuse {
+                match settings.tw_reuse {
                     Some(1) => s.push_str(
                         "net.ipv4.tcp_tw_reuse 已为 1，TIME_WAIT 端口超过一秒即可复用；剩下的办法\
                          是少建新连接。",
@@ -184,19 +171,19 @@ impl Advice {
                 }
                 s
             }
-            Advice::TimeWait => "TIME_WAIT 是先关闭的一方连接的正常结束状态，持续 60 秒，占用\
+            Rule::TimeWait => "TIME_WAIT 是先关闭的一方连接的正常结束状态，持续 60 秒，占用\
                 内存很少。数量多说明短连接多：请复用连接。数量达到 net.ipv4.tcp_max_tw_buckets \
                 时，内核会立即销毁新的 TIME_WAIT（TcpExt TCPTimeWaitOverflow，内核日志出现 \
                 \"time wait bucket table overflow\"），旧报文可能落入新连接；内存允许时请调高该\
                 上限，而不是缩短 TIME_WAIT。"
                 .to_string(),
-            Advice::CloseWait => "CLOSE_WAIT 表示对端已关闭它那一侧，而本地应用还没有调用 \
+            Rule::CloseWait => "CLOSE_WAIT 表示对端已关闭它那一侧，而本地应用还没有调用 \
                 close()。内核不会让这些套接字超时：只有应用能结束它们。请查找读到 EOF 后仍保留\
                 连接的代码路径（错误分支漏了 close()、连接池泄漏了连接、线程阻塞在别处）。\
                 `tcpstate list --state close-wait` 或 `ss -tanp state close-wait` 可显示所属\
                 进程；重启它能释放这些套接字，但修不好泄漏。"
                 .to_string(),
-            Advice::SynBacklog { syncookies } => {
+            Rule::SynBacklog => {
                 let mut s = String::from(
                     "SYN_RECV 套接字是在等待客户端最后一个 ACK 的握手。同一监听端口上很多，\
                      说明遭到 SYN 洪水攻击、客户端或网络路径丢包，或者 backlog 相对新建连接速率\
@@ -204,7 +191,7 @@ impl Advice {
                      net.core.somaxconn）和 net.ipv4.tcp_max_syn_backlog 限制；繁忙的服务应调高\
                      它们。",
                 );
-                match syncookies {
+                match settings.syncookies {
                     Some(0) => s.push_str(
                         "SYN cookies 已关闭（net.ipv4.tcp_syncookies = 0）：队列满时新连接会被\
                          丢弃；请设为 1。",
@@ -218,40 +205,40 @@ impl Advice {
                 }
                 s
             }
-            Advice::AcceptQueue => "监听套接字的全连接队列（LISTEN 套接字的 Recv-Q）保存内核已\
+            Rule::AcceptQueue => "监听套接字的全连接队列（LISTEN 套接字的 Recv-Q）保存内核已\
                 完成握手、应用尚未 accept 的连接；其上限是 backlog（Send-Q）。队列满时新的握手\
                 会被丢弃（TcpExt ListenOverflows、ListenDrops），客户端会超时。这说明应用调用 \
                 accept() 不够快：过载、阻塞或工作线程不足。加大 backlog（listen() 参数以及限制它\
                 的 net.core.somaxconn）只能吸收突发；根本办法是更快地 accept。"
                 .to_string(),
-            Advice::ClosingPeers => "FIN_WAIT1、CLOSING 和 LAST_ACK 是 FIN 尚未被确认的套接字。\
+            Rule::ClosingPeers => "FIN_WAIT1、CLOSING 和 LAST_ACK 是 FIN 尚未被确认的套接字。\
                 数量多，尤其集中在同一批对端时，说明这些对端已消失、不可达或过载，或者防火墙丢弃\
                 了关闭中连接的报文。内核会重传 FIN，对已无进程持有的套接字在 \
                 net.ipv4.tcp_orphan_retries 次后放弃；请检查到所列对端的路径，以及是否有中间设备\
                 丢弃 FIN 或 ACK 报文。"
                 .to_string(),
-            Advice::FinWait2 => "FIN_WAIT2 套接字的 FIN 已被确认，正在等待对端的 FIN：对端应用\
+            Rule::FinWait2 => "FIN_WAIT2 套接字的 FIN 已被确认，正在等待对端的 FIN：对端应用\
                 还没有关闭连接。孤儿套接字（无进程持有）在 net.ipv4.tcp_fin_timeout 秒后被清除；\
                 仍被本地进程持有的（调用了 shutdown() 但没有 close()）会一直存在，直到进程关闭\
                 它们。集中在同一批对端时，说明这些对端让连接保持半关闭；调低 tcp_fin_timeout \
                 可缩短孤儿套接字的等待时间。"
                 .to_string(),
-            Advice::StuckQueues => "Recv-Q 大表示本地应用没有读取已到达的数据（慢或阻塞）；\
+            Rule::StuckQueues => "Recv-Q 大表示本地应用没有读取已到达的数据（慢或阻塞）；\
                 Send-Q 大表示对端没有确认已发送的数据（对端读取慢或停滞，或路径拥塞）。请查看所列\
                 对端：Recv-Q 问题看本地消费者，Send-Q 问题看远端消费者和网络路径（`ss -ti` 中的\
                 重传）。"
                 .to_string(),
-            Advice::Orphans => "孤儿套接字是应用已关闭、内核仍在收尾的连接（FIN_WAIT1、\
+            Rule::Orphans => "孤儿套接字是应用已关闭、内核仍在收尾的连接（FIN_WAIT1、\
                 LAST_ACK、CLOSING）。超过 net.ipv4.tcp_max_orphans 时，内核会立即重置它们并记录 \
                 \"too many orphaned sockets\"。孤儿多说明对端不确认关闭（见 closing_peers）；\
                 只有内存充足时才调高 tcp_max_orphans，每个孤儿可能占用数十 KB。"
                 .to_string(),
-            Advice::Memory => "超过压力阈值（net.ipv4.tcp_mem 的第二个值，单位为页）时，内核会\
+            Rule::Memory => "超过压力阈值（net.ipv4.tcp_mem 的第二个值，单位为页）时，内核会\
                 缩小套接字缓冲区；达到上限（第三个值）时会丢包并中止连接（TcpExt \
                 TCPAbortOnMemory）。请找出队列积压大的套接字（见 stuck_queues），主机内存有余量时\
                 再调高 tcp_mem。"
                 .to_string(),
-            Advice::StateCounts => "这些阈值是你自己设定的（--warn/--crit 或 --config 的 \
+            Rule::StateCounts => "这些阈值是你自己设定的（--warn/--crit 或 --config 的 \
                 [states] 段）；`tcpstate summary --by remote-ip --state STATE` 可显示哪些对端\
                 持有这些套接字。"
                 .to_string(),
@@ -300,6 +287,7 @@ impl Label {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::check::messages::CheckMsg;
     use crate::analyze::check::thresholds::Limit;
     use crate::tcp::state::TcpState;
 
@@ -307,33 +295,31 @@ mod tests {
     fn every_language_says_something_without_pipes() {
         let l = Limit::counts(5, 10);
         let msgs = [
-            Msg::AllOk { sockets: 3 },
-            Msg::StateCount {
+            CheckMsg::AllOk { sockets: 3 },
+            CheckMsg::StateCount {
                 state: TcpState::CloseWait,
                 count: 20,
                 total: 30,
                 limit: l,
             },
-            Msg::NeedsIntervalPersistence,
+            CheckMsg::NeedsIntervalPersistence,
         ];
         for lang in [Lang::En, Lang::Zh] {
             for m in &msgs {
                 let t = m.text(lang);
                 assert!(!t.is_empty() && !t.contains('|'), "{t}");
             }
-            for a in [
-                Advice::CloseWait,
-                Advice::EphemeralPorts { tw_reuse: Some(0) },
-                Advice::SynBacklog {
-                    syncookies: Some(1),
-                },
-            ] {
-                let t = a.text(lang);
+            let settings = AdviceSettings {
+                tw_reuse: Some(0),
+                syncookies: Some(1),
+            };
+            for rule in [Rule::CloseWait, Rule::EphemeralPorts, Rule::SynBacklog] {
+                let t = advice(rule, settings, lang);
                 assert!(!t.contains('|') && !t.contains("  "), "{t}");
             }
         }
         assert_eq!(
-            Msg::StateCount {
+            CheckMsg::StateCount {
                 state: TcpState::CloseWait,
                 count: 20,
                 total: 30,

@@ -1,28 +1,28 @@
-//! The Chinese texts of the health check's messages ([`super::Msg`]).
+//! The Chinese texts of the health check's messages ([`super::CheckMsg`]).
 
 use super::*;
 
-impl Msg {
+impl CheckMsg {
     pub(super) fn zh(&self) -> String {
         match self {
-            Msg::AllOk { sockets } => format!("共 {sockets} 个套接字，未发现问题"),
-            Msg::Skipped { why } => format!("未评估：{}", why.zh()),
-            Msg::EphemeralNone { size } => {
+            CheckMsg::AllOk { sockets } => format!("共 {sockets} 个套接字，未发现问题"),
+            CheckMsg::Skipped { why } => format!("未评估：{}", why.zh()),
+            CheckMsg::EphemeralNone { size } => {
                 format!("没有客户端连接使用临时端口范围（{size} 个端口）")
             }
-            Msg::EphemeralBusiest { used, size, tuple } => format!(
+            CheckMsg::EphemeralBusiest { used, size, tuple } => format!(
                 "到 {} 的连接占用了 {size} 个临时端口中的 {used} 个（{:.0}%）",
                 tuple_text(tuple),
                 pct(*used, *size)
             ),
-            Msg::TimeWaitSummary { count, max } => match max {
+            CheckMsg::TimeWaitSummary { count, max } => match max {
                 Some(m) => format!(
                     "{count} 个 TIME_WAIT 套接字，占 tcp_max_tw_buckets（{m}）的 {:.0}%",
                     pct(*count, *m)
                 ),
                 None => format!("{count} 个 TIME_WAIT 套接字"),
             },
-            Msg::CloseWaitSummary {
+            CheckMsg::CloseWaitSummary {
                 count,
                 ports,
                 persistent,
@@ -37,21 +37,21 @@ impl Msg {
                 }
                 s
             }
-            Msg::SynBacklogSummary { count, worst } => match worst {
+            CheckMsg::SynBacklogSummary { count, worst } => match worst {
                 Some((port, n, backlog)) => format!(
                     "{count} 个 SYN_RECV 套接字；端口 {port} 有 {n} 个，backlog 为 {backlog}"
                 ),
                 None if *count == 0 => "没有 SYN_RECV 套接字".to_string(),
                 None => format!("{count} 个 SYN_RECV 套接字"),
             },
-            Msg::AcceptQueueSummary { listeners, worst } => match worst {
+            CheckMsg::AcceptQueueSummary { listeners, worst } => match worst {
                 Some((port, q, b)) => format!(
                     "端口 {port} 的全连接队列有 {q} 个连接，backlog 为 {b}（{:.0}%）",
                     pct(*q, *b)
                 ),
                 None => format!("{listeners} 个监听套接字，没有等待 accept 的连接"),
             },
-            Msg::ClosingSummary {
+            CheckMsg::ClosingSummary {
                 fin_wait1,
                 closing,
                 last_ack,
@@ -64,15 +64,15 @@ impl Msg {
                     )
                 }
             }
-            Msg::FinWait2Summary { count: 0, .. } => "没有 FIN_WAIT2 套接字".to_string(),
-            Msg::FinWait2Summary { count, held } => {
+            CheckMsg::FinWait2Summary { count: 0, .. } => "没有 FIN_WAIT2 套接字".to_string(),
+            CheckMsg::FinWait2Summary { count, held } => {
                 format!("{count} 个 FIN_WAIT2 套接字在等待对端关闭（其中 {held} 个仍被应用持有）")
             }
-            Msg::OrphansSummary { count, max } => format!(
+            CheckMsg::OrphansSummary { count, max } => format!(
                 "{count} 个孤儿套接字，占 tcp_max_orphans（{max}）的 {:.0}%",
                 pct(*count, *max)
             ),
-            Msg::MemorySummary {
+            CheckMsg::MemorySummary {
                 pages,
                 pressure,
                 max,
@@ -80,17 +80,17 @@ impl Msg {
                 "TCP 内存 {pages} 页，压力阈值 {pressure}，上限 {max}（{:.0}%）",
                 pct(*pages, *max)
             ),
-            Msg::StuckSummary { count: 0, bytes } => {
+            CheckMsg::StuckSummary { count: 0, bytes } => {
                 format!("没有队列积压达到 {bytes} 字节的已连接套接字")
             }
-            Msg::StuckSummary { count, bytes } => {
+            CheckMsg::StuckSummary { count, bytes } => {
                 format!("{count} 个已连接套接字的队列积压达到 {bytes} 字节或更多")
             }
-            Msg::StateCountsSummary { worst, states } => match worst {
+            CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} 个 {s} 套接字"),
                 None => format!("{states} 个状态均在阈值之内"),
             },
-            Msg::StateCount {
+            CheckMsg::StateCount {
                 state,
                 count,
                 total,
@@ -99,10 +99,10 @@ impl Msg {
                 "{total} 个套接字中有 {count} 个 {state}（{}）",
                 limit_zh(limit)
             ),
-            Msg::PortRange { lo, hi, size } => {
+            CheckMsg::PortRange { lo, hi, size } => {
                 format!("net.ipv4.ip_local_port_range = {lo} {hi}（{size} 个端口）")
             }
-            Msg::TwReuse { value } => {
+            CheckMsg::TwReuse { value } => {
                 let meaning = match value {
                     0 => "新连接从不复用 TIME_WAIT 端口",
                     1 => "新连接可复用 TIME_WAIT 端口",
@@ -111,10 +111,10 @@ impl Msg {
                 };
                 format!("net.ipv4.tcp_tw_reuse = {value}（{meaning}）")
             }
-            Msg::ClientTuples { tuples, sockets } => format!(
+            CheckMsg::ClientTuples { tuples, sockets } => format!(
                 "{sockets} 个客户端套接字（本地端口在临时端口范围内），指向 {tuples} 个目标"
             ),
-            Msg::Thresholds { measure, limit } => {
+            CheckMsg::Thresholds { measure, limit } => {
                 let what = match measure {
                     Measure::TupleOfRange => "到同一目标占用的端口占端口范围的比例",
                     Measure::SynRecvOfBacklog => "监听端口的 SYN_RECV 数占其 backlog 的比例",
@@ -122,11 +122,11 @@ impl Msg {
                 };
                 format!("阈值：{what}：{}", limit_zh(limit))
             }
-            Msg::TwBuckets { count, max, limit } => format!(
+            CheckMsg::TwBuckets { count, max, limit } => format!(
                 "本网络命名空间有 {count} 个 TIME_WAIT，net.ipv4.tcp_max_tw_buckets = {max}（{}）",
                 limit_zh(limit)
             ),
-            Msg::Increase {
+            CheckMsg::Increase {
                 counter,
                 by,
                 secs,
@@ -135,7 +135,7 @@ impl Msg {
                 "TcpExt {counter} 在 {secs:.1} 秒内增加了 {by}（{}）",
                 limit_zh(limit)
             ),
-            Msg::Persistent {
+            CheckMsg::Persistent {
                 count,
                 of,
                 secs,
@@ -144,9 +144,9 @@ impl Msg {
                 "{of} 个 CLOSE_WAIT 套接字中有 {count} 个在 {secs:.1} 秒前就已处于 CLOSE_WAIT（{}）",
                 limit_zh(limit)
             ),
-            Msg::Listeners { count } => format!("{count} 个监听套接字"),
-            Msg::Sysctl { name, value } => format!("{name} = {value}"),
-            Msg::Syncookies { value } => {
+            CheckMsg::Listeners { count } => format!("{count} 个监听套接字"),
+            CheckMsg::Sysctl { name, value } => format!("{name} = {value}"),
+            CheckMsg::Syncookies { value } => {
                 let meaning = match value {
                     0 => "关闭：SYN 队列满时新连接被丢弃",
                     1 => "SYN 队列满时启用",
@@ -155,17 +155,17 @@ impl Msg {
                 };
                 format!("net.ipv4.tcp_syncookies = {value}（{meaning}）")
             }
-            Msg::FinRetransmits { max } => {
+            CheckMsg::FinRetransmits { max } => {
                 format!("有 FIN_WAIT1 套接字已重传 FIN {max} 次")
             }
-            Msg::FinWait2Held { held } => format!(
+            CheckMsg::FinWait2Held { held } => format!(
                 "{held} 个 FIN_WAIT2 套接字仍属于某个进程（调用了 shutdown() 但没有 close()），不受超时约束"
             ),
-            Msg::Orphans { count, max, limit } => format!(
+            CheckMsg::Orphans { count, max, limit } => format!(
                 "孤儿套接字 {count} 个（sockstat），net.ipv4.tcp_max_orphans = {max}（{}）",
                 limit_zh(limit)
             ),
-            Msg::TcpMem {
+            CheckMsg::TcpMem {
                 pages,
                 min,
                 pressure,
@@ -183,7 +183,7 @@ impl Msg {
                 s.push('）');
                 s
             }
-            Msg::StuckSockets {
+            CheckMsg::StuckSockets {
                 count,
                 bytes,
                 limit,
@@ -191,22 +191,22 @@ impl Msg {
                 "{count} 个 ESTABLISHED 套接字的 Send-Q 或 Recv-Q 达到 {bytes} 字节或更多（{}）",
                 limit_zh(limit)
             ),
-            Msg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
-            Msg::SysctlMissing { name } => {
+            CheckMsg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
+            CheckMsg::SysctlMissing { name } => {
                 format!("此处无法读取 {name}（主机级 sysctl 只在主机自己的网络命名空间中可见）")
             }
-            Msg::CountersMissing => {
+            CheckMsg::CountersMissing => {
                 "无法读取内核计数器（/proc/net/netstat、snmp、sockstat）".to_string()
             }
-            Msg::NeedsInterval { counters } => format!(
+            CheckMsg::NeedsInterval { counters } => format!(
                 "TcpExt {} 的增量需要两次采样：请加 --interval 2s 运行",
                 counters.join("、")
             ),
-            Msg::NeedsIntervalPersistence => {
+            CheckMsg::NeedsIntervalPersistence => {
                 "判断同一批套接字是否一直处于 CLOSE_WAIT 需要两次采样：请加 --interval 2s 运行"
                     .to_string()
             }
-            Msg::TupleUse {
+            CheckMsg::TupleUse {
                 used,
                 size,
                 time_wait,
@@ -216,26 +216,26 @@ impl Msg {
                 "{size} 个端口中占用 {used} 个（{:.0}%）：TIME_WAIT {time_wait}，ESTABLISHED {established}，SYN_SENT {syn_sent}",
                 pct(*used, *size)
             ),
-            Msg::CloseWaitPort { count, persistent } => match persistent {
+            CheckMsg::CloseWaitPort { count, persistent } => match persistent {
                 Some(p) => format!("CLOSE_WAIT {count} 个，其中 {p} 个持续存在"),
                 None => format!("CLOSE_WAIT {count} 个"),
             },
-            Msg::SynRecvPort { count, backlog } => format!(
+            CheckMsg::SynRecvPort { count, backlog } => format!(
                 "SYN_RECV {count} 个，backlog {backlog}（{:.0}%）",
                 pct(*count, *backlog)
             ),
-            Msg::QueueFill { queued, backlog } => format!(
+            CheckMsg::QueueFill { queued, backlog } => format!(
                 "{queued} 个连接等待 accept，backlog {backlog}（{:.0}%）",
                 pct(*queued, *backlog)
             ),
-            Msg::PeerClosing {
+            CheckMsg::PeerClosing {
                 fin_wait1,
                 closing,
                 last_ack,
             } => format!("FIN_WAIT1 {fin_wait1} 个，CLOSING {closing} 个，LAST_ACK {last_ack} 个"),
-            Msg::PeerFinWait2 { count } => format!("FIN_WAIT2 {count} 个"),
-            Msg::PeerTimeWait { count } => format!("TIME_WAIT {count} 个"),
-            Msg::PeerStuck {
+            CheckMsg::PeerFinWait2 { count } => format!("FIN_WAIT2 {count} 个"),
+            CheckMsg::PeerTimeWait { count } => format!("TIME_WAIT {count} 个"),
+            CheckMsg::PeerStuck {
                 sockets,
                 max_send_q,
                 max_recv_q,

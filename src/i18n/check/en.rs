@@ -1,30 +1,30 @@
-//! The English texts of the health check's messages ([`super::Msg`]).
+//! The English texts of the health check's messages ([`super::CheckMsg`]).
 
 use super::*;
 
-impl Msg {
+impl CheckMsg {
     pub(super) fn en(&self) -> String {
         match self {
-            Msg::AllOk { sockets } => {
+            CheckMsg::AllOk { sockets } => {
                 format!("{}, no problem found", count_of(*sockets, "socket", "sockets"))
             }
-            Msg::Skipped { why } => format!("not judged: {}", why.en()),
-            Msg::EphemeralNone { size } => format!(
+            CheckMsg::Skipped { why } => format!("not judged: {}", why.en()),
+            CheckMsg::EphemeralNone { size } => format!(
                 "no client connection uses the ephemeral port range ({size} ports)"
             ),
-            Msg::EphemeralBusiest { used, size, tuple } => format!(
+            CheckMsg::EphemeralBusiest { used, size, tuple } => format!(
                 "{used} of {size} ephemeral ports ({:.0}%) in use towards {}",
                 pct(*used, *size),
                 tuple_text(tuple)
             ),
-            Msg::TimeWaitSummary { count, max } => match max {
+            CheckMsg::TimeWaitSummary { count, max } => match max {
                 Some(m) => format!(
                     "{count} TIME_WAIT sockets, {:.0}% of tcp_max_tw_buckets ({m})",
                     pct(*count, *m)
                 ),
                 None => format!("{count} TIME_WAIT sockets"),
             },
-            Msg::CloseWaitSummary {
+            CheckMsg::CloseWaitSummary {
                 count,
                 ports,
                 persistent,
@@ -43,14 +43,14 @@ impl Msg {
                 }
                 s
             }
-            Msg::SynBacklogSummary { count, worst } => match worst {
+            CheckMsg::SynBacklogSummary { count, worst } => match worst {
                 Some((port, n, backlog)) => format!(
                     "{count} SYN_RECV sockets; port {port} has {n} against a backlog of {backlog}"
                 ),
                 None if *count == 0 => "no SYN_RECV socket".to_string(),
                 None => count_of(*count, "SYN_RECV socket", "SYN_RECV sockets"),
             },
-            Msg::AcceptQueueSummary { listeners, worst } => match worst {
+            CheckMsg::AcceptQueueSummary { listeners, worst } => match worst {
                 Some((port, q, b)) => format!(
                     "accept queue of port {port} holds {q} of its backlog {b} ({:.0}%)",
                     pct(*q, *b)
@@ -60,7 +60,7 @@ impl Msg {
                     count_of(*listeners, "listener", "listeners")
                 ),
             },
-            Msg::ClosingSummary {
+            CheckMsg::ClosingSummary {
                 fin_wait1,
                 closing,
                 last_ack,
@@ -73,16 +73,16 @@ impl Msg {
                     )
                 }
             }
-            Msg::FinWait2Summary { count: 0, .. } => "no FIN_WAIT2 socket".to_string(),
-            Msg::FinWait2Summary { count, held } => format!(
+            CheckMsg::FinWait2Summary { count: 0, .. } => "no FIN_WAIT2 socket".to_string(),
+            CheckMsg::FinWait2Summary { count, held } => format!(
                 "{} waiting for the peer to close ({held} held by the application)",
                 count_of(*count, "FIN_WAIT2 socket", "FIN_WAIT2 sockets")
             ),
-            Msg::OrphansSummary { count, max } => format!(
+            CheckMsg::OrphansSummary { count, max } => format!(
                 "{count} orphaned sockets, {:.0}% of tcp_max_orphans ({max})",
                 pct(*count, *max)
             ),
-            Msg::MemorySummary {
+            CheckMsg::MemorySummary {
                 pages,
                 pressure,
                 max,
@@ -90,18 +90,18 @@ impl Msg {
                 "TCP memory {pages} pages, pressure threshold {pressure}, maximum {max} ({:.0}%)",
                 pct(*pages, *max)
             ),
-            Msg::StuckSummary { count: 0, bytes } => {
+            CheckMsg::StuckSummary { count: 0, bytes } => {
                 format!("no connected socket with {bytes} bytes or more queued")
             }
-            Msg::StuckSummary { count, bytes } => format!(
+            CheckMsg::StuckSummary { count, bytes } => format!(
                 "{} with {bytes} bytes or more queued",
                 count_of(*count, "connected socket", "connected sockets")
             ),
-            Msg::StateCountsSummary { worst, states } => match worst {
+            CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} {s} sockets"),
                 None => format!("{states} states within their limits"),
             },
-            Msg::StateCount {
+            CheckMsg::StateCount {
                 state,
                 count,
                 total,
@@ -110,10 +110,10 @@ impl Msg {
                 "{count} {state} of {total} sockets ({})",
                 limit_en(limit)
             ),
-            Msg::PortRange { lo, hi, size } => {
+            CheckMsg::PortRange { lo, hi, size } => {
                 format!("net.ipv4.ip_local_port_range = {lo} {hi} ({size} ports)")
             }
-            Msg::TwReuse { value } => {
+            CheckMsg::TwReuse { value } => {
                 let meaning = match value {
                     0 => "TIME_WAIT ports are never reused for new connections",
                     1 => "TIME_WAIT ports are reused for new connections",
@@ -122,12 +122,12 @@ impl Msg {
                 };
                 format!("net.ipv4.tcp_tw_reuse = {value} ({meaning})")
             }
-            Msg::ClientTuples { tuples, sockets } => format!(
+            CheckMsg::ClientTuples { tuples, sockets } => format!(
                 "{} (local port in the range) towards {}",
                 count_of(*sockets, "client socket", "client sockets"),
                 count_of(*tuples, "destination", "destinations")
             ),
-            Msg::Thresholds { measure, limit } => {
+            CheckMsg::Thresholds { measure, limit } => {
                 let what = match measure {
                     Measure::TupleOfRange => "ports used towards one destination, of the range",
                     Measure::SynRecvOfBacklog => "SYN_RECV of a listening port, of its backlog",
@@ -135,11 +135,11 @@ impl Msg {
                 };
                 format!("thresholds: {what}: {}", limit_en(limit))
             }
-            Msg::TwBuckets { count, max, limit } => format!(
+            CheckMsg::TwBuckets { count, max, limit } => format!(
                 "{count} TIME_WAIT in this network namespace, net.ipv4.tcp_max_tw_buckets = {max} ({})",
                 limit_en(limit)
             ),
-            Msg::Increase {
+            CheckMsg::Increase {
                 counter,
                 by,
                 secs,
@@ -148,7 +148,7 @@ impl Msg {
                 "TcpExt {counter} rose by {by} in {secs:.1}s ({})",
                 limit_en(limit)
             ),
-            Msg::Persistent {
+            CheckMsg::Persistent {
                 count,
                 of,
                 secs,
@@ -157,9 +157,9 @@ impl Msg {
                 "{count} of {of} CLOSE_WAIT sockets were already in CLOSE_WAIT {secs:.1}s earlier ({})",
                 limit_en(limit)
             ),
-            Msg::Listeners { count } => count_of(*count, "listening socket", "listening sockets"),
-            Msg::Sysctl { name, value } => format!("{name} = {value}"),
-            Msg::Syncookies { value } => {
+            CheckMsg::Listeners { count } => count_of(*count, "listening socket", "listening sockets"),
+            CheckMsg::Sysctl { name, value } => format!("{name} = {value}"),
+            CheckMsg::Syncookies { value } => {
                 let meaning = match value {
                     0 => "off: a full SYN queue drops new connections",
                     1 => "on when the SYN queue is full",
@@ -168,18 +168,18 @@ impl Msg {
                 };
                 format!("net.ipv4.tcp_syncookies = {value} ({meaning})")
             }
-            Msg::FinRetransmits { max } => format!(
+            CheckMsg::FinRetransmits { max } => format!(
                 "a FIN_WAIT1 socket has retransmitted its FIN {}",
                 count_of(u64::from(*max), "time", "times")
             ),
-            Msg::FinWait2Held { held } => format!(
+            CheckMsg::FinWait2Held { held } => format!(
                 "{held} FIN_WAIT2 sockets still belong to a process (shutdown() without close()): no timeout applies to them"
             ),
-            Msg::Orphans { count, max, limit } => format!(
+            CheckMsg::Orphans { count, max, limit } => format!(
                 "{count} orphaned sockets (sockstat), net.ipv4.tcp_max_orphans = {max} ({})",
                 limit_en(limit)
             ),
-            Msg::TcpMem {
+            CheckMsg::TcpMem {
                 pages,
                 min,
                 pressure,
@@ -197,7 +197,7 @@ impl Msg {
                 s.push(')');
                 s
             }
-            Msg::StuckSockets {
+            CheckMsg::StuckSockets {
                 count,
                 bytes,
                 limit,
@@ -205,24 +205,24 @@ impl Msg {
                 "{count} ESTABLISHED sockets with Send-Q or Recv-Q of {bytes} bytes or more ({})",
                 limit_en(limit)
             ),
-            Msg::NoHostFacts => {
+            CheckMsg::NoHostFacts => {
                 "a saved capture holds no kernel counters or sysctls".to_string()
             }
-            Msg::SysctlMissing { name } => format!(
+            CheckMsg::SysctlMissing { name } => format!(
                 "{name} cannot be read here (host-wide sysctls are only visible in the host's own network namespace)"
             ),
-            Msg::CountersMissing => {
+            CheckMsg::CountersMissing => {
                 "the kernel counters (/proc/net/netstat, snmp, sockstat) cannot be read".to_string()
             }
-            Msg::NeedsInterval { counters } => format!(
+            CheckMsg::NeedsInterval { counters } => format!(
                 "the increase of TcpExt {} needs two samples: run with --interval 2s",
                 counters.join(" and ")
             ),
-            Msg::NeedsIntervalPersistence => {
+            CheckMsg::NeedsIntervalPersistence => {
                 "whether the same sockets stay in CLOSE_WAIT needs two samples: run with --interval 2s"
                     .to_string()
             }
-            Msg::TupleUse {
+            CheckMsg::TupleUse {
                 used,
                 size,
                 time_wait,
@@ -232,26 +232,26 @@ impl Msg {
                 "{used} of {size} ports ({:.0}%): {time_wait} TIME_WAIT, {established} ESTABLISHED, {syn_sent} SYN_SENT",
                 pct(*used, *size)
             ),
-            Msg::CloseWaitPort { count, persistent } => match persistent {
+            CheckMsg::CloseWaitPort { count, persistent } => match persistent {
                 Some(p) => format!("{count} CLOSE_WAIT, {p} persistent"),
                 None => format!("{count} CLOSE_WAIT"),
             },
-            Msg::SynRecvPort { count, backlog } => format!(
+            CheckMsg::SynRecvPort { count, backlog } => format!(
                 "{count} SYN_RECV, backlog {backlog} ({:.0}%)",
                 pct(*count, *backlog)
             ),
-            Msg::QueueFill { queued, backlog } => format!(
+            CheckMsg::QueueFill { queued, backlog } => format!(
                 "{queued} waiting to be accepted, backlog {backlog} ({:.0}%)",
                 pct(*queued, *backlog)
             ),
-            Msg::PeerClosing {
+            CheckMsg::PeerClosing {
                 fin_wait1,
                 closing,
                 last_ack,
             } => format!("{fin_wait1} FIN_WAIT1, {closing} CLOSING, {last_ack} LAST_ACK"),
-            Msg::PeerFinWait2 { count } => format!("{count} FIN_WAIT2"),
-            Msg::PeerTimeWait { count } => format!("{count} TIME_WAIT"),
-            Msg::PeerStuck {
+            CheckMsg::PeerFinWait2 { count } => format!("{count} FIN_WAIT2"),
+            CheckMsg::PeerTimeWait { count } => format!("{count} TIME_WAIT"),
+            CheckMsg::PeerStuck {
                 sockets,
                 max_send_q,
                 max_recv_q,

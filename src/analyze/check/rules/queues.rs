@@ -1,0 +1,172 @@
+//! Queues: the accept queue (connections the kernel completed and the application has not
+//! accepted, against the listener's backlog, with the ListenOverflows counter), the SYN backlog
+//! (handshakes waiting for the last ACK, with the SYN cookie setting), and stuck sockets whose
+//! Recv-Q or Send-Q holds more than the configured number of bytes, ranked by peer.
+
+use super::*;
+
+pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
+    let listeners = &obs.sockets.listeners;
+    let mut f = finding(
+        Rule::AcceptQueue,
+        AdviceSettings::default(),
+        CheckMsg::AcceptQueueSummary {
+            listeners: listeners.len() as u64,
+            worst: None,
+        },
+    );
+    for l in listeners {
+        f.raise(t.accept_queue.severity(l.queued, l.backlog));
+    }
+    let busy: Vec<_> = listeners.iter().filter(|l| l.queued > 0).collect();
+    let busy = top(busy, |l| fill_key(l.queued, l.backlog));
+    if let Some(w) = busy.first() {
+        f.summary = CheckMsg::AcceptQueueSummary {
+            listeners: listeners.len() as u64,
+            worst: Some((w.port, w.queued, w.backlog)),
+        };
+        f.metrics.push(("worst_queued", w.queued));
+        f.metrics.push(("worst_backlog", w.backlog));
+    }
+    f.offenders = busy
+        .into_iter()
+        .map(|l| Offender {
+            key: OffenderKey::Listener {
+                host: l.host.clone(),
+                port: l.port,
+            },
+            count: l.queued,
+            limit: Some(l.backlog),
+            text: CheckMsg::QueueFill {
+                queued: l.queued,
+                backlog: l.backlog,
+            },
+        })
+        .collect();
+    f.evidence.push(CheckMsg::Listeners {
+        count: listeners.len() as u64,
+    });
+    f.evidence.push(CheckMsg::Thresholds {
+        measure: Measure::QueueOfBacklog,
+        limit: t.accept_queue,
+    });
+    if let Some(h) = facts(&mut f, obs) {
+        if let Some(v) = h.somaxconn {
+            f.evidence.push(CheckMsg::Sysctl {
+                name: "net.core.somaxconn",
+                value: v,
+            });
+        }
+        increases(&mut f, obs, &[("ListenOverflows", &t.listen_overflows)]);
+    }
+    f
+}
+
+pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
+    let k = obs.sockets;
+    let syncookies = obs.facts.and_then(|h| h.syncookies);
+    let mut f = finding(
+        Rule::SynBacklog,
+        AdviceSettings {
+            syncookies,
+            ..AdviceSettings::default()
+        },
+        CheckMsg::SynBacklogSummary {
+            count: 0,
+            worst: None,
+        },
+    );
+    let count = state_evidence(&mut f, t, obs, TcpState::SynRecv);
+    // Per listening port: SYN_RECV against the sum of the backlogs listening there (IPv4 and
+    // IPv6 listeners, SO_REUSEPORT groups).
+    let mut ports: Vec<(u16, u64, u64)> = k
+        .syn_recv_by_port
+        .iter()
+        .filter_map(|(&port, &n)| {
+            let backlog: u64 = k
+                .listeners
+                .iter()
+                .filter(|l| l.port == port)
+                .map(|l| l.backlog)
+                .sum();
+            k.listeners
+                .iter()
+                .any(|l| l.port == port)
+                .then_some((port, n, backlog))
+        })
+        .collect();
+    ports.sort_by_key(|&(port, ..)| port);
+    for &(_, n, backlog) in &ports {
+        f.raise(t.syn_backlog.severity(n, backlog));
+    }
+    let ports = top(ports, |&(_, n, b)| fill_key(n, b));
+    f.summary = CheckMsg::SynBacklogSummary {
+        count,
+        worst: ports.first().copied(),
+    };
+    f.offenders = ports
+        .into_iter()
+        .map(|(port, n, backlog)| Offender {
+            key: OffenderKey::Port { port, owner: None },
+            count: n,
+            limit: Some(backlog),
+            text: CheckMsg::SynRecvPort { count: n, backlog },
+        })
+        .collect();
+    f.evidence.push(CheckMsg::Thresholds {
+        measure: Measure::SynRecvOfBacklog,
+        limit: t.syn_backlog,
+    });
+    if let Some(h) = facts(&mut f, obs) {
+        if let Some(v) = h.syncookies {
+            f.evidence.push(CheckMsg::Syncookies { value: v });
+        }
+        if let Some(v) = h.max_syn_backlog {
+            f.evidence.push(CheckMsg::Sysctl {
+                name: "net.ipv4.tcp_max_syn_backlog",
+                value: v,
+            });
+        }
+        increases(
+            &mut f,
+            obs,
+            &[
+                ("SyncookiesSent", &t.syncookies_sent),
+                ("ListenDrops", &t.listen_drops),
+            ],
+        );
+    }
+    f
+}
+
+pub fn stuck_queues(t: &Thresholds, obs: &Observation) -> Finding {
+    let k = obs.sockets;
+    let bytes = k.config().stuck_bytes;
+    let mut f = finding(
+        Rule::StuckQueues,
+        AdviceSettings::default(),
+        CheckMsg::StuckSummary {
+            count: k.stuck,
+            bytes,
+        },
+    );
+    let established = k.counts.get(TcpState::Established);
+    f.raise(t.stuck_sockets.severity(k.stuck, established));
+    f.evidence.push(CheckMsg::StuckSockets {
+        count: k.stuck,
+        bytes,
+        limit: t.stuck_sockets,
+    });
+    f.metrics.push(("stuck", k.stuck));
+    let peers: Vec<_> = k.peers.iter().filter(|(_, p)| p.stuck > 0).collect();
+    f.offenders = peer_offenders(
+        peers,
+        |p| p.stuck,
+        |p| CheckMsg::PeerStuck {
+            sockets: p.stuck,
+            max_send_q: p.max_send_q,
+            max_recv_q: p.max_recv_q,
+        },
+    );
+    f
+}
