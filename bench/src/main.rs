@@ -5,7 +5,6 @@
 //! Run as root: `cargo run --release -p tcpstate-bench -- --sockets 100000`.
 
 mod measure;
-mod population;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,7 +20,9 @@ use tcpstate::source::{Query, Source};
 use tcpstate::{StateSet, TcpState};
 
 use measure::{Sample, median};
-use population::{Job, Kind, Mix, Worker};
+use tcpstate_population::Kind;
+use tcpstate_population::plan::{self, Job, Mix};
+use tcpstate_population::worker::{self, Worker};
 
 #[derive(Debug, Parser)]
 #[command(about = "Time tcpstate beside ss and netstat on one socket population")]
@@ -51,7 +52,7 @@ struct Args {
 enum Sub {
     /// (internal) make one kind of socket inside the namespace and hold it.
     Worker {
-        #[arg(value_enum)]
+        /// established, time-wait, close-wait, syn-recv or listen.
         kind: Kind,
         #[arg(long)]
         port: u16,
@@ -196,7 +197,7 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
     ] {
         sh(&format!("ip netns exec {n} sysctl -qw {k}='{v}'"))?;
     }
-    let jobs = population::plan(total, Mix::STANDARD);
+    let jobs = plan::plan(total, Mix::STANDARD);
     let syn_ports: Vec<String> = jobs
         .iter()
         .filter(|j| j.kind == Kind::SynRecv)
@@ -231,10 +232,23 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
     start_all(n, rest)
 }
 
+/// A worker process for `job`: this same binary, `worker …`, inside the namespace.
+fn start_worker(ns: &str, job: Job) -> Result<Worker> {
+    let me = std::env::current_exe().context("finding this benchmark's own binary")?;
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", ns])
+        .arg(me)
+        .args(["worker", job.kind.name(), "--port"])
+        .arg(job.port.to_string())
+        .arg("--count")
+        .arg(job.count.to_string());
+    Worker::start(cmd, job)
+}
+
 fn start_all(ns: &str, jobs: Vec<Job>) -> Result<Vec<Worker>> {
     let mut started = Vec::new();
     for j in jobs {
-        started.push(Worker::start(ns, j)?);
+        started.push(start_worker(ns, j)?);
     }
     for w in started.iter_mut() {
         w.wait_ready()?;
@@ -265,7 +279,7 @@ fn refresh_time_wait(ns: &str, total: usize, old: &mut Vec<Worker>) -> Result<()
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
-    let jobs: Vec<Job> = population::plan(total, Mix::STANDARD)
+    let jobs: Vec<Job> = plan::plan(total, Mix::STANDARD)
         .into_iter()
         .filter(|j| j.kind == Kind::TimeWait)
         .collect();
@@ -277,7 +291,7 @@ fn main() -> Result<()> {
     let args = Args::parse();
     match args.cmd {
         Some(Sub::Worker { kind, port, count }) => {
-            return population::run_worker(kind, port, count);
+            return worker::serve(Job { kind, port, count });
         }
         Some(Sub::Floor) => {
             let mut src = NetlinkSource::open()?;
