@@ -30,7 +30,10 @@
 //! listeners, which `expected` counts as LISTEN. Timers limit how long states last: TIME_WAIT
 //! 60 s, request sockets about 63 s (5 SYN-ACK retries), SYN_SENT about 2 min; check within
 //! that. The builder sets the namespace's `tcp_tw_reuse` to 0 (so later connects never recycle
-//! a TIME_WAIT socket) and raises `somaxconn` and `tcp_max_syn_backlog`.
+//! a TIME_WAIT socket) and raises `somaxconn` and `tcp_max_syn_backlog`. The socket-level steps
+//! (listeners, pairs, TIME_WAIT, unanswered connects, aborts) are the workspace crate
+//! `tcpstate-population`'s, shared with the benchmark; this module adds the exact per-state
+//! plan, the nftables rules and the `ss` verification that the tests need.
 
 mod counts;
 mod make;
