@@ -20,9 +20,9 @@ use tcpstate::source::{Query, Source};
 use tcpstate::{StateSet, TcpState};
 
 use measure::{Sample, median};
-use tcpstate_population::Kind;
 use tcpstate_population::plan::{self, Job, Mix};
 use tcpstate_population::worker::{self, Worker};
+use tcpstate_population::{Kind, Netns};
 
 #[derive(Debug, Parser)]
 #[command(about = "Time tcpstate beside ss and netstat on one socket population")]
@@ -61,25 +61,6 @@ enum Sub {
     },
     /// The floor: dump every TCP socket of the current namespace with sock_diag, discard it.
     Floor,
-}
-
-/// Removes the namespace when the benchmark ends, however it ends.
-struct Netns(String);
-
-impl Netns {
-    fn new() -> Result<Netns> {
-        let name = format!("tcpst-bench-{}", std::process::id());
-        sh(&format!(
-            "ip netns add {name} && ip -n {name} link set lo up"
-        ))?;
-        Ok(Netns(name))
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -184,7 +165,7 @@ fn enter_netns(name: &str) -> Result<()> {
 }
 
 fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
-    let n = &ns.0;
+    let n = ns.name();
     for (k, v) in [
         ("net.ipv4.ip_local_port_range", "32768 65000"),
         ("net.ipv4.tcp_tw_reuse", "0"),
@@ -208,20 +189,8 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
             "table inet bench {{\n chain out {{\n type filter hook output priority 0;\n tcp sport {{ {} }} tcp flags & (syn|ack) == syn|ack drop\n }}\n}}\n",
             syn_ports.join(", ")
         );
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", n, "nft", "-f", "-"])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .context("nft (install nftables)")?;
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .context("nft stdin")?
-            .write_all(rules.as_bytes())?;
-        if !child.wait()?.success() {
-            bail!("nft rules failed");
-        }
+        ns.nft(&rules)
+            .context("loading the SYN_RECV rule (install nftables)")?;
     }
     // Descriptor-holding workers first; TIME_WAIT is made separately, fresh before timing
     // (TIME_WAIT lasts 60 s).
@@ -315,13 +284,14 @@ fn main() -> Result<()> {
     let me = std::env::current_exe()?.display().to_string();
     let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
 
-    let ns = Netns::new()?;
+    // Removed when the benchmark ends, however it ends (after the workers, declared later).
+    let ns = Netns::create("bench")?;
     let start = std::time::Instant::now();
-    eprintln!("building {} sockets in {} …", args.sockets, ns.0);
+    eprintln!("building {} sockets in {} …", args.sockets, ns.name());
     let workers = build(&ns, args.sockets)?;
-    enter_netns(&ns.0)?;
+    enter_netns(ns.name())?;
     let mut tw_workers = Vec::new();
-    refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+    refresh_time_wait(ns.name(), args.sockets, &mut tw_workers)?;
     eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     let population = sh_out(&format!("{t} --format plain"))?;
     eprintln!("population (tcpstate --format plain):\n{population}");
@@ -336,7 +306,7 @@ fn main() -> Result<()> {
     for rep in 0..args.reps {
         if refresh && rep > 0 {
             eprintln!("waiting for TIME_WAIT to expire, then making it afresh …");
-            refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+            refresh_time_wait(ns.name(), args.sockets, &mut tw_workers)?;
         }
         for c in &cases {
             let s = measure::run(&c.cmd)?;

@@ -1,15 +1,61 @@
 //! Reading the namespace's TCP sockets back with `ss -Htan`: one parsed line per socket
 //! (state, family, local and peer port) and a census that counts them per state and family,
 //! optionally only those that touch a given set of ports, or per state with both families
-//! together, and a bounded wait for those counts. The fixture and the tests check sockets
-//! with this, independently of the code under test.
+//! together, and a bounded wait for those counts; also how netstat and `ss` spell the states.
+//! The population builder and the tests check sockets with this, independently of tcpstate.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::{Family, Netns, poll, state_from_ss};
+use crate::{Family, Netns};
+
+/// One TCP state as the tools spell it: netstat's name (the key of `Expected`), the word `ss`
+/// takes after `state`, and the word `ss` prints in its first column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateName {
+    pub netstat: &'static str,
+    pub ss_filter: &'static str,
+    pub ss_shown: &'static str,
+}
+
+const fn state(
+    netstat: &'static str,
+    ss_filter: &'static str,
+    ss_shown: &'static str,
+) -> StateName {
+    StateName {
+        netstat,
+        ss_filter,
+        ss_shown,
+    }
+}
+
+/// The states a population can make, in the kernel's order.
+pub const STATES: [StateName; 10] = [
+    state("ESTABLISHED", "established", "ESTAB"),
+    state("SYN_SENT", "syn-sent", "SYN-SENT"),
+    state("SYN_RECV", "syn-recv", "SYN-RECV"),
+    state("FIN_WAIT1", "fin-wait-1", "FIN-WAIT-1"),
+    state("FIN_WAIT2", "fin-wait-2", "FIN-WAIT-2"),
+    state("TIME_WAIT", "time-wait", "TIME-WAIT"),
+    state("CLOSE_WAIT", "close-wait", "CLOSE-WAIT"),
+    state("LAST_ACK", "last-ack", "LAST-ACK"),
+    state("LISTEN", "listening", "LISTEN"),
+    state("CLOSING", "closing", "CLOSING"),
+];
+
+/// The state `ss` printed, as netstat names it (`UNCONN` is a closed socket, `CLOSE`).
+pub fn state_from_ss(shown: &str) -> Option<&'static str> {
+    if shown == "UNCONN" {
+        return Some("CLOSE");
+    }
+    STATES
+        .iter()
+        .find(|s| s.ss_shown == shown)
+        .map(|s| s.netstat)
+}
 
 /// Counts per (netstat state name, family). Zero counts are left out.
 pub type Census = BTreeMap<(&'static str, Family), usize>;
@@ -92,18 +138,16 @@ pub fn wait_states(
     timeout: Duration,
     done: impl Fn(&States) -> bool,
 ) -> Result<States> {
-    let mut last = States::new();
-    let found = poll(timeout, Duration::from_millis(25), || match states(ns) {
-        Ok(seen) if done(&seen) => Some(Ok(seen)),
-        Ok(seen) => {
-            last = seen;
-            None
+    let deadline = Instant::now() + timeout;
+    loop {
+        let seen = states(ns)?;
+        if done(&seen) {
+            return Ok(seen);
         }
-        Err(e) => Some(Err(e)),
-    });
-    match found {
-        Some(result) => result,
-        None => bail!("after {timeout:?} ss in {} still shows {last:?}", ns.name()),
+        if Instant::now() >= deadline {
+            bail!("after {timeout:?} ss in {} still shows {seen:?}", ns.name());
+        }
+        std::thread::sleep(Duration::from_millis(25));
     }
 }
 

@@ -1,4 +1,4 @@
-//! `Population`: TCP sockets in chosen states, made inside a `Netns` on its loopback
+//! `Population`: TCP sockets in exactly chosen numbers per state, made inside a `Netns` on its loopback
 //! addresses, with the exact number of sockets per (state, family) that any correct tool must
 //! then report (`Population::expected`). Each state gets its own server port, and nftables
 //! rules on the namespace's input hook hold connections where they are:
@@ -31,9 +31,8 @@
 //! 60 s, request sockets about 63 s (5 SYN-ACK retries), SYN_SENT about 2 min; check within
 //! that. The builder sets the namespace's `tcp_tw_reuse` to 0 (so later connects never recycle
 //! a TIME_WAIT socket) and raises `somaxconn` and `tcp_max_syn_backlog`. The socket-level steps
-//! (listeners, pairs, TIME_WAIT, unanswered connects, aborts) are the workspace crate
-//! `tcpstate-population`'s, shared with the benchmark; this module adds the exact per-state
-//! plan, the nftables rules and the `ss` verification that the tests need.
+//! are `sockets`' (shared with `hold`, the benchmark's bulk builder); this module adds the
+//! exact per-state plan, the nftables rules and the `ss` verification. The tests use it.
 
 mod counts;
 mod make;
@@ -45,12 +44,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail, ensure};
 use socket2::Socket;
-use tcpstate_population::sockets::abort;
 
 use self::make::Maker;
 use self::plan::Plan;
-use super::ss::{self, Census};
-use super::{Family, Netns, find_tool};
+use crate::census::{self as ss, Census};
+use crate::netns::find_tool;
+use crate::sockets::abort;
+use crate::{Family, Netns};
 
 pub use self::counts::Counts;
 

@@ -4,8 +4,8 @@
 
 use anyhow::Result;
 
-use super::super::{Family, Netns};
 use super::{Counts, Expected, SYN_RECV_PER_LISTENER};
+use crate::{Family, Netns};
 
 /// Where one family's sockets go: a port per purpose (only for purposes with sockets).
 #[derive(Debug)]

@@ -1,9 +1,8 @@
 //! `Counts`: how many sockets of each state a population gets for one family, and what that
 //! costs while it is built (connections, descriptors, whether nftables rules are needed).
 
-use tcpstate_population::sockets::BATCH;
-
 use super::SYN_RECV_PER_LISTENER;
+use crate::sockets::BATCH;
 
 /// How many sockets of each state one family gets. Each count is the number of sockets in that
 /// state, exactly; `established: 4` is two connections.

@@ -10,12 +10,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use socket2::Socket;
-use tcpstate_population::Server;
-use tcpstate_population::sockets::{self, Pairs, abort, abort_last};
 
-use super::super::Netns;
 use super::plan::Plan;
 use super::{Expected, SYN_RECV_PER_LISTENER, wait_for};
+use crate::sockets::{self, Pairs, abort, abort_last};
+use crate::{Netns, Server};
 
 /// Carries out the plans on a thread inside the namespace.
 pub(super) struct Maker<'a> {
