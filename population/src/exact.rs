@@ -213,7 +213,8 @@ impl<'ns> Population<'ns> {
         }
     }
 
-    /// Many IPv4 sockets quickly, for benchmarks: `established_pairs` connections (two
+    /// Many IPv4 sockets quickly, counted exactly (the bulk fixture tests; the benchmark uses
+    /// `plan` and `worker` instead): `established_pairs` connections (two
     /// ESTABLISHED sockets each), `time_wait` TIME_WAIT sockets (no descriptors), `close_wait`
     /// CLOSE_WAIT sockets (their FIN_WAIT2 peers aborted), `syn_recv` request sockets (no
     /// descriptors, plus one listener per 4096), and `listen` listeners. Connections are made
