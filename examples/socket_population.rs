@@ -6,11 +6,12 @@
 //!
 //! It prints `ready N` once the sockets exist and then waits to be killed; its sockets go
 //! with it (TIME_WAIT entries stay until the kernel's 60 s timer). One process holds at most
-//! about 2N+1 descriptors: keep N under half the descriptor limit.
+//! about 2N+1 descriptors: keep N under half the descriptor limit. The sockets are made by the
+//! workspace's `tcpstate-population` crate, as in the tests and `tcpstate-bench`.
 
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
 use std::process::ExitCode;
+
+use tcpstate_population::{Family, Held, Kind, Server, hold, sockets};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,8 +23,12 @@ fn main() -> ExitCode {
         _ => return usage(),
     };
     let made = match kind {
-        "established" => established(n, port),
-        "time-wait" => time_wait(n, port),
+        // Both ends of every connection and the listener are held.
+        "established" => hold::make(Kind::Established, Server::new(Family::V4, port), n),
+        // The client closes first; the listener is closed afterwards, nothing is held.
+        "time-wait" => {
+            sockets::time_wait(Server::new(Family::V6, port), n).map(|()| Held::default())
+        }
         _ => return usage(),
     };
     match made {
@@ -35,7 +40,7 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("socket_population: {e}");
+            eprintln!("socket_population: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -44,41 +49,4 @@ fn main() -> ExitCode {
 fn usage() -> ExitCode {
     eprintln!("usage: socket_population established|time-wait N PORT");
     ExitCode::from(2)
-}
-
-/// What a worker keeps open until it is killed.
-struct Held {
-    _listener: Option<TcpListener>,
-    _streams: Vec<TcpStream>,
-}
-
-/// N connections to one listener, both ends held.
-fn established(n: usize, port: u16) -> std::io::Result<Held> {
-    let l = TcpListener::bind(("127.0.0.1", port))?;
-    let mut streams = Vec::with_capacity(2 * n);
-    for _ in 0..n {
-        streams.push(TcpStream::connect(("127.0.0.1", port))?);
-        streams.push(l.accept()?.0);
-    }
-    Ok(Held {
-        _listener: Some(l),
-        _streams: streams,
-    })
-}
-
-/// N connections closed by the client first, leaving N client-side TIME_WAIT entries.
-fn time_wait(n: usize, port: u16) -> std::io::Result<Held> {
-    let l = TcpListener::bind(("::1", port))?;
-    let mut buf = [0u8; 1];
-    for _ in 0..n {
-        let client = TcpStream::connect(("::1", port))?;
-        let mut server = l.accept()?.0;
-        drop(client);
-        // Wait for the client's FIN before closing, so only the client side lingers.
-        let _ = server.read(&mut buf);
-    }
-    Ok(Held {
-        _listener: None,
-        _streams: Vec::new(),
-    })
 }

@@ -5,7 +5,6 @@
 //! Run as root: `cargo run --release -p tcpstate-bench -- --sockets 100000`.
 
 mod measure;
-mod population;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -21,7 +20,9 @@ use tcpstate::source::{Query, Source};
 use tcpstate::{StateSet, TcpState};
 
 use measure::{Sample, median};
-use population::{Job, Kind, Mix, Worker};
+use tcpstate_population::plan::{self, Job, Mix};
+use tcpstate_population::worker::{self, Worker};
+use tcpstate_population::{Kind, Netns};
 
 #[derive(Debug, Parser)]
 #[command(about = "Time tcpstate beside ss and netstat on one socket population")]
@@ -51,7 +52,7 @@ struct Args {
 enum Sub {
     /// (internal) make one kind of socket inside the namespace and hold it.
     Worker {
-        #[arg(value_enum)]
+        /// established, time-wait, close-wait, syn-recv or listen.
         kind: Kind,
         #[arg(long)]
         port: u16,
@@ -60,25 +61,6 @@ enum Sub {
     },
     /// The floor: dump every TCP socket of the current namespace with sock_diag, discard it.
     Floor,
-}
-
-/// Removes the namespace when the benchmark ends, however it ends.
-struct Netns(String);
-
-impl Netns {
-    fn new() -> Result<Netns> {
-        let name = format!("tcpst-bench-{}", std::process::id());
-        sh(&format!(
-            "ip netns add {name} && ip -n {name} link set lo up"
-        ))?;
-        Ok(Netns(name))
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -183,7 +165,7 @@ fn enter_netns(name: &str) -> Result<()> {
 }
 
 fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
-    let n = &ns.0;
+    let n = ns.name();
     for (k, v) in [
         ("net.ipv4.ip_local_port_range", "32768 65000"),
         ("net.ipv4.tcp_tw_reuse", "0"),
@@ -196,7 +178,7 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
     ] {
         sh(&format!("ip netns exec {n} sysctl -qw {k}='{v}'"))?;
     }
-    let jobs = population::plan(total, Mix::STANDARD);
+    let jobs = plan::plan(total, Mix::STANDARD);
     let syn_ports: Vec<String> = jobs
         .iter()
         .filter(|j| j.kind == Kind::SynRecv)
@@ -207,20 +189,8 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
             "table inet bench {{\n chain out {{\n type filter hook output priority 0;\n tcp sport {{ {} }} tcp flags & (syn|ack) == syn|ack drop\n }}\n}}\n",
             syn_ports.join(", ")
         );
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", n, "nft", "-f", "-"])
-            .stdin(std::process::Stdio::piped())
-            .spawn()
-            .context("nft (install nftables)")?;
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .context("nft stdin")?
-            .write_all(rules.as_bytes())?;
-        if !child.wait()?.success() {
-            bail!("nft rules failed");
-        }
+        ns.nft(&rules)
+            .context("loading the SYN_RECV rule (install nftables)")?;
     }
     // Descriptor-holding workers first; TIME_WAIT is made separately, fresh before timing
     // (TIME_WAIT lasts 60 s).
@@ -231,10 +201,23 @@ fn build(ns: &Netns, total: usize) -> Result<Vec<Worker>> {
     start_all(n, rest)
 }
 
+/// A worker process for `job`: this same binary, `worker …`, inside the namespace.
+fn start_worker(ns: &str, job: Job) -> Result<Worker> {
+    let me = std::env::current_exe().context("finding this benchmark's own binary")?;
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", ns])
+        .arg(me)
+        .args(["worker", job.kind.name(), "--port"])
+        .arg(job.port.to_string())
+        .arg("--count")
+        .arg(job.count.to_string());
+    Worker::start(cmd, job)
+}
+
 fn start_all(ns: &str, jobs: Vec<Job>) -> Result<Vec<Worker>> {
     let mut started = Vec::new();
     for j in jobs {
-        started.push(Worker::start(ns, j)?);
+        started.push(start_worker(ns, j)?);
     }
     for w in started.iter_mut() {
         w.wait_ready()?;
@@ -265,7 +248,7 @@ fn refresh_time_wait(ns: &str, total: usize, old: &mut Vec<Worker>) -> Result<()
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
-    let jobs: Vec<Job> = population::plan(total, Mix::STANDARD)
+    let jobs: Vec<Job> = plan::plan(total, Mix::STANDARD)
         .into_iter()
         .filter(|j| j.kind == Kind::TimeWait)
         .collect();
@@ -277,7 +260,7 @@ fn main() -> Result<()> {
     let args = Args::parse();
     match args.cmd {
         Some(Sub::Worker { kind, port, count }) => {
-            return population::run_worker(kind, port, count);
+            return worker::serve(Job { kind, port, count });
         }
         Some(Sub::Floor) => {
             let mut src = NetlinkSource::open()?;
@@ -301,13 +284,14 @@ fn main() -> Result<()> {
     let me = std::env::current_exe()?.display().to_string();
     let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
 
-    let ns = Netns::new()?;
+    // Removed when the benchmark ends, however it ends (after the workers, declared later).
+    let ns = Netns::create("bench")?;
     let start = std::time::Instant::now();
-    eprintln!("building {} sockets in {} …", args.sockets, ns.0);
+    eprintln!("building {} sockets in {} …", args.sockets, ns.name());
     let workers = build(&ns, args.sockets)?;
-    enter_netns(&ns.0)?;
+    enter_netns(ns.name())?;
     let mut tw_workers = Vec::new();
-    refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+    refresh_time_wait(ns.name(), args.sockets, &mut tw_workers)?;
     eprintln!("built in {:.1} s", start.elapsed().as_secs_f64());
     let population = sh_out(&format!("{t} --format plain"))?;
     eprintln!("population (tcpstate --format plain):\n{population}");
@@ -322,7 +306,7 @@ fn main() -> Result<()> {
     for rep in 0..args.reps {
         if refresh && rep > 0 {
             eprintln!("waiting for TIME_WAIT to expire, then making it afresh …");
-            refresh_time_wait(&ns.0, args.sockets, &mut tw_workers)?;
+            refresh_time_wait(ns.name(), args.sockets, &mut tw_workers)?;
         }
         for c in &cases {
             let s = measure::run(&c.cmd)?;

@@ -1,0 +1,20 @@
+//! tcpstate's integration tests, built as one test binary (`cargo test --test it`; one module
+//! per area, e.g. `cargo test --test it fixture::`). `common` is the shared fixture: private
+//! network namespaces, socket populations in known states (built with the workspace's
+//! `tcpstate-population` crate), child processes, terminals and `ss`. Tests that need root or
+//! an external tool skip with a reason unless `TCPSTATE_REQUIRE_NETNS=1`.
+
+mod common;
+
+mod capture;
+mod capture_fuzz;
+mod capture_handmade;
+mod check;
+mod cli;
+mod explain_fsm;
+mod fixture;
+mod live;
+mod netns;
+mod serve;
+mod trace;
+mod watch;
