@@ -472,4 +472,9 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     assert_eq!(err.matches("could not be entered").count(), 1, "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!v.to_string().contains(ns.name()), "{v}");
+    // The shape is the one every namespace gets as root, however few could be read.
+    let hosts = v["hosts"].as_array().expect("a hosts array");
+    assert!(!hosts.is_empty(), "{v}");
+    assert!(hosts.iter().all(|h| h["host"].is_string()), "{v}");
+    assert!(v["all"]["total"].is_u64(), "{v}");
 }

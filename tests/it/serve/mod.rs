@@ -7,11 +7,13 @@
 //! The submodules: `server` starts the exporter in a namespace, `http` speaks HTTP/1 to it,
 //! `known_sockets` makes the IPv6 sockets whose counts are known, `prometheus` has a real
 //! Prometheus scrape them, `exposition` checks the formats and the series bound, and
-//! `requests` concurrent, malformed and signalled serving and the `--netns` label.
+//! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
+//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs.
 
 mod exposition;
 mod http;
 mod known_sockets;
+mod namespaces;
 mod prometheus;
 mod requests;
 mod server;
