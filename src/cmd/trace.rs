@@ -13,6 +13,7 @@ use crate::cli::TraceArgs;
 use tcpstate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
 use tcpstate::render::{DataFormat as Format, Style};
 use tcpstate::stop::{self, Stop};
+use tcpstate::tcp::state::StateSet;
 use tcpstate::trace::perf::monotonic_ns;
 use tcpstate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
 
@@ -41,7 +42,7 @@ impl Emitter<'_> {
 }
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
-    let scope = super::open_scope(common, false)?;
+    let mut scope = super::open_scope(common, false)?;
     if scope.is_captures() {
         return Err(UsageError(
             "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
@@ -68,7 +69,32 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let opts = Options {
         buffer_pages: args.buffer_pages,
     };
-    let mut tracer = Tracer::start(opts, &filter, StateMachine, ScannedOwners::scan())?;
+    // Owners of the sockets that exist now: one process scan, every listener known.
+    let owners = scope.find_owners(StateSet::ALL).map(|()| scope.owners());
+    // Said once the tracepoint is open: without the privilege to trace, one sentence only.
+    let mut notices = scope.take_notices();
+    let mut target = scope
+        .into_targets()
+        .pop()
+        .context("the scope holds no target")?;
+    let procs = match owners {
+        Ok(Some(map)) => ScannedOwners::scan(&mut target, map),
+        Ok(None) => ScannedOwners::default(),
+        Err(e) => {
+            notices.push(format!(
+                "no process scan, owners come from the tracepoint: {e:#}"
+            ));
+            ScannedOwners::default()
+        }
+    };
+    let mut tracer = Tracer::start(
+        opts,
+        &filter,
+        StateMachine,
+        procs,
+        target.into_live_source(),
+    )?;
+    super::print_lines(&notices);
     for n in tracer.take_notices() {
         eprintln!("tcpstate: notice: {n}");
     }

@@ -12,6 +12,7 @@ pub mod scope;
 
 pub use crate::filter::Query;
 use crate::sink::Sink;
+use crate::socket::{Family, Socket};
 
 /// A line of input a source could not read (captures), with where it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,5 +76,17 @@ pub trait Source {
     /// kernel's hash tables instead of one per family, about 40 % less kernel time).
     fn run_unordered(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         self.run(query, sink)
+    }
+
+    /// Look sockets up by their exact endpoints `(family, local, remote)`: one answer per
+    /// key, `None` where no socket has them. Only the live kernel's sock_diag can; every
+    /// other source says so.
+    fn lookup_exact(
+        &mut self,
+        _keys: &[(Family, std::net::SocketAddr, std::net::SocketAddr)],
+    ) -> Result<Vec<Option<Socket>>, SourceError> {
+        Err(SourceError::Other(
+            "looking sockets up by their endpoints needs sock_diag netlink".into(),
+        ))
     }
 }

@@ -431,6 +431,13 @@ impl NetlinkSource {
 }
 
 impl Source for NetlinkSource {
+    fn lookup_exact(
+        &mut self,
+        keys: &[(Family, std::net::SocketAddr, std::net::SocketAddr)],
+    ) -> Result<Vec<Option<Socket>>, SourceError> {
+        NetlinkSource::lookup_exact(self, keys)
+    }
+
     /// Both families at once, IPv4 first in the output.
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let states = query.states.bits();

@@ -379,10 +379,21 @@ impl ProcessMap {
         let Some(port) = s.local.port else {
             return none;
         };
-        let Some(ls) = self.listeners.get(&(s.netns, port)) else {
+        self.listener_owners(s.netns, s.local.canonical_ip(), port)
+    }
+
+    /// The owners of the listener on `port` in namespace `netns` (the one bound to `ip`, else
+    /// the wildcard one, else any): who a socket on that local port belongs to when the
+    /// socket itself has no owner (a mini-socket, or a connection a trace saw accepted).
+    pub fn listener_owners(&self, netns: u64, ip: Option<IpAddr>, port: u16) -> Attribution<'_> {
+        let none = Attribution {
+            map: self,
+            entries: &[],
+            via_listener: false,
+        };
+        let Some(ls) = self.listeners.get(&(netns, port)) else {
             return none;
         };
-        let ip = s.local.canonical_ip();
         let pick = ls
             .iter()
             .find(|(a, _)| Some(*a) == ip)

@@ -174,6 +174,14 @@ impl Target {
         }
     }
 
+    /// The live source, taken over by the caller; `None` for a capture.
+    pub fn into_live_source(self) -> Option<Box<dyn Source + Send>> {
+        match self.input {
+            Input::Live(s) => Some(s),
+            Input::Capture(_) => None,
+        }
+    }
+
     /// The kernel's TCP counters of this target's namespace, read now; `None` for captures
     /// or when the files could not be opened.
     pub fn counters(&mut self) -> Option<std::io::Result<Counters>> {
@@ -260,7 +268,8 @@ impl Scope {
             }
         }
         if scope.spec.owners {
-            scope.scan_owners()?;
+            let states = scope.spec.states;
+            scope.find_owners(states)?;
         }
         Ok(scope)
     }
@@ -345,6 +354,11 @@ impl Scope {
         self.owners.clone()
     }
 
+    /// The targets, for a command that takes their sources over (trace).
+    pub fn into_targets(self) -> Vec<Target> {
+        self.targets
+    }
+
     /// What opening or refreshing had to say (fallbacks, namespaces left out), taken once.
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
@@ -371,8 +385,9 @@ impl Scope {
         Ok(all)
     }
 
-    /// Scan processes once, and credit mini-sockets to their listeners.
-    fn scan_owners(&mut self) -> Result<()> {
+    /// Scan processes once, and (when `states` hold TIME_WAIT or SYN_RECV) learn the
+    /// listeners so mini-sockets can be credited to them. `owners` then has the map.
+    pub fn find_owners(&mut self, states: StateSet) -> Result<()> {
         if self.is_captures() {
             return Err(Unsupported(
                 "processes need the live host: saved captures carry no process table".into(),
@@ -382,7 +397,6 @@ impl Scope {
         let inodes: HashSet<u64> = self.targets.iter().filter_map(|t| t.netns).collect();
         let only = (!inodes.contains(&0)).then_some(&inodes);
         let mut map = ProcessMap::scan(only);
-        let states = self.spec.states;
         if states.contains(TcpState::TimeWait) || states.contains(TcpState::SynRecv) {
             let listen = Query {
                 states: StateSet::of(&[TcpState::Listen]),

@@ -34,7 +34,6 @@ use tracefs::TracefsError;
 
 use crate::filter::Filter;
 use crate::sink::Flow;
-use crate::source::netlink::NetlinkSource;
 use crate::source::{Query, Source, SourceError};
 
 /// Why a trace could not start.
@@ -86,7 +85,7 @@ pub struct Tracer<C, P> {
     reader: Reader,
     reorder: Reorder<Item>,
     engine: Engine<C, P>,
-    probe: Option<NetlinkSource>,
+    probe: Option<Box<dyn Source + Send>>,
     /// Latest timestamp seen per CPU, and the time before which every event has been read.
     latest: Vec<u64>,
     complete_before: u64,
@@ -101,12 +100,14 @@ pub struct Tracer<C, P> {
 
 impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     /// Find the tracepoint, open it on every CPU, enable it, then take the starting
-    /// snapshot of the sockets that already exist (in this network namespace).
+    /// snapshot of the sockets that already exist through `snapshot` (the live source of the
+    /// caller's namespace), which then also confirms TIME_WAIT by exact lookups.
     pub fn start(
         opts: Options,
         filter: &Filter,
         check: C,
         procs: P,
+        snapshot: Option<Box<dyn Source + Send>>,
     ) -> Result<Tracer<C, P>, TraceError> {
         let tp = tracefs::open()?;
         let perf = PerfSet::open(tp.id, opts.buffer_pages)?;
@@ -116,8 +117,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         let reader = Reader::start(perf, tp.layout).map_err(TraceError::Thread)?;
         let mut engine = Engine::new(filter, check, procs, start);
         let mut notices = Vec::new();
-        let probe = match NetlinkSource::open() {
-            Ok(mut nl) => {
+        let probe = match snapshot {
+            Some(mut nl) => {
                 // Mini-sockets (TIME_WAIT, SYN_RECV) never reach the tracepoint: leave
                 // them in the kernel.
                 let q = Query {
@@ -133,10 +134,10 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                 .map_err(TraceError::Snapshot)?;
                 Some(nl)
             }
-            Err(e) => {
-                notices.push(format!(
-                    "no starting snapshot and no TIME_WAIT confirmation: {e}"
-                ));
+            None => {
+                notices.push(
+                    "no starting snapshot and no TIME_WAIT confirmation: no live source".into(),
+                );
                 None
             }
         };

@@ -11,8 +11,14 @@
 use std::net::SocketAddr;
 use std::rc::Rc;
 
+use std::sync::Arc;
+
 use super::engine::FastMap;
-use crate::socket::Family;
+use crate::sink::Flow;
+use crate::socket::{Family, Socket};
+use crate::source::Query;
+use crate::source::process::ProcessMap;
+use crate::source::scope::Target;
 
 /// How an owner was found, from most to least reliable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,9 +55,8 @@ pub struct TracedOwner {
     pub source: OwnerSource,
 }
 
-/// The seam for process attribution by socket. `source::process` (socket inode → pid) is
-/// being written in parallel; at merge, an implementation that finds the socket (by its
-/// endpoints) and its holder plugs in here.
+/// The seam for process attribution by socket: [`ScannedOwners`] (the process map) live,
+/// [`NoProcessScan`] in tests of the engine.
 pub trait ProcessOwners {
     /// The process holding the socket with these endpoints, if a scan can tell.
     fn owner(
@@ -72,60 +77,44 @@ impl ProcessOwners for NoProcessScan {
     }
 }
 
-/// Owners of the sockets that exist when the trace starts: one sock_diag dump and one walk of
-/// /proc (`source::process`), keyed by the socket's endpoints. Sockets made later are found
-/// through the system calls that make them instead.
+/// Owners of the sockets that exist when the trace starts: the scope's process map (one walk
+/// of /proc, listeners keyed by namespace and port) and one pass over the target's sockets,
+/// keyed by their endpoints. Sockets made later are found through the system calls that make
+/// them instead, or through the listener on their local port.
 #[derive(Debug, Default)]
 pub struct ScannedOwners {
     by_endpoints: std::collections::HashMap<(Family, SocketAddr, SocketAddr), (u32, String)>,
-    /// Listening port -> the listener's owner: a socket on that local port (a request socket,
-    /// an accepted connection) belongs to the server listening there.
-    listeners: std::collections::HashMap<u16, (u32, String)>,
+    map: Option<Arc<ProcessMap>>,
+    /// The namespace the trace's snapshot comes from.
+    netns: u64,
 }
 
 impl ScannedOwners {
-    /// Scan now. A failure leaves the map empty: owners then come from the tracepoint alone.
-    pub fn scan() -> ScannedOwners {
-        use crate::source::netlink::NetlinkSource;
-        use crate::source::process::ProcessMap;
-        use crate::source::{Query, Source};
-        let mut sockets = Vec::new();
-        let Ok(mut src) = NetlinkSource::open() else {
-            return ScannedOwners::default();
-        };
-        let ok = src.run(&Query::default(), &mut |s: &crate::socket::Socket| {
-            sockets.push(s.clone());
-            crate::sink::Flow::Continue
-        });
-        if ok.is_err() {
-            return ScannedOwners::default();
-        }
-        let mut map = ProcessMap::scan(None);
-        for s in &sockets {
-            map.add_listener(s);
-        }
+    /// Credit every socket of `target` through `map`, in one pass. A failed dump leaves only
+    /// the listeners: owners then come from the tracepoint.
+    pub fn scan(target: &mut Target, map: Arc<ProcessMap>) -> ScannedOwners {
+        let netns = target.netns.unwrap_or(0);
         let mut by_endpoints = std::collections::HashMap::new();
-        let mut listeners = std::collections::HashMap::new();
-        for s in &sockets {
-            let (Some(lip), Some(lp), Some(rip), Some(rp)) =
-                (s.local.ip, s.local.port, s.remote.ip, s.remote.port)
-            else {
-                continue;
-            };
-            if let Some(o) = map.owners(s).owners().next() {
-                let owner = (o.pid, o.command.to_string());
-                if s.state == crate::tcp::state::TcpState::Listen {
-                    listeners.insert(lp, owner.clone());
+        if let Some(src) = target.live_source() {
+            let mut credit = |s: &Socket| {
+                if let (Some(lip), Some(lp), Some(rip), Some(rp)) =
+                    (s.local.ip, s.local.port, s.remote.ip, s.remote.port)
+                    && let Some(o) = map.owners(s).owners().next()
+                {
+                    by_endpoints.insert(
+                        (s.family, SocketAddr::new(lip, lp), SocketAddr::new(rip, rp)),
+                        (o.pid, o.command.to_string()),
+                    );
                 }
-                by_endpoints.insert(
-                    (s.family, SocketAddr::new(lip, lp), SocketAddr::new(rip, rp)),
-                    owner,
-                );
-            }
+                Flow::Continue
+            };
+            // The snapshot is a best effort: without it, owners come from the tracepoint.
+            let _ = src.run(&Query::default(), &mut credit);
         }
         ScannedOwners {
             by_endpoints,
-            listeners,
+            map: Some(map),
+            netns,
         }
     }
 }
@@ -137,10 +126,21 @@ impl ProcessOwners for ScannedOwners {
         local: SocketAddr,
         remote: SocketAddr,
     ) -> Option<(u32, String)> {
-        self.by_endpoints
-            .get(&(family, local, remote))
-            .or_else(|| self.listeners.get(&local.port()))
-            .cloned()
+        if let Some(o) = self.by_endpoints.get(&(family, local, remote)) {
+            return Some(o.clone());
+        }
+        let map = self.map.as_deref()?;
+        let ip = match local.ip() {
+            std::net::IpAddr::V6(v6) => v6
+                .to_ipv4_mapped()
+                .map(std::net::IpAddr::V4)
+                .unwrap_or(std::net::IpAddr::V6(v6)),
+            v4 => v4,
+        };
+        map.listener_owners(self.netns, Some(ip), local.port())
+            .owners()
+            .next()
+            .map(|o| (o.pid, o.command.to_string()))
     }
 }
 

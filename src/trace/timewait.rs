@@ -12,8 +12,8 @@ use std::net::SocketAddr;
 use super::engine::{Dwell, Transition};
 use super::owner::TracedOwner;
 use crate::socket::Family;
+use crate::source::Source;
 use crate::source::SourceError;
-use crate::source::netlink::NetlinkSource;
 use crate::tcp::state::TcpState;
 
 /// A socket's endpoints.
@@ -31,7 +31,7 @@ pub trait TimeWaitProbe {
     fn lookup(&mut self, keys: &[Endpoints]) -> Result<Vec<Option<TcpState>>, SourceError>;
 }
 
-impl TimeWaitProbe for NetlinkSource {
+impl TimeWaitProbe for Box<dyn Source + Send> {
     fn lookup(&mut self, keys: &[Endpoints]) -> Result<Vec<Option<TcpState>>, SourceError> {
         let k: Vec<_> = keys.iter().map(|e| (e.family, e.local, e.remote)).collect();
         Ok(self
