@@ -76,6 +76,26 @@ impl Endpoint {
     }
 }
 
+/// Who is at one end, as far as the record tells: the address (IPv4-mapped IPv6 as IPv4),
+/// else the name a capture wrote instead, else unknown. The one way an endpoint becomes a key
+/// (grouping by address, the check's peers and listeners).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Host {
+    Ip(IpAddr),
+    Name(Box<str>),
+    Unknown,
+}
+
+impl Endpoint {
+    pub fn host(&self) -> Host {
+        match (self.canonical_ip(), &self.name) {
+            (Some(ip), _) => Host::Ip(ip),
+            (None, Some(n)) => Host::Name(n.clone()),
+            (None, None) => Host::Unknown,
+        }
+    }
+}
+
 /// Which timer the kernel has armed on the socket (netstat `-o`, ss `-o`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TimerKind {

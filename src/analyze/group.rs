@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Socket};
+use crate::socket::{Endpoint, Host, Socket};
 use crate::source::process::ProcessMap;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 
@@ -54,10 +54,10 @@ pub enum Key {
 }
 
 fn ip_key(e: &Endpoint) -> Key {
-    match (e.canonical_ip(), &e.name) {
-        (Some(ip), _) => Key::Ip(ip),
-        (None, Some(n)) => Key::Name(n.clone()),
-        _ => Key::Unknown,
+    match e.host() {
+        Host::Ip(ip) => Key::Ip(ip),
+        Host::Name(n) => Key::Name(n),
+        Host::Unknown => Key::Unknown,
     }
 }
 

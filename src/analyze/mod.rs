@@ -6,4 +6,5 @@
 pub mod check;
 pub mod count;
 pub mod group;
+pub mod listener;
 pub mod scrape;

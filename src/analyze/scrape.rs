@@ -64,17 +64,8 @@ impl PortCounts {
     }
 }
 
-/// The LISTEN sockets of one port, summed over their addresses (and families).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListenerPort {
-    pub port: u16,
-    /// Sum of the accept queues (Recv-Q): connections completed but not yet accepted.
-    pub queue: u64,
-    /// Sum of the backlog limits (Send-Q).
-    pub backlog: u64,
-    /// How many LISTEN sockets share the port (addresses, families, SO_REUSEPORT).
-    pub sockets: u64,
-}
+pub use crate::analyze::listener::ListenerPort;
+use crate::analyze::listener::per_port;
 
 /// The result of one scrape of one namespace.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,7 +116,7 @@ pub struct ScrapeSink {
     /// Port -> index into `out.ports`, `UNTRACKED` otherwise (128 KiB, allocated once).
     slot: Box<[u16]>,
     /// Raw (port, queue, backlog) of the LISTEN sockets seen, merged per port afterwards.
-    raw_listeners: Vec<(u16, u32, u32)>,
+    raw_listeners: Vec<(u16, u64, u64)>,
     phase: Phase,
     out: Scrape,
 }
@@ -209,22 +200,7 @@ impl ScrapeSink {
 
     /// Between the phases: merge the listeners per port, then decide the tracked ports.
     fn end_listeners(&mut self) {
-        self.raw_listeners.sort_unstable_by_key(|l| l.0);
-        for &(port, queue, backlog) in &self.raw_listeners {
-            match self.out.listeners.last_mut() {
-                Some(l) if l.port == port => {
-                    l.queue += u64::from(queue);
-                    l.backlog += u64::from(backlog);
-                    l.sockets += 1;
-                }
-                _ => self.out.listeners.push(ListenerPort {
-                    port,
-                    queue: u64::from(queue),
-                    backlog: u64::from(backlog),
-                    sockets: 1,
-                }),
-            }
-        }
+        self.out.listeners = per_port(self.raw_listeners.drain(..));
         let explicit = std::mem::take(&mut self.plan.explicit);
         for r in &explicit {
             for p in r.lo..=r.hi {
@@ -266,7 +242,8 @@ impl ScrapeSink {
         let i = usize::from(s.state.reported().kernel());
         if listen {
             if let Some(port) = s.local.port {
-                self.raw_listeners.push((port, s.recv_q, s.send_q));
+                self.raw_listeners
+                    .push((port, u64::from(s.recv_q), u64::from(s.send_q)));
             }
             return Flow::Continue;
         }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 
 use super::UsageError;
-use super::{hostname, is_broken_pipe, open_scope, print_notices, stdout};
+use super::{hostname, is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
 use tcpstate::analyze::check::facts::HostFacts;
@@ -20,6 +20,7 @@ use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
 use tcpstate::render::{self, Format, Style};
 use tcpstate::source::scope::{Order, Scope};
+use tcpstate::tcp::state::{StateSet, TcpState};
 
 /// Run the check and write its report; the exit code is its severity.
 pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
@@ -60,6 +61,13 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
     if scope.is_captures() && args.interval.is_some() {
         bail!("--interval takes two samples of the live host; it cannot be used with --from");
     }
+    // CLOSE_WAIT is a leak in the process that holds it: name that process where the host
+    // can tell (a capture has no process table).
+    if !scope.is_captures() {
+        scope.find_owners(StateSet::of(&[TcpState::CloseWait]))?;
+        print_lines(&scope.take_notices());
+    }
+    let owners = scope.owners();
     let filter = common.filter();
     let facts1 = facts(&mut scope)?;
     let cfg = SinkConfig {
@@ -67,7 +75,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         stuck_bytes: t.stuck_bytes,
         remember_close_wait: args.interval.is_some(),
     };
-    let mut first = CheckSink::new(cfg);
+    let mut first = CheckSink::new(cfg).with_owners(owners.clone());
     print_notices(&scope.scan(&filter, &mut first, Order::Any)?);
     let Some(interval) = args.interval else {
         let obs = Observation {
@@ -85,6 +93,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         remember_close_wait: false,
         ..cfg
     })
+    .with_owners(owners)
     .compare_with(std::mem::take(&mut first.close_wait_ids));
     drop(first);
     print_notices(&scope.scan(&filter, &mut second, Order::Any)?);

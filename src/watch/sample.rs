@@ -12,9 +12,10 @@ use anyhow::Result;
 
 use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy, Grouper};
+use crate::analyze::listener::ListenQueue;
 use crate::kernel::counters::Counters;
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket};
+use crate::socket::{Family, Socket};
 use crate::source::Report;
 use crate::tcp::state::TcpState;
 
@@ -42,29 +43,6 @@ pub struct Request {
     pub sockets: Option<TcpState>,
     /// Read the kernel counters.
     pub counters: bool,
-}
-
-/// A listening socket's accept queue against its backlog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listener {
-    pub family: Family,
-    pub local: Endpoint,
-    /// Connections completed and waiting for accept() (Recv-Q of a LISTEN socket).
-    pub queue: u32,
-    /// The backlog limit (Send-Q of a LISTEN socket).
-    pub backlog: u32,
-}
-
-impl Listener {
-    /// How full the accept queue is, 0.0 to 1.0 and beyond (a queue can pass the backlog by
-    /// one before the kernel drops). A zero backlog with a waiting connection counts as full.
-    pub fn fill(&self) -> f64 {
-        match (self.queue, self.backlog) {
-            (0, _) => 0.0,
-            (_, 0) => 1.0,
-            (q, b) => f64::from(q) / f64::from(b),
-        }
-    }
 }
 
 /// The groups of one state by one key.
@@ -95,7 +73,7 @@ pub struct Sample {
     pub counts: Counts,
     pub groups: Option<GroupSample>,
     /// Every listener, worst first (fullest accept queue).
-    pub listeners: Vec<Listener>,
+    pub listeners: Vec<ListenQueue>,
     pub sockets: Option<SocketSample>,
     pub counters: Option<Counters>,
 }
@@ -106,7 +84,7 @@ struct SampleSink {
     counts: Counts,
     group_state: Option<TcpState>,
     grouper: Option<Grouper>,
-    listeners: Option<Vec<Listener>>,
+    listeners: Option<Vec<ListenQueue>>,
     socket_state: Option<TcpState>,
     sockets: Vec<Socket>,
     seen: u64,
@@ -124,12 +102,7 @@ impl Sink for SampleSink {
         if state == TcpState::Listen
             && let Some(l) = self.listeners.as_mut()
         {
-            l.push(Listener {
-                family: s.family,
-                local: s.local.clone(),
-                queue: s.recv_q,
-                backlog: s.send_q,
-            });
+            l.extend(ListenQueue::of(s));
         }
         if self.socket_state == Some(state) {
             self.seen += 1;
@@ -147,11 +120,11 @@ impl Sink for SampleSink {
 }
 
 /// Order listeners worst first: fullest queue, then longest queue, then by address.
-fn sort_listeners(l: &mut [Listener]) {
+fn sort_listeners(l: &mut [ListenQueue]) {
     l.sort_by(|a, b| {
         b.fill()
             .total_cmp(&a.fill())
-            .then(b.queue.cmp(&a.queue))
+            .then(b.queued.cmp(&a.queued))
             .then_with(|| a.local.port.cmp(&b.local.port))
             .then_with(|| a.local.ip.cmp(&b.local.ip))
     });
@@ -212,6 +185,7 @@ pub fn take(probe: &mut dyn Probe, req: &Request) -> Result<Sample> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::socket::Endpoint;
     use std::net::{IpAddr, Ipv4Addr};
 
     /// A probe that replays a fixed list of sockets.

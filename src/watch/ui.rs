@@ -422,7 +422,7 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         lines.push(Line::from(vec![
             Span::raw(fit(&addr, addr_w)),
             Span::styled(
-                format!("{:>qb_w$}", format!("{}/{}", l.queue, l.backlog)),
+                format!("{:>qb_w$}", format!("{}/{}", l.queued, l.backlog)),
                 style,
             ),
             Span::styled(format!("{:>5.0}%", fill * 100.0), style),

@@ -12,43 +12,15 @@ use std::io;
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
+use std::sync::Arc;
+
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Socket};
+use crate::socket::Socket;
+use crate::source::process::ProcessMap;
 use crate::tcp::state::TcpState;
 
-/// A host as a key: its address, or the name a capture wrote instead.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Host {
-    Ip(IpAddr),
-    Name(Box<str>),
-    Unknown,
-}
-
-impl Host {
-    pub fn of(e: &Endpoint) -> Host {
-        match (e.canonical_ip(), &e.name) {
-            (Some(ip), _) => Host::Ip(ip),
-            (None, Some(n)) => Host::Name(n.clone()),
-            (None, None) => Host::Unknown,
-        }
-    }
-}
-
-/// Who owns a socket. Process attribution (`-p`) plugs in here; without it CLOSE_WAIT is
-/// grouped by local port alone.
-pub trait OwnerLookup {
-    /// A short label of the owning process (`1234/nginx`), if known.
-    fn owner(&mut self, s: &Socket) -> Option<Box<str>>;
-}
-
-/// No process attribution.
-pub struct NoOwner;
-
-impl OwnerLookup for NoOwner {
-    fn owner(&mut self, _: &Socket) -> Option<Box<str>> {
-        None
-    }
-}
+/// A host as a key (one definition, beside `Endpoint`).
+pub use crate::socket::Host;
 
 /// What the sink needs to know before the pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,16 +65,8 @@ impl TupleUse {
     }
 }
 
-/// A listening socket's queues.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listener {
-    pub host: Host,
-    pub port: u16,
-    /// Connections completed but not yet accepted.
-    pub queued: u64,
-    /// The backlog limit.
-    pub backlog: u64,
-}
+/// A listening socket's queues (one definition for every view).
+use crate::analyze::listener::ListenQueue;
 
 /// CLOSE_WAIT sockets of one local port (and owner, once known).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -129,11 +93,13 @@ pub struct PeerCounts {
 /// Every aggregate of one sample.
 pub struct CheckSink {
     cfg: SinkConfig,
-    owner: Box<dyn OwnerLookup>,
+    /// The process map, when processes were scanned: CLOSE_WAIT is then grouped by owner
+    /// as well as by port.
+    owners: Option<Arc<ProcessMap>>,
     previous_close_wait: Option<HashSet<u64>>,
     pub counts: Counts,
     pub tuples: HashMap<Tuple, TupleUse>,
-    pub listeners: Vec<Listener>,
+    pub listeners: Vec<ListenQueue>,
     pub syn_recv_by_port: HashMap<u16, u64>,
     pub close_wait_by_port: HashMap<(u16, Option<Box<str>>), CloseWaitCount>,
     pub close_wait_ids: HashSet<u64>,
@@ -151,7 +117,7 @@ impl CheckSink {
     pub fn new(cfg: SinkConfig) -> CheckSink {
         CheckSink {
             cfg,
-            owner: Box::new(NoOwner),
+            owners: None,
             previous_close_wait: None,
             counts: Counts::new(),
             tuples: HashMap::new(),
@@ -167,9 +133,9 @@ impl CheckSink {
         }
     }
 
-    /// Group CLOSE_WAIT by owner as well as port.
-    pub fn with_owner(mut self, owner: Box<dyn OwnerLookup>) -> CheckSink {
-        self.owner = owner;
+    /// Group CLOSE_WAIT by owner (`1234/java`) as well as port.
+    pub fn with_owners(mut self, owners: Option<Arc<ProcessMap>>) -> CheckSink {
+        self.owners = owners;
         self
     }
 
@@ -191,7 +157,7 @@ impl CheckSink {
     }
 
     fn peer(&mut self, s: &Socket) -> &mut PeerCounts {
-        self.peers.entry(Host::of(&s.remote)).or_default()
+        self.peers.entry(s.remote.host()).or_default()
     }
 
     fn close_wait(&mut self, s: &Socket) {
@@ -207,7 +173,12 @@ impl CheckSink {
             self.close_wait_ids.insert(id);
         }
         if let Some(port) = s.local.port {
-            let owner = self.owner.owner(s);
+            let owner = self.owners.as_deref().and_then(|m| {
+                m.owners(s)
+                    .owners()
+                    .next()
+                    .map(|o| format!("{}/{}", o.pid, o.command).into_boxed_str())
+            });
             let e = self.close_wait_by_port.entry((port, owner)).or_default();
             e.count += 1;
             e.persistent += u64::from(persistent);
@@ -262,13 +233,9 @@ impl CheckSink {
         self.counts.add_socket(s);
         match s.state.reported() {
             TcpState::Listen => {
-                if let Some(port) = s.local.port {
-                    self.listeners.push(Listener {
-                        host: Host::of(&s.local),
-                        port,
-                        queued: u64::from(s.recv_q),
-                        backlog: u64::from(s.send_q),
-                    });
+                // A listener a capture named by service (no port) cannot be judged per port.
+                if let Some(l) = ListenQueue::of(s).filter(|l| l.port().is_some()) {
+                    self.listeners.push(l);
                 }
             }
             TcpState::SynRecv => {

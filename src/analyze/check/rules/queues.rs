@@ -4,6 +4,7 @@
 //! Recv-Q or Send-Q holds more than the configured number of bytes, ranked by peer.
 
 use super::*;
+use crate::analyze::listener::per_port;
 
 pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
     let listeners = &obs.sockets.listeners;
@@ -23,7 +24,7 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
     if let Some(w) = busy.first() {
         f.summary = CheckMsg::AcceptQueueSummary {
             listeners: listeners.len() as u64,
-            worst: Some((w.port, w.queued, w.backlog)),
+            worst: Some((w.port().unwrap_or(0), w.queued, w.backlog)),
         };
         f.metrics.push(("worst_queued", w.queued));
         f.metrics.push(("worst_backlog", w.backlog));
@@ -32,8 +33,8 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
         .into_iter()
         .map(|l| Offender {
             key: OffenderKey::Listener {
-                host: l.host.clone(),
-                port: l.port,
+                host: l.host(),
+                port: l.port().unwrap_or(0),
             },
             count: l.queued,
             limit: Some(l.backlog),
@@ -79,20 +80,17 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
     let count = state_evidence(&mut f, t, obs, TcpState::SynRecv);
     // Per listening port: SYN_RECV against the sum of the backlogs listening there (IPv4 and
     // IPv6 listeners, SO_REUSEPORT groups).
+    let listening = per_port(
+        k.listeners
+            .iter()
+            .filter_map(|l| Some((l.port()?, l.queued, l.backlog))),
+    );
     let mut ports: Vec<(u16, u64, u64)> = k
         .syn_recv_by_port
         .iter()
         .filter_map(|(&port, &n)| {
-            let backlog: u64 = k
-                .listeners
-                .iter()
-                .filter(|l| l.port == port)
-                .map(|l| l.backlog)
-                .sum();
-            k.listeners
-                .iter()
-                .any(|l| l.port == port)
-                .then_some((port, n, backlog))
+            let l = listening.iter().find(|l| l.port == port)?;
+            Some((port, n, l.backlog))
         })
         .collect();
     ports.sort_by_key(|&(port, ..)| port);
