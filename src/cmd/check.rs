@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::UsageError;
 use super::{hostname, is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
@@ -18,7 +17,7 @@ use tcpstate::analyze::check::thresholds::Thresholds;
 use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
 use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
-use tcpstate::render::{self, Format, Style};
+use tcpstate::render::{self, Format, Style, View};
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
@@ -131,15 +130,8 @@ fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> 
         lang,
         verbose: args.verbose,
     };
+    let format = format.for_view(View::Check)?;
     let mut out = stdout();
-    match format {
-        Format::Table => render::check::human(&mut out, Style::for_stdout(), &view)?,
-        Format::Plain => render::check::human(&mut out, Style::default(), &view)?,
-        Format::Json => render::check::json(&mut out, &view)?,
-        Format::Nagios => render::nagios::check(&mut out, &view)?,
-        Format::Csv | Format::Dot | Format::Mermaid => {
-            return Err(UsageError::format("check", format, "table, plain, json, nagios").into());
-        }
-    }
+    render::check::write(&mut out, format, Style::for_stdout(), &view)?;
     super::finish(out)
 }

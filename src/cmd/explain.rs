@@ -4,32 +4,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::UsageError;
 use crate::cli::ExplainArgs;
 use tcpstate::kernel::sysctl::Sysctls;
-use tcpstate::render::Format;
 use tcpstate::render::explain::{self as render, Explained, Setting};
+use tcpstate::render::{Format, View};
 use tcpstate::tcp::explain::{LIFE_ORDER, facts};
 use tcpstate::tcp::state::TcpState;
-
-/// Output formats of `explain`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExplainFormat {
-    #[default]
-    Text,
-    Json,
-}
-
-impl TryFrom<Format> for ExplainFormat {
-    type Error = UsageError;
-    fn try_from(f: Format) -> Result<Self, UsageError> {
-        match f {
-            Format::Table => Ok(ExplainFormat::Text),
-            Format::Json => Ok(ExplainFormat::Json),
-            other => Err(UsageError::format("explain", other, "text, json")),
-        }
-    }
-}
 
 /// The states asked for, each once, in the order given; all of them when none was given.
 pub fn chosen_states(args: &ExplainArgs) -> Vec<TcpState> {
@@ -46,7 +26,7 @@ pub fn chosen_states(args: &ExplainArgs) -> Vec<TcpState> {
 }
 
 pub fn run(args: &ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let format = ExplainFormat::try_from(format)?;
+    let format = format.for_view(View::Explain)?;
     let lang = super::lang_or_env(args.lang);
     let sysctls = Sysctls::new();
     let items: Vec<Explained> = chosen_states(args)
@@ -70,8 +50,8 @@ pub fn run(args: &ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::R
         })
         .collect();
     match format {
-        ExplainFormat::Text => render::text(out, &items, lang)?,
-        ExplainFormat::Json => render::json(out, &items, lang)?,
+        Format::Json => render::json(out, &items, lang)?,
+        _ => render::text(out, &items, lang)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::{data_format, open_scope, print_notices, stdout};
+use super::{open_scope, print_notices, stdout};
 use crate::cli::{Common, ListArgs};
-use tcpstate::render::Style;
 use tcpstate::render::list::{Columns, ListWriter, Lookup};
+use tcpstate::render::{Style, View};
 use tcpstate::sink::Limit;
 use tcpstate::socket::Socket;
 use tcpstate::source::process::{Attribution, ProcessMap};
@@ -50,7 +50,7 @@ impl Lookup for Names {
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
-    let format = data_format("list", common.format)?;
+    let format = common.format.data(View::List)?;
     let mut scope = open_scope(common, args.processes)?;
     let names = Names::of(&scope);
     let mut out = stdout();

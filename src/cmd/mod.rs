@@ -86,6 +86,7 @@ pub fn is_usage_error(e: &anyhow::Error) -> bool {
     e.downcast_ref::<UsageError>().is_some()
         || e.downcast_ref::<tcpstate::source::scope::Unsupported>()
             .is_some()
+        || e.downcast_ref::<tcpstate::render::FormatError>().is_some()
 }
 
 /// Standard output, buffered in large blocks.
@@ -110,26 +111,3 @@ pub fn lang_or_env(lang: Option<Lang>) -> Lang {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-impl UsageError {
-    /// `--format F` is not one `command` writes.
-    pub fn format(command: &str, f: tcpstate::render::Format, valid: &str) -> UsageError {
-        use clap::ValueEnum;
-        let name = f
-            .to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default();
-        UsageError(format!(
-            "`{command}` cannot write --format {name}; it writes: {valid}"
-        ))
-    }
-}
-
-/// The data format (table, plain, json, csv) `--format` asks `command` for.
-pub fn data_format(
-    command: &str,
-    f: tcpstate::render::Format,
-) -> Result<tcpstate::render::DataFormat> {
-    tcpstate::render::DataFormat::of(f)
-        .ok_or_else(|| UsageError::format(command, f, "table, plain, json, csv").into())
-}

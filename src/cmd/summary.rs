@@ -4,12 +4,12 @@
 
 use anyhow::Result;
 
-use super::{data_format, finish, lang_or_env, open_scope, print_notices, stdout};
+use super::{finish, lang_or_env, open_scope, print_notices, stdout};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, GroupBy, Grouper};
 use tcpstate::filter::Filter;
-use tcpstate::render::{self, DataFormat, GroupView, HostCounts, Style, SummaryView};
+use tcpstate::render::{self, GroupView, HostCounts, Style, SummaryView, View};
 use tcpstate::sink::PerTarget;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
@@ -59,7 +59,7 @@ fn group_targets(
 }
 
 pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
-    let format = data_format("summary", common.format)?;
+    let format = common.format.data(View::Summary)?;
     let lang = lang_or_env(common.lang);
     let meaning = move |s: TcpState| one_line(s, lang);
     let explain: Option<&dyn Fn(TcpState) -> &'static str> =
@@ -74,12 +74,7 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
             many,
         };
         let mut out = stdout();
-        match format {
-            DataFormat::Table => render::table::groups(&mut out, style, &view)?,
-            DataFormat::Plain => render::plain::groups(&mut out, &view)?,
-            DataFormat::Json => render::json::groups(&mut out, &view)?,
-            DataFormat::Csv => render::csv::groups(&mut out, &view)?,
-        }
+        render::groups(&mut out, format, style, &view)?;
         return finish(out);
     }
     let (hosts, many) = count_targets(common, &filter)?;
@@ -89,11 +84,6 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         explain,
     };
     let mut out = stdout();
-    match format {
-        DataFormat::Table => render::table::summary(&mut out, style, &view)?,
-        DataFormat::Plain => render::plain::summary(&mut out, &view)?,
-        DataFormat::Json => render::json::summary(&mut out, &view)?,
-        DataFormat::Csv => render::csv::summary(&mut out, &view)?,
-    }
+    render::summary(&mut out, format, style, &view)?;
     finish(out)
 }

@@ -11,7 +11,7 @@ use super::stdout;
 use crate::cli::Common;
 use crate::cli::TraceArgs;
 use tcpstate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
-use tcpstate::render::{DataFormat as Format, Style};
+use tcpstate::render::{DataFormat as Format, Style, View};
 use tcpstate::stop::{self, Stop};
 use tcpstate::tcp::state::StateSet;
 use tcpstate::trace::perf::monotonic_ns;
@@ -62,7 +62,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         .into());
     }
     let filter = common.filter();
-    let format = super::data_format("trace", common.format)?;
+    let format = common.format.data(View::Trace)?;
     // Ctrl-C and SIGTERM end the trace cleanly, with its summary.
     let stop =
         Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;

@@ -12,8 +12,8 @@ use super::{hostname, open_scope, print_lines, stdout};
 use crate::cli::{Common, WatchArgs};
 use tcpstate::filter::Filter;
 use tcpstate::kernel::counters::Counters;
-use tcpstate::render::Format;
 use tcpstate::render::watch::{IntervalWriter, LineOptions};
+use tcpstate::render::{Format, View};
 use tcpstate::sink::Sink;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
@@ -96,7 +96,7 @@ fn plain_loop(
     let mut w = IntervalWriter::new(
         &mut out,
         LineOptions {
-            format: super::data_format("watch", common.format)?,
+            format: common.format.data(View::Watch)?,
             all_states: args.all_states,
             states,
             millis: args.interval.subsec_nanos() != 0,

@@ -8,9 +8,9 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value, json};
 
-use super::Style;
 use super::json::counts_value;
 use super::text::{width, wrap};
+use super::{Format, Style};
 use crate::analyze::check::messages::CheckMsg;
 use crate::analyze::check::sink::Host;
 use crate::analyze::check::{CheckReport, Finding, OffenderKey, Perf, Severity};
@@ -145,6 +145,17 @@ fn finding(w: &mut dyn Write, style: Style, v: &CheckView, f: &Finding) -> io::R
 }
 
 /// The report for people: a status line, then the problems worst first, then the rest.
+/// Write the report in `format` (one `check` writes: table, plain, json, nagios; others
+/// as table). `style` decorates the table; plain is the table without colour.
+pub fn write(w: &mut dyn Write, format: Format, style: Style, v: &CheckView) -> io::Result<()> {
+    match format {
+        Format::Plain => human(w, Style::default(), v),
+        Format::Json => json(w, v),
+        Format::Nagios => super::nagios::check(w, v),
+        _ => human(w, style, v),
+    }
+}
+
 pub fn human(w: &mut dyn Write, style: Style, v: &CheckView) -> io::Result<()> {
     let r = v.report;
     let problems = r.problems();

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod csv;
 pub mod explain;
+pub mod format;
 pub mod fsm;
 pub mod fsm_path;
 pub mod json;
@@ -30,48 +31,35 @@ use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
-/// Output format, shared by every command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned columns (or wrapped text) for people; also spelt `text`.
-    #[default]
-    #[value(alias = "text")]
-    Table,
-    /// `STATE COUNT` lines exactly as the netstat+awk one-liner prints them.
-    Plain,
-    /// JSON (schema in the README).
-    Json,
-    /// CSV with a header row.
-    Csv,
-    /// Graphviz DOT (`fsm`).
-    Dot,
-    /// Mermaid `stateDiagram-v2` (`fsm`).
-    Mermaid,
-    /// A monitoring-plugin status line with perfdata (`check`).
-    Nagios,
+pub use format::{DataFormat, Format, FormatError, View};
+
+/// Write a summary in `format`.
+pub fn summary(
+    w: &mut dyn Write,
+    format: DataFormat,
+    style: Style,
+    v: &SummaryView,
+) -> io::Result<()> {
+    match format {
+        DataFormat::Table => table::summary(w, style, v),
+        DataFormat::Plain => plain::summary(w, v),
+        DataFormat::Json => json::summary(w, v),
+        DataFormat::Csv => csv::summary(w, v),
+    }
 }
 
-/// The formats of socket data (summaries, groups, lists): the subset of `Format` those
-/// commands write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DataFormat {
-    #[default]
-    Table,
-    Plain,
-    Json,
-    Csv,
-}
-
-impl DataFormat {
-    /// The data format for `--format f`, or `None` when `f` is not one.
-    pub fn of(f: Format) -> Option<DataFormat> {
-        match f {
-            Format::Table => Some(DataFormat::Table),
-            Format::Plain => Some(DataFormat::Plain),
-            Format::Json => Some(DataFormat::Json),
-            Format::Csv => Some(DataFormat::Csv),
-            Format::Dot | Format::Mermaid | Format::Nagios => None,
-        }
+/// Write grouped counts in `format`.
+pub fn groups(
+    w: &mut dyn Write,
+    format: DataFormat,
+    style: Style,
+    v: &GroupView,
+) -> io::Result<()> {
+    match format {
+        DataFormat::Table => table::groups(w, style, v),
+        DataFormat::Plain => plain::groups(w, v),
+        DataFormat::Json => json::groups(w, v),
+        DataFormat::Csv => csv::groups(w, v),
     }
 }
 

@@ -35,6 +35,66 @@ fn bad_cidr_says_which_part_is_wrong() {
 }
 
 #[test]
+fn a_format_a_command_cannot_write_is_a_usage_error() {
+    for (args, says) in [
+        (
+            &["list", "-f", "nagios"][..],
+            "it writes: table, plain, json, csv",
+        ),
+        (
+            &["summary", "-f", "dot"][..],
+            "it writes: table, plain, json, csv",
+        ),
+        (&["explain", "-f", "csv"][..], "it writes: text, json"),
+        (
+            &["fsm", "-f", "plain"][..],
+            "it writes: text, dot, mermaid, json",
+        ),
+        (
+            &["watch", "-f", "mermaid", "-c", "1"][..],
+            "it writes: table, plain, json, csv",
+        ),
+    ] {
+        tcpstate()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    // A monitoring plugin says UNKNOWN (3) for anything it cannot run.
+    tcpstate()
+        .args(["check", "-f", "dot"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "it writes: table, plain, json, nagios",
+        ));
+}
+
+#[test]
+fn durations_share_one_syntax_and_say_their_range() {
+    tcpstate()
+        .args(["watch", "-n", "1ms", "-c", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the shortest duration accepted here is 10ms",
+        ));
+    tcpstate()
+        .args(["check", "--interval", "soon"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("'soon' is not a duration"));
+    tcpstate()
+        .args(["trace", "--duration", "1h30m", "--from", "x.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--from (saved captures) does not apply",
+        ));
+}
+
+#[test]
 fn bad_port_is_a_usage_error() {
     tcpstate()
         .args(["--sport", "9000-80"])
