@@ -69,12 +69,12 @@ impl<F: FnMut(&Socket) -> Flow> Sink for F {
 }
 
 /// Stops the stream after `left` sockets (`list --limit`).
-pub struct Limit<'a> {
+pub struct StopAfter<'a> {
     pub left: u64,
     pub inner: &'a mut dyn Sink,
 }
 
-impl Sink for Limit<'_> {
+impl Sink for StopAfter<'_> {
     fn begin(&mut self, target: &TargetInfo<'_>) -> io::Result<()> {
         self.inner.begin(target)
     }
@@ -265,7 +265,7 @@ mod tests {
             seen += 1;
             Flow::Continue
         };
-        let mut l = Limit {
+        let mut l = StopAfter {
             left: 2,
             inner: &mut count,
         };

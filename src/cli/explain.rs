@@ -7,11 +7,11 @@ use tcpstate::tcp::state::{StateSet, TcpState, UnknownState};
 
 /// The states of one command-line word: a state in any spelling, a group, or a comma list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateWords(pub Vec<TcpState>);
+pub struct StateArg(pub Vec<TcpState>);
 
 /// Parse a `STATE` argument. Groups expand in the order of a connection's life; request
 /// sockets (NEW_SYN_RECV) become SYN_RECV.
-pub fn parse_state_words(arg: &str) -> Result<StateWords, UnknownState> {
+pub fn parse_state_words(arg: &str) -> Result<StateArg, UnknownState> {
     let mut out = Vec::new();
     for word in arg.split(',').map(str::trim).filter(|w| !w.is_empty()) {
         match StateSet::group(word) {
@@ -22,7 +22,7 @@ pub fn parse_state_words(arg: &str) -> Result<StateWords, UnknownState> {
     if out.is_empty() {
         return Err(UnknownState(arg.to_string()));
     }
-    Ok(StateWords(out))
+    Ok(StateArg(out))
 }
 
 /// Explain TCP states: meaning, who is in them, how they begin and end, how long they last
@@ -32,7 +32,7 @@ pub struct ExplainArgs {
     /// States or groups in any spelling (TIME_WAIT, time-wait, FIN_WAIT_1, closing-all, …);
     /// all states when none is given.
     #[arg(value_name = "STATE", value_parser = parse_state_words)]
-    pub states: Vec<StateWords>,
+    pub states: Vec<StateArg>,
 
     /// Do not read this host's sysctls; name them without values (for stable output).
     #[arg(

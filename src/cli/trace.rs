@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use tcpstate::trace::Options;
+use tcpstate::trace::TraceOptions;
 
 pub const TRACE_ABOUT: &str = "\
 Trace TCP state transitions live, from the kernel tracepoint sock:inet_sock_set_state (read
@@ -44,7 +44,7 @@ pub struct TraceArgs {
     pub count: Option<u64>,
 
     /// Ring buffer size per CPU in 4 KiB pages, a power of two.
-    #[arg(long, value_parser = parse_pages, default_value_t = Options::default().buffer_pages, value_name = "N")]
+    #[arg(long, value_parser = parse_pages, default_value_t = TraceOptions::default().buffer_pages, value_name = "N")]
     pub buffer_pages: usize,
 
     /// Once tracing is running, write tcpstate's process id to this file (for scripts that

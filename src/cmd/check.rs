@@ -17,7 +17,7 @@ use tcpstate::analyze::check::thresholds::Thresholds;
 use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
 use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
-use tcpstate::render::{self, Format, Style, View};
+use tcpstate::render::{self, Format, OutputKind, Style};
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
@@ -130,7 +130,7 @@ fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> 
         lang,
         verbose: args.verbose,
     };
-    let format = format.for_view(View::Check)?;
+    let format = format.for_view(OutputKind::Check)?;
     let mut out = stdout();
     render::check::write(&mut out, format, Style::for_stdout(), &view)?;
     super::finish(out)

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::ExplainArgs;
 use tcpstate::kernel::sysctl::Sysctls;
 use tcpstate::render::explain::{self as render, Explained, Setting};
-use tcpstate::render::{Format, View};
+use tcpstate::render::{Format, OutputKind};
 use tcpstate::tcp::explain::{LIFE_ORDER, facts};
 use tcpstate::tcp::state::TcpState;
 
@@ -26,7 +26,7 @@ pub fn chosen_states(args: &ExplainArgs) -> Vec<TcpState> {
 }
 
 pub fn run(args: &ExplainArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let format = format.for_view(View::Explain)?;
+    let format = format.for_view(OutputKind::Explain)?;
     let lang = super::lang_or_env(args.lang);
     let sysctls = Sysctls::new();
     let items: Vec<Explained> = chosen_states(args)

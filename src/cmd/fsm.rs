@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use crate::cli::FsmArgs;
 use crate::cli::fsm::StatePath;
 use tcpstate::i18n::Msg;
-use tcpstate::render::{Format, View};
+use tcpstate::render::{Format, OutputKind};
 use tcpstate::render::{fsm as render, fsm_path};
 use tcpstate::tcp::fsm::{self};
 
 pub fn run(args: &FsmArgs, format: Format, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let format = format.for_view(View::Fsm)?;
+    let format = format.for_view(OutputKind::Fsm)?;
     let lang = super::lang_or_env(args.lang);
     let code = if let Some(StatePath(states)) = &args.check {
         let verdict = fsm::check_path(states);

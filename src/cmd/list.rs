@@ -8,8 +8,8 @@ use anyhow::Result;
 use super::{open_scope, print_notices, stdout};
 use crate::cli::{Common, ListArgs};
 use tcpstate::render::list::{Columns, ListWriter, Lookup};
-use tcpstate::render::{Style, View};
-use tcpstate::sink::Limit;
+use tcpstate::render::{OutputKind, Style};
+use tcpstate::sink::StopAfter;
 use tcpstate::socket::Socket;
 use tcpstate::source::process::{Attribution, ProcessMap};
 use tcpstate::source::scope::{Order, Scope};
@@ -50,7 +50,7 @@ impl Lookup for Names {
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
-    let format = common.format.data(View::List)?;
+    let format = common.format.data(OutputKind::List)?;
     let mut scope = open_scope(common, args.processes)?;
     let names = Names::of(&scope);
     let mut out = stdout();
@@ -67,7 +67,7 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     )
     .with_lookup(&names);
     lw.header()?;
-    let mut limited = Limit {
+    let mut limited = StopAfter {
         left: args.limit.unwrap_or(u64::MAX),
         inner: &mut lw,
     };

@@ -86,7 +86,8 @@ pub fn is_usage_error(e: &anyhow::Error) -> bool {
     e.downcast_ref::<UsageError>().is_some()
         || e.downcast_ref::<tcpstate::source::scope::Unsupported>()
             .is_some()
-        || e.downcast_ref::<tcpstate::render::FormatError>().is_some()
+        || e.downcast_ref::<tcpstate::render::UnwritableFormat>()
+            .is_some()
 }
 
 /// Standard output, buffered in large blocks.

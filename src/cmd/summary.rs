@@ -9,7 +9,7 @@ use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, GroupBy, Grouper};
 use tcpstate::filter::Filter;
-use tcpstate::render::{self, GroupView, HostCounts, Style, SummaryView, View};
+use tcpstate::render::{self, GroupView, HostCounts, OutputKind, Style, SummaryView};
 use tcpstate::sink::PerTarget;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
@@ -59,7 +59,7 @@ fn group_targets(
 }
 
 pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
-    let format = common.format.data(View::Summary)?;
+    let format = common.format.data(OutputKind::Summary)?;
     let lang = lang_or_env(common.lang);
     let meaning = move |s: TcpState| one_line(s, lang);
     let explain: Option<&dyn Fn(TcpState) -> &'static str> =

@@ -11,11 +11,11 @@ use super::stdout;
 use crate::cli::Common;
 use crate::cli::TraceArgs;
 use tcpstate::render::trace::{TimeBase, TraceInfo, TraceWriter, summary};
-use tcpstate::render::{DataFormat as Format, Style, View};
+use tcpstate::render::{DataFormat as Format, OutputKind, Style};
 use tcpstate::stop::{self, Stop};
 use tcpstate::tcp::state::StateSet;
 use tcpstate::trace::perf::monotonic_ns;
-use tcpstate::trace::{Options, ScannedOwners, StateMachine, Tracer, Transition};
+use tcpstate::trace::{ScannedOwners, StateMachine, TraceOptions, Tracer, Transition};
 
 /// Hands transitions to the writer and counts them against `--count`.
 struct Emitter<'w> {
@@ -62,11 +62,11 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         .into());
     }
     let filter = common.filter();
-    let format = common.format.data(View::Trace)?;
+    let format = common.format.data(OutputKind::Trace)?;
     // Ctrl-C and SIGTERM end the trace cleanly, with its summary.
     let stop =
         Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;
-    let opts = Options {
+    let opts = TraceOptions {
         buffer_pages: args.buffer_pages,
     };
     // Owners of the sockets that exist now: one process scan, every listener known.

@@ -13,13 +13,13 @@ use crate::cli::{Common, WatchArgs};
 use tcpstate::filter::Filter;
 use tcpstate::kernel::counters::Counters;
 use tcpstate::render::watch::{IntervalWriter, LineOptions};
-use tcpstate::render::{Format, View};
+use tcpstate::render::{Format, OutputKind};
 use tcpstate::sink::Sink;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::StateSet;
-use tcpstate::watch::app::{App, Options};
-use tcpstate::watch::sample::{self, Probe, Request};
+use tcpstate::watch::app::{App, WatchOptions};
+use tcpstate::watch::sample::{self, Probe, SampleRequest};
 use tcpstate::watch::term::StderrCapture;
 
 /// Samples of whatever the scope holds (this namespace, `--netns`, every namespace, saved
@@ -61,7 +61,7 @@ pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
     if plain {
         return run_plain(&mut probe, common, args, states);
     }
-    let app = App::new(Options {
+    let app = App::new(WatchOptions {
         interval: args.interval,
         history: args.history.max(args.interval * 2),
         by: args.by,
@@ -96,7 +96,7 @@ fn plain_loop(
     let mut w = IntervalWriter::new(
         &mut out,
         LineOptions {
-            format: common.format.data(View::Watch)?,
+            format: common.format.data(OutputKind::Watch)?,
             all_states: args.all_states,
             states,
             millis: args.interval.subsec_nanos() != 0,
@@ -105,7 +105,7 @@ fn plain_loop(
     if !args.no_header {
         w.header(&hostname(), args.interval)?;
     }
-    let req = Request::default();
+    let req = SampleRequest::default();
     let mut next = Instant::now();
     let mut taken = 0u64;
     loop {

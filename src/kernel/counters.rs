@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 /// Named counter values of one section (`TcpExt`, `Tcp`).
-pub type Section = BTreeMap<String, i64>;
+pub type CounterSection = BTreeMap<String, i64>;
 
 /// The TCP line of sockstat.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,8 +23,8 @@ pub struct Sockstat {
 /// A snapshot of the counters that matter for TCP states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
-    pub tcp_ext: Section,
-    pub tcp: Section,
+    pub tcp_ext: CounterSection,
+    pub tcp: CounterSection,
     pub sockstat: Sockstat,
 }
 
@@ -97,8 +97,8 @@ impl CounterFiles {
 
 /// Parse one `Prefix: names…` / `Prefix: values…` pair. Values that are not numbers are
 /// skipped (they never occur in these files).
-pub fn parse_section(text: &str, prefix: &str) -> Section {
-    let mut out = Section::new();
+pub fn parse_section(text: &str, prefix: &str) -> CounterSection {
+    let mut out = CounterSection::new();
     let head = format!("{prefix}:");
     let mut lines = text.lines().filter(|l| l.starts_with(&head));
     while let (Some(names), Some(values)) = (lines.next(), lines.next()) {

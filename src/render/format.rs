@@ -1,5 +1,5 @@
 //! The output formats: one `--format` for every command, and the one table of which formats
-//! each view writes (`View::formats`), so a command asked for a format it cannot write says
+//! each view writes (`OutputKind::formats`), so a command asked for a format it cannot write says
 //! so in the same sentence everywhere. The data views (summaries, groups, lists, watch lines,
 //! trace lines) share the four `DataFormat`s.
 
@@ -52,7 +52,7 @@ impl DataFormat {
 
 /// What a command shows, as far as formats go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
+pub enum OutputKind {
     Summary,
     List,
     Watch,
@@ -62,17 +62,17 @@ pub enum View {
     Fsm,
 }
 
-impl View {
+impl OutputKind {
     /// The command word, for messages.
     pub fn command(self) -> &'static str {
         match self {
-            View::Summary => "summary",
-            View::List => "list",
-            View::Watch => "watch",
-            View::Trace => "trace",
-            View::Check => "check",
-            View::Explain => "explain",
-            View::Fsm => "fsm",
+            OutputKind::Summary => "summary",
+            OutputKind::List => "list",
+            OutputKind::Watch => "watch",
+            OutputKind::Trace => "trace",
+            OutputKind::Check => "check",
+            OutputKind::Explain => "explain",
+            OutputKind::Fsm => "fsm",
         }
     }
 
@@ -80,23 +80,25 @@ impl View {
     pub fn formats(self) -> &'static [Format] {
         use Format::*;
         match self {
-            View::Summary | View::List | View::Watch | View::Trace => &[Table, Plain, Json, Csv],
-            View::Check => &[Table, Plain, Json, Nagios],
-            View::Explain => &[Table, Json],
-            View::Fsm => &[Table, Dot, Mermaid, Json],
+            OutputKind::Summary | OutputKind::List | OutputKind::Watch | OutputKind::Trace => {
+                &[Table, Plain, Json, Csv]
+            }
+            OutputKind::Check => &[Table, Plain, Json, Nagios],
+            OutputKind::Explain => &[Table, Json],
+            OutputKind::Fsm => &[Table, Dot, Mermaid, Json],
         }
     }
 
     /// Prose views call `table` by its alias `text`.
     fn is_prose(self) -> bool {
-        matches!(self, View::Explain | View::Fsm)
+        matches!(self, OutputKind::Explain | OutputKind::Fsm)
     }
 }
 
 /// A format the command cannot write.
 #[derive(Debug, thiserror::Error)]
 #[error("`{command}` cannot write --format {format}; it writes: {valid}")]
-pub struct FormatError {
+pub struct UnwritableFormat {
     pub command: &'static str,
     pub format: String,
     pub valid: String,
@@ -111,7 +113,7 @@ impl Format {
     }
 
     /// This format, if `view` writes it.
-    pub fn for_view(self, view: View) -> Result<Format, FormatError> {
+    pub fn for_view(self, view: OutputKind) -> Result<Format, UnwritableFormat> {
         if view.formats().contains(&self) {
             return Ok(self);
         }
@@ -126,7 +128,7 @@ impl Format {
                 }
             })
             .collect();
-        Err(FormatError {
+        Err(UnwritableFormat {
             command: view.command(),
             format: self.word(),
             valid: valid.join(", "),
@@ -134,9 +136,9 @@ impl Format {
     }
 
     /// The data format of a data view, after `for_view`.
-    pub fn data(self, view: View) -> Result<DataFormat, FormatError> {
+    pub fn data(self, view: OutputKind) -> Result<DataFormat, UnwritableFormat> {
         let f = self.for_view(view)?;
-        DataFormat::of(f).ok_or_else(|| FormatError {
+        DataFormat::of(f).ok_or_else(|| UnwritableFormat {
             command: view.command(),
             format: f.word(),
             valid: "table, plain, json, csv".into(),
@@ -150,21 +152,38 @@ mod tests {
 
     #[test]
     fn one_table_one_sentence() {
-        assert_eq!(Format::Csv.for_view(View::Summary).ok(), Some(Format::Csv));
         assert_eq!(
-            Format::Nagios.data(View::List).unwrap_err().to_string(),
+            Format::Csv.for_view(OutputKind::Summary).ok(),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            Format::Nagios
+                .data(OutputKind::List)
+                .unwrap_err()
+                .to_string(),
             "`list` cannot write --format nagios; it writes: table, plain, json, csv"
         );
         assert_eq!(
-            Format::Csv.for_view(View::Explain).unwrap_err().to_string(),
+            Format::Csv
+                .for_view(OutputKind::Explain)
+                .unwrap_err()
+                .to_string(),
             "`explain` cannot write --format csv; it writes: text, json"
         );
         assert_eq!(
-            Format::Plain.for_view(View::Fsm).unwrap_err().to_string(),
+            Format::Plain
+                .for_view(OutputKind::Fsm)
+                .unwrap_err()
+                .to_string(),
             "`fsm` cannot write --format plain; it writes: text, dot, mermaid, json"
         );
-        assert!(Format::Nagios.for_view(View::Check).is_ok());
-        for view in [View::Summary, View::List, View::Watch, View::Trace] {
+        assert!(Format::Nagios.for_view(OutputKind::Check).is_ok());
+        for view in [
+            OutputKind::Summary,
+            OutputKind::List,
+            OutputKind::Watch,
+            OutputKind::Trace,
+        ] {
             for f in view.formats() {
                 assert!(f.data(view).is_ok());
             }

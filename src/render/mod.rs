@@ -31,7 +31,7 @@ use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
-pub use format::{DataFormat, Format, FormatError, View};
+pub use format::{DataFormat, Format, OutputKind, UnwritableFormat};
 
 /// Write a summary in `format`.
 pub fn summary(

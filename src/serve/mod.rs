@@ -36,22 +36,22 @@ pub struct Settings {
 }
 
 /// A rendered exposition, shared by every request that asked for it.
-pub type Body = Arc<String>;
+pub type SharedBody = Arc<String>;
 
-struct Request {
+struct MetricsRequest {
     format: Exposition,
-    reply: SyncSender<Option<Body>>,
+    reply: SyncSender<Option<SharedBody>>,
 }
 
 /// The handle HTTP workers use; cheap to share between threads.
 pub struct Exporter {
-    tx: Sender<Request>,
+    tx: Sender<MetricsRequest>,
 }
 
 impl Exporter {
     /// Start the collector thread, which owns `scope` from then on.
     pub fn start(scope: Scope, settings: Settings) -> Result<Exporter> {
-        let (tx, rx) = mpsc::channel::<Request>();
+        let (tx, rx) = mpsc::channel::<MetricsRequest>();
         thread::Builder::new()
             .name("collector".into())
             .spawn(move || Collector::new(scope, settings).run(rx))
@@ -61,9 +61,9 @@ impl Exporter {
 
     /// The exposition in `format`, from a collection that started no earlier than
     /// `min_interval` ago. `None` when the collector is gone or cannot render.
-    pub fn metrics(&self, format: Exposition) -> Option<Body> {
+    pub fn metrics(&self, format: Exposition) -> Option<SharedBody> {
         let (reply, answer) = mpsc::sync_channel(1);
-        self.tx.send(Request { format, reply }).ok()?;
+        self.tx.send(MetricsRequest { format, reply }).ok()?;
         answer.recv().ok().flatten()
     }
 }
@@ -71,12 +71,12 @@ impl Exporter {
 struct Cache {
     at: Instant,
     snapshot: Arc<Snapshot>,
-    text: Option<Body>,
-    openmetrics: Option<Body>,
+    text: Option<SharedBody>,
+    openmetrics: Option<SharedBody>,
 }
 
 impl Cache {
-    fn body(&mut self, format: Exposition) -> Option<Body> {
+    fn body(&mut self, format: Exposition) -> Option<SharedBody> {
         let slot = match format {
             Exposition::Text => &mut self.text,
             Exposition::OpenMetrics => &mut self.openmetrics,
@@ -116,10 +116,10 @@ impl Collector {
     }
 
     /// Serve requests until every `Exporter` handle is gone.
-    fn run(mut self, rx: Receiver<Request>) {
+    fn run(mut self, rx: Receiver<MetricsRequest>) {
         while let Ok(first) = rx.recv() {
             // Everything already waiting is answered from the same collection.
-            let batch: Vec<Request> = std::iter::once(first).chain(rx.try_iter()).collect();
+            let batch: Vec<MetricsRequest> = std::iter::once(first).chain(rx.try_iter()).collect();
             let fresh = self
                 .cache
                 .as_ref()

@@ -90,7 +90,7 @@ pub enum Order {
     Any,
 }
 
-enum Input {
+enum TargetInput {
     Live(Box<dyn Source + Send>),
     Capture(Box<CaptureSource>),
 }
@@ -104,7 +104,7 @@ pub struct Target {
     /// The `netns` label of exported series: `None` for the caller's own namespace when no
     /// namespace was asked for.
     pub netns_label: Option<String>,
-    input: Input,
+    input: TargetInput,
     /// The namespace, held open to read sysctls inside it; `None` for the caller's own.
     namespace: Option<Namespace>,
     counters: Option<CounterFiles>,
@@ -113,7 +113,7 @@ pub struct Target {
 impl Target {
     /// Whether the sockets come from the live kernel (so counters and sysctls belong to them).
     pub fn is_live(&self) -> bool {
-        matches!(self.input, Input::Live(_))
+        matches!(self.input, TargetInput::Live(_))
     }
 
     fn info(&self, index: usize) -> TargetInfo<'_> {
@@ -140,11 +140,11 @@ impl Target {
             inner: sink,
         };
         let run = match &mut self.input {
-            Input::Live(s) => match order {
+            TargetInput::Live(s) => match order {
                 Order::Families => s.run(&query, &mut filtered),
                 Order::Any => s.run_unordered(&query, &mut filtered),
             },
-            Input::Capture(c) => {
+            TargetInput::Capture(c) => {
                 if c.holds_summary()? && !filter.only_states() {
                     return Err(Unsupported(format!(
                         "{} holds a saved summary (counts per state, no addresses or ports): \
@@ -169,16 +169,16 @@ impl Target {
     /// The live source, for work beyond a scan (a listener dump); `None` for a capture.
     pub fn live_source(&mut self) -> Option<&mut (dyn Source + Send)> {
         match &mut self.input {
-            Input::Live(s) => Some(s.as_mut()),
-            Input::Capture(_) => None,
+            TargetInput::Live(s) => Some(s.as_mut()),
+            TargetInput::Capture(_) => None,
         }
     }
 
     /// The live source, taken over by the caller; `None` for a capture.
     pub fn into_live_source(self) -> Option<Box<dyn Source + Send>> {
         match self.input {
-            Input::Live(s) => Some(s),
-            Input::Capture(_) => None,
+            TargetInput::Live(s) => Some(s),
+            TargetInput::Capture(_) => None,
         }
     }
 
@@ -260,7 +260,7 @@ impl Scope {
                         label: src.label().to_string(),
                         netns: None,
                         netns_label: None,
-                        input: Input::Capture(Box::new(src)),
+                        input: TargetInput::Capture(Box::new(src)),
                         namespace: None,
                         counters: None,
                     });
@@ -432,22 +432,22 @@ fn open_live(
     netns_label: Option<String>,
 ) -> Result<(Target, Vec<String>)> {
     /// What is opened inside the namespace.
-    struct Opened {
+    struct OpenedInside {
         source: Box<dyn Source + Send>,
         counters: Option<CounterFiles>,
         notices: Vec<String>,
         inode: u64,
     }
-    let open = || -> Result<Opened> {
+    let open = || -> Result<OpenedInside> {
         let (source, notices) = open_source(live)?;
-        Ok(Opened {
+        Ok(OpenedInside {
             source,
             counters: CounterFiles::open().ok(),
             notices,
             inode: current_netns_inode(),
         })
     };
-    let Opened {
+    let OpenedInside {
         source,
         counters,
         notices,
@@ -464,7 +464,7 @@ fn open_live(
             label,
             netns: Some(inode),
             netns_label,
-            input: Input::Live(source),
+            input: TargetInput::Live(source),
             namespace,
             counters,
         },

@@ -102,7 +102,7 @@ struct Track {
     remote: SocketAddr,
 }
 
-type Key = (Family, SocketAddr, SocketAddr);
+type SocketKey = (Family, SocketAddr, SocketAddr);
 
 /// What working out an owner needs.
 struct Owners<'a, P> {
@@ -196,7 +196,7 @@ fn advance<P: ProcessOwners>(
 pub struct Engine<C, P> {
     tracks: FastMap<u64, Track>,
     /// Sockets of the starting snapshot not yet seen in an event.
-    seed: HashMap<Key, TcpState>,
+    seed: HashMap<SocketKey, TcpState>,
     /// Owners of listening sockets by local port (skaddr, owner), for accepted connections.
     listeners: FastMap<u16, (u64, TracedOwner)>,
     pub comms: CommCache,
@@ -439,7 +439,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 );
             }
         }
-        let seeded: Vec<Key> = self
+        let seeded: Vec<SocketKey> = self
             .seed
             .iter()
             .filter(|&(_, &s)| s == TcpState::CloseWait)

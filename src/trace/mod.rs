@@ -51,14 +51,14 @@ pub enum TraceError {
 
 /// How to trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
+pub struct TraceOptions {
     /// Ring buffer data pages per CPU (a power of two).
     pub buffer_pages: usize,
 }
 
-impl Default for Options {
-    fn default() -> Options {
-        Options { buffer_pages: 512 }
+impl Default for TraceOptions {
+    fn default() -> TraceOptions {
+        TraceOptions { buffer_pages: 512 }
     }
 }
 
@@ -103,7 +103,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     /// snapshot of the sockets that already exist through `snapshot` (the live source of the
     /// caller's namespace), which then also confirms TIME_WAIT by exact lookups.
     pub fn start(
-        opts: Options,
+        opts: TraceOptions,
         filter: &Filter,
         check: C,
         procs: P,

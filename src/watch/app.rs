@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::sample::{GroupSample, Request, Sample, SocketSample};
+use super::sample::{GroupSample, Sample, SampleRequest, SocketSample};
 use crate::analyze::count::Counts;
 use crate::analyze::group::{GroupBy, Key};
 use crate::kernel::counters::Counters;
@@ -86,7 +86,7 @@ pub const HISTORY_LIMIT: usize = 10_000;
 
 /// What the dashboard is set up with.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct WatchOptions {
     pub interval: Duration,
     pub history: Duration,
     pub by: GroupBy,
@@ -133,7 +133,7 @@ pub struct CounterRate {
 /// The dashboard's state.
 #[derive(Debug)]
 pub struct App {
-    pub opts: Options,
+    pub opts: WatchOptions,
     /// The rows of the state table, kernel order.
     pub states: Vec<TcpState>,
     /// Index into `states`.
@@ -167,7 +167,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(opts: Options) -> App {
+    pub fn new(opts: WatchOptions) -> App {
         let states: Vec<TcpState> = TcpState::REPORTED
             .into_iter()
             .filter(|&s| opts.states.contains(s))
@@ -207,9 +207,9 @@ impl App {
     }
 
     /// What the next sample must hold.
-    pub fn request(&self) -> Request {
+    pub fn request(&self) -> SampleRequest {
         let state = self.selected_state();
-        Request {
+        SampleRequest {
             groups: Some((state, self.by)),
             listeners: true,
             sockets: (self.view == View::Sockets).then_some(state),
@@ -468,7 +468,7 @@ mod tests {
     use super::*;
 
     fn app() -> App {
-        App::new(Options {
+        App::new(WatchOptions {
             interval: Duration::from_secs(1),
             history: Duration::from_secs(60),
             by: GroupBy::RemoteIp,
@@ -545,7 +545,7 @@ mod tests {
 
     #[test]
     fn rows_follow_the_state_filter() {
-        let a = App::new(Options {
+        let a = App::new(WatchOptions {
             states: StateSet::of(&[TcpState::TimeWait, TcpState::CloseWait]),
             ..app().opts
         });

@@ -34,7 +34,7 @@ pub trait Probe {
 
 /// What a sample should hold besides the counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Request {
+pub struct SampleRequest {
     /// Group the sockets of this state by this key.
     pub groups: Option<(TcpState, GroupBy)>,
     /// Keep every LISTEN socket's queue and backlog.
@@ -131,7 +131,7 @@ fn sort_listeners(l: &mut [ListenQueue]) {
 }
 
 /// Take one sample: one pass of the probe's sockets, then its counters.
-pub fn take(probe: &mut dyn Probe, req: &Request) -> Result<Sample> {
+pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     let mut sink = SampleSink {
         counts: Counts::new(),
         group_state: req.groups.map(|(s, _)| s.reported()),
@@ -236,7 +236,7 @@ pub(crate) mod tests {
             sock(TcpState::SynRecv, 80, 4, 1003),
             sock(TcpState::TimeWait, 80, 5, 1004),
         ]);
-        let req = Request {
+        let req = SampleRequest {
             groups: Some((TcpState::Established, GroupBy::RemoteIp)),
             listeners: true,
             sockets: Some(TcpState::SynRecv),

@@ -1,6 +1,6 @@
 //! What `watch` needs from the process around it: standard error taken over while it runs (a
 //! source's notice printed to the terminal would tear the dashboard, and one printed every
-//! interval would flood a log), and the signals that must end it cleanly. Lines written to
+//! interval would flood a log), and the signals that must end it cleanly. CapturedLines written to
 //! stderr are read by a thread; each distinct line is kept once, shown on the dashboard, and
 //! printed once to the real stderr (at once in plain mode, after the terminal is restored in
 //! dashboard mode). A panic hook puts the real stderr back before the message is printed. And a
@@ -18,16 +18,16 @@ use std::time::Duration;
 const MAX_LINES: usize = 64;
 
 #[derive(Default)]
-struct Lines {
+struct CapturedLines {
     seen: Vec<String>,
-    /// Lines not yet taken by `take_new`.
+    /// CapturedLines not yet taken by `take_new`.
     fresh: Vec<String>,
 }
 
 /// Standard error, taken over.
 pub struct StderrCapture {
     saved: OwnedFd,
-    lines: Arc<Mutex<Lines>>,
+    lines: Arc<Mutex<CapturedLines>>,
     reader: Option<JoinHandle<()>>,
     forward: bool,
 }
@@ -38,7 +38,7 @@ impl StderrCapture {
     pub fn start(forward: bool) -> io::Result<StderrCapture> {
         let saved = io::stderr().as_fd().try_clone_to_owned()?;
         let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
-        let lines = Arc::new(Mutex::new(Lines::default()));
+        let lines = Arc::new(Mutex::new(CapturedLines::default()));
         let shared = Arc::clone(&lines);
         let echo = if forward {
             Some(File::from(saved.try_clone()?))
@@ -66,7 +66,7 @@ impl StderrCapture {
         })
     }
 
-    /// Lines that arrived since the last call.
+    /// CapturedLines that arrived since the last call.
     pub fn take_new(&self) -> Vec<String> {
         match self.lines.lock() {
             Ok(mut l) => std::mem::take(&mut l.fresh),
@@ -92,7 +92,7 @@ impl StderrCapture {
     }
 }
 
-fn read_lines(r: File, lines: &Mutex<Lines>, mut echo: Option<File>) {
+fn read_lines(r: File, lines: &Mutex<CapturedLines>, mut echo: Option<File>) {
     for line in BufReader::new(r).lines() {
         let Ok(line) = line else { break };
         let Ok(mut l) = lines.lock() else { break };

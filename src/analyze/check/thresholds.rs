@@ -311,26 +311,26 @@ pub fn parse_state_level(text: &str) -> Result<StateLevel, String> {
 
 /// A level as the file writes it: `100`, `"80%"`, `"off"`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Setting(Option<Level>);
+struct ThresholdSetting(Option<Level>);
 
-impl<'de> Deserialize<'de> for Setting {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Setting, D::Error> {
+impl<'de> Deserialize<'de> for ThresholdSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ThresholdSetting, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = Setting;
+            type Value = ThresholdSetting;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a count (100), a share (\"80%\") or \"off\"")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Setting, E> {
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ThresholdSetting, E> {
                 u64::try_from(v)
-                    .map(|n| Setting(Some(Level::Count(n))))
+                    .map(|n| ThresholdSetting(Some(Level::Count(n))))
                     .map_err(|_| E::custom(format!("a threshold cannot be negative ({v})")))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Setting, E> {
-                Ok(Setting(Some(Level::Count(v))))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ThresholdSetting, E> {
+                Ok(ThresholdSetting(Some(Level::Count(v))))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Setting, E> {
-                Level::parse(v).map(Setting).map_err(E::custom)
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ThresholdSetting, E> {
+                Level::parse(v).map(ThresholdSetting).map_err(E::custom)
             }
         }
         d.deserialize_any(V)
@@ -341,8 +341,8 @@ impl<'de> Deserialize<'de> for Setting {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LimitSetting {
-    warn: Option<Setting>,
-    crit: Option<Setting>,
+    warn: Option<ThresholdSetting>,
+    crit: Option<ThresholdSetting>,
 }
 
 impl LimitSetting {

@@ -7,7 +7,7 @@
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, Row, RowParser, netstat_row};
+use super::engine::{Ctx, ParsedRow, RowParser, netstat_row};
 use super::fields::{dec, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
@@ -19,11 +19,11 @@ pub(crate) struct Bsd {
 }
 
 impl RowParser for Bsd {
-    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
         let mut t: [&[u8]; 16] = [&[]; 16];
         let n = split(line, &mut t);
         if n < 2 {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         if line == b"Active Internet connections" || memchr::memmem::find(line, b"rhiwat").is_some()
         {
@@ -33,10 +33,10 @@ impl RowParser for Bsd {
             b"tcp4" => Some(Family::V4),
             b"tcp6" | b"tcp46" => Some(Family::V6),
             b"tcp" => None,
-            _ => return Row::Skip,
+            _ => return ParsedRow::Skip,
         };
         if dec(t[1]).is_none() {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         let family = |lk, rk| {
             proto_family
@@ -50,7 +50,7 @@ impl RowParser for Bsd {
         if state == TcpState::TimeWait {
             self.time_wait += 1;
         }
-        Row::Socket
+        ParsedRow::Socket
     }
 
     fn finish(&mut self, file: &str, notices: &mut Vec<String>) {
@@ -69,7 +69,7 @@ mod tests {
     use crate::source::capture::testutil;
     use std::net::{IpAddr, Ipv6Addr};
 
-    fn parse(line: &str) -> (Row, Socket) {
+    fn parse(line: &str) -> (ParsedRow, Socket) {
         testutil::parse(Bsd::default(), line)
     }
 
@@ -77,7 +77,7 @@ mod tests {
     fn rows() {
         let (r, s) =
             parse("tcp4       0      0  192.168.71.163.22      192.168.71.1.52918     ESTABLISHED");
-        assert!(matches!(r, Row::Socket));
+        assert!(matches!(r, ParsedRow::Socket));
         assert_eq!(
             (s.local.port, s.remote.port, s.family),
             (Some(22), Some(52918), Family::V4)
@@ -94,11 +94,14 @@ mod tests {
         assert_eq!(s.state, TcpState::SynRecv);
         let (_, s) = parse("tcp6  0 0  fe80::1%lo0.123  *.*  FIN_WAIT_1");
         assert_eq!((s.state, s.local.port), (TcpState::FinWait1, Some(123)));
-        assert!(matches!(parse("udp4 0 0 *.5353 *.*").0, Row::Skip));
+        assert!(matches!(parse("udp4 0 0 *.5353 *.*").0, ParsedRow::Skip));
         assert!(matches!(
             parse("fffff80003a5b000 stream 0 0 0 0 0 0 /tmp/x").0,
-            Row::Skip
+            ParsedRow::Skip
         ));
-        assert!(matches!(parse("tcp4 0 0 127.0.0.1.25").0, Row::Unread(_)));
+        assert!(matches!(
+            parse("tcp4 0 0 127.0.0.1.25").0,
+            ParsedRow::Unread(_)
+        ));
     }
 }

@@ -22,7 +22,7 @@ use crate::tcp::state::TcpState;
 pub(crate) const MAX_UNREAD: usize = 10_000;
 
 /// What one line turned out to be.
-pub(crate) enum Row {
+pub(crate) enum ParsedRow {
     /// Not a TCP row: a header, a title, noise, a udp/unix row, a continuation line.
     Skip,
     /// A TCP socket, written into the `Socket` handed to the parser.
@@ -45,9 +45,9 @@ pub(crate) struct Ctx {
 
 /// One format's reader of lines.
 pub(crate) trait RowParser {
-    /// Read one tidied line; on `Row::Socket` every field of `out` but `cookie` and `netns`
+    /// Read one tidied line; on `ParsedRow::Socket` every field of `out` but `cookie` and `netns`
     /// has been written.
-    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row;
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow;
 
     /// Notices to add once the input is done.
     fn finish(&mut self, _file: &str, _notices: &mut Vec<String>) {}
@@ -83,14 +83,14 @@ pub(crate) fn state_after_addresses(
     states: &mut StateWords,
     at: usize,
     none: impl FnOnce() -> Cow<'static, str>,
-) -> Result<TcpState, Row> {
+) -> Result<TcpState, ParsedRow> {
     if let Some(s) = t.get(at).and_then(|f| states.get(f)) {
         return Ok(s);
     }
     let first = at - 2;
     match (first..t.len()).find(|&i| states.get(t[i]).is_some()) {
-        None => Err(Row::Unread(none())),
-        Some(si) => Err(Row::Unread(Cow::Owned(format!(
+        None => Err(ParsedRow::Unread(none())),
+        Some(si) => Err(ParsedRow::Unread(Cow::Owned(format!(
             "expected two address fields before the state {}, found {}",
             show(t[si]),
             si - first
@@ -119,7 +119,7 @@ pub(crate) fn netstat_row(
     (column, sep): (&str, PortSep),
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
-) -> Result<TcpState, Row> {
+) -> Result<TcpState, ParsedRow> {
     let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
     let queues = netstat_queues(t[1], t[2])?;
     let local = endpoint(t[3], sep, &mut cx.services);
@@ -129,10 +129,10 @@ pub(crate) fn netstat_row(
 }
 
 /// Recv-Q and Send-Q of a netstat row (BSD or Linux), or why the row cannot be read.
-fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), Row> {
+fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), ParsedRow> {
     match (queue(recv_q), queue(send_q)) {
         (Some(r), Some(s)) => Ok((r, s)),
-        _ => Err(Row::Unread(Cow::Owned(format!(
+        _ => Err(ParsedRow::Unread(Cow::Owned(format!(
             "Send-Q '{}' is not a number",
             show(send_q)
         )))),
@@ -198,10 +198,10 @@ impl Run<'_> {
         match format {
             InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, sink),
             InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, sink),
-            InputFormat::Proc => self.drive(&mut proc::Proc, lines, sink),
+            InputFormat::Proc => self.drive(&mut proc::ProcTable, lines, sink),
             InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, sink),
             InputFormat::Windows => self.drive(&mut windows::Windows, lines, sink),
-            InputFormat::Summary => self.drive(&mut summary::Summary, lines, sink),
+            InputFormat::Summary => self.drive(&mut summary::SummaryLines, lines, sink),
             InputFormat::Auto => unreachable!("the format is known before a run"),
         }
     }
@@ -241,8 +241,8 @@ impl Run<'_> {
                 }
             }
             let flow = match p.row(line.text, &mut cx, &mut sock) {
-                Row::Skip => Flow::Continue,
-                Row::Socket => {
+                ParsedRow::Skip => Flow::Continue,
+                ParsedRow::Socket => {
                     if !query.states.contains(sock.state) || !families[sock.family.index()] {
                         return ControlFlow::Continue(());
                     }
@@ -256,7 +256,7 @@ impl Run<'_> {
                         }
                     }
                 }
-                Row::Count(family, state, n) => {
+                ParsedRow::Count(family, state, n) => {
                     if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
                     {
                         return ControlFlow::Continue(());
@@ -281,7 +281,7 @@ impl Run<'_> {
                         }
                     }
                 }
-                Row::Unread(why) => {
+                ParsedRow::Unread(why) => {
                     if self.strict {
                         err = Some(SourceError::Parse {
                             file: file.to_string(),
@@ -301,7 +301,7 @@ impl Run<'_> {
                     }
                     Flow::Continue
                 }
-                Row::NoState => {
+                ParsedRow::NoState => {
                     err = Some(SourceError::Parse {
                         file: file.to_string(),
                         line: line.no,

@@ -58,7 +58,7 @@ mod windows;
 /// Helpers the row parsers' unit tests share.
 #[cfg(test)]
 pub(crate) mod testutil {
-    use super::engine::{Ctx, Row, RowParser};
+    use super::engine::{Ctx, ParsedRow, RowParser};
     use crate::socket::{Endpoint, Family, Socket};
     use crate::tcp::state::TcpState;
 
@@ -79,7 +79,11 @@ pub(crate) mod testutil {
     }
 
     /// One line through a parser, into a fresh socket.
-    pub(crate) fn parse_with(p: &mut impl RowParser, cx: &mut Ctx, line: &str) -> (Row, Socket) {
+    pub(crate) fn parse_with(
+        p: &mut impl RowParser,
+        cx: &mut Ctx,
+        line: &str,
+    ) -> (ParsedRow, Socket) {
         let mut s = Socket::new(
             Family::V4,
             TcpState::Close,
@@ -91,15 +95,15 @@ pub(crate) mod testutil {
     }
 
     /// One line through a fresh parser with a fresh context.
-    pub(crate) fn parse(mut p: impl RowParser, line: &str) -> (Row, Socket) {
+    pub(crate) fn parse(mut p: impl RowParser, line: &str) -> (ParsedRow, Socket) {
         parse_with(&mut p, &mut Ctx::default(), line)
     }
 
     /// The socket a line reads as; panics with the reason when it is not one.
     pub(crate) fn ok(p: impl RowParser, line: &str) -> Socket {
         match parse(p, line) {
-            (Row::Socket, s) => s,
-            (Row::Unread(w), _) => panic!("unread: {w}: {line}"),
+            (ParsedRow::Socket, s) => s,
+            (ParsedRow::Unread(w), _) => panic!("unread: {w}: {line}"),
             _ => panic!("not a socket: {line}"),
         }
     }

@@ -8,7 +8,7 @@
 //! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, Row, RowParser, fix_mini_socket_uid, netstat_row};
+use super::engine::{Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row};
 use super::fields::{dec, last_two, split};
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
@@ -20,20 +20,20 @@ pub(crate) struct Netstat;
 const MAX_FIELDS: usize = 8;
 
 impl RowParser for Netstat {
-    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
         let mut t: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
         let n = split(line, &mut t);
         if n < 2 {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         let proto_family = match t[0] {
             b"tcp" => None,
             b"tcp6" => Some(Family::V6),
-            _ => return Row::Skip,
+            _ => return ParsedRow::Skip,
         };
         // `tcp` followed by a number is a row; `tcp connections:` in prose is not.
         if dec(t[1]).is_none() {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         let family = |lk, rk| {
             proto_family
@@ -45,7 +45,7 @@ impl RowParser for Netstat {
         }
         extras(line, &t[6..n], out);
         fix_mini_socket_uid(out);
-        Row::Socket
+        ParsedRow::Socket
     }
 }
 
@@ -80,7 +80,7 @@ mod tests {
     use crate::tcp::state::TcpState;
     use std::net::{IpAddr, Ipv4Addr};
 
-    fn parse(line: &str) -> (Row, Socket) {
+    fn parse(line: &str) -> (ParsedRow, Socket) {
         testutil::parse(Netstat, line)
     }
 
@@ -147,7 +147,7 @@ mod tests {
             "tcp connections are fine",
             "tcp",
         ] {
-            assert!(matches!(parse(skip).0, Row::Skip), "{skip}");
+            assert!(matches!(parse(skip).0, ParsedRow::Skip), "{skip}");
         }
         for bad in [
             "tcp 0 0 127.0.0.1:8002 127.0.0.1:59",
@@ -155,7 +155,7 @@ mod tests {
             "tcp 0 0 1.1.1.1:1 2.2.2.2:2 BOGUS",
             "tcp 0",
         ] {
-            assert!(matches!(parse(bad).0, Row::Unread(_)), "{bad}");
+            assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
         }
     }
 }

@@ -9,12 +9,12 @@
 use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::engine::{Ctx, Row, RowParser, blank, fix_mini_socket_uid};
+use super::engine::{Ctx, ParsedRow, RowParser, blank, fix_mini_socket_uid};
 use super::fields::{dec, hex, show, split};
 use crate::socket::{Endpoint, Family, Socket, TimerKind};
 use crate::tcp::state::TcpState;
 
-pub(crate) struct Proc;
+pub(crate) struct ProcTable;
 
 fn addr(f: &[u8]) -> Option<(Endpoint, Family)> {
     let colon = f.iter().position(|&b| b == b':')?;
@@ -47,38 +47,38 @@ fn pair(f: &[u8]) -> Option<(u64, u64)> {
     Some((hex(&f[..colon])?, hex(&f[colon + 1..])?))
 }
 
-impl RowParser for Proc {
-    fn row(&mut self, line: &[u8], _cx: &mut Ctx, out: &mut Socket) -> Row {
+impl RowParser for ProcTable {
+    fn row(&mut self, line: &[u8], _cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
         let mut t: [&[u8]; 10] = [&[]; 10];
         let n = split(line, &mut t);
         // A row starts with its slot number: `0:`, `12:`.
         match t[0].split_last() {
             Some((b':', sl)) if n >= 2 && dec(sl).is_some() => {}
-            _ => return Row::Skip,
+            _ => return ParsedRow::Skip,
         }
         if n < 4 {
-            return Row::Unread("the row ends before its st (state) field".into());
+            return ParsedRow::Unread("the row ends before its st (state) field".into());
         }
         let Some((local, family)) = addr(t[1]) else {
-            return Row::Unread(Cow::Owned(format!(
+            return ParsedRow::Unread(Cow::Owned(format!(
                 "cannot read the local address '{}'",
                 show(t[1])
             )));
         };
         let Some((remote, rfam)) = addr(t[2]) else {
-            return Row::Unread(Cow::Owned(format!(
+            return ParsedRow::Unread(Cow::Owned(format!(
                 "cannot read the remote address '{}'",
                 show(t[2])
             )));
         };
         if rfam != family {
-            return Row::Unread("the local and remote addresses differ in length".into());
+            return ParsedRow::Unread("the local and remote addresses differ in length".into());
         }
         let Some(state) = hex(t[3])
             .and_then(|v| u8::try_from(v).ok())
             .and_then(TcpState::from_kernel)
         else {
-            return Row::Unread(Cow::Owned(format!(
+            return ParsedRow::Unread(Cow::Owned(format!(
                 "'{}' is not a kernel TCP state number",
                 show(t[3])
             )));
@@ -106,7 +106,7 @@ impl RowParser for Proc {
             out.inode = dec(t[9]).unwrap_or(0);
         }
         fix_mini_socket_uid(out);
-        Row::Socket
+        ParsedRow::Socket
     }
 }
 
@@ -115,8 +115,8 @@ mod tests {
     use super::*;
     use crate::source::capture::testutil;
 
-    fn parse(line: &str) -> (Row, Socket) {
-        testutil::parse(Proc, line)
+    fn parse(line: &str) -> (ParsedRow, Socket) {
+        testutil::parse(ProcTable, line)
     }
 
     #[test]
@@ -124,7 +124,7 @@ mod tests {
         let (r, s) = parse(
             "   2: 0100007F:1F42 0100007F:E988 08 00000010:00000001 01:0000001E 00000002  1000  0 14171 1 0000000004279df4 20 4 0 10 -1",
         );
-        assert!(matches!(r, Row::Socket));
+        assert!(matches!(r, ParsedRow::Socket));
         assert_eq!(s.local.ip, Some(IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!((s.local.port, s.remote.port), (Some(8002), Some(59784)));
         assert_eq!((s.state, s.send_q, s.recv_q), (TcpState::CloseWait, 16, 1));
@@ -165,11 +165,11 @@ mod tests {
     fn skipped_and_unread() {
         assert!(matches!(
             parse("  sl  local_address rem_address   st tx_queue").0,
-            Row::Skip
+            ParsedRow::Skip
         ));
         assert!(matches!(
             parse("tcp 0 0 1.1.1.1:1 2.2.2.2:2 LISTEN").0,
-            Row::Skip
+            ParsedRow::Skip
         ));
         for bad in [
             "1: 0100007F:1F42",
@@ -177,7 +177,7 @@ mod tests {
             "1: XYZ 0100007F:1F42 01",
             "1: 0100007F:1F42 00000000000000000000000000000000:0000 01",
         ] {
-            assert!(matches!(parse(bad).0, Row::Unread(_)), "{bad}");
+            assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
         }
     }
 }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use super::endpoint::{HostKind, PortSep, endpoint, family_of};
-use super::engine::{Ctx, Row, RowParser, fill, fix_mini_socket_uid};
+use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
 use super::fields::{Fields, after, dec, queue, show, split};
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
@@ -38,17 +38,17 @@ fn looks_like_address(f: &[u8]) -> bool {
 }
 
 impl RowParser for Ss {
-    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
         let mut t: [&[u8]; 8] = [&[]; 8];
         let n = split(line, &mut t);
         if n < 2 {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         if self.header.find(line).is_some() {
             if memmem::find(line, b"Process").is_some() {
                 self.new_style = true;
             }
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         // Netid: `tcp`, or any other word followed by a state or a number (udp, u_str, nl…).
         let mut i = 0;
@@ -60,35 +60,35 @@ impl RowParser for Ss {
             && dec(t[0]).is_none()
             && (cx.states.get(t[1]).is_some() || dec(t[1]).is_some())
         {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         let state = if let Some(s) = cx.states.get(t[i]) {
             i += 1;
             if !tcp_row && (i >= n || dec(t[i]).is_none()) {
                 // A sentence that starts with a state word.
-                return Row::Skip;
+                return ParsedRow::Skip;
             }
             s
         } else if dec(t[i]).is_some() {
             // No State column (a state filter), or prose starting with a number.
             let row_shaped = n >= i + 4 && looks_like_address(t[i + 2]);
             if !tcp_row && !row_shaped {
-                return Row::Skip;
+                return ParsedRow::Skip;
             }
             match cx.assume_state {
                 Some(s) => s,
-                None => return Row::NoState,
+                None => return ParsedRow::NoState,
             }
         } else if tcp_row {
-            return Row::Unread(Cow::Owned(format!("'{}' is not a TCP state", show(t[i]))));
+            return ParsedRow::Unread(Cow::Owned(format!("'{}' is not a TCP state", show(t[i]))));
         } else {
-            return Row::Skip;
+            return ParsedRow::Skip;
         };
         if n < i + 4 {
-            return Row::Unread("the row ends before its peer address".into());
+            return ParsedRow::Unread("the row ends before its peer address".into());
         }
         let (Some(recv_q), Some(send_q)) = (queue(t[i]), queue(t[i + 1])) else {
-            return Row::Unread(Cow::Owned(format!(
+            return ParsedRow::Unread(Cow::Owned(format!(
                 "Recv-Q/Send-Q '{} {}' are not numbers",
                 show(t[i]),
                 show(t[i + 1])
@@ -114,7 +114,7 @@ impl RowParser for Ss {
         fill(out, family, state, (recv_q, send_q), local, remote);
         extras(after(line, pf), out);
         fix_mini_socket_uid(out);
-        Row::Socket
+        ParsedRow::Socket
     }
 }
 
@@ -209,15 +209,15 @@ mod tests {
         let line = "0 0 127.0.0.1:59734 127.0.0.1:8002";
         assert!(matches!(
             parse_with(&mut Ss::default(), &mut cx, line).0,
-            Row::NoState
+            ParsedRow::NoState
         ));
         assert!(matches!(
             parse_with(&mut Ss::default(), &mut cx, &format!("tcp {line}")).0,
-            Row::NoState
+            ParsedRow::NoState
         ));
         cx.assume_state = Some(TcpState::TimeWait);
         let (r, s) = parse_with(&mut Ss::default(), &mut cx, line);
-        assert!(matches!(r, Row::Socket));
+        assert!(matches!(r, ParsedRow::Socket));
         assert_eq!(s.state, TcpState::TimeWait);
     }
 
@@ -235,7 +235,10 @@ mod tests {
             "12 apples",
         ] {
             assert!(
-                matches!(parse_with(&mut Ss::default(), &mut cx, skip).0, Row::Skip),
+                matches!(
+                    parse_with(&mut Ss::default(), &mut cx, skip).0,
+                    ParsedRow::Skip
+                ),
                 "{skip}"
             );
         }
@@ -247,7 +250,7 @@ mod tests {
             assert!(
                 matches!(
                     parse_with(&mut Ss::default(), &mut cx, bad).0,
-                    Row::Unread(_)
+                    ParsedRow::Unread(_)
                 ),
                 "{bad}"
             );

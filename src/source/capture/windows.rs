@@ -8,18 +8,18 @@
 use std::borrow::Cow;
 
 use super::endpoint::{PortSep, endpoint, family_of};
-use super::engine::{Ctx, Row, RowParser, fill, state_after_addresses};
+use super::engine::{Ctx, ParsedRow, RowParser, fill, state_after_addresses};
 use super::fields::{show, split};
 use crate::socket::{Family, Socket};
 
 pub(crate) struct Windows;
 
 impl RowParser for Windows {
-    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> Row {
+    fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
         let mut t: [&[u8]; 8] = [&[]; 8];
         let n = split(line, &mut t);
         if n < 2 || t[0] != b"TCP" || !t[1].contains(&b':') {
-            return Row::Skip;
+            return ParsedRow::Skip;
         }
         let state =
             match state_after_addresses(&t[..n], &mut cx.states, 3, || match t[..n].get(3) {
@@ -33,7 +33,7 @@ impl RowParser for Windows {
         let remote = endpoint(t[2], PortSep::Colon, &mut cx.services);
         let family = family_of(local.1, remote.1).unwrap_or(Family::V4);
         fill(out, family, state, (0, 0), local, remote);
-        Row::Socket
+        ParsedRow::Socket
     }
 }
 
@@ -43,7 +43,7 @@ mod tests {
     use crate::source::capture::testutil;
     use crate::tcp::state::TcpState;
 
-    fn parse(line: &str) -> (Row, Socket) {
+    fn parse(line: &str) -> (ParsedRow, Socket) {
         testutil::parse(Windows, line)
     }
 
@@ -51,7 +51,7 @@ mod tests {
     fn rows() {
         let (r, s) =
             parse("  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1234");
-        assert!(matches!(r, Row::Socket));
+        assert!(matches!(r, ParsedRow::Socket));
         assert_eq!((s.state, s.local.port), (TcpState::Listen, Some(135)));
         let (_, s) =
             parse("  TCP    [::1]:50515            [::1]:50516            ESTABLISHED     4321");
@@ -60,12 +60,12 @@ mod tests {
         assert_eq!((s.family, s.local.port), (Family::V6, Some(139)));
         assert!(matches!(
             parse("  UDP    0.0.0.0:500            *:*                                    4321").0,
-            Row::Skip
+            ParsedRow::Skip
         ));
-        assert!(matches!(parse(" [svchost.exe]").0, Row::Skip));
+        assert!(matches!(parse(" [svchost.exe]").0, ParsedRow::Skip));
         assert!(matches!(
             parse("  TCP    10.0.0.1:50000  10.0.0.2:443").0,
-            Row::Unread(_)
+            ParsedRow::Unread(_)
         ));
     }
 }
