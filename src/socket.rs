@@ -146,37 +146,47 @@ pub struct Timer {
 pub struct Socket {
     pub family: Family,
     pub state: TcpState,
-    /// Bytes not yet read by the application; for LISTEN, the accept queue now.
-    pub recv_q: u32,
-    /// Bytes not yet acknowledged by the peer; for LISTEN, the backlog limit.
-    pub send_q: u32,
+    /// Bytes not yet read by the application; for LISTEN, the accept queue now. `None` when
+    /// the input does not carry it (Windows listings have no queue columns).
+    pub recv_q: Option<u32>,
+    /// Bytes not yet acknowledged by the peer; for LISTEN, the backlog limit. `None` when the
+    /// input does not carry it: /proc/net/tcp and netstat (which reads it) print 0 for a
+    /// listener's backlog, which is not its value.
+    pub send_q: Option<u32>,
     pub local: Endpoint,
     pub remote: Endpoint,
     /// Owner uid; `None` for mini-sockets (TIME_WAIT, SYN_RECV) and captures that lack it.
     pub uid: Option<u32>,
-    /// Socket inode; 0 for mini-sockets and when unknown.
-    pub inode: u64,
+    /// Socket inode: 0 for mini-sockets (the kernel's "none"), `None` when the input does not
+    /// carry it (a capture without `-e`).
+    pub inode: Option<u64>,
     /// The kernel's socket cookie (sock_diag only).
     pub cookie: Option<u64>,
-    pub timer: Timer,
+    /// The armed timer; `None` when the input does not carry it (a capture without `-o`).
+    pub timer: Option<Timer>,
     /// Inode of the network namespace the socket lives in; 0 when not known.
     pub netns: u64,
 }
 
 impl Socket {
+    /// The inode of a socket that has one (not a mini-socket, not unknown).
+    pub fn owned_inode(&self) -> Option<u64> {
+        self.inode.filter(|&i| i != 0)
+    }
+
     /// A socket with the given state and addresses and every other field empty.
     pub fn new(family: Family, state: TcpState, local: Endpoint, remote: Endpoint) -> Socket {
         Socket {
             family,
             state,
-            recv_q: 0,
-            send_q: 0,
+            recv_q: None,
+            send_q: None,
             local,
             remote,
             uid: None,
-            inode: 0,
+            inode: None,
             cookie: None,
-            timer: Timer::default(),
+            timer: None,
             netns: 0,
         }
     }

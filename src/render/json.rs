@@ -142,11 +142,11 @@ fn socket_fields(s: &Socket, netns_label: Option<&str>) -> Value {
         "uid": s.uid,
         "inode": s.inode,
         "cookie": s.cookie,
-        "timer": {
-            "kind": s.timer.kind.netstat_name(),
-            "expires_ms": s.timer.expires_ms,
-            "retransmits": s.timer.retransmits,
-        },
+        "timer": s.timer.map(|t| json!({
+            "kind": t.kind.netstat_name(),
+            "expires_ms": t.expires_ms,
+            "retransmits": t.retransmits,
+        })),
     });
     if let (Some(l), Some(obj)) = (netns_label, o.as_object_mut()) {
         obj.insert("netns".into(), json!(l));

@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{DataFormat as Format, NetstatTimer, OwnersText, Style, addr_pair};
+use super::{DataFormat as Format, Known, NetstatTimer, OwnersText, Style, addr_pair};
 use crate::sink::{Flow, Sink, TargetInfo};
 use crate::socket::Socket;
 use crate::source::process::Attribution;
@@ -211,8 +211,8 @@ impl<'w> ListWriter<'w> {
                     self.w,
                     "{:<4}  {:>6} {:>6} {:<23} {:<23} ",
                     s.family.proto(),
-                    s.recv_q,
-                    s.send_q,
+                    Known(s.recv_q),
+                    Known(s.send_q),
                     ls.as_str(),
                     rs.as_str()
                 )?;
@@ -222,7 +222,7 @@ impl<'w> ListWriter<'w> {
                         Some(u) => write!(self.w, " {u:<10}")?,
                         None => write!(self.w, " {:<10}", "-")?,
                     }
-                    write!(self.w, " {:<10}", s.inode)?;
+                    write!(self.w, " {:<10}", Known(s.inode))?;
                     match s.cookie {
                         Some(c) => write!(self.w, " {c:<16x}")?,
                         None => write!(self.w, " {:<16}", "-")?,
@@ -274,8 +274,8 @@ impl<'w> ListWriter<'w> {
                 }
                 rec.extend([
                     s.family.proto().to_string(),
-                    s.recv_q.to_string(),
-                    s.send_q.to_string(),
+                    s.recv_q.map(|q| q.to_string()).unwrap_or_default(),
+                    s.send_q.map(|q| q.to_string()).unwrap_or_default(),
                     ip(&s.local),
                     port(&s.local),
                     ip(&s.remote),
@@ -284,13 +284,18 @@ impl<'w> ListWriter<'w> {
                 ]);
                 if self.cols.extended {
                     rec.push(s.uid.map(|u| u.to_string()).unwrap_or_default());
-                    rec.push(s.inode.to_string());
+                    rec.push(s.inode.map(|i| i.to_string()).unwrap_or_default());
                     rec.push(s.cookie.map(|c| format!("{c:x}")).unwrap_or_default());
                 }
                 if self.cols.timers {
-                    rec.push(s.timer.kind.netstat_name().to_string());
-                    rec.push(s.timer.expires_ms.to_string());
-                    rec.push(s.timer.retransmits.to_string());
+                    match &s.timer {
+                        Some(t) => rec.extend([
+                            t.kind.netstat_name().to_string(),
+                            t.expires_ms.to_string(),
+                            t.retransmits.to_string(),
+                        ]),
+                        None => rec.extend([String::new(), String::new(), String::new()]),
+                    }
                 }
                 if self.cols.processes {
                     match self.owners(s) {

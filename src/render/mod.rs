@@ -227,11 +227,14 @@ pub fn addr_pair(s: &Socket) -> (NetstatAddr<'_>, NetstatAddr<'_>) {
 }
 
 /// A timer as netstat `-o` prints it: `keepalive (6580.48/0/0)`.
-pub struct NetstatTimer<'a>(pub &'a Timer);
+pub struct NetstatTimer<'a>(pub &'a Option<Timer>);
 
 impl fmt::Display for NetstatTimer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = self.0;
+        // A timer the input did not carry.
+        let Some(t) = self.0 else {
+            return f.write_str("-");
+        };
         let secs = if t.kind == TimerKind::Off {
             0.0
         } else {
@@ -243,6 +246,18 @@ impl fmt::Display for NetstatTimer<'_> {
             t.kind.netstat_name(),
             t.retransmits
         )
+    }
+}
+
+/// A number the input may not carry: the number, or `-`.
+pub struct Known<T>(pub Option<T>);
+
+impl<T: fmt::Display> fmt::Display for Known<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(v) => fmt::Display::fmt(v, f),
+            None => f.pad("-"),
+        }
     }
 }
 

@@ -512,18 +512,18 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
     Some(Socket {
         family,
         state,
-        recv_q: u32_at(p, 56),
-        send_q: u32_at(p, 60),
+        recv_q: Some(u32_at(p, 56)),
+        send_q: Some(u32_at(p, 60)),
         local: Endpoint::new(addr_at(p, 8, family), port_at(p, 4)),
         remote: Endpoint::new(addr_at(p, 24, family), port_at(p, 6)),
         uid: if mini { None } else { Some(uid) },
-        inode,
+        inode: Some(inode),
         cookie: Some(cookie),
-        timer: Timer {
+        timer: Some(Timer {
             kind: timer,
             expires_ms: u64::from(u32_at(p, 52)),
             retransmits: u32::from(p[3]),
-        },
+        }),
         netns,
     })
 }

@@ -272,13 +272,14 @@ fn a_reply_with_attributes_is_the_right_socket() {
         s.remote,
         Endpoint::new("10.0.0.7".parse().expect("ip"), 51000)
     );
-    assert_eq!((s.recv_q, s.send_q), (10, 20));
+    assert_eq!((s.recv_q, s.send_q), (Some(10), Some(20)));
     assert_eq!(s.uid, Some(1000));
-    assert_eq!(s.inode, 123_456);
+    assert_eq!(s.inode, Some(123_456));
     assert_eq!(s.cookie, Some(0x1122_3344_5566_7788));
-    assert_eq!(s.timer.kind, TimerKind::from_kernel(2));
-    assert_eq!(s.timer.expires_ms, 7200);
-    assert_eq!(s.timer.retransmits, 3);
+    let t = s.timer.expect("sock_diag carries the timer");
+    assert_eq!(t.kind, TimerKind::from_kernel(2));
+    assert_eq!(t.expires_ms, 7200);
+    assert_eq!(t.retransmits, 3);
     assert_eq!(s.netns, 4026531840);
 }
 

@@ -302,16 +302,16 @@ impl ProcessMap {
     /// Remember a LISTEN socket, so the mini-sockets on its port can be credited to its
     /// owners. Other sockets are ignored.
     pub fn add_listener(&mut self, s: &Socket) {
-        if s.state != TcpState::Listen || s.inode == 0 {
+        let Some(inode) = s.owned_inode().filter(|_| s.state == TcpState::Listen) else {
             return;
-        }
+        };
         let (Some(ip), Some(port)) = (s.local.canonical_ip(), s.local.port) else {
             return;
         };
         self.listeners
             .entry((s.netns, port))
             .or_default()
-            .push((ip, s.inode));
+            .push((ip, inode));
     }
 
     /// Processes that could not be read.
@@ -364,9 +364,9 @@ impl ProcessMap {
             entries: &[],
             via_listener: false,
         };
-        if s.inode != 0 {
+        if let Some(inode) = s.owned_inode() {
             return Attribution {
-                entries: self.entries(s.inode),
+                entries: self.entries(inode),
                 ..none
             };
         }
@@ -433,7 +433,7 @@ mod tests {
             Endpoint::new(ip.parse().unwrap(), port),
             Endpoint::unspecified(),
         );
-        s.inode = inode;
+        s.inode = Some(inode);
         s.netns = 7;
         s
     }

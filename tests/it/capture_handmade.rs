@@ -239,9 +239,9 @@ fn handmade_details() {
     let ka = t
         .sockets
         .iter()
-        .find(|s| s.timer.kind == tcpstate::TimerKind::Keepalive)
+        .find(|s| s.timer.map(|t| t.kind) == Some(tcpstate::TimerKind::Keepalive))
         .unwrap();
-    assert_eq!(ka.timer.expires_ms, 6_580_480);
+    assert_eq!(ka.timer.map(|t| t.expires_ms), Some(6_580_480));
     let (t, _) = run_file("handmade/netstat-1.60-rhel5.txt");
     let mapped = t.sockets.iter().find(|s| s.state == CloseWait).unwrap();
     assert_eq!(

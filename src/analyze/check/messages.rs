@@ -27,6 +27,11 @@ pub enum CheckMsg {
     Skipped {
         why: Box<CheckMsg>,
     },
+    /// `listeners` listening sockets whose accept queue or backlog the input does not carry
+    /// (/proc/net/tcp, netstat, BSD and Windows listings).
+    BacklogUnknown {
+        listeners: u64,
+    },
     EphemeralNone {
         size: u64,
     },
@@ -60,7 +65,8 @@ pub enum CheckMsg {
     },
     FinWait2Summary {
         count: u64,
-        held: u64,
+        /// `None` when the input does not say which sockets a process holds (no inodes).
+        held: Option<u64>,
     },
     OrphansSummary {
         count: u64,
@@ -133,7 +139,7 @@ pub enum CheckMsg {
         max: u32,
     },
     FinWait2Held {
-        held: u64,
+        held: Option<u64>,
     },
     Orphans {
         count: u64,

@@ -50,6 +50,12 @@ impl RowParser for Bsd {
         if state == TcpState::TimeWait {
             self.time_wait += 1;
         }
+        // A BSD listener's Recv-Q and Send-Q are its socket buffers, not its accept queue and
+        // backlog (those need `netstat -L`): unknown here.
+        if state == TcpState::Listen {
+            out.recv_q = None;
+            out.send_q = None;
+        }
         ParsedRow::Socket
     }
 

@@ -14,7 +14,7 @@ use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
 use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket, Timer};
+use crate::socket::{Endpoint, Family, Socket};
 use crate::source::{Query, Report, SourceError, Unread};
 use crate::tcp::state::TcpState;
 
@@ -57,19 +57,21 @@ pub(crate) trait RowParser {
 pub(crate) fn blank(out: &mut Socket, family: Family, state: TcpState) {
     out.family = family;
     out.state = state;
-    out.recv_q = 0;
-    out.send_q = 0;
+    out.recv_q = None;
+    out.send_q = None;
     out.uid = None;
-    out.inode = 0;
+    out.inode = None;
     out.cookie = None;
-    out.timer = Timer::default();
+    out.timer = None;
     out.netns = 0;
 }
 
 /// TIME_WAIT and SYN_RECV entries are mini-sockets: the uid a listing shows for them (0) is
 /// nobody's.
 pub(crate) fn fix_mini_socket_uid(out: &mut Socket) {
-    if out.inode == 0 && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv) {
+    if out.owned_inode().is_none()
+        && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv)
+    {
         out.uid = None;
     }
 }
@@ -132,7 +134,11 @@ pub(crate) fn netstat_row(
 fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), ParsedRow> {
     match (queue(recv_q), queue(send_q)) {
         (Some(r), Some(s)) => Ok((r, s)),
-        _ => Err(ParsedRow::Unread(Cow::Owned(format!(
+        (None, _) => Err(ParsedRow::Unread(Cow::Owned(format!(
+            "Recv-Q '{}' is not a number",
+            show(recv_q)
+        )))),
+        (_, None) => Err(ParsedRow::Unread(Cow::Owned(format!(
             "Send-Q '{}' is not a number",
             show(send_q)
         )))),
@@ -154,8 +160,10 @@ pub(crate) fn fill(
     settle(&mut local, lk, family);
     settle(&mut remote, rk, family);
     blank(out, family, state);
-    out.recv_q = recv_q;
-    out.send_q = send_q;
+    out.recv_q = Some(recv_q);
+    // A listener's Send-Q is its backlog only where the printer knew it (ss); netstat and
+    // BSD listings print 0 there, which the row parsers that know it clear again.
+    out.send_q = Some(send_q);
     out.local = local;
     out.remote = remote;
 }

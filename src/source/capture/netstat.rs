@@ -12,6 +12,7 @@ use super::engine::{Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row}
 use super::fields::{dec, last_two, split};
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
+use crate::tcp::state::TcpState;
 
 pub(crate) struct Netstat;
 
@@ -43,6 +44,11 @@ impl RowParser for Netstat {
         if let Err(row) = netstat_row(&t[..n], cx, ("State column", PortSep::Colon), family, out) {
             return row;
         }
+        // net-tools reads /proc/net/tcp, which has no backlog: a listener's Send-Q of 0 there
+        // is not its value.
+        if out.state == TcpState::Listen {
+            out.send_q = None;
+        }
         extras(line, &t[6..n], out);
         fix_mini_socket_uid(out);
         ParsedRow::Socket
@@ -58,7 +64,7 @@ fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
         && p.first() == Some(&b'(')
         && let Some(t) = netstat_timer(w, p)
     {
-        out.timer = t;
+        out.timer = Some(t);
     }
     // `-e`: a user (number, or a name without `-n`) then a decimal inode. A `-p` column is
     // `pid/name` or `-`, a timer word is followed by `(`, so neither matches.
@@ -68,7 +74,7 @@ fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
         && let Some(inode) = dec(x[1])
     {
         out.uid = dec(x[0]).and_then(|u| u32::try_from(u).ok());
-        out.inode = inode;
+        out.inode = Some(inode);
     }
 }
 
@@ -98,21 +104,22 @@ mod tests {
         let s = ok("tcp   12  34 10.0.0.1:22  10.0.0.2:5555  ESTABLISHED 0  14141  9430/python3");
         assert_eq!(
             (s.recv_q, s.send_q, s.uid, s.inode),
-            (12, 34, Some(0), 14141)
+            (Some(12), Some(34), Some(0), Some(14141))
         );
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   timewait (59.50/0/0)");
         assert_eq!(
-            (s.timer.kind, s.timer.expires_ms),
-            (TimerKind::TimeWait, 59_500)
+            s.timer.map(|t| (t.kind, t.expires_ms)),
+            Some((TimerKind::TimeWait, 59_500))
         );
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   0   0   -");
         assert_eq!(s.uid, None);
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 ESTABLISHED 600/sshd: /usr/sbin off (0.00/0/0)");
-        assert_eq!((s.state, s.inode), (TcpState::Established, 0));
+        // No -e: the inode is unknown, not 0.
+        assert_eq!((s.state, s.inode), (TcpState::Established, None));
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 VERBUNDEN   保持连接 (6580.48/0/0)");
         assert_eq!(
-            (s.state, s.timer.kind),
-            (TcpState::Established, TimerKind::Keepalive)
+            (s.state, s.timer.map(|t| t.kind)),
+            (TcpState::Established, Some(TimerKind::Keepalive))
         );
     }
 

@@ -129,15 +129,15 @@ fn extras(rest: &[u8], out: &mut Socket) {
             out.uid = dec(v).and_then(|u| u32::try_from(u).ok());
             saw_uid = true;
         } else if let Some(v) = f.strip_prefix(b"ino:") {
-            out.inode = dec(v).unwrap_or(0);
+            out.inode = dec(v);
             saw_ino = true;
         } else if f.starts_with(b"timer:(")
             && let Some(t) = ss_timer(f)
         {
-            out.timer = t;
+            out.timer = Some(t);
         }
     }
-    if saw_ino && !saw_uid && out.inode != 0 {
+    if saw_ino && !saw_uid && out.owned_inode().is_some() {
         out.uid = Some(0);
     }
 }
@@ -164,14 +164,14 @@ mod tests {
             "tcp   TIME-WAIT  0 0  [::1]:39762  [::1]:8004  timer:(timewait,59sec,0) ino:0 sk:1008",
         );
         assert_eq!(
-            (s.state, s.family, s.timer.kind),
-            (TcpState::TimeWait, Family::V6, TimerKind::TimeWait)
+            (s.state, s.family, s.timer.map(|t| t.kind)),
+            (TcpState::TimeWait, Family::V6, Some(TimerKind::TimeWait))
         );
         assert_eq!(s.uid, None);
         let s = ok(
             "LISTEN 0 64 127.0.0.1:8002 0.0.0.0:* users:((\"python3\",pid=9430,fd=4)) ino:14141 sk:10 <->",
         );
-        assert_eq!((s.send_q, s.inode, s.uid), (64, 14141, Some(0)));
+        assert_eq!((s.send_q, s.inode, s.uid), (Some(64), Some(14141), Some(0)));
         let s = ok(
             "ESTAB 0 0 10.0.0.1:22 10.0.0.2:4 users:((\"nginx\",1234,5)) uid:112 ino:25147 sk:ffff88007861ec00",
         );

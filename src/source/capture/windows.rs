@@ -33,6 +33,9 @@ impl RowParser for Windows {
         let remote = endpoint(t[2], PortSep::Colon, &mut cx.services);
         let family = family_of(local.1, remote.1).unwrap_or(Family::V4);
         fill(out, family, state, (0, 0), local, remote);
+        // Windows listings have no queue columns.
+        out.recv_q = None;
+        out.send_q = None;
         ParsedRow::Socket
     }
 }

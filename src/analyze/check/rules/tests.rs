@@ -56,8 +56,8 @@ fn find(fs: &[Finding], r: Rule) -> &Finding {
 fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
     let mut k = CheckSink::new(cfg());
     let mut l = sock(TcpState::Listen, 80, 0);
-    l.recv_q = 3;
-    l.send_q = 2;
+    l.recv_q = Some(3);
+    l.send_q = Some(2);
     k.add_socket(&l);
     for p in 40000..40017 {
         k.add_socket(&sock(TcpState::TimeWait, p, 80));
