@@ -115,6 +115,9 @@ pub enum CheckMsg {
     },
     Increase {
         counter: &'static str,
+        /// Counted beyond the increase of this other counter (ListenDrops beyond
+        /// ListenOverflows: drops the accept queue does not explain).
+        beyond: Option<(&'static str, u64)>,
         by: u64,
         secs: f64,
         limit: Limit,

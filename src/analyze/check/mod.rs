@@ -142,6 +142,9 @@ pub struct Finding {
     pub notes: Vec<CheckMsg>,
     /// The numbers behind the finding, for JSON.
     pub metrics: Vec<(&'static str, u64)>,
+    /// What raised the severity when it was not the rule's main measure (a state's share,
+    /// a counter's increase): it becomes the summary, so the headline names the cause.
+    pub(crate) cause: Option<CheckMsg>,
 }
 
 /// One performance-data value (monitoring-plugin perfdata).

@@ -148,11 +148,22 @@ impl CheckMsg {
             ),
             CheckMsg::Increase {
                 counter,
+                beyond: None,
                 by,
                 secs,
                 limit,
             } => format!(
                 "TcpExt {counter} rose by {by} in {secs:.1}s ({})",
+                limit_en(limit)
+            ),
+            CheckMsg::Increase {
+                counter,
+                beyond: Some((other, other_by)),
+                by,
+                secs,
+                limit,
+            } => format!(
+                "TcpExt {counter} rose by {by} in {secs:.1}s beyond the {other_by} of {other} ({})",
                 limit_en(limit)
             ),
             CheckMsg::Persistent {

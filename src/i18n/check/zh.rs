@@ -134,11 +134,22 @@ impl CheckMsg {
             ),
             CheckMsg::Increase {
                 counter,
+                beyond: None,
                 by,
                 secs,
                 limit,
             } => format!(
                 "TcpExt {counter} 在 {secs:.1} 秒内增加了 {by}（{}）",
+                limit_zh(limit)
+            ),
+            CheckMsg::Increase {
+                counter,
+                beyond: Some((other, other_by)),
+                by,
+                secs,
+                limit,
+            } => format!(
+                "TcpExt {counter} 在 {secs:.1} 秒内除 {other} 的 {other_by} 之外又增加了 {by}（{}）",
                 limit_zh(limit)
             ),
             CheckMsg::Persistent {

@@ -69,7 +69,11 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
                 value: v,
             });
         }
-        increases(&mut f, obs, &[("ListenOverflows", &t.listen_overflows)]);
+        increases(
+            &mut f,
+            obs,
+            &[counter("ListenOverflows", &t.listen_overflows)],
+        );
     }
     f
 }
@@ -88,7 +92,7 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             worst: None,
         },
     );
-    let count = state_evidence(&mut f, t, obs, TcpState::SynRecv);
+    let count = state_evidence(&mut f, t, obs, TcpState::SynRecv, Heads::Yes);
     // Per listening port: SYN_RECV against the sum of the backlogs listening there (IPv4 and
     // IPv6 listeners, SO_REUSEPORT groups).
     let listening = per_port(
@@ -149,8 +153,13 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             &mut f,
             obs,
             &[
-                ("SyncookiesSent", &t.syncookies_sent),
-                ("ListenDrops", &t.listen_drops),
+                counter("SyncookiesSent", &t.syncookies_sent),
+                // Every accept-queue overflow is a ListenDrop too: this rule answers for the
+                // drops the accept queue (its own rule) does not explain.
+                Counter {
+                    beyond: Some("ListenOverflows"),
+                    ..counter("ListenDrops", &t.listen_drops)
+                },
             ],
         );
     }
