@@ -30,6 +30,10 @@ pub enum FilterError {
         "bad port '{0}': expected a number 0-65535, a range like 8000-8100, or a service name from /etc/services"
     )]
     Port(String),
+    #[error(
+        "bad port range '{0}': it is reversed (the first port must not be above the second); write {1}-{2}"
+    )]
+    Reversed(String, u16, u16),
     #[error("bad address '{input}': {why}")]
     Address { input: String, why: String },
 }
@@ -43,7 +47,7 @@ pub fn parse_port(s: &str) -> Result<PortRange, FilterError> {
         && let (Ok(lo), Ok(hi)) = (a.trim().parse::<u16>(), b.trim().parse::<u16>())
     {
         if lo > hi {
-            return Err(err());
+            return Err(FilterError::Reversed(s.to_string(), hi, lo));
         }
         return Ok(PortRange { lo, hi });
     }

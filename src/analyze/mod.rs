@@ -7,4 +7,5 @@ pub mod check;
 pub mod count;
 pub mod group;
 pub mod listener;
+pub mod order;
 pub mod scrape;

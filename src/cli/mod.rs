@@ -31,6 +31,15 @@ pub use serve::ServeArgs;
 pub use trace::TraceArgs;
 pub use watch::WatchArgs;
 
+/// `--top N`: a number of groups, at least one.
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--top 0 would show no group; give 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number of groups")),
+    }
+}
+
 fn parse_input_format(s: &str) -> Result<InputFormat, String> {
     s.parse::<InputFormat>().map_err(|e| e.to_string())
 }
@@ -103,9 +112,10 @@ the application asked for (capped by net.core.somaxconn).";
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group
-    /// (all, connected, synchronized, bucket, big, closing-all); comma-separated.
+    /// (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated
+    /// (`-s listen -s time-wait`).
     #[arg(long, short = 's', global = true, value_name = "STATE[,STATE…]")]
-    pub state: Option<StateSet>,
+    pub state: Vec<StateSet>,
 
     /// Local port: a number, a range (8000-8100) or a service name; comma-separated.
     #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT")]
@@ -185,6 +195,15 @@ pub struct Common {
 }
 
 impl Common {
+    /// The states `--state` names (every state when it is not given).
+    pub fn states(&self) -> StateSet {
+        self.state
+            .iter()
+            .copied()
+            .reduce(StateSet::union)
+            .unwrap_or(StateSet::ALL)
+    }
+
     /// The scope the flags name; `owners`: scan processes too.
     pub fn scope_spec(&self, owners: bool) -> ScopeSpec {
         let place = if !self.from.is_empty() {
@@ -212,14 +231,14 @@ impl Common {
             place,
             live: self.source,
             owners,
-            states: self.state.unwrap_or(StateSet::ALL),
+            states: self.states(),
         }
     }
 
     /// The filter the flags describe.
     pub fn filter(&self) -> Filter {
         Filter {
-            states: self.state.unwrap_or(StateSet::ALL),
+            states: self.states(),
             v4: !self.ipv6,
             v6: !self.ipv4,
             sport: self.sport.clone(),
@@ -234,16 +253,17 @@ impl Common {
 /// Flags of `summary`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SummaryArgs {
-    /// Group by a key: one row per key with its total and its count in each state.
-    #[arg(long, value_enum)]
-    pub by: Option<GroupBy>,
+    /// Group by one key or several, comma-separated (`remote-ip,local-port`): one row per
+    /// key (or combination) with its total and its count in each state.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY[,KEY…]")]
+    pub by: Vec<GroupBy>,
 
-    /// With --by: only the N largest groups.
-    #[arg(long, value_name = "N", requires = "by")]
+    /// With --by: only the N largest groups (N at least 1).
+    #[arg(long, value_name = "N", requires = "by", value_parser = parse_top)]
     pub top: Option<usize>,
 
-    /// Add each state's one-line meaning to the summary.
-    #[arg(long)]
+    /// Add each state's one-line meaning to the summary (not with --by).
+    #[arg(long, conflicts_with = "by")]
     pub explain: bool,
 }
 
@@ -258,7 +278,12 @@ pub struct ListArgs {
     #[arg(short = 'o', long)]
     pub timers: bool,
 
-    /// Stop after N sockets.
+    /// Order the list: recv-q or send-q (largest first), state, local, remote, or timer
+    /// (soonest first). Sorting holds every socket in memory; without it the list streams.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<tcpstate::analyze::order::SortBy>,
+
+    /// Stop after N sockets (after sorting, with --sort).
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
 

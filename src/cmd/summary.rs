@@ -4,10 +4,10 @@
 
 use anyhow::Result;
 
-use super::{finish, lang_or_env, open_scope, print_notices, stdout};
+use super::{UsageError, finish, lang_or_env, open_scope, print_notices, stdout};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
-use tcpstate::analyze::group::{Group, GroupBy, Grouper};
+use tcpstate::analyze::group::{Group, Grouper, Grouping};
 use tcpstate::filter::Filter;
 use tcpstate::render::{self, GroupView, HostCounts, OutputKind, Style, SummaryView};
 use tcpstate::sink::PerTarget;
@@ -41,12 +41,12 @@ type HostGroups = (String, Vec<Group>);
 fn group_targets(
     common: &Common,
     filter: &Filter,
-    by: GroupBy,
+    by: &Grouping,
     top: Option<usize>,
 ) -> Result<(Vec<HostGroups>, bool)> {
     let mut scope = open_scope(common, by.needs_processes())?;
     let owners = scope.owners();
-    let mut split = PerTarget::new(|| Grouper::with_processes(by, owners.clone()));
+    let mut split = PerTarget::new(|| Grouper::with_processes(by.clone(), owners.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;
     print_notices(&report);
     let hosts = scope
@@ -66,10 +66,11 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         if args.explain { Some(&meaning) } else { None };
     let filter = common.filter();
     let style = Style::for_stdout();
-    if let Some(by) = args.by {
-        let (hosts, many) = group_targets(common, &filter, by, args.top)?;
+    if !args.by.is_empty() {
+        let by = Grouping::of(&args.by).map_err(UsageError)?;
+        let (hosts, many) = group_targets(common, &filter, &by, args.top)?;
         let view = GroupView {
-            by,
+            by: &by,
             hosts: &hosts,
             many,
         };

@@ -55,7 +55,7 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     if v.multi() {
         h.push("host".to_string());
     }
-    h.push(v.by.key_name().to_string());
+    h.extend(v.by.keys().iter().map(|k| k.key_name().to_string()));
     h.push("total".into());
     h.extend(TcpState::REPORTED.iter().map(|s| s.key().to_string()));
     c.write_record(&h).map_err(csv_err)?;

@@ -72,10 +72,15 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
             let mut o = json!({
                 "by": v.by.key_name(),
                 "key": g.key.to_string(),
+                "keys": v.by.keys().iter().zip(g.key.parts()).map(|(k, p)| (k.key_name().to_string(), json!(p.to_string()))).collect::<serde_json::Map<String, Value>>(),
                 "total": g.total,
                 "states": state_map(|s| g.count(s)),
             });
-            if let (Key::Processes(p), Some(obj)) = (&g.key, o.as_object_mut()) {
+            let owners = g.key.parts().iter().find_map(|k| match k {
+                Key::Processes(p) => Some(p),
+                _ => None,
+            });
+            if let (Some(p), Some(obj)) = (owners, o.as_object_mut()) {
                 let procs: Vec<Value> = p
                     .iter()
                     .map(|(pid, c)| json!({ "pid": pid, "command": c }))

@@ -135,10 +135,10 @@ impl<'w> ListWriter<'w> {
                     let _ = write!(h, "{:<w$} ", "NETNS");
                 }
                 h.push_str(
-                    "Proto Recv-Q Send-Q Local Address           Foreign Address         State      ",
+                    "Proto  Recv-Q  Send-Q Local Address           Foreign Address         State      ",
                 );
                 if self.cols.extended {
-                    h.push_str(" User       Inode      Cookie          ");
+                    h.push_str(" User       Inode      Cookie              ");
                 }
                 if self.cols.timers {
                     h.push_str(" Timer                   ");
@@ -209,7 +209,7 @@ impl<'w> ListWriter<'w> {
                 }
                 write!(
                     self.w,
-                    "{:<4}  {:>6} {:>6} {:<23} {:<23} ",
+                    "{:<4}  {:>7} {:>7} {:<23} {:<23} ",
                     s.family.proto(),
                     Known(s.recv_q),
                     Known(s.send_q),
@@ -224,8 +224,8 @@ impl<'w> ListWriter<'w> {
                     }
                     write!(self.w, " {:<10}", Known(s.inode))?;
                     match s.cookie {
-                        Some(c) => write!(self.w, " {c:<16x}")?,
-                        None => write!(self.w, " {:<16}", "-")?,
+                        Some(c) => write!(self.w, " {c:<20}")?,
+                        None => write!(self.w, " {:<20}", "-")?,
                     }
                 }
                 if self.cols.timers {
@@ -285,7 +285,7 @@ impl<'w> ListWriter<'w> {
                 if self.cols.extended {
                     rec.push(s.uid.map(|u| u.to_string()).unwrap_or_default());
                     rec.push(s.inode.map(|i| i.to_string()).unwrap_or_default());
-                    rec.push(s.cookie.map(|c| format!("{c:x}")).unwrap_or_default());
+                    rec.push(s.cookie.map(|c| c.to_string()).unwrap_or_default());
                 }
                 if self.cols.timers {
                     match &s.timer {

@@ -26,7 +26,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy, Key};
+use crate::analyze::group::{Group, GroupBy, Grouping, Key};
 use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
@@ -151,7 +151,7 @@ impl SummaryView<'_> {
 
 /// Everything a group renderer needs: one grouping per host.
 pub struct GroupView<'a> {
-    pub by: GroupBy,
+    pub by: &'a Grouping,
     pub hosts: &'a [(String, Vec<Group>)],
     /// A HOST column (every namespace, several captures), as `SummaryView::many`.
     pub many: bool,
@@ -162,7 +162,8 @@ impl GroupView<'_> {
         self.many || self.hosts.len() > 1
     }
 
-    /// One row of text fields per group: `[host,] key, total, count per state in `states``.
+    /// One row of text fields per group: `[host,] key parts…, total, count per state in
+    /// `states``.
     pub fn rows(&self, states: &[TcpState]) -> Vec<Vec<String>> {
         let mut rows = Vec::new();
         for (label, groups) in self.hosts {
@@ -171,7 +172,7 @@ impl GroupView<'_> {
                 if self.multi() {
                     r.push(label.clone());
                 }
-                r.push(g.key.to_string());
+                r.extend(g.key.parts().iter().map(|k| k.to_string()));
                 r.push(g.total.to_string());
                 r.extend(states.iter().map(|&s| g.count(s).to_string()));
                 rows.push(r);
@@ -296,6 +297,15 @@ impl fmt::Display for Key {
             Key::Port(p) => write!(f, "{p}"),
             Key::State(s) => f.write_str(s.netstat_name()),
             Key::Name(n) => f.write_str(n),
+            Key::Tuple(parts) => {
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
             Key::Processes(p) if p.is_empty() => f.write_str("unattributed"),
             Key::Processes(p) => write_owner_list(f, p.iter().map(|(pid, c)| (*pid, &**c))),
             Key::Unknown => f.write_str("?"),

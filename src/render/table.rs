@@ -126,8 +126,10 @@ pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> 
         header.push("HOST".to_string());
         align.push(Align::Left);
     }
-    header.push(group_heading(v.by).to_string());
-    align.push(Align::Left);
+    for &k in v.by.keys() {
+        header.push(group_heading(k).to_string());
+        align.push(Align::Left);
+    }
     header.push("TOTAL".into());
     align.push(Align::Right);
     for s in &states {

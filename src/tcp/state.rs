@@ -307,20 +307,56 @@ impl fmt::Display for TcpState {
     }
 }
 
-/// A state word that is neither a state nor a group.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown TCP state '{0}'; valid states: established, syn-sent, syn-recv, fin-wait-1, \
-     fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing, bound-inactive \
-     (netstat, ss, RFC, BSD and Windows spellings all work); groups: all, connected, \
-     synchronized, bucket, big, closing-all"
-)]
-pub struct UnknownState(pub String);
+/// A word that is not a state where one was expected. Its message lists only the words valid
+/// in that place: the groups too where a set of states is taken (`--state`, `explain`), not
+/// where one state is (`--warn`, `fsm --check`, `--assume-state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownState {
+    pub word: String,
+    /// Whether groups were valid there.
+    pub groups: bool,
+}
+
+impl UnknownState {
+    /// Where one state is taken.
+    pub fn state(word: &str) -> UnknownState {
+        UnknownState {
+            word: word.to_string(),
+            groups: false,
+        }
+    }
+
+    /// Where states and groups are taken.
+    pub fn in_set(word: &str) -> UnknownState {
+        UnknownState {
+            word: word.to_string(),
+            groups: true,
+        }
+    }
+}
+
+impl fmt::Display for UnknownState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown TCP state '{}'; valid states: established, syn-sent, syn-recv, fin-wait-1, \
+             fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing, bound-inactive \
+             (netstat, ss, RFC, BSD and Windows spellings all work)",
+            self.word
+        )?;
+        if self.groups {
+            f.write_str("; groups: all, connected, synchronized, bucket, big, closing-all")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownState {}
 
 impl FromStr for TcpState {
     type Err = UnknownState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        TcpState::parse_word(s).ok_or_else(|| UnknownState(s.to_string()))
+        TcpState::parse_word(s).ok_or_else(|| UnknownState::state(s))
     }
 }
 
@@ -434,11 +470,12 @@ impl StateSet {
             if let Some(g) = StateSet::group(word) {
                 set = set.union(g);
             } else {
-                set = set.with(word.parse::<TcpState>()?.reported());
+                let state = TcpState::parse_word(word).ok_or_else(|| UnknownState::in_set(word))?;
+                set = set.with(state.reported());
             }
         }
         if set.is_empty() {
-            return Err(UnknownState(list.to_string()));
+            return Err(UnknownState::in_set(list));
         }
         Ok(set)
     }

@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Result;
 
 use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy, Grouper};
+use crate::analyze::group::{Group, GroupBy, Grouper, Grouping};
 use crate::analyze::listener::ListenQueue;
 use crate::kernel::counters::Counters;
 use crate::sink::{Flow, Sink};
@@ -137,7 +137,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     let mut sink = SampleSink {
         counts: Counts::new(),
         group_state: req.groups.map(|(s, _)| s.reported()),
-        grouper: req.groups.map(|(_, by)| Grouper::new(by)),
+        grouper: req.groups.map(|(_, by)| Grouper::new(Grouping::one(by))),
         listeners: req.listeners.then(Vec::new),
         socket_state: req.sockets.map(TcpState::reported),
         sockets: Vec::new(),

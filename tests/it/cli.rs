@@ -139,7 +139,9 @@ fn bad_port_is_a_usage_error() {
         .args(["--sport", "9000-80"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad port '9000-80'"));
+        .stderr(predicate::str::contains(
+            "bad port range '9000-80': it is reversed",
+        ));
 }
 
 #[test]
@@ -167,7 +169,7 @@ fn filters_work_before_and_after_the_command_word() {
     }
     // Summary flags work without the word `summary`.
     let out = tcpstate()
-        .args(["--by", "state", "-f", "json"])
+        .args(["--by", "local-port", "-f", "json"])
         .output()
         .expect("runs");
     assert!(out.status.success());

@@ -425,7 +425,7 @@ fn missing_namespace_or_process_is_one_sentence() {
     // pid_max itself is never a process id.
     let pid_max = std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap();
     let pid = pid_max.trim();
-    let err = one_sentence(&["summary", "--by", "state", "--netns", pid]);
+    let err = one_sentence(&["summary", "--by", "local-port", "--netns", pid]);
     assert!(err.contains(&format!("no process with id {pid}")), "{err}");
 }
 
