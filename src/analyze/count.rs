@@ -3,7 +3,7 @@
 
 use crate::sink::{Flow, Sink};
 use crate::socket::{Family, Socket};
-use crate::tcp::state::{STATE_SLOTS, TcpState};
+use crate::tcp::state::{STATE_SLOTS, StateSet, TcpState};
 use std::io;
 
 /// Socket counts by family and state, plus counts known only in aggregate (saved summaries
@@ -12,6 +12,9 @@ use std::io;
 pub struct Counts {
     by_family: [[u64; STATE_SLOTS]; 2],
     unknown_family: [u64; STATE_SLOTS],
+    /// Whether BOUND_INACTIVE was asked of the source: the kernel lists those sockets only
+    /// when asked, so otherwise their count is unknown, not 0.
+    bound_inactive_asked: bool,
 }
 
 /// One row of a summary: a state, its count and its share of the total.
@@ -25,6 +28,28 @@ pub struct Row {
 impl Counts {
     pub fn new() -> Counts {
         Counts::default()
+    }
+
+    /// Counts of a run that asked its sources for `states` (BOUND_INACTIVE is known only
+    /// when asked for).
+    pub fn asked(states: StateSet) -> Counts {
+        Counts {
+            bound_inactive_asked: states.contains(TcpState::BoundInactive),
+            ..Counts::default()
+        }
+    }
+
+    /// The count of `state` when it is known: BOUND_INACTIVE is unknown unless it was asked
+    /// for or seen (a capture that lists such sockets).
+    pub fn known(&self, state: TcpState) -> Option<u64> {
+        let n = self.get(state);
+        let unknown = state == TcpState::BoundInactive && !self.bound_inactive_asked && n == 0;
+        (!unknown).then_some(n)
+    }
+
+    /// `known` for one family.
+    pub fn known_family(&self, family: Family, state: TcpState) -> Option<u64> {
+        self.known(state).map(|_| self.get_family(family, state))
     }
 
     pub fn add(&mut self, family: Family, state: TcpState, n: u64) {
@@ -85,6 +110,7 @@ impl Counts {
     }
 
     pub fn merge(&mut self, other: &Counts) {
+        self.bound_inactive_asked |= other.bound_inactive_asked;
         for f in 0..2 {
             for i in 0..STATE_SLOTS {
                 self.by_family[f][i] += other.by_family[f][i];

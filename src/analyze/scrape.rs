@@ -150,6 +150,7 @@ impl ScrapeSink {
         mut dump: impl FnMut(&Query, &mut dyn Sink) -> Result<(), E>,
     ) -> Result<&Scrape, E> {
         self.reset();
+        self.out.counts = Counts::asked(query.states);
         let [first, second] = ScrapeSink::phases(query);
         self.phase = Phase::Listeners;
         if !first.states.is_empty() {

@@ -19,7 +19,7 @@ use tcpstate::tcp::state::TcpState;
 /// from a single pass, and whether they are shown side by side.
 fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
     let mut scope = open_scope(common, false)?;
-    let mut split = PerTarget::new(Counts::new);
+    let mut split = PerTarget::new(|| Counts::asked(filter.states));
     let report = scope.scan(filter, &mut split, Order::Any)?;
     print_notices(&report);
     let hosts = scope

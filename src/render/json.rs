@@ -12,7 +12,7 @@ use crate::socket::{Family, Socket};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
-fn state_map(f: impl Fn(TcpState) -> u64) -> Value {
+fn state_map<T: serde::Serialize>(f: impl Fn(TcpState) -> T) -> Value {
     let mut m = Map::new();
     for s in TcpState::REPORTED {
         m.insert(s.key().to_string(), json!(f(s)));
@@ -25,10 +25,10 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
     let total = c.total();
     let mut o = json!({
         "total": total,
-        "states": state_map(|s| c.get(s)),
+        "states": state_map(|s| c.known(s)),
         "families": {
-            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.get_family(Family::V4, s)) },
-            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.get_family(Family::V6, s)) },
+            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.known_family(Family::V4, s)) },
+            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.known_family(Family::V6, s)) },
         },
         "rows": c.rows().iter().map(|r| json!({
             "state": r.state.netstat_name(),

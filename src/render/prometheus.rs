@@ -215,11 +215,11 @@ impl Collector for SnapshotCollector {
             None,
             scraped().flat_map(|(ns, s)| {
                 FAMILIES.into_iter().flat_map(move |f| {
-                    TcpState::REPORTED.into_iter().map(move |st| {
-                        (
+                    TcpState::REPORTED.into_iter().filter_map(move |st| {
+                        Some((
                             (ns, [("state", st.key()), ("family", f.key())]),
-                            s.counts.get_family(f, st),
-                        )
+                            s.counts.known_family(f, st)?,
+                        ))
                     })
                 })
             }),

@@ -22,7 +22,7 @@ use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_S
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
-use crate::tcp::state::TcpState;
+use crate::tcp::state::{StateSet, TcpState};
 
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
 const RECV_BUF: usize = 64 * 1024;
@@ -153,10 +153,13 @@ fn dump_thread(
     }
 }
 
-/// Decode one received buffer into the sink. Returns whether the dump ended in it.
+/// Decode one received buffer into the sink. Returns whether the dump ended in it. `bound`:
+/// the buffer answers a walk of the bind table, whose sockets the kernel reports as CLOSE but
+/// are bound and inactive (BOUND_INACTIVE).
 fn decode_buffer(
     buf: &[u8],
     netns: u64,
+    bound: bool,
     sink: &mut dyn Sink,
     pushed: &mut u64,
 ) -> Result<(bool, Flow), SourceError> {
@@ -193,7 +196,10 @@ fn decode_buffer(
                         nl.payload().len()
                     )));
                 }
-                if let Some(s) = decode(nl.payload(), netns) {
+                if let Some(mut s) = decode(nl.payload(), netns) {
+                    if bound {
+                        s.state = TcpState::BoundInactive;
+                    }
                     *pushed += 1;
                     if sink.socket(&s).map_err(SourceError::Sink)? == Flow::Stop {
                         return Ok((false, Flow::Stop));
@@ -396,6 +402,7 @@ impl NetlinkSource {
     fn run_requests(
         &mut self,
         reqs: &[(usize, Vec<u8>)],
+        bound: bool,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
         let mut report = Report::default();
@@ -417,7 +424,7 @@ impl NetlinkSource {
                 }
                 for msg in &rx {
                     let buf = msg?;
-                    let (done, f) = decode_buffer(&buf, netns, sink, &mut report.sockets)?;
+                    let (done, f) = decode_buffer(&buf, netns, bound, sink, &mut report.sockets)?;
                     let _ = back_tx.send(buf);
                     flow = f;
                     if done || flow == Flow::Stop {
@@ -430,6 +437,42 @@ impl NetlinkSource {
     }
 }
 
+impl NetlinkSource {
+    /// The bound-inactive sockets of the query's families: a dump whose state mask holds
+    /// only BOUND_INACTIVE makes the kernel walk its bind table. Older kernels (before 6.5)
+    /// do not know the state and answer with nothing, so they are refused with a notice
+    /// rather than counted as 0.
+    fn run_bound(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
+        if !kernel_lists_bound_inactive() {
+            return Ok(Report {
+                notices: vec![
+                    "this kernel cannot list bound-inactive sockets (Linux 6.5 and later can); \
+                     BOUND_INACTIVE is not counted"
+                        .into(),
+                ],
+                ..Report::default()
+            });
+        }
+        let states = StateSet::of(&[TcpState::BoundInactive]).bits();
+        let mut reqs = Vec::new();
+        for f in query.families() {
+            self.seq = self.seq.wrapping_add(1);
+            reqs.push((f.index(), request(f, states, self.seq)));
+        }
+        self.run_requests(&reqs, true, sink)
+    }
+}
+
+/// Whether the running kernel reports bound-inactive sockets (Linux 6.5 and later).
+fn kernel_lists_bound_inactive() -> bool {
+    let uname = rustix::system::uname();
+    let release = uname.release().to_string_lossy();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor) >= (6, 5)
+}
+
 impl Source for NetlinkSource {
     fn lookup_exact(
         &mut self,
@@ -438,25 +481,36 @@ impl Source for NetlinkSource {
         NetlinkSource::lookup_exact(self, keys)
     }
 
-    /// Both families at once, IPv4 first in the output.
+    /// Both families at once, IPv4 first in the output; then, when asked for, the sockets
+    /// that are bound and inactive, from a walk of the bind table (kernels 6.5 and later).
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        let states = query.states.bits();
-        let mut reqs = Vec::new();
-        for f in query.families() {
-            self.seq = self.seq.wrapping_add(1);
-            reqs.push((f.index(), request(f, states, self.seq)));
+        let bound = query.states.contains(TcpState::BoundInactive);
+        let states = query.states.without(TcpState::BoundInactive).bits();
+        let mut noted = crate::sink::StopNoted::new(sink);
+        let mut report = Report::default();
+        if states != 0 {
+            let mut reqs = Vec::new();
+            for f in query.families() {
+                self.seq = self.seq.wrapping_add(1);
+                reqs.push((f.index(), request(f, states, self.seq)));
+            }
+            report = self.run_requests(&reqs, false, &mut noted)?;
         }
-        self.run_requests(&reqs, sink)
+        if bound && !noted.stopped {
+            report.merge(self.run_bound(query, noted.inner)?);
+        }
+        Ok(report)
     }
 
     /// Both families in one walk of the kernel's table, interleaved (for counting sinks).
     fn run_unordered(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        if !(query.v4 && query.v6 && self.both_in_one_dump) {
+        let bound = query.states.contains(TcpState::BoundInactive);
+        if bound || !(query.v4 && query.v6 && self.both_in_one_dump) {
             return self.run(query, sink);
         }
         self.seq = self.seq.wrapping_add(1);
         let req = request_both(query.states.bits(), self.seq);
-        match self.run_requests(&[(0, req)], sink) {
+        match self.run_requests(&[(0, req)], false, sink) {
             // A kernel without the older request: per family from now on. It refuses before
             // sending any socket, so nothing was pushed twice.
             Err(SourceError::Netlink(e))

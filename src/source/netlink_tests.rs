@@ -248,7 +248,7 @@ fn decode_all(buf: &[u8]) -> Result<(Vec<Socket>, bool), SourceError> {
         got.push(s.clone());
         Flow::Continue
     };
-    let (ended, _) = decode_buffer(buf, 4026531840, &mut sink, &mut pushed)?;
+    let (ended, _) = decode_buffer(buf, 4026531840, false, &mut sink, &mut pushed)?;
     assert_eq!(pushed as usize, got.len());
     Ok((got, ended))
 }
@@ -337,7 +337,7 @@ fn the_sink_can_stop_the_decoding() {
         n += 1;
         Flow::Stop
     };
-    let r = decode_buffer(&buf, 0, &mut sink, &mut pushed).expect("good replies");
+    let r = decode_buffer(&buf, 0, false, &mut sink, &mut pushed).expect("good replies");
     assert_eq!(r, (false, Flow::Stop));
     assert_eq!((n, pushed), (1, 1));
 }
