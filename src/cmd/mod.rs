@@ -18,7 +18,6 @@ use anyhow::{Context, Result};
 
 use crate::cli::Common;
 use tcpstate::i18n::Lang;
-pub use tcpstate::kernel::hostname;
 use tcpstate::source::Report;
 use tcpstate::source::scope::Scope;
 

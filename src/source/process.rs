@@ -38,6 +38,8 @@ pub struct ProcessMap {
     listeners: HashMap<(u64, u16), Vec<(IpAddr, u64)>>,
     /// Processes that could not be read (other users' processes without privilege).
     unreadable: u64,
+    /// The first processes that could not be read, to name them.
+    unread_pids: Vec<u32>,
 }
 
 /// One owner of a socket.
@@ -237,6 +239,9 @@ fn read_links(dirs: &[(u32, OwnedFd)], fds: &[(u32, u32)]) -> Vec<(u64, u32)> {
     out
 }
 
+/// How many unreadable processes the notice names.
+const NAMED_UNREAD: usize = 5;
+
 impl ProcessMap {
     /// Walk /proc once. With `only`, processes whose network namespace is not in the set are
     /// skipped without reading their descriptors.
@@ -264,7 +269,7 @@ impl ProcessMap {
                     Ok(n) => n,
                     Err(e) => {
                         if denied(e) && !is_kernel_thread(pid) {
-                            map.unreadable += 1;
+                            map.not_read(pid);
                         }
                         continue;
                     }
@@ -283,7 +288,7 @@ impl ProcessMap {
                 Ok(fd) => fd,
                 Err(e) => {
                     if denied(e) && !is_kernel_thread(pid) {
-                        map.unreadable += 1;
+                        map.not_read(pid);
                     }
                     continue;
                 }
@@ -319,6 +324,35 @@ impl ProcessMap {
         self.unreadable
     }
 
+    /// Count a process whose descriptors could not be read, naming the first few.
+    fn not_read(&mut self, pid: u32) {
+        self.unreadable += 1;
+        if self.unread_pids.len() < NAMED_UNREAD {
+            self.unread_pids.push(pid);
+        }
+    }
+
+    /// `1234/nginx, 5678/sshd and 3 more`: the processes that could not be read.
+    fn unread_names(&self) -> String {
+        let mut names: Vec<String> = self
+            .unread_pids
+            .iter()
+            .map(|&pid| format!("{pid}/{}", super::netns::comm(pid)))
+            .collect();
+        let more = self.unreadable.saturating_sub(names.len() as u64);
+        if more > 0 {
+            names.push(format!("{more} more"));
+        }
+        match names.len() {
+            0 => String::new(),
+            1 => names.remove(0),
+            n => {
+                let last = names.remove(n - 1);
+                format!("{} and {last}", names.join(", "))
+            }
+        }
+    }
+
     /// The notice to print once when some processes could not be read.
     pub fn notice(&self) -> Option<String> {
         let n = self.unreadable;
@@ -328,11 +362,13 @@ impl ProcessMap {
         let (es, was) = if n == 1 { ("", "was") } else { ("es", "were") };
         Some(if rustix::process::geteuid().is_root() {
             format!(
-                "{n} process{es} {was} not readable even as root (protected by a security module, or without CAP_SYS_PTRACE); their sockets are shown unattributed"
+                "{n} process{es} {was} not readable even as root (protected by a security module, or without CAP_SYS_PTRACE); their sockets are shown unattributed (not read: {})",
+                self.unread_names()
             )
         } else {
             format!(
-                "{n} process{es} of other users {was} not readable; run as root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH) to attribute their sockets"
+                "{n} process{es} of other users {was} not readable; run as root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH) to attribute their sockets (not read: {})",
+                self.unread_names()
             )
         })
     }

@@ -336,6 +336,26 @@ impl Scope {
         }
     }
 
+    /// What the run looks at, for headers: this host's name, `HOST netns NAME`, `HOST, every
+    /// network namespace (N)`, or the captures' labels.
+    pub fn describe(&self) -> String {
+        match &self.spec.place {
+            Place::Here => hostname(),
+            Place::Netns(name) => format!("{} netns {name}", hostname()),
+            Place::AllNetns => format!(
+                "{}, every network namespace ({})",
+                hostname(),
+                self.targets.len()
+            ),
+            Place::Captures(_) => self
+                .targets
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// Whether the targets are saved captures.
     pub fn is_captures(&self) -> bool {
         matches!(self.spec.place, Place::Captures(_))

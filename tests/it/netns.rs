@@ -478,3 +478,30 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     assert!(hosts.iter().all(|h| h["host"].is_string()), "{v}");
     assert!(v["all"]["total"].is_u64(), "{v}");
 }
+
+#[test]
+fn headers_name_what_is_looked_at() {
+    let Some(ns) = Netns::new("hdr") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_tcpstate");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .env("LANG", "C")
+            .output()
+            .expect("runs tcpstate");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let named = format!("netns {}", ns.name());
+    let check = run(&["check", "--netns", ns.name()]);
+    assert!(
+        check.lines().next().is_some_and(|l| l.contains(&named)),
+        "{check}"
+    );
+    let watch = run(&["watch", "--plain", "-c", "1", "--netns", ns.name()]);
+    assert!(
+        watch.lines().next().is_some_and(|l| l.contains(&named)),
+        "{watch}"
+    );
+}
