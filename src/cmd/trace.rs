@@ -43,6 +43,7 @@ impl Emitter<'_> {
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let mut scope = super::open_scope(common, false)?;
+    let looked_at = scope.describe();
     if scope.is_captures() {
         return Err(UsageError(
             "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
@@ -129,6 +130,9 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         info.cpus,
         info.buffer_pages,
         tracer.seeded()
+    );
+    eprintln!(
+        "tcpstate: the tracepoint sees every network namespace; the starting snapshot, owners and TIME_WAIT checks read {looked_at} only"
     );
     if let Some(path) = &args.ready_file {
         // Written aside and renamed, so a watcher never reads it half-written.
