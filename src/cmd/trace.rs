@@ -44,6 +44,9 @@ impl Emitter<'_> {
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let mut scope = super::open_scope(common, false)?;
     let looked_at = scope.describe();
+    // The name events carry when their socket is one the snapshot saw: this namespace's.
+    let snapshot_of =
+        tcpstate::source::netns::name_of(tcpstate::source::netlink::current_netns_inode());
     if scope.is_captures() {
         return Err(UsageError(
             "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
@@ -116,7 +119,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let style = Style::for_stdout();
     let mut out = stdout();
     let mut em = Emitter {
-        writer: TraceWriter::new(&mut out, format, style, time),
+        writer: TraceWriter::new(&mut out, format, style, time).with_netns(snapshot_of),
         per_event,
         shown: 0,
         limit: args.count.unwrap_or(u64::MAX),
