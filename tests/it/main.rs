@@ -17,5 +17,6 @@ mod list_order;
 mod live;
 mod netns;
 mod serve;
+mod shape;
 mod trace;
 mod watch;

@@ -453,6 +453,8 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
         1,
         "{err}"
     );
+    // … and names them.
+    assert!(err.contains("(not read: "), "{err}");
     let out = as_nobody(&["--netns", "1"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
