@@ -9,6 +9,7 @@ use ipnet::IpNet;
 
 use crate::socket::{Endpoint, Family, Socket};
 use crate::tcp::state::{StateSet, TcpState};
+use crate::tcpinfo::Extensions;
 
 /// An inclusive port range; a single port is a range of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +171,7 @@ impl Filter {
             states: self.states,
             v4: self.v4,
             v6: self.v6,
+            extensions: Extensions::default(),
         }
     }
 
@@ -207,13 +209,15 @@ impl Filter {
     }
 }
 
-/// What the caller wants from a source: the states (handed to the kernel as its state mask)
-/// and the families. Sources may deliver more; the filter has the last word.
+/// What the caller wants from a source: the states (handed to the kernel as its state mask),
+/// the families, and what the kernel should add to each socket (tcp_info, memory). Sources may
+/// deliver more; the filter has the last word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Query {
     pub states: StateSet,
     pub v4: bool,
     pub v6: bool,
+    pub extensions: Extensions,
 }
 
 impl Default for Query {
@@ -222,6 +226,7 @@ impl Default for Query {
             states: StateSet::ALL,
             v4: true,
             v6: true,
+            extensions: Extensions::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::tcp::state::TcpState;
+use crate::tcpinfo::{SocketMemory, TcpInfo};
 
 /// Address family of the socket (not of the address it carries: an AF_INET6 socket may carry
 /// an IPv4-mapped address).
@@ -166,6 +167,10 @@ pub struct Socket {
     pub timer: Option<Timer>,
     /// Inode of the network namespace the socket lives in; 0 when not known.
     pub netns: u64,
+    /// The kernel's tcp_info, when the dump asked for it (`list -i`).
+    pub info: Option<Box<TcpInfo>>,
+    /// The socket's memory, when the dump asked for it (`list -m`).
+    pub memory: Option<Box<SocketMemory>>,
 }
 
 impl Socket {
@@ -188,6 +193,8 @@ impl Socket {
             cookie: None,
             timer: None,
             netns: 0,
+            info: None,
+            memory: None,
         }
     }
 }

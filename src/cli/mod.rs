@@ -278,6 +278,17 @@ pub struct ListArgs {
     #[arg(short = 'o', long)]
     pub timers: bool,
 
+    /// Inside each connection: the kernel's tcp_info (rtt, cwnd, retransmits, bytes, rates,
+    /// congestion algorithm) on a second line, an `info` object in JSON, columns in CSV;
+    /// with -e, every field. From the same dump, never a call per socket.
+    #[arg(short = 'i', long)]
+    pub info: bool,
+
+    /// The socket's memory (buffers, queued bytes, drops; for a listener, the drops of its
+    /// queue): a line, a `memory` object, columns.
+    #[arg(short = 'm', long)]
+    pub memory: bool,
+
     /// Order the list: recv-q or send-q (largest first), state, local, remote, or timer
     /// (soonest first). Sorting holds every socket in memory; without it the list streams.
     #[arg(long, value_enum, value_name = "KEY")]

@@ -13,6 +13,7 @@ use tcpstate::sink::{Flow, Sink, StopAfter, TargetInfo};
 use tcpstate::socket::Socket;
 use tcpstate::source::process::{Attribution, ProcessMap};
 use tcpstate::source::scope::{Order, Scope};
+use tcpstate::tcpinfo::Extensions;
 
 /// Names of namespaces and owners of sockets, as the list writer asks for them.
 struct Names {
@@ -52,6 +53,10 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter();
     let format = common.format.data(OutputKind::List)?;
     let mut scope = open_scope(common, args.processes)?;
+    scope.ask(Extensions {
+        info: args.info,
+        memory: args.memory,
+    });
     let names = Names::of(&scope);
     let mut out = stdout();
     let mut lw = ListWriter::new(
@@ -63,6 +68,8 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
             timers: args.timers,
             processes: args.processes,
             netns: scope.is_many() && !scope.is_captures(),
+            info: args.info,
+            memory: args.memory,
         },
     )
     .with_lookup(&names);

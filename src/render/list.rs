@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{DataFormat as Format, Known, NetstatTimer, OwnersText, Style, addr_pair};
+use super::{DataFormat as Format, Known, NetstatTimer, OwnersText, Style, addr_pair, inside};
 use crate::sink::{Flow, Sink, TargetInfo};
 use crate::socket::Socket;
 use crate::source::process::Attribution;
@@ -22,6 +22,10 @@ pub struct Columns {
     pub processes: bool,
     /// NETNS: the namespace each socket lives in.
     pub netns: bool,
+    /// tcp_info (`-i`): a continuation line, an `info` object, trailing columns.
+    pub info: bool,
+    /// The socket's memory (`-m`), likewise.
+    pub memory: bool,
 }
 
 /// Where the list finds what a socket record does not carry: namespace names and owners.
@@ -179,6 +183,12 @@ impl<'w> ListWriter<'w> {
                 if self.cols.processes {
                     h.extend(["processes", "via_listener"]);
                 }
+                if self.cols.info {
+                    h.extend(inside::INFO_COLUMNS);
+                }
+                if self.cols.memory {
+                    h.extend(inside::MEMORY_COLUMNS);
+                }
                 c.write_record(&h).map_err(io::Error::other)?;
                 self.csv = Some(c);
                 self.flush_csv()
@@ -243,7 +253,18 @@ impl<'w> ListWriter<'w> {
                         None => self.w.write_all(b" -")?,
                     }
                 }
-                self.w.write_all(b"\n")
+                self.w.write_all(b"\n")?;
+                if self.cols.info
+                    && let Some(i) = s.info.as_deref()
+                {
+                    writeln!(self.w, "{}", inside::info_line(i, self.cols.extended))?;
+                }
+                if self.cols.memory
+                    && let Some(m) = s.memory.as_deref()
+                {
+                    writeln!(self.w, "{}", inside::memory_line(m))?;
+                }
+                Ok(())
             }
             Format::Json => {
                 if self.rows > 0 {
@@ -256,7 +277,25 @@ impl<'w> ListWriter<'w> {
                 } else {
                     None
                 };
-                let v = super::json::socket_value_with(s, netns, owners.as_ref());
+                let mut v = super::json::socket_value_with(s, netns, owners.as_ref());
+                if let Some(o) = v.as_object_mut() {
+                    if self.cols.info {
+                        o.insert(
+                            "info".into(),
+                            s.info
+                                .as_deref()
+                                .map_or(serde_json::Value::Null, inside::info_value),
+                        );
+                    }
+                    if self.cols.memory {
+                        o.insert(
+                            "memory".into(),
+                            s.memory
+                                .as_deref()
+                                .map_or(serde_json::Value::Null, inside::memory_value),
+                        );
+                    }
+                }
                 serde_json::to_writer(&mut *self.w, &v)?;
                 Ok(())
             }
@@ -313,6 +352,12 @@ impl<'w> ListWriter<'w> {
                             rec.push("false".into());
                         }
                     }
+                }
+                if self.cols.info {
+                    rec.extend(inside::info_fields(s.info.as_deref()));
+                }
+                if self.cols.memory {
+                    rec.extend(inside::memory_fields(s.memory.as_deref()));
                 }
                 if let Some(c) = self.csv.as_mut() {
                     c.write_record(&rec).map_err(io::Error::other)?;

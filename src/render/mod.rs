@@ -11,6 +11,7 @@ pub mod explain;
 pub mod format;
 pub mod fsm;
 pub mod fsm_path;
+pub mod inside;
 pub mod json;
 pub mod list;
 pub mod nagios;

@@ -23,6 +23,7 @@ use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
 use crate::tcp::state::{StateSet, TcpState};
+use crate::tcpinfo::Extensions;
 
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
 const RECV_BUF: usize = 64 * 1024;
@@ -57,8 +58,8 @@ fn open_socket() -> Result<NlSocket, SourceError> {
     Ok(sock)
 }
 
-/// The bytes of a dump request for one family and a state mask.
-fn request(family: Family, states: u32, seq: u32) -> Vec<u8> {
+/// The bytes of a dump request for one family, a state mask and the extensions asked for.
+fn request(family: Family, states: u32, ext: Extensions, seq: u32) -> Vec<u8> {
     let (af, socket_id) = match family {
         Family::V4 => (AF_INET, SocketId::new_v4()),
         Family::V6 => (AF_INET6, SocketId::new_v6()),
@@ -71,7 +72,7 @@ fn request(family: Family, states: u32, seq: u32) -> Vec<u8> {
         NetlinkPayload::from(SockDiagMessage::InetRequest(InetRequest {
             family: af,
             protocol: IPPROTO_TCP,
-            extensions: ExtensionFlags::empty(),
+            extensions: ExtensionFlags::from_bits_retain(ext.bits()),
             states: StateFlags::from_bits_retain(states),
             socket_id,
         })),
@@ -87,7 +88,7 @@ fn request(family: Family, states: u32, seq: u32) -> Vec<u8> {
 /// family, about 40 % more kernel time). Built by hand: `struct inet_diag_req` has no type in
 /// the crate. Layout: nlmsghdr (16) + family, src_len, dst_len, ext (4) + inet_diag_sockid (48)
 /// + states (4) + dbs (4).
-fn request_both(states: u32, seq: u32) -> Vec<u8> {
+fn request_both(states: u32, ext: Extensions, seq: u32) -> Vec<u8> {
     const TCPDIAG_GETSOCK: u16 = 18;
     const LEN: usize = 16 + 4 + 48 + 8;
     let mut req = vec![0u8; LEN];
@@ -96,6 +97,7 @@ fn request_both(states: u32, seq: u32) -> Vec<u8> {
     req[6..8].copy_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
     req[8..12].copy_from_slice(&seq.to_ne_bytes());
     // Family AF_UNSPEC (0): every family; the socket id stays zero (no filter).
+    req[16 + 3] = ext.bits();
     req[16 + 52..16 + 56].copy_from_slice(&states.to_ne_bytes());
     req
 }
@@ -237,8 +239,11 @@ impl NetlinkSource {
         for family in query.families() {
             self.seq = self.seq.wrapping_add(1);
             let sock = &self.socks[family.index()];
-            sock.send(&request(family, query.states.bits(), self.seq), 0)
-                .map_err(SourceError::Netlink)?;
+            sock.send(
+                &request(family, query.states.bits(), query.extensions, self.seq),
+                0,
+            )
+            .map_err(SourceError::Netlink)?;
             loop {
                 buf.clear();
                 bytes += sock.recv(&mut buf, 0).map_err(SourceError::Netlink)? as u64;
@@ -457,7 +462,7 @@ impl NetlinkSource {
         let mut reqs = Vec::new();
         for f in query.families() {
             self.seq = self.seq.wrapping_add(1);
-            reqs.push((f.index(), request(f, states, self.seq)));
+            reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
         }
         self.run_requests(&reqs, true, sink)
     }
@@ -492,7 +497,7 @@ impl Source for NetlinkSource {
             let mut reqs = Vec::new();
             for f in query.families() {
                 self.seq = self.seq.wrapping_add(1);
-                reqs.push((f.index(), request(f, states, self.seq)));
+                reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
             }
             report = self.run_requests(&reqs, false, &mut noted)?;
         }
@@ -509,7 +514,7 @@ impl Source for NetlinkSource {
             return self.run(query, sink);
         }
         self.seq = self.seq.wrapping_add(1);
-        let req = request_both(query.states.bits(), self.seq);
+        let req = request_both(query.states.bits(), query.extensions, self.seq);
         match self.run_requests(&[(0, req)], false, sink) {
             // A kernel without the older request: per family from now on. It refuses before
             // sending any socket, so nothing was pushed twice.
@@ -563,6 +568,7 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
     let inode = u64::from(u32_at(p, 68));
     // Mini-sockets carry no owner: the kernel reports uid 0 and inode 0 for them.
     let mini = matches!(state, TcpState::TimeWait | TcpState::SynRecv) && inode == 0;
+    let (info, memory) = crate::tcpinfo::read_attributes(&p[DIAG_MSG_LEN..]);
     Some(Socket {
         family,
         state,
@@ -579,6 +585,8 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
             retransmits: u32::from(p[3]),
         }),
         netns,
+        info,
+        memory,
     })
 }
 

@@ -26,6 +26,7 @@ use crate::kernel::hostname;
 use crate::sink::{Filtered, Flow, Sink, StopNoted, TargetInfo};
 use crate::socket::Socket;
 use crate::tcp::state::{StateSet, TcpState};
+use crate::tcpinfo::Extensions;
 
 /// Which live source to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -130,11 +131,15 @@ impl Target {
         &mut self,
         index: usize,
         filter: &Filter,
+        extensions: Extensions,
         sink: &mut dyn Sink,
         order: Order,
     ) -> Result<Report> {
         sink.begin(&self.info(index))?;
-        let query = filter.query();
+        let query = Query {
+            extensions,
+            ..filter.query()
+        };
         let mut filtered = Filtered {
             filter,
             inner: sink,
@@ -217,6 +222,9 @@ impl Target {
 /// The targets of a run.
 pub struct Scope {
     spec: ScopeSpec,
+    /// What the kernel adds to each socket of a scan (tcp_info, memory); nothing by default,
+    /// so counting never pays for it.
+    extensions: Extensions,
     targets: Vec<Target>,
     owners: Option<Arc<ProcessMap>>,
     notices: Vec<String>,
@@ -227,6 +235,7 @@ impl Scope {
     /// `--all-netns` with one notice; a `--netns` that cannot be entered is an error.
     pub fn open(spec: ScopeSpec) -> Result<Scope> {
         let mut scope = Scope {
+            extensions: Extensions::default(),
             targets: Vec::new(),
             owners: None,
             notices: Vec::new(),
@@ -327,6 +336,12 @@ impl Scope {
         }
     }
 
+    /// Ask the kernel to add tcp_info and/or memory to each socket of later scans (live
+    /// sources; a capture has what it has).
+    pub fn ask(&mut self, extensions: Extensions) {
+        self.extensions = extensions;
+    }
+
     /// Whether the one target is the caller's own network namespace (what a tracepoint,
     /// which sees every namespace without telling them apart, can stand for).
     pub fn is_caller_namespace(&self) -> bool {
@@ -391,7 +406,7 @@ impl Scope {
         let many = self.targets.len() > 1;
         for (i, t) in self.targets.iter_mut().enumerate() {
             let mut noted = StopNoted::new(sink);
-            let r = t.scan(i, filter, &mut noted, order);
+            let r = t.scan(i, filter, self.extensions, &mut noted, order);
             let r = if many && t.netns.is_some() {
                 r.with_context(|| format!("reading network namespace {}", t.label))?
             } else {
@@ -420,8 +435,7 @@ impl Scope {
         if states.contains(TcpState::TimeWait) || states.contains(TcpState::SynRecv) {
             let listen = Query {
                 states: StateSet::of(&[TcpState::Listen]),
-                v4: true,
-                v6: true,
+                ..Query::default()
             };
             for t in &mut self.targets {
                 let label = t.label.clone();

@@ -127,8 +127,8 @@ fn query_flow_label_strict() {
     let f = fixture("linux/netstat-tan.txt");
     let q = Query {
         states: StateSet::of(&[Listen]),
-        v4: true,
         v6: false,
+        ..Query::default()
     };
     let mut t = Tally::default();
     let r = CaptureSource::open(&f).run(&q, &mut t).unwrap();
