@@ -26,10 +26,7 @@ fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, b
         .targets()
         .iter()
         .zip(split.into_parts())
-        .map(|(t, counts)| HostCounts {
-            label: t.label.clone(),
-            counts,
-        })
+        .map(|(t, counts)| HostCounts::known(t.label.clone(), counts))
         .collect();
     Ok((hosts, scope.is_many()))
 }

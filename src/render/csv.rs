@@ -40,7 +40,12 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
         c.write_record(&h).map_err(csv_err)?;
         for s in TcpState::REPORTED {
             let mut r = vec![s.netstat_name().to_string()];
-            r.extend(v.hosts.iter().map(|h| h.counts.get(s).to_string()));
+            // An unknown count is an empty field.
+            r.extend(
+                v.hosts
+                    .iter()
+                    .map(|h| h.get(s).map(|n| n.to_string()).unwrap_or_default()),
+            );
             r.push(combined.get(s).to_string());
             c.write_record(&r).map_err(csv_err)?;
         }
