@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod explain_fsm;
 mod fixture;
+mod fleet;
 mod live;
 mod netns;
 mod serve;
