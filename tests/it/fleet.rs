@@ -19,6 +19,8 @@ use crate::serve::server::{TCPSTATE, port_for, start_serve, wait_listening};
 /// to the first one, each accepted (two ESTABLISHED sockets a pair).
 struct Known {
     _sockets: Vec<Box<dyn Send>>,
+    /// The first listener's port.
+    port: u16,
 }
 
 fn populate(ns: &Netns, listeners: usize, pairs: usize) -> Known {
@@ -36,7 +38,10 @@ fn populate(ns: &Netns, listeners: usize, pairs: usize) -> Known {
                 TcpListener::bind("127.0.0.1:0").expect("a listener"),
             ));
         }
-        Known { _sockets: keep }
+        Known {
+            _sockets: keep,
+            port: addr.port(),
+        }
     })
 }
 
@@ -140,15 +145,24 @@ fn fleet_prints_every_instance_from_prometheus() {
         };
         spaces.push(ns);
     }
-    let _known: Vec<Known> = spaces
+    let known: Vec<Known> = spaces
         .iter()
         .zip(shapes)
         .map(|(ns, (l, p))| populate(ns, l, p))
         .collect();
     let mut exporters = Vec::new();
     let mut targets = Vec::new();
-    for ns in &spaces {
-        let (serve, addr) = start_serve(&hub, &["--netns", ns.name(), "--min-interval", "0"]);
+    for (ns, k) in spaces.iter().zip(&known) {
+        let port = k.port.to_string();
+        let args = [
+            "--netns",
+            ns.name(),
+            "--min-interval",
+            "0",
+            "--by-port",
+            &port,
+        ];
+        let (serve, addr) = start_serve(&hub, &args);
         exporters.push(serve);
         targets.push(addr);
     }
@@ -272,6 +286,56 @@ fn fleet_prints_every_instance_from_prometheus() {
         lines[1].starts_with(&format!("{},7,6,", labels[1])),
         "{csv}"
     );
+
+    // Per port: each exporter tracks its first listener's port, which holds the listener and
+    // the accepted half of every pair; the clients' halves have it as their remote port.
+    let o = tcpstate(
+        &hub,
+        &[
+            "fleet",
+            "--prometheus",
+            &url,
+            "--by",
+            "port",
+            "--format",
+            "json",
+        ],
+    );
+    let groups = json_of(&o).unwrap_or_else(|| panic!("{}", show(&o)));
+    for ((label, (_, pairs)), k) in labels.iter().zip(shapes).zip(&known) {
+        let mine: Vec<&Value> = groups
+            .as_array()
+            .map(|a| a.iter().filter(|g| g["host"] == label.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(mine.len(), 1, "{label}: {groups:#}");
+        assert_eq!(mine[0]["by"], "local_port");
+        assert_eq!(mine[0]["key"], k.port.to_string());
+        assert_eq!(mine[0]["total"], 1 + pairs, "{label}: {groups:#}");
+        assert_eq!(mine[0]["states"]["listen"], 1);
+        assert_eq!(mine[0]["states"]["established"], pairs);
+    }
+    let o = tcpstate(
+        &hub,
+        &[
+            "fleet",
+            "--prometheus",
+            &url,
+            "--by",
+            "remote-port",
+            "--format",
+            "json",
+        ],
+    );
+    let groups = json_of(&o).unwrap_or_else(|| panic!("{}", show(&o)));
+    let remote: u64 = groups
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|g| g["states"]["established"].as_u64())
+                .sum()
+        })
+        .unwrap_or(0);
+    assert_eq!(remote, 6, "{groups:#}");
 
     // The table shows `?` for the dead target and says why on stderr.
     let o = tcpstate(&hub, &["fleet", "--prometheus", &url]);
