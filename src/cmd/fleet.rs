@@ -106,6 +106,12 @@ fn judge_and_write(common: &Common, args: &FleetArgs) -> Result<Severity> {
     let Some(FleetCommand::Check(c)) = &args.command else {
         bail!("fleet check was not asked for");
     };
+    if args.rows || args.sort.is_some() || args.top.is_some() || args.by.is_some() {
+        return Err(UsageError(
+            "--rows, --sort, --top and --by lay out the fleet's matrix; fleet check judges every instance without them".into(),
+        )
+        .into());
+    }
     let mut t = Thresholds::default();
     if let Some(file) = &c.config {
         t.apply_file(file)?;

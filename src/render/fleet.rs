@@ -198,3 +198,72 @@ pub fn check_json(w: &mut dyn Write, v: &FleetCheckView) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::count::Counts;
+    use crate::render::{DataFormat, HostCounts, summary};
+    use crate::socket::Family;
+    use crate::tcp::state::StateSet;
+
+    /// Two hosts, the second with unknown ESTABLISHED and LISTEN counts.
+    fn hosts() -> Vec<HostCounts> {
+        let mut a = Counts::new();
+        a.add(Family::V4, TcpState::Established, 5);
+        a.add(Family::V6, TcpState::Listen, 2);
+        let mut b = Counts::new();
+        b.add(Family::V4, TcpState::TimeWait, 3);
+        vec![
+            HostCounts::known("a".into(), a),
+            HostCounts {
+                label: "b".into(),
+                counts: b,
+                unknown: StateSet::of(&[TcpState::Established, TcpState::Listen]),
+                note: Some("why".into()),
+            },
+        ]
+    }
+
+    fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        f(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unknown_counts_are_never_zero() {
+        let hosts = hosts();
+        let v = SummaryView {
+            hosts: &hosts,
+            many: true,
+            explain: None,
+        };
+        let style = Style::default();
+        let table = text(|w| summary(w, DataFormat::Table, style, &v));
+        assert!(table.contains("ESTABLISHED  5  ?    5"), "{table}");
+        assert!(table.contains("TOTAL        7  ?   10"), "{table}");
+        let plain = text(|w| summary(w, DataFormat::Plain, style, &v));
+        assert_eq!(plain, "a ESTABLISHED 5\na LISTEN 2\nb TIME_WAIT 3\n");
+        let csv = text(|w| summary(w, DataFormat::Csv, style, &v));
+        assert!(csv.contains("ESTABLISHED,5,,5\n"), "{csv}");
+        let json: Value =
+            serde_json::from_str(&text(|w| summary(w, DataFormat::Json, style, &v))).unwrap();
+        let b = &json["hosts"][1];
+        assert!(
+            b["total"].is_null() && b["states"]["established"].is_null(),
+            "{b:#}"
+        );
+        assert_eq!(b["states"]["time_wait"], 3);
+        assert_eq!(b["note"], "why");
+        assert!(b["families"]["ipv4"]["states"]["listen"].is_null());
+        assert_eq!(json["hosts"][0]["total"], 7);
+        let rows = text(|w| rows_table(w, style, &v));
+        assert!(
+            rows.lines().any(|l| l.starts_with("b ") && l.contains('?')),
+            "{rows}"
+        );
+        let rows = text(|w| rows_csv(w, &v));
+        assert!(rows.contains("\nb,,,0,0,0,0,3,0,0,0,,0,0\n"), "{rows}");
+    }
+}
