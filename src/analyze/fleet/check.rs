@@ -5,7 +5,7 @@
 //! counts and are reported as skipped. The fleet's status is the worst of its instances'.
 
 use super::{Gap, Instance};
-use crate::analyze::check::thresholds::{Limit, Thresholds};
+use crate::analyze::check::thresholds::{Level, Limit, Thresholds};
 use crate::analyze::check::{Rule, Severity};
 use crate::tcp::state::TcpState;
 
@@ -84,16 +84,14 @@ fn judge_one(i: &Instance, t: &Thresholds) -> InstanceVerdict {
             let shares = [limit.warn, limit.crit]
                 .into_iter()
                 .flatten()
-                .any(|l| matches!(l, crate::analyze::check::thresholds::Level::Percent(_)));
+                .any(|l| matches!(l, Level::Percent(_)));
             // A share needs the total; a count needs only the value.
             let base = if shares { total } else { Some(0) };
             let severity = match (value, base) {
                 (Some(v), Some(b)) => limit.severity(v, b),
                 _ => Severity::Unknown,
             };
-            let above = |l: Option<crate::analyze::check::thresholds::Level>| {
-                l.and_then(|l| base.map(|b| l.highest_ok(b)))
-            };
+            let above = |l: Option<Level>| l.and_then(|l| base.map(|b| l.highest_ok(b)));
             StateVerdict {
                 state: s,
                 value,
