@@ -440,6 +440,8 @@ fn fleet_prints_every_instance_from_prometheus() {
         1,
         &["has no tcpstate_connections series matching {job=\"nothing\"}"],
     );
+    let o = tcpstate(&hub, &["fleet", "--prometheus", &url, "--at", "yesterday"]);
+    assert_one_sentence(&o, 1, &["rejected the query", "yesterday"]);
     let unreachable = format!("http://{}", port_for(&hub));
     let o = tcpstate(&hub, &["fleet", "--prometheus", &unreachable]);
     assert_one_sentence(&o, 1, &["cannot reach Prometheus", "connection refused"]);
