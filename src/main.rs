@@ -71,6 +71,9 @@ fn main() -> ExitCode {
         Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        // `fleet check`'s exit code is the worst instance's severity, as check's.
+        Some(Command::Fleet(a)) if a.is_check() => return cmd::fleet::run_check(&cli.common, a),
+        Some(Command::Fleet(a)) => cmd::fleet::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,7 @@ use tcpstate::tcp::state::{StateSet, TcpState};
 pub mod check;
 pub mod duration;
 pub mod explain;
+pub mod fleet;
 pub mod fsm;
 pub mod serve;
 pub mod trace;
@@ -26,6 +27,7 @@ pub mod watch;
 
 pub use check::CheckArgs;
 pub use explain::ExplainArgs;
+pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
 pub use serve::ServeArgs;
 pub use trace::TraceArgs;
@@ -97,6 +99,9 @@ pub enum Command {
     /// Trace TCP state transitions live (root or CAP_PERFMON).
     #[command(long_about = trace::TRACE_ABOUT)]
     Trace(TraceArgs),
+    /// State counts of every host beside each other, from the Prometheus that scrapes them.
+    #[command(long_about = fleet::FLEET_ABOUT)]
+    Fleet(FleetArgs),
 }
 
 const LIST_ABOUT: &str = "\

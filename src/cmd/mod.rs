@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fleet;
 pub mod fsm;
 pub mod list;
 pub mod serve;

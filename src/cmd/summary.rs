@@ -46,7 +46,7 @@ fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, b
     let (parts, many) = per_target(common, filter, false, |_| Counts::asked(filter.states))?;
     let hosts = parts
         .into_iter()
-        .map(|(label, counts)| HostCounts { label, counts })
+        .map(|(label, counts)| HostCounts::known(label, counts))
         .collect();
     Ok((hosts, many))
 }

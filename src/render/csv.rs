@@ -57,10 +57,11 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
         c.write_record(&h).map_err(csv_err)?;
         for s in table_order(&combined) {
             let mut r = vec![s.netstat_name().to_string()];
+            // An unknown count is an empty field.
             r.extend(
                 v.hosts
                     .iter()
-                    .map(|h| h.counts.known(s).map(|n| n.to_string()).unwrap_or_default()),
+                    .map(|h| h.get(s).map(|n| n.to_string()).unwrap_or_default()),
             );
             r.push(combined.known(s).map(|n| n.to_string()).unwrap_or_default());
             c.write_record(&r).map_err(csv_err)?;

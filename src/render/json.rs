@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{GroupView, SummaryView};
+use super::{GroupView, HostCounts, SummaryView};
 use crate::analyze::count::{Counts, share};
 use crate::analyze::group::Key;
 use crate::socket::{Family, Socket};
@@ -46,18 +46,51 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
     o
 }
 
+/// One host of a multi-host summary: its counts, its label, and — when some counts are
+/// unknown — null for those states (and for totals they are part of) and its `note`.
+pub fn host_value(h: &HostCounts) -> Value {
+    let mut o = counts_value(&h.counts, None);
+    let Some(obj) = o.as_object_mut() else {
+        return o;
+    };
+    obj.insert("host".into(), json!(h.label));
+    if !h.unknown.is_empty() {
+        obj.insert("total".into(), Value::Null);
+        let unknown = |v: &mut Value| {
+            for s in h.unknown.iter() {
+                if let Some(m) = v.as_object_mut() {
+                    m.insert(s.reported().key().to_string(), Value::Null);
+                }
+            }
+        };
+        unknown(&mut obj["states"]);
+        for f in ["ipv4", "ipv6"] {
+            obj["families"][f]["total"] = Value::Null;
+            unknown(&mut obj["families"][f]["states"]);
+        }
+        if let Some(rows) = obj.get_mut("rows").and_then(Value::as_array_mut) {
+            rows.retain(|r| {
+                !h.unknown
+                    .iter()
+                    .any(|s| r["state"] == s.reported().netstat_name())
+            });
+            for r in rows.iter_mut() {
+                r["share"] = Value::Null;
+            }
+        }
+    }
+    if let Some(note) = &h.note {
+        obj.insert("note".into(), json!(note));
+    }
+    o
+}
+
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     let value = if !v.multi() {
         counts_value(&v.hosts[0].counts, v.explain)
     } else {
         json!({
-            "hosts": v.hosts.iter().map(|h| {
-                let mut o = counts_value(&h.counts, None);
-                if let Some(obj) = o.as_object_mut() {
-                    obj.insert("host".into(), json!(h.label));
-                }
-                o
-            }).collect::<Vec<_>>(),
+            "hosts": v.hosts.iter().map(host_value).collect::<Vec<_>>(),
             "all": counts_value(&v.combined(), v.explain),
         })
     };

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod csv;
 pub mod explain;
+pub mod fleet;
 pub mod format;
 pub mod fsm;
 pub mod fsm_path;
@@ -30,7 +31,7 @@ use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy, Grouping, Key};
 use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
-use crate::tcp::state::TcpState;
+use crate::tcp::state::{StateSet, TcpState};
 
 pub use format::{DataFormat, Format, OutputKind, UnwritableFormat};
 
@@ -113,6 +114,44 @@ impl Style {
 pub struct HostCounts {
     pub label: String,
     pub counts: Counts,
+    /// States whose count the input does not carry for this host (a Prometheus series that
+    /// is missing): `?` in tables, null in JSON, an empty CSV field, no line in `plain`; the
+    /// host's total is then unknown too. Their count in `counts` is 0 and adds nothing to
+    /// the combined column.
+    pub unknown: StateSet,
+    /// Why some counts are unknown, for people (JSON `note`).
+    pub note: Option<String>,
+}
+
+impl HostCounts {
+    /// A host whose every count is known.
+    pub fn known(label: String, counts: Counts) -> HostCounts {
+        HostCounts {
+            label,
+            counts,
+            unknown: StateSet::EMPTY,
+            note: None,
+        }
+    }
+
+    /// The count of `s`, or `None` when unknown (missing from the input, or a state the
+    /// source was not asked for: `Counts::known`).
+    pub fn get(&self, s: TcpState) -> Option<u64> {
+        if self.unknown.contains(s) {
+            return None;
+        }
+        self.counts.known(s)
+    }
+
+    /// The total, or `None` when a count is unknown.
+    pub fn total(&self) -> Option<u64> {
+        self.unknown.is_empty().then(|| self.counts.total())
+    }
+}
+
+/// A count that may be unknown, as a table cell: the number, or `?`.
+pub fn cell(n: Option<u64>) -> String {
+    n.map_or_else(|| "?".to_string(), |n| n.to_string())
 }
 
 /// Everything a summary renderer needs.

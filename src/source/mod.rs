@@ -8,6 +8,7 @@ pub mod netlink;
 pub mod netns;
 pub mod process;
 pub mod procfs;
+pub mod prometheus;
 pub mod scope;
 
 pub use crate::filter::Query;

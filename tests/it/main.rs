@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod explain_fsm;
 mod fixture;
+mod fleet;
 mod inside;
 mod list_order;
 mod live;

@@ -16,4 +16,4 @@ mod known_sockets;
 mod namespaces;
 mod prometheus;
 mod requests;
-mod server;
+pub(crate) mod server;
