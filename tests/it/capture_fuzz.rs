@@ -32,7 +32,13 @@ impl Sink for Count {
 
 /// Run `bytes` every way there is; check the invariants that hold whatever the input.
 fn check(bytes: &[u8], format: InputFormat) {
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    // Line ends: `\n`, `\r\n`, or a lone `\r`.
+    let lines = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+        + 1;
     for assume in [None, Some(TcpState::TimeWait)] {
         let mut c = Count::default();
         let src = CaptureSource::from_bytes("fuzz.txt", bytes.to_vec())

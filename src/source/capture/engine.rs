@@ -1,18 +1,20 @@
-//! The run loop shared by every capture format: lines come from the streaming splitter, one
-//! format's `RowParser` turns each into a socket (written into one reused `Socket`), a count, a
-//! skip or an unread line, and the loop applies the query, pushes into the sink, honours
-//! `Flow::Stop`, and gathers the `Report` (unread lines, capped at `MAX_UNREAD` listed and the
-//! rest counted; notices for lines cut for length).
+//! The run loop shared by every capture format: lines come from the streaming splitter, the
+//! format's `RowParser` (changed per section where a file mixes formats, see `mixed`) turns
+//! each into a socket (written into one reused `Socket`), a count, a skip or an unread line, and
+//! the loop applies the query, pushes into the sink, honours `Flow::Stop`, and gathers the
+//! `Report` (unread lines, capped at `MAX_UNREAD` listed and the rest counted; notices for lines
+//! cut for length). A forced format of which no line is a row, header or title is an error.
 
 use std::borrow::Cow;
 use std::io;
 use std::io::Read;
 use std::ops::ControlFlow;
 
+use super::InputFormat;
 use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
-use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
+use super::mixed::Parsers;
 use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, Socket};
 use crate::source::{Query, Report, SourceError, Unread};
@@ -112,6 +114,16 @@ fn missing_state(t: &[&[u8]], column: &str) -> Cow<'static, str> {
     }
 }
 
+/// Whether a line whose first field is a TCP Proto word (`tcp`, `tcp4`…) but whose second is
+/// not a number is still a row, with queues that cannot be read (`tcp -5 0 a:1 b:2 LISTEN`,
+/// `tcp x y …`), rather than prose (`tcp connections are fine`): it has a state word after
+/// where the queues would be, or address-shaped fields where the addresses would be.
+pub(crate) fn row_with_bad_queues(t: &[&[u8]], states: &mut StateWords) -> bool {
+    t.len() >= 5
+        && (t[3..].iter().any(|f| states.get(f).is_some())
+            || (t[3].contains(&b':') && t[4].contains(&b':')))
+}
+
 /// Read `Proto Recv-Q Send-Q Local Foreign State` from the fields `t` of a netstat row (Linux or
 /// BSD, whose State column is named `column` in messages) into `out`, the family chosen by
 /// `family` from the kinds of the two hosts; the state read, or why the row cannot be read.
@@ -135,11 +147,11 @@ fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), ParsedRow>
     match (queue(recv_q), queue(send_q)) {
         (Some(r), Some(s)) => Ok((r, s)),
         (None, _) => Err(ParsedRow::Unread(Cow::Owned(format!(
-            "Recv-Q '{}' is not a number",
+            "Recv-Q '{}' is not a queue size (a whole number from 0 to 4294967295)",
             show(recv_q)
         )))),
         (_, None) => Err(ParsedRow::Unread(Cow::Owned(format!(
-            "Send-Q '{}' is not a number",
+            "Send-Q '{}' is not a queue size (a whole number from 0 to 4294967295)",
             show(send_q)
         )))),
     }
@@ -194,6 +206,8 @@ pub(crate) struct Run<'a> {
     pub strict: bool,
     /// Inode of the namespace the rows come from (a live /proc file); 0 for captures.
     pub netns: u64,
+    /// The format was forced (`--input-format`), not detected.
+    pub forced: bool,
 }
 
 impl Run<'_> {
@@ -203,20 +217,18 @@ impl Run<'_> {
         lines: Lines<'_>,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
-        match format {
-            InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, sink),
-            InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, sink),
-            InputFormat::Proc => self.drive(&mut proc::ProcTable, lines, sink),
-            InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, sink),
-            InputFormat::Windows => self.drive(&mut windows::Windows, lines, sink),
-            InputFormat::Summary => self.drive(&mut summary::SummaryLines, lines, sink),
-            InputFormat::Auto => unreachable!("the format is known before a run"),
-        }
+        debug_assert!(
+            format != InputFormat::Auto,
+            "the format is known before a run"
+        );
+        let mut p = Parsers::new(format, self.forced);
+        self.drive(&mut p, format, lines, sink)
     }
 
-    fn drive<P: RowParser>(
+    fn drive(
         &self,
-        p: &mut P,
+        p: &mut Parsers,
+        format: InputFormat,
         mut lines: Lines<'_>,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
@@ -236,6 +248,8 @@ impl Run<'_> {
         let mut unread_more = 0u64;
         let mut cut_lines = 0u64;
         let mut err: Option<SourceError> = None;
+        // Rows read (sockets and counts, whatever the query), for a forced format's check.
+        let mut rows = 0u64;
         let families = [query.v4, query.v6];
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
             if line.cut {
@@ -248,9 +262,11 @@ impl Run<'_> {
                     ));
                 }
             }
-            let flow = match p.row(line.text, &mut cx, &mut sock) {
+            let at = || format!("{file}:{}", line.no);
+            let flow = match p.row(line.text, &mut cx, &mut sock, at, &mut report.notices) {
                 ParsedRow::Skip => Flow::Continue,
                 ParsedRow::Socket => {
+                    rows += 1;
                     if !query.states.contains(sock.state) || !families[sock.family.index()] {
                         return ControlFlow::Continue(());
                     }
@@ -265,11 +281,24 @@ impl Run<'_> {
                     }
                 }
                 ParsedRow::Count(family, state, n) => {
+                    rows += 1;
                     if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
                     {
                         return ControlFlow::Continue(());
                     }
-                    report.sockets += n;
+                    let Some(total) = report.sockets.checked_add(n) else {
+                        err = Some(SourceError::Parse {
+                            file: file.to_string(),
+                            line: line.no,
+                            why: format!(
+                                "the counts add up to more than {} (the largest total \
+                                 tcpstate can hold); these are not real socket counts",
+                                u64::MAX
+                            ),
+                        });
+                        return ControlFlow::Break(());
+                    };
+                    report.sockets = total;
                     match sink.aggregate(family, state, n) {
                         Ok(f) => f,
                         Err(e) if e.kind() == io::ErrorKind::Unsupported => {
@@ -346,6 +375,24 @@ impl Run<'_> {
             ));
         }
         p.finish(file, &mut report.notices);
+        if self.forced && rows == 0 && !p.saw_own_format() {
+            let other = match report.unread.first() {
+                Some(u) => format!(
+                    "; {} lines look like rows but cannot be read so, the first at {file}:{} \
+                     ({})",
+                    report.unread.len() as u64 + unread_more,
+                    u.line,
+                    u.why
+                ),
+                None => String::new(),
+            };
+            return Err(SourceError::Other(format!(
+                "{file}: no line reads as {} (--input-format {}){other}; leave --input-format \
+                 out to detect the format",
+                format.describe(),
+                format.name()
+            )));
+        }
         Ok(report)
     }
 }

@@ -287,11 +287,12 @@ mod tests {
         for step in 1..5 {
             let mut got = Vec::new();
             let mut c = Chunked::new(Trickle(text, step));
-            c.lines(|l| {
-                got.push((l.no, l.text.to_vec()));
-                ControlFlow::Continue(())
-            })
-            .unwrap();
+            let _ = c
+                .lines(|l| {
+                    got.push((l.no, l.text.to_vec()));
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
             assert_eq!(got, want, "step {step}");
         }
     }

@@ -48,6 +48,7 @@ mod endpoint;
 mod engine;
 mod fields;
 mod lines;
+mod mixed;
 mod netstat;
 mod proc;
 mod ss;
@@ -427,6 +428,7 @@ impl CaptureSource {
             assume_state: self.assume_state,
             strict: self.strict,
             netns: self.netns,
+            forced: self.format != InputFormat::Auto,
         };
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => engine::Lines::Stream(c),

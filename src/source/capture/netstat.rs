@@ -8,7 +8,9 @@
 //! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row};
+use super::engine::{
+    Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row, row_with_bad_queues,
+};
 use super::fields::{dec, last_two, split};
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
@@ -32,8 +34,9 @@ impl RowParser for Netstat {
             b"tcp6" => Some(Family::V6),
             _ => return ParsedRow::Skip,
         };
-        // `tcp` followed by a number is a row; `tcp connections:` in prose is not.
-        if dec(t[1]).is_none() {
+        // `tcp` followed by a number is a row; `tcp connections:` in prose is not, but
+        // `tcp x y a:1 b:2 ESTABLISHED` is a row whose queues cannot be read.
+        if dec(t[1]).is_none() && !row_with_bad_queues(&t[..n], &mut cx.states) {
             return ParsedRow::Skip;
         }
         let family = |lk, rk| {
@@ -161,6 +164,10 @@ mod tests {
             "tcp 0 0 ... ESTABLISHED",
             "tcp 0 0 1.1.1.1:1 2.2.2.2:2 BOGUS",
             "tcp 0",
+            "tcp x y 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp -5 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 99999999999999999999 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 4294967296 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
         ] {
             assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
         }

@@ -64,7 +64,8 @@ impl RowParser for Ss {
         }
         let state = if let Some(s) = cx.states.get(t[i]) {
             i += 1;
-            if !tcp_row && (i >= n || dec(t[i]).is_none()) {
+            let row_shaped = n >= i + 4 && looks_like_address(t[i + 2]);
+            if !tcp_row && (i >= n || (dec(t[i]).is_none() && !row_shaped)) {
                 // A sentence that starts with a state word.
                 return ParsedRow::Skip;
             }
@@ -89,7 +90,8 @@ impl RowParser for Ss {
         }
         let (Some(recv_q), Some(send_q)) = (queue(t[i]), queue(t[i + 1])) else {
             return ParsedRow::Unread(Cow::Owned(format!(
-                "Recv-Q/Send-Q '{} {}' are not numbers",
+                "Recv-Q/Send-Q '{} {}' are not queue sizes (whole numbers from 0 to \
+                 4294967295)",
                 show(t[i]),
                 show(t[i + 1])
             )));
@@ -246,6 +248,8 @@ mod tests {
             "tcp UNKNOWN 0 0 1.1.1.1:1 2.2.2.2:2",
             "ESTAB 0 0 1.1.1.1:1",
             "tcp ESTAB 0",
+            "ESTAB -5 0 1.1.1.1:1 2.2.2.2:2",
+            "ESTAB 99999999999999999999 0 1.1.1.1:1 2.2.2.2:2",
         ] {
             assert!(
                 matches!(
