@@ -152,13 +152,13 @@ fn query_flow_label_strict() {
     assert_eq!(CaptureSource::open("-").label(), "stdin");
     assert_eq!(CaptureSource::open(&f).with_label("web1").label(), "web1");
 
-    let err = CaptureSource::open(fixture("handmade/netstat-pasted-two.txt"))
+    let err = CaptureSource::open(fixture("handmade/netstat-truncated.txt"))
         .with_strict(true)
         .run(&Query::default(), &mut Tally::default())
         .unwrap_err();
-    assert!(matches!(err, SourceError::Parse { line: 13, .. }), "{err}");
+    assert!(matches!(err, SourceError::Parse { line: 8, .. }), "{err}");
     assert!(
-        err.to_string().contains("netstat-pasted-two.txt:13: "),
+        err.to_string().contains("netstat-truncated.txt:8: "),
         "{err}"
     );
 

@@ -161,3 +161,173 @@ fn forced_format_that_reads_nothing_fails() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn bad_ports_and_addresses_are_unread_and_fatal_with_strict() {
+    let body = format!(
+        "{HEADER}\
+         tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTABLISHED\n\
+         tcp        0      0 10.0.0.1:99999          10.0.0.2:5001           ESTABLISHED\n\
+         tcp        0      0 127.101.0.1:10X6        10.0.0.2:5002           ESTABLISHED\n\
+         tcp        0      0 10.0.0.1:22             a$b%c:5003              ESTABLISHED\n\
+         tcp        0      0 localhost.localdo:35450 lb-192-30-255-112:https ESTABLISHED\n"
+    );
+    let (t, r) = bytes("ports.txt", &body);
+    assert_eq!(t.states, map(&[(Established, 2)]));
+    assert_eq!(unread_lines(&r), [4, 5, 6]);
+    assert!(
+        r.unread[0].why.contains("port 99999 is outside 0-65535"),
+        "{:?}",
+        r.unread
+    );
+    assert!(r.unread[1].why.contains("'10X6'"), "{:?}", r.unread);
+    assert!(
+        r.unread[2]
+            .why
+            .contains("neither an IP address nor a host name"),
+        "{:?}",
+        r.unread
+    );
+
+    let (_d, f) = file("ports.txt", body.as_bytes());
+    let o = tcpstate(&["summary", "--from", p(&f), "--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("ports.txt:4: "),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = tcpstate(&["summary", "--from", p(&f)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("ports.txt:4"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn link_local_scopes_keep_their_port() {
+    let ss = "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n\
+              LISTEN 0 128 [fe80::1]%v0:2222 [::]:*\n\
+              ESTAB 0 0 [fe80::1]%v0:2222 [fe80::2]%v0:40000\n\
+              ESTAB 0 0 fe80::1%eth0:22 fe80::2%eth0:50000\n";
+    let (t, r) = bytes("ll.txt", ss);
+    assert!(r.unread.is_empty(), "{:?}", r.unread);
+    let ports: Vec<Option<u16>> = t.sockets.iter().map(|s| s.local.port).collect();
+    assert_eq!(ports, [Some(2222), Some(2222), Some(22)]);
+    assert!(t.sockets.iter().all(|s| s.local.name.is_none()));
+
+    let (_d, f) = file("ll.txt", ss.as_bytes());
+    let o = tcpstate(&["list", "--from", p(&f), "--sport", "2222", "-f", "csv"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).lines().count(), 3, "{}", text(&o.stdout));
+    let o = tcpstate(&[
+        "summary",
+        "--by",
+        "local-port",
+        "--from",
+        p(&f),
+        "-f",
+        "csv",
+    ]);
+    let out = text(&o.stdout);
+    assert!(out.lines().any(|l| l.starts_with("2222,2,")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("22,1,")), "{out}");
+}
+
+#[test]
+fn mixed_formats_are_read_section_by_section() {
+    let body = format!(
+        "{HEADER}\
+         tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTABLISHED\n\
+         tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN\n\
+         State Recv-Q Send-Q Local Address:Port Peer Address:Port\n\
+         ESTAB 0 0 10.0.0.1:22 10.0.0.3:5000\n\
+         TIME-WAIT 0 0 10.0.0.1:22 10.0.0.4:5000\n\
+         \x20 sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+         \x20  0: 0100007F:1F42 0100007F:E988 08 00000000:00000000 00:00000000 00000000  1000        0 14171 1\n\
+         TIME_WAIT 5\n\
+         ESTABLISHED 2\n"
+    );
+    let mut t = Tally::default();
+    let r = CaptureSource::from_bytes("mixed.txt", body.clone().into_bytes())
+        .with_strict(true)
+        .run(&Query::default(), &mut t)
+        .expect("every part reads");
+    assert_eq!(
+        t.states,
+        map(&[(Established, 4), (Listen, 1), (TimeWait, 6), (CloseWait, 1)])
+    );
+    assert!(r.unread.is_empty(), "{:?}", r.unread);
+    let switches: Vec<&String> = r
+        .notices
+        .iter()
+        .filter(|n| n.contains("changes format"))
+        .collect();
+    assert_eq!(switches.len(), 3, "{:?}", r.notices);
+    assert!(switches[0].starts_with("mixed.txt:5: "), "{switches:?}");
+
+    // Forced, the other formats' rows are unread, each with the reason.
+    let mut t = Tally::default();
+    let r = CaptureSource::from_bytes("mixed.txt", body.into_bytes())
+        .with_format(InputFormat::Netstat)
+        .run(&Query::default(), &mut t)
+        .expect("reads");
+    assert_eq!(t.states, map(&[(Established, 1), (Listen, 1)]));
+    assert_eq!(unread_lines(&r), [6, 7, 9, 10, 11]);
+    assert!(
+        r.unread[0]
+            .why
+            .starts_with("a iproute2 ss row in a Linux netstat (net-tools) listing"),
+        "{:?}",
+        r.unread
+    );
+}
+
+#[test]
+fn redacted_rows_count_but_cannot_be_placed() {
+    let body = "tcp 0 0 ... ESTABLISHED\n\
+                tcp 0 0 x.x.x.x:80 <ip>:5555 TIME_WAIT\n\
+                tcp6 0 0 a.b.c.d:port xxx.xxx.xxx.xxx:1 ESTABLISHED\n\
+                tcp 0 0 ***:22 ***:4 CLOSE_WAIT\n\
+                tcp 0 0 10.0.0.1:22 10.0.0.2:5 ESTABLISHED\n";
+    let (t, r) = bytes("red.txt", body);
+    assert_eq!(
+        t.states,
+        map(&[(Established, 3), (TimeWait, 1), (CloseWait, 1)])
+    );
+    assert_eq!(t.families, [4, 1]);
+    assert!(r.unread.is_empty(), "{:?}", r.unread);
+    assert_eq!(
+        r.notices,
+        [
+            "red.txt: 4 rows have redacted addresses (the first at red.txt:1): counted by state, \
+          but a list shows what was hidden as ? and a filter on it cannot place them"
+        ]
+    );
+    let s = &t.sockets[1];
+    assert_eq!(
+        (s.local.ip, s.local.port, &s.local.name),
+        (None, Some(80), &None)
+    );
+
+    let (_d, f) = file("red.txt", body.as_bytes());
+    let o = tcpstate(&["list", "--from", p(&f)]);
+    let out = text(&o.stdout);
+    assert!(out.contains("?:?"), "{out}");
+    assert!(out.contains("?:80"), "{out}");
+    assert!(
+        text(&o.stderr).contains("4 rows have redacted addresses"),
+        "{}",
+        text(&o.stderr)
+    );
+    // An address filter cannot place them: only the one real row matches.
+    let o = tcpstate(&["list", "--from", p(&f), "--src", "0.0.0.0/0", "-f", "csv"]);
+    assert_eq!(text(&o.stdout).lines().count(), 2, "{}", text(&o.stdout));
+    // A port written beside a redacted host is known; a hidden port matches no port filter.
+    let o = tcpstate(&["list", "--from", p(&f), "--sport", "22", "-f", "csv"]);
+    assert_eq!(text(&o.stdout).lines().count(), 3, "{}", text(&o.stdout));
+    let o = tcpstate(&["list", "--from", p(&f), "--sport", "0-65535", "-f", "csv"]);
+    assert_eq!(text(&o.stdout).lines().count(), 4, "{}", text(&o.stdout));
+}

@@ -15,6 +15,7 @@ use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
 use super::mixed::Parsers;
+use super::shapes::is_redacted;
 use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, Socket};
 use crate::source::{Query, Report, SourceError, Unread};
@@ -43,6 +44,32 @@ pub(crate) struct Ctx {
     pub states: StateWords,
     pub services: Services,
     pub assume_state: Option<TcpState>,
+    /// Endpoints read so far whose host was redacted.
+    pub redacted: u64,
+}
+
+impl Ctx {
+    /// Read the endpoint field `f` (the `which` address of its row), counting redacted hosts;
+    /// an unreadable field makes the row unread, with the field and the reason.
+    pub(crate) fn endpoint(
+        &mut self,
+        f: &[u8],
+        sep: PortSep,
+        which: &str,
+    ) -> Result<(Endpoint, HostKind), ParsedRow> {
+        match endpoint(f, sep, &mut self.services) {
+            Ok(e) => {
+                if e.1 == HostKind::Redacted {
+                    self.redacted += 1;
+                }
+                Ok(e)
+            }
+            Err(why) => Err(ParsedRow::Unread(Cow::Owned(format!(
+                "the {which} address '{}': {why}",
+                show(f)
+            )))),
+        }
+    }
 }
 
 /// One format's reader of lines.
@@ -134,10 +161,21 @@ pub(crate) fn netstat_row(
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
 ) -> Result<TcpState, ParsedRow> {
+    // `tcp 0 0 ... ESTABLISHED`: one redaction standing for both addresses.
+    if t.len() >= 5
+        && is_redacted(t[3])
+        && let Some(state) = cx.states.get(t[4])
+    {
+        let queues = netstat_queues(t[1], t[2])?;
+        let local = cx.endpoint(t[3], sep, "local")?;
+        let remote = cx.endpoint(t[3], sep, "foreign")?;
+        fill(out, family(local.1, remote.1), state, queues, local, remote);
+        return Ok(state);
+    }
     let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
     let queues = netstat_queues(t[1], t[2])?;
-    let local = endpoint(t[3], sep, &mut cx.services);
-    let remote = endpoint(t[4], sep, &mut cx.services);
+    let local = cx.endpoint(t[3], sep, "local")?;
+    let remote = cx.endpoint(t[4], sep, "foreign")?;
     fill(out, family(local.1, remote.1), state, queues, local, remote);
     Ok(state)
 }
@@ -250,6 +288,9 @@ impl Run<'_> {
         let mut err: Option<SourceError> = None;
         // Rows read (sockets and counts, whatever the query), for a forced format's check.
         let mut rows = 0u64;
+        // Rows with a redacted host, and the first of them.
+        let mut redacted_rows = 0u64;
+        let mut first_redacted = 0u64;
         let families = [query.v4, query.v6];
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
             if line.cut {
@@ -263,10 +304,17 @@ impl Run<'_> {
                 }
             }
             let at = || format!("{file}:{}", line.no);
+            let redacted_before = cx.redacted;
             let flow = match p.row(line.text, &mut cx, &mut sock, at, &mut report.notices) {
                 ParsedRow::Skip => Flow::Continue,
                 ParsedRow::Socket => {
                     rows += 1;
+                    if cx.redacted != redacted_before {
+                        redacted_rows += 1;
+                        if first_redacted == 0 {
+                            first_redacted = line.no;
+                        }
+                    }
                     if !query.states.contains(sock.state) || !families[sock.family.index()] {
                         return ControlFlow::Continue(());
                     }
@@ -375,6 +423,18 @@ impl Run<'_> {
             ));
         }
         p.finish(file, &mut report.notices);
+        if redacted_rows > 0 {
+            let (rows, have) = if redacted_rows == 1 {
+                ("row", "has")
+            } else {
+                ("rows", "have")
+            };
+            report.notices.push(format!(
+                "{file}: {redacted_rows} {rows} {have} redacted addresses (the first at \
+                 {file}:{first_redacted}): counted by state, but a list shows what was hidden \
+                 as ? and a filter on it cannot place them"
+            ));
+        }
         if self.forced && rows == 0 && !p.saw_own_format() {
             let other = match report.unread.first() {
                 Some(u) => format!(

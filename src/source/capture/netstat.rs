@@ -52,7 +52,9 @@ impl RowParser for Netstat {
         if out.state == TcpState::Listen {
             out.send_q = None;
         }
-        extras(line, &t[6..n], out);
+        // A row whose one redaction stands for both addresses has its extras a field early;
+        // they are left unknown.
+        extras(line, t.get(6..n).unwrap_or(&[]), out);
         fix_mini_socket_uid(out);
         ParsedRow::Socket
     }
@@ -148,6 +150,20 @@ mod tests {
     }
 
     #[test]
+    fn redacted_rows_keep_their_state() {
+        let s = ok("tcp 0 0 ... ESTABLISHED");
+        assert_eq!(
+            (s.state, s.local.ip, s.remote.ip),
+            (TcpState::Established, None, None)
+        );
+        let s = ok("tcp6 0 0 x.x.x.x:443 <ip>:51234 TIME_WAIT");
+        assert_eq!(
+            (s.family, s.local.port, s.remote.port),
+            (Family::V6, Some(443), Some(51234))
+        );
+    }
+
+    #[test]
     fn not_rows_and_unread() {
         for skip in [
             "udp 0 0 127.0.0.1:60496 127.0.0.53:53 ESTABLISHED",
@@ -161,13 +177,14 @@ mod tests {
         }
         for bad in [
             "tcp 0 0 127.0.0.1:8002 127.0.0.1:59",
-            "tcp 0 0 ... ESTABLISHED",
             "tcp 0 0 1.1.1.1:1 2.2.2.2:2 BOGUS",
             "tcp 0",
             "tcp x y 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
             "tcp -5 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
             "tcp 99999999999999999999 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
             "tcp 0 4294967296 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 0 1.2.3.4:99999 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 0 127.101.0.1:10X6 5.6.7.8:1 ESTABLISHED",
         ] {
             assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
         }

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::endpoint::{HostKind, PortSep, endpoint, family_of};
+use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
 use super::fields::{Fields, after, dec, queue, show, split};
 use super::timer::ss_timer;
@@ -100,8 +100,14 @@ impl RowParser for Ss {
         if lf.first() == Some(&b'[') || pf.first() == Some(&b'[') {
             self.new_style = true;
         }
-        let local = endpoint(lf, PortSep::Colon, &mut cx.services);
-        let remote = endpoint(pf, PortSep::Colon, &mut cx.services);
+        let local = match cx.endpoint(lf, PortSep::Colon, "local") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
+        let remote = match cx.endpoint(pf, PortSep::Colon, "peer") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
         let star = if self.new_style {
             Family::V6
         } else {
@@ -111,7 +117,9 @@ impl RowParser for Ss {
             HostKind::V4 => Family::V4,
             HostKind::V6 => Family::V6,
             HostKind::Star => star,
-            HostKind::Name => family_of(local.1, remote.1).unwrap_or(Family::V4),
+            HostKind::Name | HostKind::Redacted => {
+                family_of(local.1, remote.1).unwrap_or(Family::V4)
+            }
         };
         fill(out, family, state, (recv_q, send_q), local, remote);
         extras(after(line, pf), out);
