@@ -248,6 +248,7 @@ impl Scope {
             }
             Place::AllNetns => scope.refresh()?,
             Place::Captures(files) => {
+                let mut used: HashSet<String> = HashSet::new();
                 for f in files {
                     let mut src = CaptureSource::open(&f.path)
                         .with_format(f.format)
@@ -256,6 +257,10 @@ impl Scope {
                     if let Some(l) = f.label {
                         src = src.with_label(l);
                     }
+                    // Two files with one stem (a/web1.txt, b/web1.txt) get `web1` and
+                    // `web1 (2)`, so that their columns can be told apart.
+                    let label = distinct_label(src.label(), &mut used);
+                    src = src.with_label(label);
                     scope.targets.push(Target {
                         label: src.label().to_string(),
                         netns: None,
@@ -421,6 +426,19 @@ impl Scope {
         self.owners = Some(Arc::new(map));
         Ok(())
     }
+}
+
+/// `label`, or `label (N)` with the smallest N from 2 that is not yet in `used`; the label
+/// returned is added to `used`.
+fn distinct_label(label: &str, used: &mut HashSet<String>) -> String {
+    let mut l = label.to_string();
+    let mut n = 2u64;
+    while used.contains(&l) {
+        l = format!("{label} ({n})");
+        n += 1;
+    }
+    used.insert(l.clone());
+    l
 }
 
 /// Open the live source (and the counter files) of one namespace — the caller's own when

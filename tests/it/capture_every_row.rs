@@ -331,3 +331,111 @@ fn redacted_rows_count_but_cannot_be_placed() {
     let o = tcpstate(&["list", "--from", p(&f), "--sport", "0-65535", "-f", "csv"]);
     assert_eq!(text(&o.stdout).lines().count(), 4, "{}", text(&o.stdout));
 }
+
+#[test]
+fn source_with_from_and_extra_labels_are_usage_errors() {
+    let f = fixture("linux/netstat-tan.txt");
+    for source in ["auto", "netlink", "proc"] {
+        let o = tcpstate(&["summary", "--from", p(&f), "--source", source]);
+        assert_eq!(o.status.code(), Some(2), "--source {source}");
+        assert!(text(&o.stderr).contains("--source"), "{}", text(&o.stderr));
+    }
+    let o = tcpstate(&["summary", "--from", p(&f), "--label", "a", "--label", "b"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("2 --label given for 1 --from file"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = tcpstate(&["trace", "--duration", "0s"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("longer than zero"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn files_with_one_stem_get_distinct_labels() {
+    let body = std::fs::read(fixture("linux/netstat-tan.txt")).expect("fixture");
+    let (_a, a) = file("web1.txt", &body);
+    let (_b, b) = file("web1.txt", &body);
+    let (_c, c) = file("web1.log", &body);
+    let o = tcpstate(&[
+        "summary",
+        "--from",
+        p(&a),
+        "--from",
+        p(&b),
+        "--from",
+        p(&c),
+        "-f",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(
+        out.lines().next(),
+        Some("state,web1,web1 (2),web1 (3),all"),
+        "{out}"
+    );
+    // An explicit label is kept, and a stem that meets it gets the next number.
+    let o = tcpstate(&[
+        "summary",
+        "--from",
+        p(&a),
+        "--from",
+        p(&b),
+        "--label",
+        "web1",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(
+        text(&o.stdout).lines().next(),
+        Some("state,web1,web1 (2),all")
+    );
+}
+
+/// A real `netstat -tan` capture (no -e, no -o) made in a private namespace: uid, inode and
+/// timer are unknown, so JSON says null and CSV leaves them empty.
+#[test]
+fn fields_a_capture_lacks_are_null() {
+    let Some(ns) = common::Netns::with_tools("cap-null", &["netstat", "ss", "nft"]) else {
+        return;
+    };
+    let _pop = common::Population::builder(&ns)
+        .v4(common::Counts {
+            established: 2,
+            listen: 1,
+            time_wait: 1,
+            ..Default::default()
+        })
+        .build()
+        .expect("the population builds");
+    let capture = ns.check_output("netstat", &["-tan"]).expect("netstat runs");
+    let (_d, f) = file("plain.txt", capture.as_bytes());
+    let o = tcpstate(&["list", "--from", p(&f), "-eo", "-f", "json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let rows = v.as_array().expect("an array");
+    assert!(rows.len() >= 4, "{v}");
+    for r in rows {
+        for key in ["uid", "inode", "timer", "cookie"] {
+            assert!(r[key].is_null(), "{key} in {r}");
+        }
+        assert!(r["recv_q"].is_u64(), "{r}");
+    }
+    let o = tcpstate(&["list", "--from", p(&f), "-eo", "-f", "csv"]);
+    let out = text(&o.stdout);
+    let mut lines = out.lines();
+    let head: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let at = |k: &str| head.iter().position(|h| *h == k).expect(k);
+    for line in lines {
+        let cols: Vec<&str> = line.split(',').collect();
+        for key in ["uid", "inode", "timer"] {
+            assert_eq!(cols[at(key)], "", "{key} in {line}");
+        }
+    }
+}
