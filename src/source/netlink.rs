@@ -21,7 +21,7 @@ use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_S
 
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
+use crate::socket::{Endpoint, Family, ListedOwners, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
@@ -525,6 +525,7 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
             retransmits: u32::from(p[3]),
         }),
         netns,
+        listed_owners: ListedOwners::default(),
     })
 }
 

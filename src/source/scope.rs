@@ -253,7 +253,8 @@ impl Scope {
                     let mut src = CaptureSource::open(&f.path)
                         .with_format(f.format)
                         .with_assume_state(f.assume_state)
-                        .with_strict(f.strict);
+                        .with_strict(f.strict)
+                        .with_owners_wanted(scope.spec.owners);
                     if let Some(l) = f.label {
                         src = src.with_label(l);
                     }
@@ -391,13 +392,13 @@ impl Scope {
     }
 
     /// Scan processes once, and (when `states` hold TIME_WAIT or SYN_RECV) learn the
-    /// listeners so mini-sockets can be credited to them. `owners` then has the map.
+    /// listeners so mini-sockets can be credited to them. `owners` then has the map. Saved
+    /// captures get an empty map: their sockets carry the owners their process column listed
+    /// (`netstat -p`, `ss -p`), which the map's one lookup answers from.
     pub fn find_owners(&mut self, states: StateSet) -> Result<()> {
         if self.is_captures() {
-            return Err(Unsupported(
-                "processes need the live host: saved captures carry no process table".into(),
-            )
-            .into());
+            self.owners = Some(Arc::new(ProcessMap::default()));
+            return Ok(());
         }
         let inodes: HashSet<u64> = self.targets.iter().filter_map(|t| t.netns).collect();
         let only = (!inodes.contains(&0)).then_some(&inodes);

@@ -439,3 +439,63 @@ fn fields_a_capture_lacks_are_null() {
         }
     }
 }
+
+#[test]
+fn process_columns_of_captures_feed_list_p_and_by_process() {
+    // Real `netstat -tanp` and `ss -tanpeoi` captures (tests/fixtures/captures/linux): one
+    // python3 (pid 9430) holds every socket but the six TIME_WAIT mini-sockets.
+    for file in ["linux/netstat-tanp.txt", "linux/ss-tanpeoi.txt"] {
+        let f = fixture(file);
+        let o = tcpstate(&["list", "-p", "--from", p(&f), "-f", "json"]);
+        assert!(o.status.success(), "{file}: {}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let rows = v.as_array().expect("an array");
+        assert_eq!(rows.len(), 28, "{file}");
+        for r in rows {
+            let procs = r["processes"].as_array().expect("processes");
+            if r["state"] == "TIME_WAIT" {
+                assert!(procs.is_empty(), "{file}: {r}");
+            } else {
+                assert_eq!(
+                    procs,
+                    &[serde_json::json!({"pid": 9430, "command": "python3"})],
+                    "{file}: {r}"
+                );
+            }
+        }
+        let o = tcpstate(&["summary", "--by", "process", "--from", p(&f), "-f", "csv"]);
+        assert!(o.status.success(), "{file}: {}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert!(
+            out.lines().any(|l| l.starts_with("9430/python3,22,")),
+            "{file}: {out}"
+        );
+    }
+    // A capture without the column says so.
+    let o = tcpstate(&["list", "-p", "--from", p(&fixture("linux/netstat-tan.txt"))]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("has no process column"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Program names with spaces, up to the timer.
+    let body = format!(
+        "{HEADER}\
+         tcp   0   0 10.0.0.1:5432  10.0.0.2:4000  ESTABLISHED 1192/pgpool: idle    keepalive (7.00/0/0)\n\
+         tcp   0   0 10.0.0.1:5432  10.0.0.2:4001  TIME_WAIT   -                    timewait (59.50/0/0)\n"
+    );
+    let (t, _) = bytes("pg.txt", &body);
+    let names: Vec<Vec<(u32, String)>> = t
+        .sockets
+        .iter()
+        .map(|s| {
+            s.listed_owners
+                .iter()
+                .map(|(p, c)| (p, c.to_string()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(names, [vec![(1192, "pgpool: idle".to_string())], vec![]]);
+    assert!(t.sockets.iter().all(|s| s.listed_owners.is_listed()));
+}

@@ -93,6 +93,7 @@ pub(crate) fn blank(out: &mut Socket, family: Family, state: TcpState) {
     out.cookie = None;
     out.timer = None;
     out.netns = 0;
+    out.listed_owners.clear();
 }
 
 /// TIME_WAIT and SYN_RECV entries are mini-sockets: the uid a listing shows for them (0) is
@@ -246,6 +247,8 @@ pub(crate) struct Run<'a> {
     pub netns: u64,
     /// The format was forced (`--input-format`), not detected.
     pub forced: bool,
+    /// Owners will be asked of the sockets: say when no row has an owner column.
+    pub owners_wanted: bool,
 }
 
 impl Run<'_> {
@@ -290,6 +293,8 @@ impl Run<'_> {
         let mut rows = 0u64;
         // Rows with a redacted host, and the first of them.
         let mut redacted_rows = 0u64;
+        // Sockets whose row had an owner column (`netstat -p`, `ss -p`).
+        let mut listed_rows = 0u64;
         let mut first_redacted = 0u64;
         let families = [query.v4, query.v6];
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
@@ -309,6 +314,7 @@ impl Run<'_> {
                 ParsedRow::Skip => Flow::Continue,
                 ParsedRow::Socket => {
                     rows += 1;
+                    listed_rows += u64::from(sock.listed_owners.is_listed());
                     if cx.redacted != redacted_before {
                         redacted_rows += 1;
                         if first_redacted == 0 {
@@ -423,6 +429,12 @@ impl Run<'_> {
             ));
         }
         p.finish(file, &mut report.notices);
+        if self.owners_wanted && rows > 0 && listed_rows == 0 {
+            report.notices.push(format!(
+                "{file}: the capture has no process column (save it with `netstat -p` or \
+                 `ss -p`), so no socket in it has an owner"
+            ));
+        }
         if redacted_rows > 0 {
             let (rows, have) = if redacted_rows == 1 {
                 ("row", "has")

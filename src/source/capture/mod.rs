@@ -56,6 +56,7 @@ mod fields;
 mod lines;
 mod mixed;
 mod netstat;
+mod owners;
 mod proc;
 mod shapes;
 mod ss;
@@ -237,6 +238,7 @@ pub struct CaptureSource {
     assume_state: Option<TcpState>,
     strict: bool,
     netns: u64,
+    owners_wanted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +294,7 @@ impl CaptureSource {
             assume_state: None,
             strict: false,
             netns: 0,
+            owners_wanted: false,
         }
     }
 
@@ -319,6 +322,13 @@ impl CaptureSource {
     /// read, instead of listing it in `Report::unread`.
     pub fn with_strict(mut self, strict: bool) -> CaptureSource {
         self.strict = strict;
+        self
+    }
+
+    /// Owners will be asked of the sockets (`list -p`, `--by process`): say so when the
+    /// capture has no process column (`netstat -p`, `ss -p`) to answer from.
+    pub fn with_owners_wanted(mut self, wanted: bool) -> CaptureSource {
+        self.owners_wanted = wanted;
         self
     }
 
@@ -436,6 +446,7 @@ impl CaptureSource {
             strict: self.strict,
             netns: self.netns,
             forced: self.format != InputFormat::Auto,
+            owners_wanted: self.owners_wanted,
         };
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => engine::Lines::Stream(c),

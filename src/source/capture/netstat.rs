@@ -12,15 +12,17 @@ use super::engine::{
     Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row, row_with_bad_queues,
 };
 use super::fields::{dec, last_two, split};
+use super::owners::netstat_program;
+use super::shapes::is_redacted;
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 
 pub(crate) struct Netstat;
 
-/// Fields read from the start of a row: up to State and the two after it (`User Inode`); the
-/// timer is read from the end of the line.
-const MAX_FIELDS: usize = 8;
+/// Fields read from the start of a row: up to State and the three after it (`User Inode`,
+/// `PID/Program name`); the timer is read from the end of the line.
+const MAX_FIELDS: usize = 9;
 
 impl RowParser for Netstat {
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
@@ -52,9 +54,13 @@ impl RowParser for Netstat {
         if out.state == TcpState::Listen {
             out.send_q = None;
         }
-        // A row whose one redaction stands for both addresses has its extras a field early;
-        // they are left unknown.
-        extras(line, t.get(6..n).unwrap_or(&[]), out);
+        // A row whose one redaction stands for both addresses has its extras a field early.
+        let at = if is_redacted(t[3]) && cx.states.get(t[4]).is_some() {
+            5
+        } else {
+            6
+        };
+        extras(line, t.get(at..n).unwrap_or(&[]), out);
         fix_mini_socket_uid(out);
         ParsedRow::Socket
     }
@@ -63,6 +69,7 @@ impl RowParser for Netstat {
 /// The columns after State: `User Inode` (`-e`, first), `PID/Program name` (`-p`), `Timer`
 /// (`-o`, last, two tokens). `x` holds the first fields after State.
 fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
+    let mut program_end = line.len();
     if x.len() >= 2
         && line.last() == Some(&b')')
         && let (Some(w), Some(p)) = last_two(line)
@@ -70,7 +77,9 @@ fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
         && let Some(t) = netstat_timer(w, p)
     {
         out.timer = Some(t);
+        program_end = (w.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
     }
+    netstat_program(line, x, program_end, &mut out.listed_owners);
     // `-e`: a user (number, or a name without `-n`) then a decimal inode. A `-p` column is
     // `pid/name` or `-`, a timer word is followed by `(`, so neither matches.
     if x.len() >= 2

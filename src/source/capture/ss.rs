@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
 use super::fields::{Fields, after, dec, queue, show, split};
+use super::owners::ss_users;
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
 use memchr::memmem;
@@ -147,6 +148,7 @@ fn extras(rest: &[u8], out: &mut Socket) {
             out.timer = Some(t);
         }
     }
+    ss_users(rest, &mut out.listed_owners);
     if saw_ino && !saw_uid && out.owned_inode().is_some() {
         out.uid = Some(0);
     }
