@@ -39,6 +39,8 @@
 //!   service name through this host's /etc/services). A redacted host (`...`, `x.x.x.x:80`,
 //!   `<ip>`) has no ip and no name, only the port if one was written; a notice counts such
 //!   rows and names the first.
+//! * The owners a process column names (`netstat -p`, `ss -p`) in `Socket::listed_owners`,
+//!   which `ProcessMap::owners` answers from; not listed where the row has no such column.
 //! * Queues, uid, inode and timer where the format has them; TIME_WAIT and SYN_RECV entries
 //!   with inode 0 have no uid (they are mini-sockets); `cookie` is `None`, `netns` 0.
 //!
