@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
+use clap::ValueEnum;
 use tcpstate::analyze::group::GroupBy;
 use tcpstate::filter::{Filter, PortRange, parse_net, parse_port};
 use tcpstate::i18n::Lang;
 use tcpstate::render::Format;
 use tcpstate::source::capture::InputFormat;
-use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec};
+use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec, Unsupported};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
 pub mod check;
@@ -150,9 +151,9 @@ pub struct Common {
     #[arg(short = '6', long = "ipv6", global = true)]
     pub ipv6: bool,
 
-    /// Live source of sockets.
-    #[arg(long, global = true, value_enum, default_value_t = LiveSource::Auto)]
-    pub source: LiveSource,
+    /// Live source of sockets (default: auto). Not with --from, which reads no live source.
+    #[arg(long, global = true, value_enum)]
+    pub source: Option<LiveSource>,
 
     /// Output format.
     #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
@@ -209,8 +210,26 @@ impl Common {
             .unwrap_or(StateSet::ALL)
     }
 
-    /// The scope the flags name; `owners`: scan processes too.
-    pub fn scope_spec(&self, owners: bool) -> ScopeSpec {
+    /// The scope the flags name; `owners`: scan processes too. Flags that do not go with
+    /// `--from` (an explicit `--source`, more `--label`s than files) are refused.
+    pub fn scope_spec(&self, owners: bool) -> Result<ScopeSpec, Unsupported> {
+        if !self.from.is_empty()
+            && let Some(s) = self.source
+        {
+            return Err(Unsupported(format!(
+                "--source {} reads the live host, --from reads saved captures: give one of them",
+                s.to_possible_value()
+                    .map_or("?".into(), |v| v.get_name().to_string())
+            )));
+        }
+        if self.label.len() > self.from.len() {
+            return Err(Unsupported(format!(
+                "{} --label given for {} --from file{}: each --label names one --from file, in order",
+                self.label.len(),
+                self.from.len(),
+                if self.from.len() == 1 { "" } else { "s" }
+            )));
+        }
         let place = if !self.from.is_empty() {
             Place::Captures(
                 self.from
@@ -232,12 +251,12 @@ impl Common {
         } else {
             Place::Here
         };
-        ScopeSpec {
+        Ok(ScopeSpec {
             place,
-            live: self.source,
+            live: self.source.unwrap_or_default(),
             owners,
             states: self.states(),
-        }
+        })
     }
 
     /// The filter the flags describe.

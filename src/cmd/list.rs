@@ -44,7 +44,7 @@ impl Lookup for Names {
             .unwrap_or(0)
     }
 
-    fn owners(&self, s: &Socket) -> Option<Attribution<'_>> {
+    fn owners<'a>(&'a self, s: &'a Socket) -> Option<Attribution<'a>> {
         self.owners.as_deref().map(|m| m.owners(s))
     }
 }

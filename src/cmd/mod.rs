@@ -25,7 +25,7 @@ use tcpstate::source::scope::Scope;
 /// Open the scope the flags name — this namespace, `--netns`, `--all-netns` or the `--from`
 /// captures — and say on stderr what opening it had to say. `owners`: scan processes too.
 pub fn open_scope(common: &Common, owners: bool) -> Result<Scope> {
-    let mut scope = Scope::open(common.scope_spec(owners))?;
+    let mut scope = Scope::open(common.scope_spec(owners)?)?;
     print_lines(&scope.take_notices());
     Ok(scope)
 }

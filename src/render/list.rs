@@ -35,7 +35,7 @@ pub trait Lookup {
     /// The width of the longest namespace name (for the table's NETNS column).
     fn netns_width(&self) -> usize;
     /// The processes holding `s`, when processes were scanned.
-    fn owners(&self, s: &Socket) -> Option<Attribution<'_>>;
+    fn owners<'a>(&'a self, s: &'a Socket) -> Option<Attribution<'a>>;
 }
 
 /// A small stack buffer to pad `Display` values without allocating.
@@ -125,7 +125,10 @@ impl<'w> ListWriter<'w> {
             .unwrap_or("-")
     }
 
-    fn owners(&self, s: &Socket) -> Option<Attribution<'w>> {
+    fn owners<'s>(&self, s: &'s Socket) -> Option<Attribution<'s>>
+    where
+        'w: 's,
+    {
         self.lookup.and_then(|l| l.owners(s))
     }
 

@@ -223,7 +223,8 @@ impl GroupView<'_> {
 }
 
 /// Write an endpoint in netstat's notation: `a.b.c.d:port`, IPv6 unbracketed (`::1:631`),
-/// `*` for the port of a listener's peer, names from captures as they were.
+/// `*` for the port of a listener's peer, names from captures as they were, `?` for what a
+/// capture redacted.
 pub struct NetstatAddr<'a> {
     pub e: &'a Endpoint,
     /// Whether a zero port is a wildcard (`0.0.0.0:*`).
@@ -242,12 +243,12 @@ impl fmt::Display for NetstatAddr<'_> {
                 _ => write!(f, "{v6}")?,
             },
             Some(ip) => write!(f, "{ip}")?,
-            None => f.write_str("*")?,
+            None => f.write_str("?")?,
         }
         match self.e.port {
             Some(0) if self.wildcard_port => f.write_str(":*"),
             Some(p) => write!(f, ":{p}"),
-            None => f.write_str(":*"),
+            None => f.write_str(":?"),
         }
     }
 }

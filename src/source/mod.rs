@@ -37,7 +37,7 @@ pub struct Report {
 impl Report {
     /// Add another run's report to this one.
     pub fn merge(&mut self, other: Report) {
-        self.sockets += other.sockets;
+        self.sockets = self.sockets.saturating_add(other.sockets);
         self.unread.extend(other.unread);
         self.notices.extend(other.notices);
     }

@@ -21,7 +21,7 @@ use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_S
 
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
+use crate::socket::{Endpoint, Family, ListedOwners, Socket, Timer, TimerKind};
 use crate::tcp::state::{StateSet, TcpState};
 use crate::tcpinfo::Extensions;
 
@@ -587,6 +587,7 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
         netns,
         info,
         memory,
+        listed_owners: ListedOwners::default(),
     })
 }
 

@@ -5,7 +5,9 @@
 //! TIME_WAIT and SYN_RECV mini-sockets have no inode: they are attributed to whoever listens
 //! on their local port ("via listener"), from the LISTEN sockets the caller feeds in with
 //! `add_listener`; a client-side TIME_WAIT stays unattributed. Processes that vanish or may
-//! not be read are skipped and counted, never an error.
+//! not be read are skipped and counted, never an error. A socket whose capture listed its
+//! owners (`netstat -p`, `ss -p`) is answered from that list: one lookup, `ProcessMap::owners`,
+//! serves live and saved sockets alike (an empty map for captures).
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
@@ -18,7 +20,7 @@ use rustix::fs::{Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
 use super::netns::{PidPath, parse_ns_link};
-use crate::socket::Socket;
+use crate::socket::{ListedOwners, Socket};
 use crate::tcp::state::TcpState;
 
 /// A process that holds at least one socket. Its command is read only when first shown.
@@ -55,24 +57,34 @@ pub struct Owner<'a> {
 pub struct Attribution<'a> {
     map: &'a ProcessMap,
     entries: &'a [(u64, u32)],
+    /// The owners the socket's capture listed, used instead of the map's.
+    listed: Option<&'a ListedOwners>,
     pub via_listener: bool,
 }
 
 impl<'a> Attribution<'a> {
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        match self.listed {
+            Some(l) => l.is_empty(),
+            None => self.entries.is_empty(),
+        }
     }
 
-    /// The owning processes in pid order.
+    /// The owning processes: in pid order from the map, in the capture's order when listed.
     pub fn owners(&self) -> impl Iterator<Item = Owner<'a>> + 'a {
         let map = self.map;
-        self.entries.iter().filter_map(move |&(_, i)| {
+        let from_map = self.entries.iter().filter_map(move |&(_, i)| {
             let p = map.procs.get(i as usize)?;
             Some(Owner {
                 pid: p.pid,
                 command: map.command(p),
             })
-        })
+        });
+        let listed = self
+            .listed
+            .into_iter()
+            .flat_map(|l| l.iter().map(|(pid, command)| Owner { pid, command }));
+        from_map.chain(listed)
     }
 }
 
@@ -393,13 +405,21 @@ impl ProcessMap {
         &self.owners[lo..hi]
     }
 
-    /// The owners of `s`: by its inode, or for a mini-socket by the listener on its port.
-    pub fn owners(&self, s: &Socket) -> Attribution<'_> {
+    /// The owners of `s`: those its capture listed, else by its inode, or for a mini-socket
+    /// by the listener on its port.
+    pub fn owners<'a>(&'a self, s: &'a Socket) -> Attribution<'a> {
         let none = Attribution {
             map: self,
             entries: &[],
+            listed: None,
             via_listener: false,
         };
+        if s.listed_owners.is_listed() {
+            return Attribution {
+                listed: Some(&s.listed_owners),
+                ..none
+            };
+        }
         if let Some(inode) = s.owned_inode() {
             return Attribution {
                 entries: self.entries(inode),
@@ -425,6 +445,7 @@ impl ProcessMap {
         let none = Attribution {
             map: self,
             entries: &[],
+            listed: None,
             via_listener: false,
         };
         let Some(ls) = self.listeners.get(&(netns, port)) else {

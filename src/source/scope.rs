@@ -257,14 +257,20 @@ impl Scope {
             }
             Place::AllNetns => scope.refresh()?,
             Place::Captures(files) => {
+                let mut used: HashSet<String> = HashSet::new();
                 for f in files {
                     let mut src = CaptureSource::open(&f.path)
                         .with_format(f.format)
                         .with_assume_state(f.assume_state)
-                        .with_strict(f.strict);
+                        .with_strict(f.strict)
+                        .with_owners_wanted(scope.spec.owners);
                     if let Some(l) = f.label {
                         src = src.with_label(l);
                     }
+                    // Two files with one stem (a/web1.txt, b/web1.txt) get `web1` and
+                    // `web1 (2)`, so that their columns can be told apart.
+                    let label = distinct_label(src.label(), &mut used);
+                    src = src.with_label(label);
                     scope.targets.push(Target {
                         label: src.label().to_string(),
                         netns: None,
@@ -421,13 +427,13 @@ impl Scope {
     }
 
     /// Scan processes once, and (when `states` hold TIME_WAIT or SYN_RECV) learn the
-    /// listeners so mini-sockets can be credited to them. `owners` then has the map.
+    /// listeners so mini-sockets can be credited to them. `owners` then has the map. Saved
+    /// captures get an empty map: their sockets carry the owners their process column listed
+    /// (`netstat -p`, `ss -p`), which the map's one lookup answers from.
     pub fn find_owners(&mut self, states: StateSet) -> Result<()> {
         if self.is_captures() {
-            return Err(Unsupported(
-                "processes need the live host: saved captures carry no process table".into(),
-            )
-            .into());
+            self.owners = Some(Arc::new(ProcessMap::default()));
+            return Ok(());
         }
         let inodes: HashSet<u64> = self.targets.iter().filter_map(|t| t.netns).collect();
         let only = (!inodes.contains(&0)).then_some(&inodes);
@@ -455,6 +461,19 @@ impl Scope {
         self.owners = Some(Arc::new(map));
         Ok(())
     }
+}
+
+/// `label`, or `label (N)` with the smallest N from 2 that is not yet in `used`; the label
+/// returned is added to `used`.
+fn distinct_label(label: &str, used: &mut HashSet<String>) -> String {
+    let mut l = label.to_string();
+    let mut n = 2u64;
+    while used.contains(&l) {
+        l = format!("{label} ({n})");
+        n += 1;
+    }
+    used.insert(l.clone());
+    l
 }
 
 /// Open the live source (and the counter files) of one namespace — the caller's own when

@@ -7,6 +7,7 @@
 mod common;
 
 mod capture;
+mod capture_every_row;
 mod capture_fuzz;
 mod capture_handmade;
 mod check;

@@ -86,10 +86,18 @@ impl RowParser for ProcTable {
         blank(out, family, state);
         out.local = local;
         out.remote = remote;
-        if let Some((tx, rx)) = t.get(4).filter(|_| n > 4).and_then(|f| pair(f)) {
+        if n > 4 {
+            let queues = pair(t[4])
+                .and_then(|(tx, rx)| Some((u32::try_from(tx).ok()?, u32::try_from(rx).ok()?)));
+            let Some((tx, rx)) = queues else {
+                return ParsedRow::Unread(Cow::Owned(format!(
+                    "tx_queue:rx_queue '{}' is not two 32-bit hex numbers",
+                    show(t[4])
+                )));
+            };
             // A listener's tx_queue is 0 here whatever its backlog: unknown, not 0.
-            out.send_q = (state != TcpState::Listen).then(|| u32::try_from(tx).unwrap_or(u32::MAX));
-            out.recv_q = Some(u32::try_from(rx).unwrap_or(u32::MAX));
+            out.send_q = (state != TcpState::Listen).then_some(tx);
+            out.recv_q = Some(rx);
         }
         if n > 5
             && let Some((tr, when)) = pair(t[5])
