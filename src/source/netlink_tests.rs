@@ -8,6 +8,7 @@
 use std::net::{Ipv6Addr, SocketAddr};
 
 use super::*;
+use crate::tcpinfo::Extensions;
 
 // ---- the kernel's numbers (linux/netlink.h, linux/sock_diag.h, linux/inet_diag.h) ----
 
