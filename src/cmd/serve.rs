@@ -26,8 +26,9 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         compat_node_exporter: args.compat_node_exporter,
     };
     // Signals are caught before anything else, so a SIGTERM during start-up is not lost.
-    let stop =
-        Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;
+    // A second one ends the process at once, whatever is still being answered.
+    let stop = Stop::on_signals_then_exit(stop::TERMINATE)
+        .context("installing the SIGTERM/SIGINT handlers")?;
     let listener = TcpListener::bind(args.listen).with_context(|| {
         format!(
             "cannot listen on {}; choose another address with --listen",
