@@ -42,6 +42,7 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         )
         .into());
     }
+    raise_descriptor_limit(usize::from(args.max_connections));
     let exporter = Exporter::start(scope, settings)?;
     let limits = Limits {
         max_connections: usize::from(args.max_connections),
@@ -54,4 +55,29 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     http::serve(listener, Arc::new(exporter), limits, &stop).context("serving HTTP")?;
     eprintln!("tcpstate serve: stopped");
     Ok(())
+}
+
+/// Raise the soft limit on open descriptors towards the hard one, so `--max-connections`
+/// connections (and the sources' own descriptors) fit; a limit that cannot be raised is
+/// left as it is, and accepting then pauses when descriptors run out.
+fn raise_descriptor_limit(max_connections: usize) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let want = u64::try_from(max_connections)
+        .unwrap_or(u64::MAX)
+        .saturating_add(256);
+    let limit = getrlimit(Resource::Nofile);
+    let Some(current) = limit.current else { return };
+    if current >= want {
+        return;
+    }
+    let raised = limit.maximum.map_or(want, |max| max.min(want));
+    if raised > current {
+        let _ = setrlimit(
+            Resource::Nofile,
+            rustix::process::Rlimit {
+                current: Some(raised),
+                maximum: limit.maximum,
+            },
+        );
+    }
 }
