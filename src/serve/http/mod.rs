@@ -136,13 +136,13 @@ fn status_body(status: u16) -> &'static str {
     }
 }
 
-/// Accept and answer connections on `listener` until `stop` is set off; then close idle
+/// Accept and answer connections on `listeners` until `stop` is set off; then close idle
 /// connections, let the answers in flight finish (within `limits.shutdown_grace`) and return.
 pub fn serve(
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     handler: Arc<dyn Handler>,
     limits: Limits,
     stop: &Stop,
 ) -> io::Result<()> {
-    server::Server::new(listener, handler, limits, stop)?.run()
+    server::Server::new(listeners, handler, limits, stop)?.run()
 }

@@ -22,12 +22,14 @@ use super::workers::{Job, Workers};
 use super::{Handler, Limits, Response};
 use crate::stop::Stop;
 
-/// The epoll keys of the three descriptors that are not connections.
-const LISTENER: u64 = 0;
-const STOP: u64 = 1;
-const ANSWERS: u64 = 2;
-/// Connections are numbered from here, never reusing a number.
-const FIRST_CONN: u64 = 3;
+/// The epoll keys of the descriptors that are not connections; listener `i` is
+/// `LISTENER + i`.
+const STOP: u64 = 0;
+const ANSWERS: u64 = 1;
+const LISTENER: u64 = 1 << 62;
+/// Connections are numbered from here, never reusing a number (and never reaching
+/// `LISTENER`).
+const FIRST_CONN: u64 = 2;
 
 /// How long the client has to close after the response before we close.
 const DRAIN_TIME: Duration = Duration::from_millis(500);
@@ -36,8 +38,9 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
 pub(super) struct Server<'s> {
     epoll: OwnedFd,
-    listener: Option<TcpListener>,
-    /// Accepting is paused until then (out of descriptors); the listener is out of the set.
+    /// Empty once stopping.
+    listeners: Vec<TcpListener>,
+    /// Accepting is paused until then (out of descriptors); the listeners are out of the set.
     accept_paused: Option<Instant>,
     stop: &'s Stop,
     /// Set once stopping: when the answers in flight are given up.
@@ -56,15 +59,17 @@ pub(super) struct Server<'s> {
 
 impl<'s> Server<'s> {
     pub(super) fn new(
-        listener: TcpListener,
+        listeners: Vec<TcpListener>,
         handler: Arc<dyn Handler>,
         limits: Limits,
         stop: &'s Stop,
     ) -> io::Result<Server<'s>> {
-        listener.set_nonblocking(true)?;
         let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
         let workers = Workers::start(limits.workers, handler)?;
-        epoll::add(&epoll, &listener, key(LISTENER), epoll::EventFlags::IN)?;
+        for (i, l) in (0u64..).zip(&listeners) {
+            l.set_nonblocking(true)?;
+            epoll::add(&epoll, l, key(LISTENER + i), epoll::EventFlags::IN)?;
+        }
         epoll::add(&epoll, stop.wakeup(), key(STOP), epoll::EventFlags::IN)?;
         epoll::add(
             &epoll,
@@ -74,7 +79,7 @@ impl<'s> Server<'s> {
         )?;
         Ok(Server {
             epoll,
-            listener: Some(listener),
+            listeners,
             accept_paused: None,
             stop,
             stopping: None,
@@ -117,9 +122,9 @@ impl<'s> Server<'s> {
             for ev in &events {
                 let (flags, data) = (ev.flags, ev.data);
                 match data.u64() {
-                    LISTENER => self.accept_all(),
                     STOP => self.begin_stop(),
                     ANSWERS => self.take_answers(),
+                    id if id >= LISTENER => self.accept_all(id - LISTENER),
                     id => self.on_ready(id, flags),
                 }
             }
@@ -166,8 +171,8 @@ impl<'s> Server<'s> {
         }
         if self.accept_paused.is_some_and(|t| t <= now) {
             self.accept_paused = None;
-            if let Some(l) = &self.listener {
-                let _ = epoll::add(&self.epoll, l, key(LISTENER), epoll::EventFlags::IN);
+            for (i, l) in (0u64..).zip(&self.listeners) {
+                let _ = epoll::add(&self.epoll, l, key(LISTENER + i), epoll::EventFlags::IN);
             }
         }
     }
@@ -193,9 +198,13 @@ impl<'s> Server<'s> {
         }
     }
 
-    fn accept_all(&mut self) {
+    /// Accept every connection waiting on listener `index`.
+    fn accept_all(&mut self, index: u64) {
         loop {
-            let Some(listener) = &self.listener else {
+            let Some(listener) = usize::try_from(index)
+                .ok()
+                .and_then(|i| self.listeners.get(i))
+            else {
                 return;
             };
             match listener.accept() {
@@ -205,7 +214,9 @@ impl<'s> Server<'s> {
                 Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => {}
                 // Out of descriptors or memory: pause accepting instead of spinning.
                 Err(_) => {
-                    let _ = epoll::delete(&self.epoll, listener);
+                    for l in &self.listeners {
+                        let _ = epoll::delete(&self.epoll, l);
+                    }
                     self.accept_paused = Some(Instant::now() + ACCEPT_PAUSE);
                     return;
                 }
@@ -377,7 +388,7 @@ impl<'s> Server<'s> {
         }
         self.stopping = Some(Instant::now() + self.limits.shutdown_grace);
         let _ = epoll::delete(&self.epoll, self.stop.wakeup());
-        self.listener = None;
+        self.listeners.clear();
         self.accept_paused = None;
         self.conns
             .retain(|_, c| matches!(c.kind(), PhaseKind::Answering | PhaseKind::Writing));

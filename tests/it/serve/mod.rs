@@ -10,11 +10,12 @@
 //! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
 //! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs, and
 //! `slow_clients` idle and trickling connections, the connection limit and stopping with
-//! connections open.
+//! connections open, and `listen` the host-name and bare-port forms of `--listen`.
 
 mod exposition;
 mod http;
 mod known_sockets;
+mod listen;
 mod namespaces;
 mod prometheus;
 mod requests;
