@@ -76,7 +76,8 @@ for c in "${CASES[@]}"; do
     read -r idle slow maxconn <<<"$c"
     ip netns add "$NS"
     ip -n "$NS" link set lo up
-    in_ns "$TCPSTATE" serve --listen "127.0.0.1:$PORT" --min-interval 0 --max-connections "$maxconn" 2>"$TMP/serve.log" &
+    # Not through in_ns: $! must be the exporter itself (ip netns exec execs it in place).
+    ip netns exec "$NS" "$TCPSTATE" serve --listen "127.0.0.1:$PORT" --min-interval 0 --max-connections "$maxconn" 2>"$TMP/serve.log" &
     SERVE=$!
     PIDS+=("$SERVE")
     for _ in $(seq 200); do
@@ -85,7 +86,7 @@ for c in "${CASES[@]}"; do
     done
     in_ns curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics"
     before=$(rss_kib "$SERVE")
-    in_ns python3 "$TMP/holder.py" "$PORT" "$idle" "$slow" >"$TMP/holder.out" 2>&1 &
+    ip netns exec "$NS" python3 "$TMP/holder.py" "$PORT" "$idle" "$slow" >"$TMP/holder.out" 2>&1 &
     PIDS+=($!)
     for _ in $(seq 300); do grep -q ready "$TMP/holder.out" && break; sleep 0.1; done
     sleep 1
