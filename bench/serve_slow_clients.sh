@@ -7,8 +7,8 @@
 #   bench/serve_slow_clients.sh ["IDLE SLOW MAX_CONNECTIONS" ...]
 #   default: "0 0 64" "4 0 64" "0 40 64" "0 200 64" "0 100 1000" "500 100 1000"
 #
-# Per case: SCRAPES scrapes (default 20), one every 0.5 s, each timed by curl (time_total),
-# the status codes seen, and the exporter's resident memory before and after. Runs in a
+# Per case: SCRAPES scrapes (default 20), one every 0.5 s, each timed by curl (time_total,
+# given up after 30 s), the status codes seen ("none": no answer), and the exporter's resident memory before and after. Runs in a
 # private network namespace. Needs root, iproute2, curl and python3. TCPSTATE=/path/to/binary
 # measures that binary instead of building this tree (to compare with an older build).
 set -euo pipefail
@@ -92,12 +92,13 @@ for c in "${CASES[@]}"; do
     sleep 1
     : >"$TMP/times"
     for _ in $(seq "$SCRAPES"); do
+        # curl writes the line also when it gives up (status 000 = no answer in 30 s).
         in_ns curl -s -o /dev/null --max-time 30 -w '%{time_total} %{http_code}\n' \
-            "http://127.0.0.1:$PORT/metrics" >>"$TMP/times" || echo "30.000 timeout" >>"$TMP/times"
+            "http://127.0.0.1:$PORT/metrics" >>"$TMP/times" || true
         sleep 0.5
     done
     after=$(rss_kib "$SERVE")
-    statuses=$(awk '{n[$2]++} END {for (s in n) printf "%s%s×%d", (i++ ? "," : ""), s, n[s]}' "$TMP/times")
+    statuses=$(awk '{n[$2 == "000" ? "none" : $2]++} END {for (s in n) printf "%s%s×%d", (i++ ? "," : ""), s, n[s]}' "$TMP/times")
     read -r median p90 max < <(awk '{print $1}' "$TMP/times" | sort -g | awk '{v[NR]=$1} END {
         m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; p = v[int(NR*0.9 + 0.999)];
         printf "%.1f %.1f %.1f\n", m*1000, p*1000, v[NR]*1000}')
