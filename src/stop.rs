@@ -48,6 +48,26 @@ impl Stop {
         Ok(stop)
     }
 
+    /// A stop that `signals` set off, where a second signal, once the stop was asked for,
+    /// ends the process at once with status 128 + signal: for a command whose orderly stop
+    /// may take a moment (serve lets answers in flight finish) and whose operator may not
+    /// want to wait for it.
+    pub fn on_signals_then_exit(signals: &[libc::c_int]) -> io::Result<Stop> {
+        let stop = Stop::new()?;
+        for &sig in signals {
+            // Registered first, so it runs before the flag is set: the first signal finds the
+            // flag down and only sets it, a later one finds it up and exits.
+            signal_hook::flag::register_conditional_shutdown(
+                sig,
+                128 + sig,
+                Arc::clone(&stop.flag),
+            )?;
+            signal_hook::flag::register(sig, Arc::clone(&stop.flag))?;
+            signal_hook::low_level::pipe::register(sig, stop.tx.try_clone()?)?;
+        }
+        Ok(stop)
+    }
+
     /// Ask for the stop.
     pub fn trigger(&self) {
         self.flag.store(true, Ordering::SeqCst);

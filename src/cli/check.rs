@@ -32,7 +32,7 @@ pub struct CheckArgs {
     pub crit: Vec<StateLevel>,
 
     /// TOML file with thresholds for every rule (README, "Health check"); --warn and --crit
-    /// apply on top of it.
+    /// apply on top of it. A regular file of at most 1 MiB.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

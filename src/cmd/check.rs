@@ -4,6 +4,9 @@
 //! plugins report it: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the check could not run: a bad
 //! configuration, no permission, any runtime error).
 
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -46,6 +49,42 @@ pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
     }
 }
 
+/// The largest configuration file read: thresholds take a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The text of the configuration file: a regular file of at most `MAX_CONFIG_BYTES`, so a
+/// device, a pipe or a huge file is refused at once with one sentence naming it.
+pub fn read_config(file: &Path) -> Result<String> {
+    let shown = file.display();
+    // Non-blocking, so opening a FIFO does not wait for a writer before it can be refused.
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(file)
+        .map_err(|e| anyhow::anyhow!("cannot read the configuration {shown}: {e}"))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| anyhow::anyhow!("cannot read the configuration {shown}: {e}"))?;
+    if !meta.is_file() {
+        bail!("the configuration {shown} is not a regular file; give a TOML file");
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        bail!(
+            "the configuration {shown} is {} bytes, more than the 1 MiB a configuration may have",
+            meta.len()
+        );
+    }
+    // Bounded also if the file grows while it is read.
+    let mut text = String::new();
+    f.take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read the configuration {shown}: {e}"))?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        bail!("the configuration {shown} grew past 1 MiB while it was read");
+    }
+    Ok(text)
+}
+
 /// Thresholds, one or two samples, the rules; and what was looked at, for the header.
 pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckReport, String)> {
     if common.format == Format::Csv {
@@ -53,7 +92,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
     }
     let mut t = Thresholds::default();
     if let Some(file) = &args.config {
-        t.apply_file(file)?;
+        t.apply_toml(&read_config(file)?, file)?;
     }
     t.apply_cli(&args.warn, &args.crit);
     let mut scope = open_scope(common, false)?;

@@ -115,7 +115,7 @@ fn judge_and_write(common: &Common, args: &FleetArgs) -> Result<Severity> {
     }
     let mut t = Thresholds::default();
     if let Some(file) = &c.config {
-        t.apply_file(file)?;
+        t.apply_toml(&super::check::read_config(file)?, file)?;
     }
     t.apply_cli(&c.warn, &c.crit);
     let (prom, fleet) = read_fleet(&args.query)?;

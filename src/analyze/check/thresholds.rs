@@ -277,14 +277,6 @@ impl Thresholds {
         }
         Ok(())
     }
-
-    /// Read and apply a configuration file.
-    pub fn apply_file(&mut self, file: &Path) -> Result<(), ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
-            message: format!("cannot read the configuration {}: {e}", file.display()),
-        })?;
-        self.apply_toml(&text, file)
-    }
 }
 
 /// A bad configuration file, as one sentence with `file:line`.

@@ -528,4 +528,38 @@ fn a_stuck_receive_queue_is_found() {
     assert!(shown >= queued, "{out}");
 }
 
+#[test]
+fn a_configuration_that_is_no_small_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let big = dir.path().join("big.toml");
+    // 2 MiB of comment lines: valid TOML, only too large.
+    std::fs::write(&big, "# padding\n".repeat(2 * 1024 * 1024 / 10)).expect("writes the file");
+    let fifo = dir.path().join("fifo.toml");
+    let c_fifo = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("a path");
+    // SAFETY: a NUL-terminated path that lives across the call.
+    assert_eq!(unsafe { libc::mkfifo(c_fifo.as_ptr(), 0o600) }, 0);
+    let cases = [
+        ("/dev/urandom".to_string(), "is not a regular file"),
+        (fifo.to_string_lossy().into_owned(), "is not a regular file"),
+        (big.to_string_lossy().into_owned(), "more than the 1 MiB"),
+    ];
+    for (file, why) in &cases {
+        let started = std::time::Instant::now();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_tcpstate"))
+            .args(["check", "--config", file])
+            .output()
+            .expect("run tcpstate check");
+        // Generous: reading /dev/urandom without a bound ran for minutes.
+        assert!(started.elapsed() < Duration::from_secs(5), "{file}");
+        assert_eq!(code(&o), 3, "{file}: {}", show(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("tcpstate: the configuration {file} ")),
+            "{err}"
+        );
+        assert!(err.contains(why), "{err}");
+    }
+}
+
 mod unknown;

@@ -8,12 +8,16 @@
 //! `known_sockets` makes the IPv6 sockets whose counts are known, `prometheus` has a real
 //! Prometheus scrape them, `exposition` checks the formats and the series bound, and
 //! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
-//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs.
+//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs, and
+//! `slow_clients` idle and trickling connections, the connection limit and stopping with
+//! connections open, and `listen` the host-name and bare-port forms of `--listen`.
 
 mod exposition;
 mod http;
 mod known_sockets;
+mod listen;
 mod namespaces;
 mod prometheus;
 mod requests;
 pub(crate) mod server;
+mod slow_clients;

@@ -20,9 +20,20 @@ pub(crate) fn port_for(ns: &Netns) -> SocketAddr {
 /// Start `tcpstate serve` inside the namespace with `args`; waits until it accepts.
 pub(crate) fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr) {
     let addr = port_for(ns);
-    let listen = addr.to_string();
+    let serve = start_serve_listening(ns, &addr.to_string(), addr, args);
+    (serve, addr)
+}
+
+/// Start `tcpstate serve --listen listen args…` inside the namespace; waits until `addr`
+/// accepts.
+pub(super) fn start_serve_listening(
+    ns: &Netns,
+    listen: &str,
+    addr: SocketAddr,
+    args: &[&str],
+) -> ChildGuard {
     let mut cmd = ns.command(TCPSTATE);
-    cmd.args(["serve", "--listen", &listen])
+    cmd.args(["serve", "--listen", listen])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -32,9 +43,9 @@ pub(crate) fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr)
         if let Some(mut e) = child.child.stderr.take() {
             let _ = e.read_to_string(&mut err);
         }
-        panic!("tcpstate serve did not start: {err}");
+        panic!("tcpstate serve --listen {listen} did not start: {err}");
     }
-    (child, addr)
+    child
 }
 
 /// Waits (bounded) until something accepts connections on `addr` inside `ns`; false if
