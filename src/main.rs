@@ -51,6 +51,9 @@ fn main() -> ExitCode {
         Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Completions(a)) => {
+            with_stdout(|out| cmd::completions::run(a, out).map(|()| ExitCode::SUCCESS))
+        }
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ mod capture_fuzz;
 mod capture_handmade;
 mod check;
 mod cli;
+mod docs;
 mod explain_fsm;
 mod fixture;
 mod live;
