@@ -16,6 +16,7 @@ mod explain_fsm;
 mod fixture;
 mod live;
 mod netns;
+mod prometheus_rules;
 mod serve;
 mod trace;
 mod watch;
