@@ -293,3 +293,25 @@ fn colour_follows_no_color_and_clicolor_force() {
         "NO_COLOR wins"
     );
 }
+
+#[test]
+fn the_example_check_configuration_is_the_defaults() {
+    // contrib/check.toml is the README's "Thresholds file" with every default: loading it
+    // changes no threshold, so the report is the one without it.
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/captures/handmade/netstat-W-eo.txt");
+    let report = |config: Option<PathBuf>| {
+        let mut c = Command::new(BIN);
+        c.args(["check", "--format", "json", "--from"])
+            .arg(&capture);
+        if let Some(path) = config {
+            c.arg("--config").arg(path);
+        }
+        let out = c.output().expect("runs");
+        assert!(out.status.code().is_some_and(|c| c < 3), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let with = report(Some(contrib().join("check.toml")));
+    assert_eq!(with, report(None));
+    assert!(with.contains("\"findings\""), "{with}");
+}
