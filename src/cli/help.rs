@@ -273,7 +273,7 @@ const COMPLETIONS: &[Task] = &[Task {
     ],
 }];
 
-/// The examples of a command, grouped by task.
+/// The examples of a command, grouped by task (`""`: tcpstate itself).
 pub fn tasks(command: &str) -> &'static [Task] {
     match command {
         "summary" => SUMMARY,
@@ -285,7 +285,9 @@ pub fn tasks(command: &str) -> &'static [Task] {
         "serve" => SERVE,
         "trace" => TRACE,
         "completions" => COMPLETIONS,
-        _ => TOP,
+        "" => TOP,
+        // A command without examples here gets none, rather than another command's.
+        _ => &[],
     }
 }
 
@@ -386,7 +388,16 @@ mod tests {
     #[test]
     fn every_command_has_examples_that_name_tcpstate() {
         for c in [
-            "", "summary", "list", "explain", "fsm", "check", "watch", "serve", "trace",
+            "",
+            "summary",
+            "list",
+            "explain",
+            "fsm",
+            "check",
+            "watch",
+            "serve",
+            "trace",
+            "completions",
         ] {
             let tasks = tasks(c);
             assert!(!tasks.is_empty(), "{c}");
@@ -399,5 +410,8 @@ mod tests {
             assert!(text.contains("Exit status:\n  0  "), "{c}: {text}");
         }
         assert!(after_long_help("check").contains("3  UNKNOWN"));
+        // A command this file does not know has no examples, not another command's.
+        assert!(tasks("no-such-command").is_empty());
+        assert!(after_long_help("no-such-command").starts_with("Exit status:"));
     }
 }

@@ -68,8 +68,10 @@ fn man_page(name: &str, cmd: clap::Command, all: &[String]) -> Result<Vec<u8>> {
     }
 
     let mut roff = Roff::new();
-    roff.control("SH", ["EXAMPLES"]);
     let tasks = help::tasks(word);
+    if !tasks.is_empty() {
+        roff.control("SH", ["EXAMPLES"]);
+    }
     for task in tasks {
         if tasks.len() > 1 {
             roff.control("SS", [task.title]);
