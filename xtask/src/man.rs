@@ -27,9 +27,13 @@ fn script(shell: Shell) -> Vec<u8> {
     buf
 }
 
-/// The commands that get a page of their own, by word.
+/// The commands that get a page of their own, by word. clap's `help` command has none (the
+/// pages are the help), so the top page does not list it.
 fn commands() -> Vec<(String, clap::Command)> {
-    let top = documented();
+    let mut top = Cli::command()
+        .version(tcpstate::PACKAGE_VERSION)
+        .disable_help_subcommand(true);
+    top.build();
     let mut pages = vec![("tcpstate".to_string(), top.clone())];
     for sub in top.get_subcommands() {
         if sub.is_hide_set() || sub.get_name() == "help" {
