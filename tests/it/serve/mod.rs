@@ -8,7 +8,8 @@
 //! `known_sockets` makes the IPv6 sockets whose counts are known, `prometheus` has a real
 //! Prometheus scrape them, `exposition` checks the formats and the series bound, and
 //! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
-//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs.
+//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs, and `rules`
+//! the shipped alerting and recording rules evaluated by that Prometheus.
 
 mod exposition;
 mod http;
@@ -16,4 +17,5 @@ mod known_sockets;
 mod namespaces;
 mod prometheus;
 mod requests;
+mod rules;
 mod server;
