@@ -9,6 +9,7 @@ use ipnet::IpNet;
 
 use crate::socket::{Endpoint, Family, Socket};
 use crate::tcp::state::{StateSet, TcpState};
+use crate::tcpinfo::Extensions;
 
 /// An inclusive port range; a single port is a range of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,10 @@ pub enum FilterError {
         "bad port '{0}': expected a number 0-65535, a range like 8000-8100, or a service name from /etc/services"
     )]
     Port(String),
+    #[error(
+        "bad port range '{0}': it is reversed (the first port must not be above the second); write {1}-{2}"
+    )]
+    Reversed(String, u16, u16),
     #[error("bad address '{input}': {why}")]
     Address { input: String, why: String },
 }
@@ -43,7 +48,7 @@ pub fn parse_port(s: &str) -> Result<PortRange, FilterError> {
         && let (Ok(lo), Ok(hi)) = (a.trim().parse::<u16>(), b.trim().parse::<u16>())
     {
         if lo > hi {
-            return Err(err());
+            return Err(FilterError::Reversed(s.to_string(), hi, lo));
         }
         return Ok(PortRange { lo, hi });
     }
@@ -166,6 +171,7 @@ impl Filter {
             states: self.states,
             v4: self.v4,
             v6: self.v6,
+            extensions: Extensions::default(),
         }
     }
 
@@ -203,13 +209,15 @@ impl Filter {
     }
 }
 
-/// What the caller wants from a source: the states (handed to the kernel as its state mask)
-/// and the families. Sources may deliver more; the filter has the last word.
+/// What the caller wants from a source: the states (handed to the kernel as its state mask),
+/// the families, and what the kernel should add to each socket (tcp_info, memory). Sources may
+/// deliver more; the filter has the last word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Query {
     pub states: StateSet,
     pub v4: bool,
     pub v6: bool,
+    pub extensions: Extensions,
 }
 
 impl Default for Query {
@@ -218,6 +226,7 @@ impl Default for Query {
             states: StateSet::ALL,
             v4: true,
             v6: true,
+            extensions: Extensions::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod socket;
 pub mod source;
 pub mod stop;
 pub mod tcp;
+pub mod tcpinfo;
 pub mod trace;
 pub mod watch;
 

@@ -21,6 +21,15 @@ fn with_stdout(
     Ok(code)
 }
 
+/// Whether a command line that clap could not parse asked for `--format nagios`.
+fn asks_nagios(args: &[String]) -> bool {
+    args.windows(2)
+        .any(|w| (w[0] == "-f" || w[0] == "--format") && w[1] == "nagios")
+        || args
+            .iter()
+            .any(|a| a == "--format=nagios" || a == "-fnagios" || a == "-f=nagios")
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -28,16 +37,27 @@ fn main() -> ExitCode {
             use clap::error::ErrorKind;
             let informational =
                 matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-            // A monitoring plugin answers a bad command line with UNKNOWN (3), not 2.
-            let is_check = std::env::args().skip(1).any(|a| a == "check");
             let _ = e.print();
-            return if informational {
-                ExitCode::SUCCESS
-            } else if is_check {
-                ExitCode::from(3)
-            } else {
-                ExitCode::from(2)
-            };
+            if informational {
+                return ExitCode::SUCCESS;
+            }
+            // A monitoring plugin answers a bad command line with UNKNOWN (3), not 2, and in
+            // the plugin format with its status line.
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if !args.iter().any(|a| a == "check") {
+                return ExitCode::from(2);
+            }
+            if asks_nagios(&args) {
+                let first = e.to_string();
+                let reason = first
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("bad command line")
+                    .trim_start_matches("error: ");
+                let mut out = std::io::stdout();
+                let _ = tcpstate::render::nagios::unknown(&mut out, reason);
+            }
+            return ExitCode::from(3);
         }
     };
     let result = match &cli.command {
@@ -51,6 +71,9 @@ fn main() -> ExitCode {
         Some(Command::Watch(a)) => cmd::watch::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        // `fleet check`'s exit code is the worst instance's severity, as check's.
+        Some(Command::Fleet(a)) if a.is_check() => return cmd::fleet::run_check(&cli.common, a),
+        Some(Command::Fleet(a)) => cmd::fleet::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions(a)) => {
             with_stdout(|out| cmd::completions::run(a, out).map(|()| ExitCode::SUCCESS))
         }

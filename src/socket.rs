@@ -1,10 +1,12 @@
 //! `Socket`: one TCP socket as every source delivers it and every analysis and renderer reads
-//! it — netstat's six columns (family, queues, addresses, state) plus uid, inode, cookie, timer
-//! and the namespace it lives in. Sources push sockets into a `crate::sink::Sink`.
+//! it — netstat's six columns (family, queues, addresses, state) plus uid, inode, cookie, timer,
+//! the namespace it lives in, and the owners a saved capture's own process column names.
+//! Sources push sockets into a `crate::sink::Sink`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::tcp::state::TcpState;
+use crate::tcpinfo::{SocketMemory, TcpInfo};
 
 /// Address family of the socket (not of the address it carries: an AF_INET6 socket may carry
 /// an IPv4-mapped address).
@@ -141,43 +143,118 @@ pub struct Timer {
     pub retransmits: u32,
 }
 
+/// The processes a capture's own column names as holding a socket: netstat `-p`'s
+/// `1234/nginx` (`-` when netstat could not see it) and ss `-p`'s
+/// `users:(("nginx",pid=1234,fd=6),…)`. Live sockets have none listed (their owners come from
+/// a `ProcessMap`); the empty value allocates nothing, and a parser reuses one value's buffers
+/// from row to row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListedOwners {
+    listed: bool,
+    /// The commands, one after another.
+    text: String,
+    /// (pid, end of its command in `text`), in the order the capture lists them.
+    entries: Vec<(u32, u32)>,
+}
+
+impl ListedOwners {
+    /// Whether the input had an owner column for this socket (perhaps `-`: nobody visible).
+    pub fn is_listed(&self) -> bool {
+        self.listed
+    }
+
+    /// Forget everything: not listed, no owners (buffers kept).
+    pub fn clear(&mut self) {
+        self.listed = false;
+        self.text.clear();
+        self.entries.clear();
+    }
+
+    /// Mark the column as present for this socket, with no owner yet.
+    pub fn set_listed(&mut self) {
+        self.listed = true;
+    }
+
+    /// Add an owner (and mark the column present). A command past 4 GiB of text is cut.
+    pub fn push(&mut self, pid: u32, command: &str) {
+        self.listed = true;
+        self.text.push_str(command);
+        let end = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.entries.push((pid, end));
+    }
+
+    /// The owners as (pid, command), in the order listed.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
+        let mut start = 0usize;
+        self.entries.iter().map(move |&(pid, end)| {
+            let end = (end as usize).min(self.text.len());
+            let cmd = self.text.get(start..end).unwrap_or("");
+            start = end;
+            (pid, cmd)
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 /// One TCP socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Socket {
     pub family: Family,
     pub state: TcpState,
-    /// Bytes not yet read by the application; for LISTEN, the accept queue now.
-    pub recv_q: u32,
-    /// Bytes not yet acknowledged by the peer; for LISTEN, the backlog limit.
-    pub send_q: u32,
+    /// Bytes not yet read by the application; for LISTEN, the accept queue now. `None` when
+    /// the input does not carry it (Windows listings have no queue columns).
+    pub recv_q: Option<u32>,
+    /// Bytes not yet acknowledged by the peer; for LISTEN, the backlog limit. `None` when the
+    /// input does not carry it: /proc/net/tcp and netstat (which reads it) print 0 for a
+    /// listener's backlog, which is not its value.
+    pub send_q: Option<u32>,
     pub local: Endpoint,
     pub remote: Endpoint,
     /// Owner uid; `None` for mini-sockets (TIME_WAIT, SYN_RECV) and captures that lack it.
     pub uid: Option<u32>,
-    /// Socket inode; 0 for mini-sockets and when unknown.
-    pub inode: u64,
+    /// Socket inode: 0 for mini-sockets (the kernel's "none"), `None` when the input does not
+    /// carry it (a capture without `-e`).
+    pub inode: Option<u64>,
     /// The kernel's socket cookie (sock_diag only).
     pub cookie: Option<u64>,
-    pub timer: Timer,
+    /// The armed timer; `None` when the input does not carry it (a capture without `-o`).
+    pub timer: Option<Timer>,
     /// Inode of the network namespace the socket lives in; 0 when not known.
     pub netns: u64,
+    /// The kernel's tcp_info, when the dump asked for it (`list -i`).
+    pub info: Option<Box<TcpInfo>>,
+    /// The socket's memory, when the dump asked for it (`list -m`).
+    pub memory: Option<Box<SocketMemory>>,
+    /// The owners a capture's process column names (not listed for live sockets).
+    pub listed_owners: ListedOwners,
 }
 
 impl Socket {
+    /// The inode of a socket that has one (not a mini-socket, not unknown).
+    pub fn owned_inode(&self) -> Option<u64> {
+        self.inode.filter(|&i| i != 0)
+    }
+
     /// A socket with the given state and addresses and every other field empty.
     pub fn new(family: Family, state: TcpState, local: Endpoint, remote: Endpoint) -> Socket {
         Socket {
             family,
             state,
-            recv_q: 0,
-            send_q: 0,
+            recv_q: None,
+            send_q: None,
             local,
             remote,
             uid: None,
-            inode: 0,
+            inode: None,
             cookie: None,
-            timer: Timer::default(),
+            timer: None,
             netns: 0,
+            info: None,
+            memory: None,
+            listed_owners: ListedOwners::default(),
         }
     }
 }

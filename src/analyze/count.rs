@@ -1,9 +1,11 @@
 //! Per-state, per-family counts: the summary's one pass over the sockets. A `Counts` is a sink
-//! of fixed size, so counting a million sockets takes the same memory as counting ten.
+//! of fixed size, so counting a million sockets takes the same memory as counting ten. Counts
+//! saturate at `u64::MAX` rather than wrap (saved summaries can carry any number; a capture
+//! whose own counts overflow is refused where it is read).
 
 use crate::sink::{Flow, Sink};
 use crate::socket::{Family, Socket};
-use crate::tcp::state::{STATE_SLOTS, TcpState};
+use crate::tcp::state::{STATE_SLOTS, StateSet, TcpState};
 use std::io;
 
 /// Socket counts by family and state, plus counts known only in aggregate (saved summaries
@@ -12,6 +14,9 @@ use std::io;
 pub struct Counts {
     by_family: [[u64; STATE_SLOTS]; 2],
     unknown_family: [u64; STATE_SLOTS],
+    /// Whether BOUND_INACTIVE was asked of the source: the kernel lists those sockets only
+    /// when asked, so otherwise their count is unknown, not 0.
+    bound_inactive_asked: bool,
 }
 
 /// One row of a summary: a state, its count and its share of the total.
@@ -27,14 +32,39 @@ impl Counts {
         Counts::default()
     }
 
+    /// Counts of a run that asked its sources for `states` (BOUND_INACTIVE is known only
+    /// when asked for).
+    pub fn asked(states: StateSet) -> Counts {
+        Counts {
+            bound_inactive_asked: states.contains(TcpState::BoundInactive),
+            ..Counts::default()
+        }
+    }
+
+    /// The count of `state` when it is known: BOUND_INACTIVE is unknown unless it was asked
+    /// for or seen (a capture that lists such sockets).
+    pub fn known(&self, state: TcpState) -> Option<u64> {
+        let n = self.get(state);
+        let unknown = state == TcpState::BoundInactive && !self.bound_inactive_asked && n == 0;
+        (!unknown).then_some(n)
+    }
+
+    /// `known` for one family.
+    pub fn known_family(&self, family: Family, state: TcpState) -> Option<u64> {
+        self.known(state).map(|_| self.get_family(family, state))
+    }
+
     pub fn add(&mut self, family: Family, state: TcpState, n: u64) {
-        self.by_family[family.index()][usize::from(state.reported().kernel())] += n;
+        let c = &mut self.by_family[family.index()][usize::from(state.reported().kernel())];
+        *c = c.saturating_add(n);
     }
 
     /// Sockets in `state`, both families.
     pub fn get(&self, state: TcpState) -> u64 {
         let i = usize::from(state.reported().kernel());
-        self.by_family[0][i] + self.by_family[1][i] + self.unknown_family[i]
+        self.by_family[0][i]
+            .saturating_add(self.by_family[1][i])
+            .saturating_add(self.unknown_family[i])
     }
 
     /// Sockets in `state` of one family (aggregates of unknown family are not included).
@@ -43,11 +73,15 @@ impl Counts {
     }
 
     pub fn total(&self) -> u64 {
-        TcpState::REPORTED.iter().map(|&s| self.get(s)).sum()
+        TcpState::REPORTED
+            .iter()
+            .fold(0u64, |t, &s| t.saturating_add(self.get(s)))
     }
 
     pub fn family_total(&self, family: Family) -> u64 {
-        self.by_family[family.index()].iter().sum()
+        self.by_family[family.index()]
+            .iter()
+            .fold(0u64, |t, &n| t.saturating_add(n))
     }
 
     /// Whether the counts include aggregates that did not say their family.
@@ -85,13 +119,14 @@ impl Counts {
     }
 
     pub fn merge(&mut self, other: &Counts) {
+        self.bound_inactive_asked |= other.bound_inactive_asked;
         for f in 0..2 {
             for i in 0..STATE_SLOTS {
-                self.by_family[f][i] += other.by_family[f][i];
+                self.by_family[f][i] = self.by_family[f][i].saturating_add(other.by_family[f][i]);
             }
         }
         for i in 0..STATE_SLOTS {
-            self.unknown_family[i] += other.unknown_family[i];
+            self.unknown_family[i] = self.unknown_family[i].saturating_add(other.unknown_family[i]);
         }
     }
 }
@@ -123,10 +158,11 @@ impl Sink for Counts {
     /// Counts from a saved summary; those that did not say their family are kept apart.
     fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> io::Result<Flow> {
         let i = usize::from(state.reported().kernel());
-        match family {
-            Some(f) => self.by_family[f.index()][i] += n,
-            None => self.unknown_family[i] += n,
-        }
+        let c = match family {
+            Some(f) => &mut self.by_family[f.index()][i],
+            None => &mut self.unknown_family[i],
+        };
+        *c = c.saturating_add(n);
         Ok(Flow::Continue)
     }
 }

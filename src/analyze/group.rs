@@ -40,6 +40,61 @@ impl GroupBy {
     }
 }
 
+/// The keys to group by, in order: one (`--by remote-ip`) or several (`--by
+/// remote-ip,local-port`, one group per combination).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Grouping(Vec<GroupBy>);
+
+impl Grouping {
+    /// One key.
+    pub fn one(by: GroupBy) -> Grouping {
+        Grouping(vec![by])
+    }
+
+    /// The keys of `--by`, or why they do not make a grouping: none, one twice, or `state`
+    /// (every group already has a column per state, so it would be a diagonal).
+    pub fn of(keys: &[GroupBy]) -> Result<Grouping, String> {
+        if keys.is_empty() {
+            return Err("--by needs at least one key".into());
+        }
+        if keys.contains(&GroupBy::State) {
+            return Err("--by state would repeat the summary as a diagonal (every group has a column per state): run `tcpstate summary` without --by for the counts per state".into());
+        }
+        for (i, k) in keys.iter().enumerate() {
+            if keys[..i].contains(k) {
+                return Err(format!("--by names {} twice", k.key_name()));
+            }
+        }
+        Ok(Grouping(keys.to_vec()))
+    }
+
+    pub fn keys(&self) -> &[GroupBy] {
+        &self.0
+    }
+
+    /// The grouping's stable name: the keys' names joined with commas.
+    pub fn key_name(&self) -> String {
+        self.0
+            .iter()
+            .map(|k| k.key_name())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Whether one of the keys needs the process map.
+    pub fn needs_processes(&self) -> bool {
+        self.0.iter().any(|k| k.needs_processes())
+    }
+
+    /// The key of `s`: the one key's part, or the tuple of them.
+    pub fn key_with(&self, s: &Socket, processes: Option<&ProcessMap>) -> Key {
+        match self.0.as_slice() {
+            [one] => one.key_with(s, processes),
+            many => Key::Tuple(many.iter().map(|k| k.key_with(s, processes)).collect()),
+        }
+    }
+}
+
 /// A group's key (written by `render`, which implements `Display` for it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
@@ -48,6 +103,8 @@ pub enum Key {
     State(TcpState),
     /// A name from a capture that could not be read as a number.
     Name(Box<str>),
+    /// One part per key of a grouping by several keys.
+    Tuple(Box<[Key]>),
     /// The owners of a socket as (pid, command), in pid order; empty when unattributed.
     Processes(Box<[(u32, Box<str>)]>),
     Unknown,
@@ -116,16 +173,26 @@ impl Group {
     }
 }
 
+impl Key {
+    /// The parts of the key, one per key of its grouping.
+    pub fn parts(&self) -> &[Key] {
+        match self {
+            Key::Tuple(parts) => parts,
+            one => std::slice::from_ref(one),
+        }
+    }
+}
+
 /// A grouping sink.
 #[derive(Debug, Clone)]
 pub struct Grouper {
-    by: GroupBy,
+    by: Grouping,
     groups: HashMap<Key, [u64; STATE_SLOTS]>,
     processes: Option<Arc<ProcessMap>>,
 }
 
 impl Grouper {
-    pub fn new(by: GroupBy) -> Grouper {
+    pub fn new(by: Grouping) -> Grouper {
         Grouper {
             by,
             groups: HashMap::new(),
@@ -134,15 +201,15 @@ impl Grouper {
     }
 
     /// A grouper that can key sockets by their owning processes.
-    pub fn with_processes(by: GroupBy, processes: Option<Arc<ProcessMap>>) -> Grouper {
+    pub fn with_processes(by: Grouping, processes: Option<Arc<ProcessMap>>) -> Grouper {
         Grouper {
             processes,
             ..Grouper::new(by)
         }
     }
 
-    pub fn by(&self) -> GroupBy {
-        self.by
+    pub fn by(&self) -> &Grouping {
+        &self.by
     }
 
     pub fn add(&mut self, key: Key, state: TcpState, n: u64) {

@@ -12,10 +12,12 @@ use crate::tcp::state::TcpState;
 pub struct ListenQueue {
     pub family: Family,
     pub local: Endpoint,
-    /// Connections completed and waiting for accept().
-    pub queued: u64,
-    /// The backlog limit: listen()'s backlog capped by net.core.somaxconn.
-    pub backlog: u64,
+    /// Connections completed and waiting for accept(); `None` when the input does not
+    /// carry it.
+    pub queued: Option<u64>,
+    /// The backlog limit: listen()'s backlog capped by net.core.somaxconn; `None` when the
+    /// input does not carry it (/proc/net/tcp, netstat, BSD and Windows listings).
+    pub backlog: Option<u64>,
 }
 
 impl ListenQueue {
@@ -24,8 +26,8 @@ impl ListenQueue {
         (s.state == TcpState::Listen).then(|| ListenQueue {
             family: s.family,
             local: s.local.clone(),
-            queued: u64::from(s.recv_q),
-            backlog: u64::from(s.send_q),
+            queued: s.recv_q.map(u64::from),
+            backlog: s.send_q.map(u64::from),
         })
     }
 
@@ -41,12 +43,13 @@ impl ListenQueue {
 
     /// How full the accept queue is, 0.0 to 1.0 and beyond (a queue can pass the backlog by
     /// one before the kernel drops). A zero backlog with a waiting connection counts as full.
-    pub fn fill(&self) -> f64 {
-        match (self.queued, self.backlog) {
+    /// `None` when the queue or the backlog is unknown.
+    pub fn fill(&self) -> Option<f64> {
+        Some(match (self.queued?, self.backlog?) {
             (0, _) => 0.0,
             (_, 0) => 1.0,
             (q, b) => q as f64 / b as f64,
-        }
+        })
     }
 }
 
@@ -54,24 +57,28 @@ impl ListenQueue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListenerPort {
     pub port: u16,
-    /// Sum of the accept queues: connections completed but not yet accepted.
-    pub queue: u64,
-    /// Sum of the backlog limits.
-    pub backlog: u64,
+    /// Sum of the accept queues: connections completed but not yet accepted; `None` when
+    /// one of them is unknown.
+    pub queue: Option<u64>,
+    /// Sum of the backlog limits; `None` when one of them is unknown.
+    pub backlog: Option<u64>,
     /// How many LISTEN sockets share the port (addresses, families, SO_REUSEPORT).
     pub sockets: u64,
 }
 
-/// Sum `(port, queued, backlog)` of each listener per port, in port order.
-pub fn per_port(listeners: impl IntoIterator<Item = (u16, u64, u64)>) -> Vec<ListenerPort> {
-    let mut raw: Vec<(u16, u64, u64)> = listeners.into_iter().collect();
+/// Sum `(port, queued, backlog)` of each listener per port, in port order. A sum with an
+/// unknown part is unknown.
+pub fn per_port(
+    listeners: impl IntoIterator<Item = (u16, Option<u64>, Option<u64>)>,
+) -> Vec<ListenerPort> {
+    let mut raw: Vec<(u16, Option<u64>, Option<u64>)> = listeners.into_iter().collect();
     raw.sort_unstable_by_key(|l| l.0);
     let mut out: Vec<ListenerPort> = Vec::new();
     for (port, queue, backlog) in raw {
         match out.last_mut() {
             Some(l) if l.port == port => {
-                l.queue += queue;
-                l.backlog += backlog;
+                l.queue = l.queue.zip(queue).map(|(a, b)| a + b);
+                l.backlog = l.backlog.zip(backlog).map(|(a, b)| a + b);
                 l.sockets += 1;
             }
             _ => out.push(ListenerPort {
@@ -98,29 +105,40 @@ mod tests {
             Endpoint::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 80),
             Endpoint::unspecified(),
         );
-        s.recv_q = 3;
-        s.send_q = 4;
+        s.recv_q = Some(3);
+        s.send_q = Some(4);
         let q = ListenQueue::of(&s).expect("a listener");
-        assert_eq!((q.port(), q.queued, q.backlog), (Some(80), 3, 4));
-        assert_eq!(q.fill(), 0.75);
+        assert_eq!(
+            (q.port(), q.queued, q.backlog),
+            (Some(80), Some(3), Some(4))
+        );
+        assert_eq!(q.fill(), Some(0.75));
         s.state = TcpState::Established;
         assert!(ListenQueue::of(&s).is_none());
-        let ports = per_port([(443, 1, 128), (80, 0, 10), (443, 2, 128)]);
+        let ports = per_port([
+            (443, Some(1), Some(128)),
+            (80, Some(0), None),
+            (443, Some(2), Some(128)),
+        ]);
         assert_eq!(ports.len(), 2);
         assert_eq!(
             ports[1],
             ListenerPort {
                 port: 443,
-                queue: 3,
-                backlog: 256,
+                queue: Some(3),
+                backlog: Some(256),
                 sockets: 2
             }
         );
+        // An unknown backlog (/proc, netstat) stays unknown in the sum.
+        assert_eq!((ports[0].queue, ports[0].backlog), (Some(0), None));
         let full = ListenQueue {
-            queued: 1,
-            backlog: 0,
-            ..q
+            queued: Some(1),
+            backlog: Some(0),
+            ..q.clone()
         };
-        assert_eq!(full.fill(), 1.0);
+        assert_eq!(full.fill(), Some(1.0));
+        let unknown = ListenQueue { backlog: None, ..q };
+        assert_eq!(unknown.fill(), None);
     }
 }

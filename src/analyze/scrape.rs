@@ -116,7 +116,7 @@ pub struct ScrapeSink {
     /// Port -> index into `out.ports`, `UNTRACKED` otherwise (128 KiB, allocated once).
     slot: Box<[u16]>,
     /// Raw (port, queue, backlog) of the LISTEN sockets seen, merged per port afterwards.
-    raw_listeners: Vec<(u16, u64, u64)>,
+    raw_listeners: Vec<(u16, Option<u64>, Option<u64>)>,
     phase: Phase,
     out: Scrape,
 }
@@ -150,6 +150,7 @@ impl ScrapeSink {
         mut dump: impl FnMut(&Query, &mut dyn Sink) -> Result<(), E>,
     ) -> Result<&Scrape, E> {
         self.reset();
+        self.out.counts = Counts::asked(query.states);
         let [first, second] = ScrapeSink::phases(query);
         self.phase = Phase::Listeners;
         if !first.states.is_empty() {
@@ -243,12 +244,12 @@ impl ScrapeSink {
         if listen {
             if let Some(port) = s.local.port {
                 self.raw_listeners
-                    .push((port, u64::from(s.recv_q), u64::from(s.send_q)));
+                    .push((port, s.recv_q.map(u64::from), s.send_q.map(u64::from)));
             }
             return Flow::Continue;
         }
-        self.out.recv_bytes[i] += u64::from(s.recv_q);
-        self.out.send_bytes[i] += u64::from(s.send_q);
+        self.out.recv_bytes[i] += s.recv_q.map_or(0, u64::from);
+        self.out.send_bytes[i] += s.send_q.map_or(0, u64::from);
         if let Some(p) = s.local.port {
             let slot = self.slot[usize::from(p)];
             if slot != UNTRACKED {
@@ -286,8 +287,8 @@ mod tests {
             Endpoint::new(ip, lport),
             Endpoint::new(ip, rport),
         );
-        s.recv_q = rq;
-        s.send_q = sq;
+        s.recv_q = Some(rq);
+        s.send_q = Some(sq);
         s
     }
 
@@ -337,14 +338,14 @@ mod tests {
             vec![
                 ListenerPort {
                     port: 22,
-                    queue: 0,
-                    backlog: 5,
+                    queue: Some(0),
+                    backlog: Some(5),
                     sockets: 1
                 },
                 ListenerPort {
                     port: 80,
-                    queue: 4,
-                    backlog: 256,
+                    queue: Some(4),
+                    backlog: Some(256),
                     sockets: 2
                 },
             ]

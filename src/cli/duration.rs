@@ -32,9 +32,10 @@ pub const WATCH: Bounds = Bounds {
     max: Duration::from_secs(7 * 86_400),
 };
 
-/// `trace --duration`: up to a year (0 stops at once, after the starting snapshot).
+/// `trace --duration`: a millisecond to a year (0 would trace nothing, so it is refused as
+/// `watch -n 0` is).
 pub const TRACE: Bounds = Bounds {
-    min: Duration::ZERO,
+    min: Duration::from_millis(1),
     max: Duration::from_secs(366 * 86_400),
 };
 
@@ -202,5 +203,7 @@ mod tests {
         assert!(watch("30d").unwrap_err().contains("7d"));
         assert!(watch("0").unwrap_err().contains("longer than zero"));
         assert_eq!(trace("10s"), Ok(ms(10_000)));
+        assert!(trace("0s").unwrap_err().contains("longer than zero"));
+        assert!(trace("0").unwrap_err().contains("longer than zero"));
     }
 }

@@ -16,11 +16,15 @@ pub fn parse_state_words(arg: &str) -> Result<StateArg, UnknownState> {
     for word in arg.split(',').map(str::trim).filter(|w| !w.is_empty()) {
         match StateSet::group(word) {
             Some(set) => out.extend(LIFE_ORDER.iter().copied().filter(|&s| set.contains(s))),
-            None => out.push(word.parse::<TcpState>()?.reported()),
+            None => out.push(
+                TcpState::parse_word(word)
+                    .ok_or_else(|| UnknownState::in_set(word))?
+                    .reported(),
+            ),
         }
     }
     if out.is_empty() {
-        return Err(UnknownState(arg.to_string()));
+        return Err(UnknownState::in_set(arg));
     }
     Ok(StateArg(out))
 }

@@ -36,7 +36,7 @@ pub fn parse_state_path(arg: &str) -> Result<StatePath, UnknownState> {
         .map(str::parse::<TcpState>)
         .collect::<Result<Vec<_>, _>>()?;
     if states.is_empty() {
-        return Err(UnknownState(arg.to_string()));
+        return Err(UnknownState::state(arg));
     }
     Ok(StatePath(states))
 }

@@ -255,6 +255,35 @@ const TRACE: &[Task] = &[Task {
     ],
 }];
 
+const FLEET: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate fleet --prometheus http://prom:9090",
+            "one column per instance, from the Prometheus that scrapes them",
+        ),
+        ex("tcpstate fleet --rows", "one row per instance"),
+        ex(
+            "tcpstate fleet --match '{job=\"tcpstate\",env=\"prod\"}'",
+            "only these series",
+        ),
+        ex(
+            "tcpstate fleet --sort time-wait --top 5",
+            "the 5 hosts with most TIME_WAIT",
+        ),
+        ex("tcpstate fleet --at 2024-05-01T12:00:00Z", "as it was then"),
+        ex("tcpstate fleet --by port", "per-port series, port served"),
+    ],
+}];
+
+const FLEET_CHECK: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[ex(
+        "tcpstate fleet check --warn established=5000 --crit close-wait=500 --format nagios",
+        "every instance judged; exit code = the worst",
+    )],
+}];
+
 const COMPLETIONS: &[Task] = &[Task {
     title: "Examples",
     examples: &[
@@ -285,6 +314,8 @@ pub fn tasks(command: &str) -> &'static [Task] {
         "serve" => SERVE,
         "trace" => TRACE,
         "completions" => COMPLETIONS,
+        "fleet" => FLEET,
+        "fleet-check" => FLEET_CHECK,
         "" => TOP,
         // A command without examples here gets none, rather than another command's.
         _ => &[],
@@ -294,7 +325,7 @@ pub fn tasks(command: &str) -> &'static [Task] {
 /// What the exit status of a command means, one line per code.
 pub fn exit_status(command: &str) -> &'static [(&'static str, &'static str)] {
     match command {
-        "check" => &[
+        "check" | "fleet-check" => &[
             ("0", "OK: every finding is OK"),
             ("1", "WARNING"),
             ("2", "CRITICAL"),
@@ -398,6 +429,8 @@ mod tests {
             "serve",
             "trace",
             "completions",
+            "fleet",
+            "fleet-check",
         ] {
             let tasks = tasks(c);
             assert!(!tasks.is_empty(), "{c}");

@@ -8,18 +8,20 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 
+use clap::ValueEnum;
 use tcpstate::analyze::group::GroupBy;
 use tcpstate::filter::{Filter, PortRange, parse_net, parse_port};
 use tcpstate::i18n::Lang;
 use tcpstate::render::Format;
 use tcpstate::source::capture::InputFormat;
-use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec};
+use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec, Unsupported};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
 pub mod check;
 pub mod completions;
 pub mod duration;
 pub mod explain;
+pub mod fleet;
 pub mod fsm;
 pub mod help;
 pub mod serve;
@@ -30,10 +32,20 @@ pub mod watch;
 pub use check::CheckArgs;
 pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
+pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
 pub use serve::ServeArgs;
 pub use trace::TraceArgs;
 pub use watch::WatchArgs;
+
+/// `--top N`: a number of groups, at least one.
+fn parse_top(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--top 0 would show no group; give 1 or more".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number of groups")),
+    }
+}
 
 fn parse_input_format(s: &str) -> Result<InputFormat, String> {
     s.parse::<InputFormat>().map_err(|e| e.to_string())
@@ -99,6 +111,9 @@ pub enum Command {
     /// Trace TCP state transitions live (root or CAP_PERFMON).
     #[command(long_about = trace::TRACE_ABOUT, after_long_help = help::after_long_help("trace"))]
     Trace(TraceArgs),
+    /// State counts of every host beside each other, from the Prometheus that scrapes them.
+    #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
+    Fleet(FleetArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     #[command(after_long_help = help::after_long_help("completions"))]
     Completions(CompletionsArgs),
@@ -117,11 +132,12 @@ the application asked for (capped by net.core.somaxconn).";
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group
-    /// (all, connected, synchronized, bucket, big, closing-all); comma-separated.
+    /// (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated
+    /// (`-s listen -s time-wait`).
     #[arg(long, short = 's', global = true, value_name = "STATE[,STATE…]",
           value_parser = state::StateSetParser, hide_possible_values = true,
           help_heading = FILTERS)]
-    pub state: Option<StateSet>,
+    pub state: Vec<StateSet>,
 
     /// Local port: a number, a range (8000-8100) or a service name; comma-separated.
     #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT", help_heading = FILTERS)]
@@ -151,9 +167,9 @@ pub struct Common {
     #[arg(short = '6', long = "ipv6", global = true, help_heading = FILTERS)]
     pub ipv6: bool,
 
-    /// Live source of sockets.
-    #[arg(long, global = true, value_enum, default_value_t = LiveSource::Auto, help_heading = INPUT)]
-    pub source: LiveSource,
+    /// Live source of sockets (default: auto). Not with --from, which reads no live source.
+    #[arg(long, global = true, value_enum, help_heading = INPUT)]
+    pub source: Option<LiveSource>,
 
     /// Output format.
     #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table, help_heading = OUTPUT)]
@@ -202,8 +218,35 @@ pub struct Common {
 }
 
 impl Common {
-    /// The scope the flags name; `owners`: scan processes too.
-    pub fn scope_spec(&self, owners: bool) -> ScopeSpec {
+    /// The states `--state` names (every state when it is not given).
+    pub fn states(&self) -> StateSet {
+        self.state
+            .iter()
+            .copied()
+            .reduce(StateSet::union)
+            .unwrap_or(StateSet::ALL)
+    }
+
+    /// The scope the flags name; `owners`: scan processes too. Flags that do not go with
+    /// `--from` (an explicit `--source`, more `--label`s than files) are refused.
+    pub fn scope_spec(&self, owners: bool) -> Result<ScopeSpec, Unsupported> {
+        if !self.from.is_empty()
+            && let Some(s) = self.source
+        {
+            return Err(Unsupported(format!(
+                "--source {} reads the live host, --from reads saved captures: give one of them",
+                s.to_possible_value()
+                    .map_or("?".into(), |v| v.get_name().to_string())
+            )));
+        }
+        if self.label.len() > self.from.len() {
+            return Err(Unsupported(format!(
+                "{} --label given for {} --from file{}: each --label names one --from file, in order",
+                self.label.len(),
+                self.from.len(),
+                if self.from.len() == 1 { "" } else { "s" }
+            )));
+        }
         let place = if !self.from.is_empty() {
             Place::Captures(
                 self.from
@@ -225,18 +268,18 @@ impl Common {
         } else {
             Place::Here
         };
-        ScopeSpec {
+        Ok(ScopeSpec {
             place,
-            live: self.source,
+            live: self.source.unwrap_or_default(),
             owners,
-            states: self.state.unwrap_or(StateSet::ALL),
-        }
+            states: self.states(),
+        })
     }
 
     /// The filter the flags describe.
     pub fn filter(&self) -> Filter {
         Filter {
-            states: self.state.unwrap_or(StateSet::ALL),
+            states: self.states(),
             v4: !self.ipv6,
             v6: !self.ipv4,
             sport: self.sport.clone(),
@@ -251,16 +294,17 @@ impl Common {
 /// Flags of `summary`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SummaryArgs {
-    /// Group by a key: one row per key with its total and its count in each state.
-    #[arg(long, value_enum)]
-    pub by: Option<GroupBy>,
+    /// Group by one key or several, comma-separated (`remote-ip,local-port`): one row per
+    /// key (or combination) with its total and its count in each state.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY[,KEY…]")]
+    pub by: Vec<GroupBy>,
 
-    /// With --by: only the N largest groups.
-    #[arg(long, value_name = "N", requires = "by")]
+    /// With --by: only the N largest groups (N at least 1).
+    #[arg(long, value_name = "N", requires = "by", value_parser = parse_top)]
     pub top: Option<usize>,
 
-    /// Add each state's one-line meaning to the summary.
-    #[arg(long)]
+    /// Add each state's one-line meaning to the summary (not with --by).
+    #[arg(long, conflicts_with = "by")]
     pub explain: bool,
 }
 
@@ -275,7 +319,23 @@ pub struct ListArgs {
     #[arg(short = 'o', long)]
     pub timers: bool,
 
-    /// Stop after N sockets.
+    /// Inside each connection: the kernel's tcp_info (rtt, cwnd, retransmits, bytes, rates,
+    /// congestion algorithm) on a second line, an `info` object in JSON, columns in CSV;
+    /// with -e, every field. From the same dump, never a call per socket.
+    #[arg(short = 'i', long)]
+    pub info: bool,
+
+    /// The socket's memory (buffers, queued bytes, drops; for a listener, the drops of its
+    /// queue): a line, a `memory` object, columns.
+    #[arg(short = 'm', long)]
+    pub memory: bool,
+
+    /// Order the list: recv-q or send-q (largest first), state, local, remote, or timer
+    /// (soonest first). Sorting holds every socket in memory; without it the list streams.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<tcpstate::analyze::order::SortBy>,
+
+    /// Stop after N sockets (after sorting, with --sort).
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
 

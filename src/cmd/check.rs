@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::{hostname, is_broken_pipe, open_scope, print_lines, print_notices, stdout};
+use super::{is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
 use tcpstate::analyze::check::facts::HostFacts;
@@ -24,8 +24,8 @@ use tcpstate::tcp::state::{StateSet, TcpState};
 /// Run the check and write its report; the exit code is its severity.
 pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
     let lang = super::lang_or_env(common.lang);
-    let outcome = sample_and_judge(common, args).and_then(|report| {
-        write(common.format, args, lang, &report)?;
+    let outcome = sample_and_judge(common, args).and_then(|(report, looked_at)| {
+        write(common.format, args, lang, &report, &looked_at)?;
         Ok(report.severity)
     });
     match outcome {
@@ -46,8 +46,8 @@ pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// Thresholds, one or two samples, the rules.
-pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport> {
+/// Thresholds, one or two samples, the rules; and what was looked at, for the header.
+pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckReport, String)> {
     if common.format == Format::Csv {
         bail!("check writes --format table, plain, json or nagios, not csv");
     }
@@ -83,7 +83,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
             previous: None,
             interval: None,
         };
-        return Ok(evaluate(&t, &obs));
+        return Ok((evaluate(&t, &obs), scope.describe()));
     };
     std::thread::sleep(interval);
     let facts2 = facts(&mut scope)?;
@@ -106,7 +106,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<CheckReport
         previous: facts1.as_ref(),
         interval: Some(measured),
     };
-    Ok(evaluate(&t, &obs))
+    Ok((evaluate(&t, &obs), scope.describe()))
 }
 
 /// Counters and sysctls of the one live target the sockets come from (this namespace or the
@@ -122,11 +122,16 @@ fn facts(scope: &mut Scope) -> Result<Option<HostFacts>> {
     }
 }
 
-fn write(format: Format, args: &CheckArgs, lang: Lang, report: &CheckReport) -> Result<()> {
-    let host = hostname();
+fn write(
+    format: Format,
+    args: &CheckArgs,
+    lang: Lang,
+    report: &CheckReport,
+    host: &str,
+) -> Result<()> {
     let view = CheckView {
         report,
-        host: &host,
+        host,
         lang,
         verbose: args.verbose,
     };

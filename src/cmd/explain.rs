@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::ExplainArgs;
+use crate::cli::explain::StateArg;
 use tcpstate::kernel::sysctl::Sysctls;
 use tcpstate::render::explain::{self as render, Explained, Setting};
 use tcpstate::render::{Format, OutputKind};
@@ -66,6 +67,24 @@ pub fn run_for(
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     let format = common.format;
+    // `explain --state X` (the global filter) explains X, as `explain X` does.
+    let from_filter;
+    let args = if args.states.is_empty() && !common.state.is_empty() {
+        let set = common.states();
+        from_filter = ExplainArgs {
+            states: vec![StateArg(
+                LIFE_ORDER
+                    .iter()
+                    .copied()
+                    .filter(|&s| set.contains(s))
+                    .collect(),
+            )],
+            ..args.clone()
+        };
+        &from_filter
+    } else {
+        args
+    };
     let mut scope = super::open_scope(common, false)?;
     let single_live = !scope.is_many() && scope.targets().iter().all(|t| t.is_live());
     let (code, buf) = match scope.targets_mut() {

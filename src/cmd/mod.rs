@@ -6,6 +6,7 @@
 pub mod check;
 pub mod completions;
 pub mod explain;
+pub mod fleet;
 pub mod fsm;
 pub mod list;
 pub mod serve;
@@ -19,14 +20,13 @@ use anyhow::{Context, Result};
 
 use crate::cli::Common;
 use tcpstate::i18n::Lang;
-pub use tcpstate::kernel::hostname;
 use tcpstate::source::Report;
 use tcpstate::source::scope::Scope;
 
 /// Open the scope the flags name — this namespace, `--netns`, `--all-netns` or the `--from`
 /// captures — and say on stderr what opening it had to say. `owners`: scan processes too.
 pub fn open_scope(common: &Common, owners: bool) -> Result<Scope> {
-    let mut scope = Scope::open(common.scope_spec(owners))?;
+    let mut scope = Scope::open(common.scope_spec(owners)?)?;
     print_lines(&scope.take_notices());
     Ok(scope)
 }

@@ -2,36 +2,53 @@
 //! owning process included), of the live host, of one network namespace, of every namespace
 //! (one column each), or of saved captures (one column per file).
 
+use std::sync::Arc;
+
 use anyhow::Result;
 
-use super::{finish, lang_or_env, open_scope, print_notices, stdout};
+use super::{UsageError, finish, lang_or_env, open_scope, print_notices, stdout};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
-use tcpstate::analyze::group::{Group, GroupBy, Grouper};
+use tcpstate::analyze::group::{Group, Grouper, Grouping};
 use tcpstate::filter::Filter;
 use tcpstate::render::{self, GroupView, HostCounts, OutputKind, Style, SummaryView};
-use tcpstate::sink::PerTarget;
+use tcpstate::sink::{PerTarget, Sink};
+use tcpstate::source::process::ProcessMap;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
 use tcpstate::tcp::state::TcpState;
 
-/// Counts per target (one per `--from` file, one per namespace with `--all-netns`, else one)
-/// from a single pass, and whether they are shown side by side.
-fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
-    let mut scope = open_scope(common, false)?;
-    let mut split = PerTarget::new(Counts::new);
+/// One sink per target (one per `--from` file, one per namespace with `--all-netns`, else
+/// one) filled in a single pass, each with its target's label, and whether they are shown
+/// side by side. `make` builds a target's sink, given the scope's process map.
+fn per_target<S: Sink>(
+    common: &Common,
+    filter: &Filter,
+    owners: bool,
+    make: impl Fn(Option<Arc<ProcessMap>>) -> S,
+) -> Result<(Vec<(String, S)>, bool)> {
+    let mut scope = open_scope(common, owners)?;
+    let map = scope.owners();
+    let mut split = PerTarget::new(|| make(map.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;
     print_notices(&report);
-    let hosts = scope
+    let labelled = scope
         .targets()
         .iter()
+        .map(|t| t.label.clone())
         .zip(split.into_parts())
-        .map(|(t, counts)| HostCounts {
-            label: t.label.clone(),
-            counts,
-        })
         .collect();
-    Ok((hosts, scope.is_many()))
+    Ok((labelled, scope.is_many()))
+}
+
+/// Counts per target, and whether they are shown side by side.
+fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
+    let (parts, many) = per_target(common, filter, false, |_| Counts::asked(filter.states))?;
+    let hosts = parts
+        .into_iter()
+        .map(|(label, counts)| HostCounts::known(label, counts))
+        .collect();
+    Ok((hosts, many))
 }
 
 /// One target's label and groups.
@@ -41,21 +58,17 @@ type HostGroups = (String, Vec<Group>);
 fn group_targets(
     common: &Common,
     filter: &Filter,
-    by: GroupBy,
+    by: &Grouping,
     top: Option<usize>,
 ) -> Result<(Vec<HostGroups>, bool)> {
-    let mut scope = open_scope(common, by.needs_processes())?;
-    let owners = scope.owners();
-    let mut split = PerTarget::new(|| Grouper::with_processes(by, owners.clone()));
-    let report = scope.scan(filter, &mut split, Order::Any)?;
-    print_notices(&report);
-    let hosts = scope
-        .targets()
-        .iter()
-        .zip(split.into_parts())
-        .map(|(t, g)| (t.label.clone(), g.finish(top)))
+    let (parts, many) = per_target(common, filter, by.needs_processes(), |owners| {
+        Grouper::with_processes(by.clone(), owners)
+    })?;
+    let hosts = parts
+        .into_iter()
+        .map(|(label, g)| (label, g.finish(top)))
         .collect();
-    Ok((hosts, scope.is_many()))
+    Ok((hosts, many))
 }
 
 pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
@@ -66,10 +79,11 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         if args.explain { Some(&meaning) } else { None };
     let filter = common.filter();
     let style = Style::for_stdout();
-    if let Some(by) = args.by {
-        let (hosts, many) = group_targets(common, &filter, by, args.top)?;
+    if !args.by.is_empty() {
+        let by = Grouping::of(&args.by).map_err(UsageError)?;
+        let (hosts, many) = group_targets(common, &filter, &by, args.top)?;
         let view = GroupView {
-            by,
+            by: &by,
             hosts: &hosts,
             many,
         };

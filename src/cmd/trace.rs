@@ -43,6 +43,10 @@ impl Emitter<'_> {
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let mut scope = super::open_scope(common, false)?;
+    let looked_at = scope.describe();
+    // The name events carry when their socket is one the snapshot saw: this namespace's.
+    let snapshot_of =
+        tcpstate::source::netns::name_of(tcpstate::source::netlink::current_netns_inode());
     if scope.is_captures() {
         return Err(UsageError(
             "trace follows the live kernel; --from (saved captures) does not apply to it".into(),
@@ -115,7 +119,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let style = Style::for_stdout();
     let mut out = stdout();
     let mut em = Emitter {
-        writer: TraceWriter::new(&mut out, format, style, time),
+        writer: TraceWriter::new(&mut out, format, style, time).with_netns(snapshot_of),
         per_event,
         shown: 0,
         limit: args.count.unwrap_or(u64::MAX),
@@ -129,6 +133,9 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         info.cpus,
         info.buffer_pages,
         tracer.seeded()
+    );
+    eprintln!(
+        "tcpstate: the tracepoint sees every network namespace; the starting snapshot, owners and TIME_WAIT checks read {looked_at} only"
     );
     if let Some(path) = &args.ready_file {
         // Written aside and renamed, so a watcher never reads it half-written.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::{hostname, open_scope, print_lines, stdout};
+use super::{open_scope, print_lines, stdout};
 use crate::cli::{Common, WatchArgs};
 use tcpstate::filter::Filter;
 use tcpstate::kernel::counters::Counters;
@@ -53,20 +53,19 @@ impl Probe for ScopeProbe {
 pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
     let filter = common.filter();
     let states = filter.states;
-    let mut probe = ScopeProbe {
-        filter,
-        scope: open_scope(common, false)?,
-    };
+    let scope = open_scope(common, false)?;
+    let looked_at = scope.describe();
+    let mut probe = ScopeProbe { filter, scope };
     let plain = args.plain || common.format != Format::Table || !std::io::stdout().is_terminal();
     if plain {
-        return run_plain(&mut probe, common, args, states);
+        return run_plain(&mut probe, common, args, states, &looked_at);
     }
     let app = App::new(WatchOptions {
         interval: args.interval,
         history: args.history.max(args.interval * 2),
         by: args.by,
         states,
-        host: hostname(),
+        host: looked_at,
     });
     tcpstate::watch::run(&mut probe, app, args.count)
 }
@@ -76,10 +75,11 @@ fn run_plain(
     common: &Common,
     args: &WatchArgs,
     states: StateSet,
+    looked_at: &str,
 ) -> Result<()> {
     // Notices a source prints at every pass are printed once.
     let capture = StderrCapture::start(true).ok();
-    let result = plain_loop(probe, common, args, states);
+    let result = plain_loop(probe, common, args, states, looked_at);
     if let Some(c) = capture {
         c.finish();
     }
@@ -91,6 +91,7 @@ fn plain_loop(
     common: &Common,
     args: &WatchArgs,
     states: StateSet,
+    looked_at: &str,
 ) -> Result<()> {
     let mut out = stdout();
     let mut w = IntervalWriter::new(
@@ -103,7 +104,7 @@ fn plain_loop(
         },
     );
     if !args.no_header {
-        w.header(&hostname(), args.interval)?;
+        w.header(looked_at, args.interval)?;
     }
     let req = SampleRequest::default();
     let mut next = Instant::now();

@@ -15,7 +15,20 @@ fn csv_err(e: csv::Error) -> io::Error {
     }
 }
 
-/// `state,ipv4,ipv6,count,share` for one host; `state,HOST…,all` for several.
+/// Every reported state in the table's order: the non-zero ones largest first, then the rest
+/// in kernel order.
+fn table_order(c: &crate::analyze::count::Counts) -> Vec<TcpState> {
+    let mut order: Vec<TcpState> = c.rows().iter().map(|r| r.state).collect();
+    let rest: Vec<TcpState> = TcpState::REPORTED
+        .into_iter()
+        .filter(|s| !order.contains(s))
+        .collect();
+    order.extend(rest);
+    order
+}
+
+/// `state,ipv4,ipv6,count,share` for one host; `state,HOST…,all` for several, rows in the
+/// table's order (largest first); a count the source could not know is empty.
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);
     let combined = v.combined();
@@ -23,13 +36,17 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     if !v.multi() {
         c.write_record(["state", "ipv4", "ipv6", "count", "share"])
             .map_err(csv_err)?;
-        for s in TcpState::REPORTED {
+        for s in table_order(&combined) {
+            let known = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
             c.write_record([
                 s.netstat_name().to_string(),
-                combined.get_family(Family::V4, s).to_string(),
-                combined.get_family(Family::V6, s).to_string(),
-                combined.get(s).to_string(),
-                format!("{:.2}", share(combined.get(s), total)),
+                known(combined.known_family(Family::V4, s)),
+                known(combined.known_family(Family::V6, s)),
+                known(combined.known(s)),
+                combined
+                    .known(s)
+                    .map(|n| format!("{:.2}", share(n, total)))
+                    .unwrap_or_default(),
             ])
             .map_err(csv_err)?;
         }
@@ -38,10 +55,15 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
         h.extend(v.hosts.iter().map(|h| h.label.clone()));
         h.push("all".into());
         c.write_record(&h).map_err(csv_err)?;
-        for s in TcpState::REPORTED {
+        for s in table_order(&combined) {
             let mut r = vec![s.netstat_name().to_string()];
-            r.extend(v.hosts.iter().map(|h| h.counts.get(s).to_string()));
-            r.push(combined.get(s).to_string());
+            // An unknown count is an empty field.
+            r.extend(
+                v.hosts
+                    .iter()
+                    .map(|h| h.get(s).map(|n| n.to_string()).unwrap_or_default()),
+            );
+            r.push(combined.known(s).map(|n| n.to_string()).unwrap_or_default());
             c.write_record(&r).map_err(csv_err)?;
         }
     }
@@ -55,7 +77,7 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     if v.multi() {
         h.push("host".to_string());
     }
-    h.push(v.by.key_name().to_string());
+    h.extend(v.by.keys().iter().map(|k| k.key_name().to_string()));
     h.push("total".into());
     h.extend(TcpState::REPORTED.iter().map(|s| s.key().to_string()));
     c.write_record(&h).map_err(csv_err)?;

@@ -60,6 +60,10 @@ pub enum OutputKind {
     Check,
     Explain,
     Fsm,
+    /// `fleet`: the summary matrix from Prometheus.
+    Fleet,
+    /// `fleet check`.
+    FleetCheck,
 }
 
 impl OutputKind {
@@ -73,6 +77,8 @@ impl OutputKind {
             OutputKind::Check => "check",
             OutputKind::Explain => "explain",
             OutputKind::Fsm => "fsm",
+            OutputKind::Fleet => "fleet",
+            OutputKind::FleetCheck => "fleet check",
         }
     }
 
@@ -80,11 +86,14 @@ impl OutputKind {
     pub fn formats(self) -> &'static [Format] {
         use Format::*;
         match self {
-            OutputKind::Summary | OutputKind::List | OutputKind::Watch | OutputKind::Trace => {
-                &[Table, Plain, Json, Csv]
-            }
+            OutputKind::Summary
+            | OutputKind::List
+            | OutputKind::Watch
+            | OutputKind::Trace
+            | OutputKind::Fleet => &[Table, Plain, Json, Csv],
             OutputKind::Check => &[Table, Plain, Json, Nagios],
             OutputKind::Explain => &[Table, Json],
+            OutputKind::FleetCheck => &[Table, Json, Nagios],
             OutputKind::Fsm => &[Table, Dot, Mermaid, Json],
         }
     }
@@ -183,6 +192,7 @@ mod tests {
             OutputKind::List,
             OutputKind::Watch,
             OutputKind::Trace,
+            OutputKind::Fleet,
         ] {
             for f in view.formats() {
                 assert!(f.data(view).is_ok());

@@ -5,14 +5,14 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{GroupView, SummaryView};
+use super::{GroupView, HostCounts, SummaryView};
 use crate::analyze::count::{Counts, share};
 use crate::analyze::group::Key;
 use crate::socket::{Family, Socket};
 use crate::source::process::Attribution;
 use crate::tcp::state::TcpState;
 
-fn state_map(f: impl Fn(TcpState) -> u64) -> Value {
+fn state_map<T: serde::Serialize>(f: impl Fn(TcpState) -> T) -> Value {
     let mut m = Map::new();
     for s in TcpState::REPORTED {
         m.insert(s.key().to_string(), json!(f(s)));
@@ -25,10 +25,10 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
     let total = c.total();
     let mut o = json!({
         "total": total,
-        "states": state_map(|s| c.get(s)),
+        "states": state_map(|s| c.known(s)),
         "families": {
-            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.get_family(Family::V4, s)) },
-            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.get_family(Family::V6, s)) },
+            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.known_family(Family::V4, s)) },
+            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.known_family(Family::V6, s)) },
         },
         "rows": c.rows().iter().map(|r| json!({
             "state": r.state.netstat_name(),
@@ -46,18 +46,51 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
     o
 }
 
+/// One host of a multi-host summary: its counts, its label, and — when some counts are
+/// unknown — null for those states (and for totals they are part of) and its `note`.
+pub fn host_value(h: &HostCounts) -> Value {
+    let mut o = counts_value(&h.counts, None);
+    let Some(obj) = o.as_object_mut() else {
+        return o;
+    };
+    obj.insert("host".into(), json!(h.label));
+    if !h.unknown.is_empty() {
+        obj.insert("total".into(), Value::Null);
+        let unknown = |v: &mut Value| {
+            for s in h.unknown.iter() {
+                if let Some(m) = v.as_object_mut() {
+                    m.insert(s.reported().key().to_string(), Value::Null);
+                }
+            }
+        };
+        unknown(&mut obj["states"]);
+        for f in ["ipv4", "ipv6"] {
+            obj["families"][f]["total"] = Value::Null;
+            unknown(&mut obj["families"][f]["states"]);
+        }
+        if let Some(rows) = obj.get_mut("rows").and_then(Value::as_array_mut) {
+            rows.retain(|r| {
+                !h.unknown
+                    .iter()
+                    .any(|s| r["state"] == s.reported().netstat_name())
+            });
+            for r in rows.iter_mut() {
+                r["share"] = Value::Null;
+            }
+        }
+    }
+    if let Some(note) = &h.note {
+        obj.insert("note".into(), json!(note));
+    }
+    o
+}
+
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     let value = if !v.multi() {
         counts_value(&v.hosts[0].counts, v.explain)
     } else {
         json!({
-            "hosts": v.hosts.iter().map(|h| {
-                let mut o = counts_value(&h.counts, None);
-                if let Some(obj) = o.as_object_mut() {
-                    obj.insert("host".into(), json!(h.label));
-                }
-                o
-            }).collect::<Vec<_>>(),
+            "hosts": v.hosts.iter().map(host_value).collect::<Vec<_>>(),
             "all": counts_value(&v.combined(), v.explain),
         })
     };
@@ -72,10 +105,15 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
             let mut o = json!({
                 "by": v.by.key_name(),
                 "key": g.key.to_string(),
+                "keys": v.by.keys().iter().zip(g.key.parts()).map(|(k, p)| (k.key_name().to_string(), json!(p.to_string()))).collect::<serde_json::Map<String, Value>>(),
                 "total": g.total,
                 "states": state_map(|s| g.count(s)),
             });
-            if let (Key::Processes(p), Some(obj)) = (&g.key, o.as_object_mut()) {
+            let owners = g.key.parts().iter().find_map(|k| match k {
+                Key::Processes(p) => Some(p),
+                _ => None,
+            });
+            if let (Some(p), Some(obj)) = (owners, o.as_object_mut()) {
                 let procs: Vec<Value> = p
                     .iter()
                     .map(|(pid, c)| json!({ "pid": pid, "command": c }))
@@ -142,11 +180,11 @@ fn socket_fields(s: &Socket, netns_label: Option<&str>) -> Value {
         "uid": s.uid,
         "inode": s.inode,
         "cookie": s.cookie,
-        "timer": {
-            "kind": s.timer.kind.netstat_name(),
-            "expires_ms": s.timer.expires_ms,
-            "retransmits": s.timer.retransmits,
-        },
+        "timer": s.timer.map(|t| json!({
+            "kind": t.kind.netstat_name(),
+            "expires_ms": t.expires_ms,
+            "retransmits": t.retransmits,
+        })),
     });
     if let (Some(l), Some(obj)) = (netns_label, o.as_object_mut()) {
         obj.insert("netns".into(), json!(l));

@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{DataFormat as Format, NetstatTimer, OwnersText, Style, addr_pair};
+use super::{DataFormat as Format, Known, NetstatTimer, OwnersText, Style, addr_pair, inside};
 use crate::sink::{Flow, Sink, TargetInfo};
 use crate::socket::Socket;
 use crate::source::process::Attribution;
@@ -22,6 +22,10 @@ pub struct Columns {
     pub processes: bool,
     /// NETNS: the namespace each socket lives in.
     pub netns: bool,
+    /// tcp_info (`-i`): a continuation line, an `info` object, trailing columns.
+    pub info: bool,
+    /// The socket's memory (`-m`), likewise.
+    pub memory: bool,
 }
 
 /// Where the list finds what a socket record does not carry: namespace names and owners.
@@ -31,7 +35,7 @@ pub trait Lookup {
     /// The width of the longest namespace name (for the table's NETNS column).
     fn netns_width(&self) -> usize;
     /// The processes holding `s`, when processes were scanned.
-    fn owners(&self, s: &Socket) -> Option<Attribution<'_>>;
+    fn owners<'a>(&'a self, s: &'a Socket) -> Option<Attribution<'a>>;
 }
 
 /// A small stack buffer to pad `Display` values without allocating.
@@ -121,7 +125,10 @@ impl<'w> ListWriter<'w> {
             .unwrap_or("-")
     }
 
-    fn owners(&self, s: &Socket) -> Option<Attribution<'w>> {
+    fn owners<'s>(&self, s: &'s Socket) -> Option<Attribution<'s>>
+    where
+        'w: 's,
+    {
         self.lookup.and_then(|l| l.owners(s))
     }
 
@@ -135,10 +142,10 @@ impl<'w> ListWriter<'w> {
                     let _ = write!(h, "{:<w$} ", "NETNS");
                 }
                 h.push_str(
-                    "Proto Recv-Q Send-Q Local Address           Foreign Address         State      ",
+                    "Proto  Recv-Q  Send-Q Local Address           Foreign Address         State      ",
                 );
                 if self.cols.extended {
-                    h.push_str(" User       Inode      Cookie          ");
+                    h.push_str(" User       Inode      Cookie              ");
                 }
                 if self.cols.timers {
                     h.push_str(" Timer                   ");
@@ -179,6 +186,12 @@ impl<'w> ListWriter<'w> {
                 if self.cols.processes {
                     h.extend(["processes", "via_listener"]);
                 }
+                if self.cols.info {
+                    h.extend(inside::INFO_COLUMNS);
+                }
+                if self.cols.memory {
+                    h.extend(inside::MEMORY_COLUMNS);
+                }
                 c.write_record(&h).map_err(io::Error::other)?;
                 self.csv = Some(c);
                 self.flush_csv()
@@ -209,10 +222,10 @@ impl<'w> ListWriter<'w> {
                 }
                 write!(
                     self.w,
-                    "{:<4}  {:>6} {:>6} {:<23} {:<23} ",
+                    "{:<4}  {:>7} {:>7} {:<23} {:<23} ",
                     s.family.proto(),
-                    s.recv_q,
-                    s.send_q,
+                    Known(s.recv_q),
+                    Known(s.send_q),
                     ls.as_str(),
                     rs.as_str()
                 )?;
@@ -222,10 +235,10 @@ impl<'w> ListWriter<'w> {
                         Some(u) => write!(self.w, " {u:<10}")?,
                         None => write!(self.w, " {:<10}", "-")?,
                     }
-                    write!(self.w, " {:<10}", s.inode)?;
+                    write!(self.w, " {:<10}", Known(s.inode))?;
                     match s.cookie {
-                        Some(c) => write!(self.w, " {c:<16x}")?,
-                        None => write!(self.w, " {:<16}", "-")?,
+                        Some(c) => write!(self.w, " {c:<20}")?,
+                        None => write!(self.w, " {:<20}", "-")?,
                     }
                 }
                 if self.cols.timers {
@@ -243,7 +256,18 @@ impl<'w> ListWriter<'w> {
                         None => self.w.write_all(b" -")?,
                     }
                 }
-                self.w.write_all(b"\n")
+                self.w.write_all(b"\n")?;
+                if self.cols.info
+                    && let Some(i) = s.info.as_deref()
+                {
+                    writeln!(self.w, "{}", inside::info_line(i, self.cols.extended))?;
+                }
+                if self.cols.memory
+                    && let Some(m) = s.memory.as_deref()
+                {
+                    writeln!(self.w, "{}", inside::memory_line(m))?;
+                }
+                Ok(())
             }
             Format::Json => {
                 if self.rows > 0 {
@@ -256,7 +280,25 @@ impl<'w> ListWriter<'w> {
                 } else {
                     None
                 };
-                let v = super::json::socket_value_with(s, netns, owners.as_ref());
+                let mut v = super::json::socket_value_with(s, netns, owners.as_ref());
+                if let Some(o) = v.as_object_mut() {
+                    if self.cols.info {
+                        o.insert(
+                            "info".into(),
+                            s.info
+                                .as_deref()
+                                .map_or(serde_json::Value::Null, inside::info_value),
+                        );
+                    }
+                    if self.cols.memory {
+                        o.insert(
+                            "memory".into(),
+                            s.memory
+                                .as_deref()
+                                .map_or(serde_json::Value::Null, inside::memory_value),
+                        );
+                    }
+                }
                 serde_json::to_writer(&mut *self.w, &v)?;
                 Ok(())
             }
@@ -274,8 +316,8 @@ impl<'w> ListWriter<'w> {
                 }
                 rec.extend([
                     s.family.proto().to_string(),
-                    s.recv_q.to_string(),
-                    s.send_q.to_string(),
+                    s.recv_q.map(|q| q.to_string()).unwrap_or_default(),
+                    s.send_q.map(|q| q.to_string()).unwrap_or_default(),
                     ip(&s.local),
                     port(&s.local),
                     ip(&s.remote),
@@ -284,13 +326,18 @@ impl<'w> ListWriter<'w> {
                 ]);
                 if self.cols.extended {
                     rec.push(s.uid.map(|u| u.to_string()).unwrap_or_default());
-                    rec.push(s.inode.to_string());
-                    rec.push(s.cookie.map(|c| format!("{c:x}")).unwrap_or_default());
+                    rec.push(s.inode.map(|i| i.to_string()).unwrap_or_default());
+                    rec.push(s.cookie.map(|c| c.to_string()).unwrap_or_default());
                 }
                 if self.cols.timers {
-                    rec.push(s.timer.kind.netstat_name().to_string());
-                    rec.push(s.timer.expires_ms.to_string());
-                    rec.push(s.timer.retransmits.to_string());
+                    match &s.timer {
+                        Some(t) => rec.extend([
+                            t.kind.netstat_name().to_string(),
+                            t.expires_ms.to_string(),
+                            t.retransmits.to_string(),
+                        ]),
+                        None => rec.extend([String::new(), String::new(), String::new()]),
+                    }
                 }
                 if self.cols.processes {
                     match self.owners(s) {
@@ -308,6 +355,12 @@ impl<'w> ListWriter<'w> {
                             rec.push("false".into());
                         }
                     }
+                }
+                if self.cols.info {
+                    rec.extend(inside::info_fields(s.info.as_deref()));
+                }
+                if self.cols.memory {
+                    rec.extend(inside::memory_fields(s.memory.as_deref()));
                 }
                 if let Some(c) = self.csv.as_mut() {
                     c.write_record(&rec).map_err(io::Error::other)?;

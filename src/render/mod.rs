@@ -8,9 +8,11 @@
 pub mod check;
 pub mod csv;
 pub mod explain;
+pub mod fleet;
 pub mod format;
 pub mod fsm;
 pub mod fsm_path;
+pub mod inside;
 pub mod json;
 pub mod list;
 pub mod nagios;
@@ -26,10 +28,10 @@ use std::io::{self, IsTerminal, Write};
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy, Key};
+use crate::analyze::group::{Group, GroupBy, Grouping, Key};
 use crate::socket::{Endpoint, Socket, Timer, TimerKind};
 use crate::source::process::Attribution;
-use crate::tcp::state::TcpState;
+use crate::tcp::state::{StateSet, TcpState};
 
 pub use format::{DataFormat, Format, OutputKind, UnwritableFormat};
 
@@ -151,6 +153,44 @@ pub fn colour_decision(env: &ColourEnv) -> bool {
 pub struct HostCounts {
     pub label: String,
     pub counts: Counts,
+    /// States whose count the input does not carry for this host (a Prometheus series that
+    /// is missing): `?` in tables, null in JSON, an empty CSV field, no line in `plain`; the
+    /// host's total is then unknown too. Their count in `counts` is 0 and adds nothing to
+    /// the combined column.
+    pub unknown: StateSet,
+    /// Why some counts are unknown, for people (JSON `note`).
+    pub note: Option<String>,
+}
+
+impl HostCounts {
+    /// A host whose every count is known.
+    pub fn known(label: String, counts: Counts) -> HostCounts {
+        HostCounts {
+            label,
+            counts,
+            unknown: StateSet::EMPTY,
+            note: None,
+        }
+    }
+
+    /// The count of `s`, or `None` when unknown (missing from the input, or a state the
+    /// source was not asked for: `Counts::known`).
+    pub fn get(&self, s: TcpState) -> Option<u64> {
+        if self.unknown.contains(s) {
+            return None;
+        }
+        self.counts.known(s)
+    }
+
+    /// The total, or `None` when a count is unknown.
+    pub fn total(&self) -> Option<u64> {
+        self.unknown.is_empty().then(|| self.counts.total())
+    }
+}
+
+/// A count that may be unknown, as a table cell: the number, or `?`.
+pub fn cell(n: Option<u64>) -> String {
+    n.map_or_else(|| "?".to_string(), |n| n.to_string())
 }
 
 /// Everything a summary renderer needs.
@@ -190,7 +230,7 @@ impl SummaryView<'_> {
 
 /// Everything a group renderer needs: one grouping per host.
 pub struct GroupView<'a> {
-    pub by: GroupBy,
+    pub by: &'a Grouping,
     pub hosts: &'a [(String, Vec<Group>)],
     /// A HOST column (every namespace, several captures), as `SummaryView::many`.
     pub many: bool,
@@ -201,7 +241,8 @@ impl GroupView<'_> {
         self.many || self.hosts.len() > 1
     }
 
-    /// One row of text fields per group: `[host,] key, total, count per state in `states``.
+    /// One row of text fields per group: `[host,] key parts…, total, count per state in
+    /// `states``.
     pub fn rows(&self, states: &[TcpState]) -> Vec<Vec<String>> {
         let mut rows = Vec::new();
         for (label, groups) in self.hosts {
@@ -210,7 +251,7 @@ impl GroupView<'_> {
                 if self.multi() {
                     r.push(label.clone());
                 }
-                r.push(g.key.to_string());
+                r.extend(g.key.parts().iter().map(|k| k.to_string()));
                 r.push(g.total.to_string());
                 r.extend(states.iter().map(|&s| g.count(s).to_string()));
                 rows.push(r);
@@ -221,7 +262,8 @@ impl GroupView<'_> {
 }
 
 /// Write an endpoint in netstat's notation: `a.b.c.d:port`, IPv6 unbracketed (`::1:631`),
-/// `*` for the port of a listener's peer, names from captures as they were.
+/// `*` for the port of a listener's peer, names from captures as they were, `?` for what a
+/// capture redacted.
 pub struct NetstatAddr<'a> {
     pub e: &'a Endpoint,
     /// Whether a zero port is a wildcard (`0.0.0.0:*`).
@@ -240,12 +282,12 @@ impl fmt::Display for NetstatAddr<'_> {
                 _ => write!(f, "{v6}")?,
             },
             Some(ip) => write!(f, "{ip}")?,
-            None => f.write_str("*")?,
+            None => f.write_str("?")?,
         }
         match self.e.port {
             Some(0) if self.wildcard_port => f.write_str(":*"),
             Some(p) => write!(f, ":{p}"),
-            None => f.write_str(":*"),
+            None => f.write_str(":?"),
         }
     }
 }
@@ -266,11 +308,14 @@ pub fn addr_pair(s: &Socket) -> (NetstatAddr<'_>, NetstatAddr<'_>) {
 }
 
 /// A timer as netstat `-o` prints it: `keepalive (6580.48/0/0)`.
-pub struct NetstatTimer<'a>(pub &'a Timer);
+pub struct NetstatTimer<'a>(pub &'a Option<Timer>);
 
 impl fmt::Display for NetstatTimer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = self.0;
+        // A timer the input did not carry.
+        let Some(t) = self.0 else {
+            return f.write_str("-");
+        };
         let secs = if t.kind == TimerKind::Off {
             0.0
         } else {
@@ -282,6 +327,18 @@ impl fmt::Display for NetstatTimer<'_> {
             t.kind.netstat_name(),
             t.retransmits
         )
+    }
+}
+
+/// A number the input may not carry: the number, or `-`.
+pub struct Known<T>(pub Option<T>);
+
+impl<T: fmt::Display> fmt::Display for Known<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(v) => fmt::Display::fmt(v, f),
+            None => f.pad("-"),
+        }
     }
 }
 
@@ -320,6 +377,15 @@ impl fmt::Display for Key {
             Key::Port(p) => write!(f, "{p}"),
             Key::State(s) => f.write_str(s.netstat_name()),
             Key::Name(n) => f.write_str(n),
+            Key::Tuple(parts) => {
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
             Key::Processes(p) if p.is_empty() => f.write_str("unattributed"),
             Key::Processes(p) => write_owner_list(f, p.iter().map(|(pid, c)| (*pid, &**c))),
             Key::Unknown => f.write_str("?"),

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::check::{CheckView, KeyText};
+use super::fleet::{FleetCheckView, instance_text, skipped_text};
 use crate::analyze::check::messages::CheckMsg;
 use crate::analyze::check::{Perf, Severity};
 use crate::i18n::check::{Label, advice};
@@ -24,16 +25,85 @@ fn number(v: Option<u64>) -> String {
 
 /// One perfdata item: `'label'=value[UOM];warn;crit;min;max`.
 pub fn perf_item(p: &Perf) -> String {
+    perf_text(p.label, p.value, p.uom, [p.warn, p.crit, p.min, p.max])
+}
+
+/// A perfdata item from its parts: label, value, unit, then warn, crit, min and max.
+fn perf_text(
+    label: &str,
+    value: u64,
+    uom: &str,
+    [warn, crit, min, max]: [Option<u64>; 4],
+) -> String {
     format!(
-        "'{}'={}{};{};{};{};{}",
-        p.label.replace(['\'', '='], "_"),
-        p.value,
-        p.uom,
-        number(p.warn),
-        number(p.crit),
-        number(p.min),
-        number(p.max)
+        "'{}'={value}{uom};{};{};{};{}",
+        label.replace(['\'', '='], "_"),
+        number(warn),
+        number(crit),
+        number(min),
+        number(max)
     )
+}
+
+/// `fleet check`: the fleet's status line — the instances that are not OK and why — with
+/// perfdata for every judged state of every instance (`'instance state'`; an unknown count
+/// has no item), then one long-text line per instance that is not OK and the skipped rules.
+pub fn fleet(w: &mut dyn Write, v: &FleetCheckView) -> io::Result<()> {
+    let vd = v.verdict;
+    let bad: Vec<_> = vd
+        .instances
+        .iter()
+        .filter(|i| i.severity > Severity::Ok)
+        .collect();
+    let summary = if vd.instances.is_empty() {
+        "no instance".to_string()
+    } else if bad.is_empty() {
+        format!("{} instances OK", vd.instances.len())
+    } else {
+        let each: Vec<String> = bad
+            .iter()
+            .map(|i| format!("{} {}", i.label, instance_text(i)))
+            .collect();
+        format!(
+            "{} of {} instances not OK: {}",
+            bad.len(),
+            vd.instances.len(),
+            each.join("; ")
+        )
+    };
+    let perf: Vec<String> = vd
+        .instances
+        .iter()
+        .flat_map(|i| {
+            i.states.iter().filter_map(move |s| {
+                let label = format!("{} {}", i.label, s.state.key());
+                let value = s.value?;
+                Some(perf_text(
+                    &label,
+                    value,
+                    "",
+                    [s.warn_above, s.crit_above, Some(0), i.total],
+                ))
+            })
+        })
+        .collect();
+    writeln!(
+        w,
+        "{SERVICE} {} - {} | {}",
+        vd.severity.word(),
+        clean(&summary),
+        perf.join(" ")
+    )?;
+    for i in &bad {
+        writeln!(
+            w,
+            "{} {}: {}",
+            i.severity.word(),
+            clean(&i.label),
+            clean(&instance_text(i))
+        )?;
+    }
+    writeln!(w, "{}", clean(&skipped_text()))
 }
 
 /// The status line and long text.

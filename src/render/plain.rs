@@ -14,7 +14,13 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
         }
     } else {
         for h in v.hosts {
-            for r in h.counts.rows() {
+            // An unknown count has no line (its zero in `counts` is not a count).
+            for r in h
+                .counts
+                .rows()
+                .iter()
+                .filter(|r| !h.unknown.contains(r.state))
+            {
                 writeln!(w, "{} {} {}", h.label, r.state.netstat_name(), r.count)?;
             }
         }

@@ -217,11 +217,11 @@ impl Collector for SnapshotCollector {
             None,
             scraped().flat_map(|(ns, s)| {
                 FAMILIES.into_iter().flat_map(move |f| {
-                    TcpState::REPORTED.into_iter().map(move |st| {
-                        (
+                    TcpState::REPORTED.into_iter().filter_map(move |st| {
+                        Some((
                             (ns, [("state", st.key()), ("family", f.key())]),
-                            s.counts.get_family(f, st),
-                        )
+                            s.counts.known_family(f, st)?,
+                        ))
                     })
                 })
             }),
@@ -244,7 +244,9 @@ impl Collector for SnapshotCollector {
             }),
         )?;
 
-        type ListenerField = fn(&ListenerPort) -> u64;
+        // A listener sum the source could not know (the /proc source has no backlog) is
+        // left out, not exported as 0.
+        type ListenerField = fn(&ListenerPort) -> Option<u64>;
         let listener_metrics: [(&str, &str, ListenerField); 3] = [
             (
                 "tcpstate_listen_queue",
@@ -259,7 +261,7 @@ impl Collector for SnapshotCollector {
             (
                 "tcpstate_listeners",
                 "LISTEN sockets on the port (each address, family and SO_REUSEPORT member counts).",
-                |l| l.sockets,
+                |l| Some(l.sockets),
             ),
         ];
         for (name, help, field) in listener_metrics {
@@ -271,7 +273,7 @@ impl Collector for SnapshotCollector {
                 scraped().flat_map(|(ns, s)| {
                     s.listeners
                         .iter()
-                        .map(move |l| ((ns, [("port", l.port)]), field(l)))
+                        .filter_map(move |l| Some(((ns, [("port", l.port)]), field(l)?)))
                 }),
             )?;
         }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::text::width as display_width;
-use super::{GroupView, Style, SummaryView, group_heading};
+use super::{GroupView, Style, SummaryView, cell, group_heading};
 use crate::analyze::count::share;
 use crate::analyze::group::present_states;
 use crate::tcp::state::TcpState;
@@ -86,12 +86,12 @@ pub fn summary(w: &mut dyn Write, style: Style, v: &SummaryView) -> io::Result<(
     } else {
         for &s in &states {
             let mut r = vec![s.netstat_name().to_string()];
-            r.extend(v.hosts.iter().map(|h| h.counts.get(s).to_string()));
+            r.extend(v.hosts.iter().map(|h| cell(h.get(s))));
             r.push(combined.get(s).to_string());
             rows.push(r);
         }
         let mut r = vec!["TOTAL".to_string()];
-        r.extend(v.hosts.iter().map(|h| h.counts.total().to_string()));
+        r.extend(v.hosts.iter().map(|h| cell(h.total())));
         r.push(total.to_string());
         rows.push(r);
         let mut h = vec!["STATE".to_string()];
@@ -126,8 +126,10 @@ pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> 
         header.push("HOST".to_string());
         align.push(Align::Left);
     }
-    header.push(group_heading(v.by).to_string());
-    align.push(Align::Left);
+    for &k in v.by.keys() {
+        header.push(group_heading(k).to_string());
+        align.push(Align::Left);
+    }
     header.push("TOTAL".into());
     align.push(Align::Right);
     for s in &states {

@@ -212,11 +212,13 @@ pub struct TraceWriter<'w> {
     time: TimeBase,
     clock: Clock,
     line: String,
+    /// The namespace the snapshot read, shown on the events of sockets it saw.
+    netns: Option<String>,
 }
 
 const TABLE_HEADER: &str = "TIME             LOCAL                  REMOTE                 TRANSITION                         IN-OLD(ms)  OWNER";
 
-const CSV_HEADER: &str = "time,ts_ns,cpu,family,local_address,local_port,remote_address,remote_port,old,new,in_old_ms,in_old_at_least,unexpected,inferred,closing_ms,owner_pid,owner_comm,owner_source,skaddr\n";
+const CSV_HEADER: &str = "time,ts_ns,cpu,family,local_address,local_port,remote_address,remote_port,old,new,in_old_ms,in_old_at_least,unexpected,inferred,closing_ms,owner_pid,owner_comm,owner_source,skaddr,netns\n";
 
 impl<'w> TraceWriter<'w> {
     pub fn new(w: &'w mut dyn Write, format: Format, style: Style, time: TimeBase) -> Self {
@@ -227,7 +229,14 @@ impl<'w> TraceWriter<'w> {
             time,
             clock: Clock::default(),
             line: String::with_capacity(512),
+            netns: None,
         }
+    }
+
+    /// Name the namespace of the events whose socket the starting snapshot saw.
+    pub fn with_netns(mut self, label: String) -> Self {
+        self.netns = Some(label);
+        self
     }
 
     /// The header (table, csv).
@@ -299,6 +308,10 @@ impl<'w> TraceWriter<'w> {
         l.push_str(&d);
         l.push_str("  ");
         push_owner(l, &t.owner);
+        if let Some(ns) = self.netns.as_deref().filter(|_| t.in_snapshot) {
+            l.push_str("  netns ");
+            l.push_str(ns);
+        }
     }
 
     fn json_line(&mut self, t: &Transition, wall: u64) {
@@ -347,7 +360,12 @@ impl<'w> TraceWriter<'w> {
         push_json_str(l, &t.owner.comm);
         l.push_str(",\"source\":\"");
         l.push_str(t.owner.source.key());
-        let _ = write!(l, "\"}},\"skaddr\":\"{:#x}\"}}", t.skaddr);
+        let _ = write!(l, "\"}},\"skaddr\":\"{:#x}\",\"netns\":", t.skaddr);
+        match self.netns.as_deref().filter(|_| t.in_snapshot) {
+            Some(ns) => push_json_str(l, ns),
+            None => l.push_str("null"),
+        }
+        l.push('}');
     }
 
     fn csv_line(&mut self, t: &Transition, wall: u64) {
@@ -393,7 +411,10 @@ impl<'w> TraceWriter<'w> {
         push_csv_field(l, &t.owner.comm);
         l.push(',');
         l.push_str(t.owner.source.key());
-        let _ = write!(l, ",{:#x}", t.skaddr);
+        let _ = write!(l, ",{:#x},", t.skaddr);
+        if let Some(ns) = self.netns.as_deref().filter(|_| t.in_snapshot) {
+            push_csv_field(l, ns);
+        }
     }
 }
 
@@ -445,6 +466,7 @@ mod tests {
             unexpected: true,
             inferred: false,
             closing_for: None,
+            in_snapshot: true,
         }
     }
 

@@ -48,6 +48,12 @@ impl<'w> IntervalWriter<'w> {
             .filter(|&s| self.opts.states.contains(s))
     }
 
+    /// The count of `s` for the JSON and CSV lines, which carry every state the summary's
+    /// JSON carries: BOUND_INACTIVE is unknown (null) unless it was asked for.
+    fn known(&self, counts: &Counts, s: TcpState) -> Option<u64> {
+        (s != TcpState::BoundInactive || self.opts.states.contains(s)).then(|| counts.get(s))
+    }
+
     /// The header line: a `#` comment naming the host, the interval and the line layout
     /// (plain), the column names (csv); json lines have none.
     pub fn header(&mut self, host: &str, interval: Duration) -> io::Result<()> {
@@ -66,7 +72,7 @@ impl<'w> IntervalWriter<'w> {
             }
             Format::Csv => {
                 let mut line = String::from("time,total");
-                for s in self.states() {
+                for s in TcpState::REPORTED {
                     line.push(',');
                     line.push_str(s.netstat_name());
                 }
@@ -93,24 +99,28 @@ impl<'w> IntervalWriter<'w> {
             }
             Format::Csv => {
                 let mut line = format!("{time},{}", counts.total());
-                for s in self.states() {
-                    line.push_str(&format!(",{}", counts.get(s)));
+                for s in TcpState::REPORTED {
+                    match self.known(counts, s) {
+                        Some(n) => line.push_str(&format!(",{n}")),
+                        None => line.push(','),
+                    }
                 }
                 writeln!(self.w, "{line}")?;
             }
             Format::Json => {
                 let mut states = Map::new();
-                for s in self.states() {
-                    states.insert(s.key().to_string(), json!(counts.get(s)));
+                for s in TcpState::REPORTED {
+                    states.insert(s.key().to_string(), json!(self.known(counts, s)));
                 }
                 let delta = match &self.prev {
                     Some(p) => {
                         let mut d = Map::new();
-                        for s in self.states() {
-                            d.insert(
-                                s.key().to_string(),
-                                json!(counts.get(s) as i64 - p.get(s) as i64),
-                            );
+                        for s in TcpState::REPORTED {
+                            let change = self
+                                .known(counts, s)
+                                .zip(self.known(p, s))
+                                .map(|(now, then)| now as i64 - then as i64);
+                            d.insert(s.key().to_string(), json!(change));
                         }
                         Value::Object(d)
                     }

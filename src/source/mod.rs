@@ -4,10 +4,12 @@
 //! not read is returned in its `Report`, never dropped silently.
 
 pub mod capture;
+mod diag_request;
 pub mod netlink;
 pub mod netns;
 pub mod process;
 pub mod procfs;
+pub mod prometheus;
 pub mod scope;
 
 pub use crate::filter::Query;
@@ -36,7 +38,7 @@ pub struct Report {
 impl Report {
     /// Add another run's report to this one.
     pub fn merge(&mut self, other: Report) {
-        self.sockets += other.sockets;
+        self.sockets = self.sockets.saturating_add(other.sockets);
         self.unread.extend(other.unread);
         self.notices.extend(other.notices);
     }

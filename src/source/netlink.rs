@@ -9,20 +9,15 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
-use netlink_packet_core::{
-    NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NetlinkBuffer, NetlinkHeader,
-    NetlinkMessage, NetlinkPayload,
-};
-use netlink_packet_sock_diag::{
-    AF_INET, AF_INET6, IPPROTO_TCP, SockDiagMessage,
-    inet::{ExtensionFlags, InetRequest, SocketId, StateFlags},
-};
+use netlink_packet_core::{NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NetlinkBuffer};
+use netlink_packet_sock_diag::{AF_INET, AF_INET6, IPPROTO_TCP};
 use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_SOCK_DIAG};
 
+use super::diag_request::{request, request_both};
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
-use crate::tcp::state::TcpState;
+use crate::socket::{Endpoint, Family, ListedOwners, Socket, Timer, TimerKind};
+use crate::tcp::state::{StateSet, TcpState};
 
 /// Size of one receive buffer. The kernel hands out at most about 32 KiB per read of a dump.
 const RECV_BUF: usize = 64 * 1024;
@@ -55,49 +50,6 @@ fn open_socket() -> Result<NlSocket, SourceError> {
     // A larger socket buffer lets the kernel batch more per wake-up; failure is harmless.
     let _ = sock.set_rx_buf_sz(1 << 20);
     Ok(sock)
-}
-
-/// The bytes of a dump request for one family and a state mask.
-fn request(family: Family, states: u32, seq: u32) -> Vec<u8> {
-    let (af, socket_id) = match family {
-        Family::V4 => (AF_INET, SocketId::new_v4()),
-        Family::V6 => (AF_INET6, SocketId::new_v6()),
-    };
-    let mut header = NetlinkHeader::default();
-    header.flags = NLM_F_REQUEST | NLM_F_DUMP;
-    header.sequence_number = seq;
-    let mut msg = NetlinkMessage::new(
-        header,
-        NetlinkPayload::from(SockDiagMessage::InetRequest(InetRequest {
-            family: af,
-            protocol: IPPROTO_TCP,
-            extensions: ExtensionFlags::empty(),
-            states: StateFlags::from_bits_retain(states),
-            socket_id,
-        })),
-    );
-    msg.finalize();
-    let mut req = vec![0u8; msg.buffer_len()];
-    msg.serialize(&mut req);
-    req
-}
-
-/// The bytes of the older `TCPDIAG_GETSOCK` dump request, which the kernel answers for both
-/// families in one walk of its socket hash table (the per-family request walks it once per
-/// family, about 40 % more kernel time). Built by hand: `struct inet_diag_req` has no type in
-/// the crate. Layout: nlmsghdr (16) + family, src_len, dst_len, ext (4) + inet_diag_sockid (48)
-/// + states (4) + dbs (4).
-fn request_both(states: u32, seq: u32) -> Vec<u8> {
-    const TCPDIAG_GETSOCK: u16 = 18;
-    const LEN: usize = 16 + 4 + 48 + 8;
-    let mut req = vec![0u8; LEN];
-    req[0..4].copy_from_slice(&(LEN as u32).to_ne_bytes());
-    req[4..6].copy_from_slice(&TCPDIAG_GETSOCK.to_ne_bytes());
-    req[6..8].copy_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-    req[8..12].copy_from_slice(&seq.to_ne_bytes());
-    // Family AF_UNSPEC (0): every family; the socket id stays zero (no filter).
-    req[16 + 52..16 + 56].copy_from_slice(&states.to_ne_bytes());
-    req
 }
 
 /// Whether a received buffer ends the dump (holds NLMSG_DONE or NLMSG_ERROR).
@@ -153,10 +105,13 @@ fn dump_thread(
     }
 }
 
-/// Decode one received buffer into the sink. Returns whether the dump ended in it.
+/// Decode one received buffer into the sink. Returns whether the dump ended in it. `bound`:
+/// the buffer answers a walk of the bind table, whose sockets the kernel reports as CLOSE but
+/// are bound and inactive (BOUND_INACTIVE).
 fn decode_buffer(
     buf: &[u8],
     netns: u64,
+    bound: bool,
     sink: &mut dyn Sink,
     pushed: &mut u64,
 ) -> Result<(bool, Flow), SourceError> {
@@ -193,7 +148,10 @@ fn decode_buffer(
                         nl.payload().len()
                     )));
                 }
-                if let Some(s) = decode(nl.payload(), netns) {
+                if let Some(mut s) = decode(nl.payload(), netns) {
+                    if bound {
+                        s.state = TcpState::BoundInactive;
+                    }
                     *pushed += 1;
                     if sink.socket(&s).map_err(SourceError::Sink)? == Flow::Stop {
                         return Ok((false, Flow::Stop));
@@ -231,8 +189,11 @@ impl NetlinkSource {
         for family in query.families() {
             self.seq = self.seq.wrapping_add(1);
             let sock = &self.socks[family.index()];
-            sock.send(&request(family, query.states.bits(), self.seq), 0)
-                .map_err(SourceError::Netlink)?;
+            sock.send(
+                &request(family, query.states.bits(), query.extensions, self.seq),
+                0,
+            )
+            .map_err(SourceError::Netlink)?;
             loop {
                 buf.clear();
                 bytes += sock.recv(&mut buf, 0).map_err(SourceError::Netlink)? as u64;
@@ -396,6 +357,7 @@ impl NetlinkSource {
     fn run_requests(
         &mut self,
         reqs: &[(usize, Vec<u8>)],
+        bound: bool,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
         let mut report = Report::default();
@@ -417,7 +379,7 @@ impl NetlinkSource {
                 }
                 for msg in &rx {
                     let buf = msg?;
-                    let (done, f) = decode_buffer(&buf, netns, sink, &mut report.sockets)?;
+                    let (done, f) = decode_buffer(&buf, netns, bound, sink, &mut report.sockets)?;
                     let _ = back_tx.send(buf);
                     flow = f;
                     if done || flow == Flow::Stop {
@@ -430,6 +392,42 @@ impl NetlinkSource {
     }
 }
 
+impl NetlinkSource {
+    /// The bound-inactive sockets of the query's families: a dump whose state mask holds
+    /// only BOUND_INACTIVE makes the kernel walk its bind table. Older kernels (before 6.5)
+    /// do not know the state and answer with nothing, so they are refused with a notice
+    /// rather than counted as 0.
+    fn run_bound(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
+        if !kernel_lists_bound_inactive() {
+            return Ok(Report {
+                notices: vec![
+                    "this kernel cannot list bound-inactive sockets (Linux 6.5 and later can); \
+                     BOUND_INACTIVE is not counted"
+                        .into(),
+                ],
+                ..Report::default()
+            });
+        }
+        let states = StateSet::of(&[TcpState::BoundInactive]).bits();
+        let mut reqs = Vec::new();
+        for f in query.families() {
+            self.seq = self.seq.wrapping_add(1);
+            reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
+        }
+        self.run_requests(&reqs, true, sink)
+    }
+}
+
+/// Whether the running kernel reports bound-inactive sockets (Linux 6.5 and later).
+fn kernel_lists_bound_inactive() -> bool {
+    let uname = rustix::system::uname();
+    let release = uname.release().to_string_lossy();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor) >= (6, 5)
+}
+
 impl Source for NetlinkSource {
     fn lookup_exact(
         &mut self,
@@ -438,25 +436,36 @@ impl Source for NetlinkSource {
         NetlinkSource::lookup_exact(self, keys)
     }
 
-    /// Both families at once, IPv4 first in the output.
+    /// Both families at once, IPv4 first in the output; then, when asked for, the sockets
+    /// that are bound and inactive, from a walk of the bind table (kernels 6.5 and later).
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        let states = query.states.bits();
-        let mut reqs = Vec::new();
-        for f in query.families() {
-            self.seq = self.seq.wrapping_add(1);
-            reqs.push((f.index(), request(f, states, self.seq)));
+        let bound = query.states.contains(TcpState::BoundInactive);
+        let states = query.states.without(TcpState::BoundInactive).bits();
+        let mut noted = crate::sink::StopNoted::new(sink);
+        let mut report = Report::default();
+        if states != 0 {
+            let mut reqs = Vec::new();
+            for f in query.families() {
+                self.seq = self.seq.wrapping_add(1);
+                reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
+            }
+            report = self.run_requests(&reqs, false, &mut noted)?;
         }
-        self.run_requests(&reqs, sink)
+        if bound && !noted.stopped {
+            report.merge(self.run_bound(query, noted.inner)?);
+        }
+        Ok(report)
     }
 
     /// Both families in one walk of the kernel's table, interleaved (for counting sinks).
     fn run_unordered(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        if !(query.v4 && query.v6 && self.both_in_one_dump) {
+        let bound = query.states.contains(TcpState::BoundInactive);
+        if bound || !(query.v4 && query.v6 && self.both_in_one_dump) {
             return self.run(query, sink);
         }
         self.seq = self.seq.wrapping_add(1);
-        let req = request_both(query.states.bits(), self.seq);
-        match self.run_requests(&[(0, req)], sink) {
+        let req = request_both(query.states.bits(), query.extensions, self.seq);
+        match self.run_requests(&[(0, req)], false, sink) {
             // A kernel without the older request: per family from now on. It refuses before
             // sending any socket, so nothing was pushed twice.
             Err(SourceError::Netlink(e))
@@ -509,22 +518,26 @@ fn decode(p: &[u8], netns: u64) -> Option<Socket> {
     let inode = u64::from(u32_at(p, 68));
     // Mini-sockets carry no owner: the kernel reports uid 0 and inode 0 for them.
     let mini = matches!(state, TcpState::TimeWait | TcpState::SynRecv) && inode == 0;
+    let (info, memory) = crate::tcpinfo::read_attributes(&p[DIAG_MSG_LEN..]);
     Some(Socket {
         family,
         state,
-        recv_q: u32_at(p, 56),
-        send_q: u32_at(p, 60),
+        recv_q: Some(u32_at(p, 56)),
+        send_q: Some(u32_at(p, 60)),
         local: Endpoint::new(addr_at(p, 8, family), port_at(p, 4)),
         remote: Endpoint::new(addr_at(p, 24, family), port_at(p, 6)),
         uid: if mini { None } else { Some(uid) },
-        inode,
+        inode: Some(inode),
         cookie: Some(cookie),
-        timer: Timer {
+        timer: Some(Timer {
             kind: timer,
             expires_ms: u64::from(u32_at(p, 52)),
             retransmits: u32::from(p[3]),
-        },
+        }),
         netns,
+        info,
+        memory,
+        listed_owners: ListedOwners::default(),
     })
 }
 

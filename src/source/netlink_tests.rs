@@ -8,6 +8,7 @@
 use std::net::{Ipv6Addr, SocketAddr};
 
 use super::*;
+use crate::tcpinfo::Extensions;
 
 // ---- the kernel's numbers (linux/netlink.h, linux/sock_diag.h, linux/inet_diag.h) ----
 
@@ -55,7 +56,7 @@ fn u32_of(b: &[u8], at: usize) -> u32 {
 fn dump_request_is_nlmsghdr_and_inet_diag_req_v2() {
     let states = (1 << TcpState::Established.kernel()) | (1 << TcpState::TimeWait.kernel());
     for (family, af) in [(Family::V4, AF_INET_NUM), (Family::V6, AF_INET6_NUM)] {
-        let req = request(family, states, 0x0102_0304);
+        let req = request(family, states, Extensions::default(), 0x0102_0304);
         assert_eq!(req.len(), NLMSG_HDRLEN + REQ_V2_LEN);
         let (len, ty, flags, seq, pid) = header(&req);
         assert_eq!(len as usize, req.len());
@@ -78,7 +79,7 @@ fn dump_request_is_nlmsghdr_and_inet_diag_req_v2() {
 #[test]
 fn dump_request_carries_every_state_bit_it_is_given() {
     for bits in [0u32, 0xfff, 0x3ffe, 1 << TcpState::BoundInactive.kernel()] {
-        let req = request(Family::V4, bits, 1);
+        let req = request(Family::V4, bits, Extensions::default(), 1);
         assert_eq!(u32_of(&req[NLMSG_HDRLEN..], 4), bits);
     }
 }
@@ -86,7 +87,7 @@ fn dump_request_carries_every_state_bit_it_is_given() {
 #[test]
 fn both_families_request_is_nlmsghdr_and_inet_diag_req() {
     let states = 1 << TcpState::Listen.kernel();
-    let req = request_both(states, 77);
+    let req = request_both(states, Extensions::default(), 77);
     assert_eq!(req.len(), NLMSG_HDRLEN + REQ_V1_LEN);
     let (len, ty, flags, seq, pid) = header(&req);
     assert_eq!(len as usize, req.len());
@@ -248,7 +249,7 @@ fn decode_all(buf: &[u8]) -> Result<(Vec<Socket>, bool), SourceError> {
         got.push(s.clone());
         Flow::Continue
     };
-    let (ended, _) = decode_buffer(buf, 4026531840, &mut sink, &mut pushed)?;
+    let (ended, _) = decode_buffer(buf, 4026531840, false, &mut sink, &mut pushed)?;
     assert_eq!(pushed as usize, got.len());
     Ok((got, ended))
 }
@@ -272,13 +273,14 @@ fn a_reply_with_attributes_is_the_right_socket() {
         s.remote,
         Endpoint::new("10.0.0.7".parse().expect("ip"), 51000)
     );
-    assert_eq!((s.recv_q, s.send_q), (10, 20));
+    assert_eq!((s.recv_q, s.send_q), (Some(10), Some(20)));
     assert_eq!(s.uid, Some(1000));
-    assert_eq!(s.inode, 123_456);
+    assert_eq!(s.inode, Some(123_456));
     assert_eq!(s.cookie, Some(0x1122_3344_5566_7788));
-    assert_eq!(s.timer.kind, TimerKind::from_kernel(2));
-    assert_eq!(s.timer.expires_ms, 7200);
-    assert_eq!(s.timer.retransmits, 3);
+    let t = s.timer.expect("sock_diag carries the timer");
+    assert_eq!(t.kind, TimerKind::from_kernel(2));
+    assert_eq!(t.expires_ms, 7200);
+    assert_eq!(t.retransmits, 3);
     assert_eq!(s.netns, 4026531840);
 }
 
@@ -336,7 +338,7 @@ fn the_sink_can_stop_the_decoding() {
         n += 1;
         Flow::Stop
     };
-    let r = decode_buffer(&buf, 0, &mut sink, &mut pushed).expect("good replies");
+    let r = decode_buffer(&buf, 0, false, &mut sink, &mut pushed).expect("good replies");
     assert_eq!(r, (false, Flow::Stop));
     assert_eq!((n, pushed), (1, 1));
 }
@@ -362,7 +364,8 @@ fn unknown_families_and_states_are_skipped() {
 fn a_kernel_error_is_an_error_and_an_ack_ends_the_dump() {
     // struct nlmsgerr: the negative errno, then the request's header.
     let mut payload = (-libc::EPERM).to_ne_bytes().to_vec();
-    payload.extend_from_slice(&request(Family::V4, 0xfff, 1)[..NLMSG_HDRLEN]);
+    payload
+        .extend_from_slice(&request(Family::V4, 0xfff, Extensions::default(), 1)[..NLMSG_HDRLEN]);
     match decode_all(&nlmsg(NLMSG_ERROR_TYPE, 1, &payload)) {
         Err(SourceError::Netlink(e)) => assert_eq!(e.raw_os_error(), Some(libc::EPERM)),
         other => panic!("expected EPERM, got {other:?}"),

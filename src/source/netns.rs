@@ -324,6 +324,29 @@ pub fn host_inode() -> Option<u64> {
         })
 }
 
+/// A name for the namespace with inode `inode` without a walk of every process: `host`, its
+/// /run/netns name, or `net:[INODE]`.
+pub fn name_of(inode: u64) -> String {
+    if host_inode() == Some(inode) {
+        return "host".to_string();
+    }
+    if let Ok(rd) = std::fs::read_dir("/run/netns") {
+        for e in rd.flatten() {
+            // A /run/netns entry is the namespace file itself, bind-mounted: its inode is the
+            // namespace's.
+            let named = std::fs::metadata(e.path())
+                .ok()
+                .map(|m| std::os::unix::fs::MetadataExt::ino(&m));
+            if named == Some(inode)
+                && let Ok(name) = e.file_name().into_string()
+            {
+                return name;
+            }
+        }
+    }
+    format!("net:[{inode}]")
+}
+
 /// Two namespaces must not share a name (two containers could look alike): later ones get
 /// their inode appended.
 fn unique_names(v: &mut [Namespace]) {

@@ -5,7 +5,9 @@
 //! TIME_WAIT and SYN_RECV mini-sockets have no inode: they are attributed to whoever listens
 //! on their local port ("via listener"), from the LISTEN sockets the caller feeds in with
 //! `add_listener`; a client-side TIME_WAIT stays unattributed. Processes that vanish or may
-//! not be read are skipped and counted, never an error.
+//! not be read are skipped and counted, never an error. A socket whose capture listed its
+//! owners (`netstat -p`, `ss -p`) is answered from that list: one lookup, `ProcessMap::owners`,
+//! serves live and saved sockets alike (an empty map for captures).
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
@@ -18,7 +20,7 @@ use rustix::fs::{Mode, OFlags, RawDir};
 use rustix::io::Errno;
 
 use super::netns::{PidPath, parse_ns_link};
-use crate::socket::Socket;
+use crate::socket::{ListedOwners, Socket};
 use crate::tcp::state::TcpState;
 
 /// A process that holds at least one socket. Its command is read only when first shown.
@@ -38,6 +40,8 @@ pub struct ProcessMap {
     listeners: HashMap<(u64, u16), Vec<(IpAddr, u64)>>,
     /// Processes that could not be read (other users' processes without privilege).
     unreadable: u64,
+    /// The first processes that could not be read, to name them.
+    unread_pids: Vec<u32>,
 }
 
 /// One owner of a socket.
@@ -53,24 +57,34 @@ pub struct Owner<'a> {
 pub struct Attribution<'a> {
     map: &'a ProcessMap,
     entries: &'a [(u64, u32)],
+    /// The owners the socket's capture listed, used instead of the map's.
+    listed: Option<&'a ListedOwners>,
     pub via_listener: bool,
 }
 
 impl<'a> Attribution<'a> {
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        match self.listed {
+            Some(l) => l.is_empty(),
+            None => self.entries.is_empty(),
+        }
     }
 
-    /// The owning processes in pid order.
+    /// The owning processes: in pid order from the map, in the capture's order when listed.
     pub fn owners(&self) -> impl Iterator<Item = Owner<'a>> + 'a {
         let map = self.map;
-        self.entries.iter().filter_map(move |&(_, i)| {
+        let from_map = self.entries.iter().filter_map(move |&(_, i)| {
             let p = map.procs.get(i as usize)?;
             Some(Owner {
                 pid: p.pid,
                 command: map.command(p),
             })
-        })
+        });
+        let listed = self
+            .listed
+            .into_iter()
+            .flat_map(|l| l.iter().map(|(pid, command)| Owner { pid, command }));
+        from_map.chain(listed)
     }
 }
 
@@ -237,6 +251,9 @@ fn read_links(dirs: &[(u32, OwnedFd)], fds: &[(u32, u32)]) -> Vec<(u64, u32)> {
     out
 }
 
+/// How many unreadable processes the notice names.
+const NAMED_UNREAD: usize = 5;
+
 impl ProcessMap {
     /// Walk /proc once. With `only`, processes whose network namespace is not in the set are
     /// skipped without reading their descriptors.
@@ -264,7 +281,7 @@ impl ProcessMap {
                     Ok(n) => n,
                     Err(e) => {
                         if denied(e) && !is_kernel_thread(pid) {
-                            map.unreadable += 1;
+                            map.not_read(pid);
                         }
                         continue;
                     }
@@ -283,7 +300,7 @@ impl ProcessMap {
                 Ok(fd) => fd,
                 Err(e) => {
                     if denied(e) && !is_kernel_thread(pid) {
-                        map.unreadable += 1;
+                        map.not_read(pid);
                     }
                     continue;
                 }
@@ -302,21 +319,50 @@ impl ProcessMap {
     /// Remember a LISTEN socket, so the mini-sockets on its port can be credited to its
     /// owners. Other sockets are ignored.
     pub fn add_listener(&mut self, s: &Socket) {
-        if s.state != TcpState::Listen || s.inode == 0 {
+        let Some(inode) = s.owned_inode().filter(|_| s.state == TcpState::Listen) else {
             return;
-        }
+        };
         let (Some(ip), Some(port)) = (s.local.canonical_ip(), s.local.port) else {
             return;
         };
         self.listeners
             .entry((s.netns, port))
             .or_default()
-            .push((ip, s.inode));
+            .push((ip, inode));
     }
 
     /// Processes that could not be read.
     pub fn unreadable(&self) -> u64 {
         self.unreadable
+    }
+
+    /// Count a process whose descriptors could not be read, naming the first few.
+    fn not_read(&mut self, pid: u32) {
+        self.unreadable += 1;
+        if self.unread_pids.len() < NAMED_UNREAD {
+            self.unread_pids.push(pid);
+        }
+    }
+
+    /// `1234/nginx, 5678/sshd and 3 more`: the processes that could not be read.
+    fn unread_names(&self) -> String {
+        let mut names: Vec<String> = self
+            .unread_pids
+            .iter()
+            .map(|&pid| format!("{pid}/{}", super::netns::comm(pid)))
+            .collect();
+        let more = self.unreadable.saturating_sub(names.len() as u64);
+        if more > 0 {
+            names.push(format!("{more} more"));
+        }
+        match names.len() {
+            0 => String::new(),
+            1 => names.remove(0),
+            n => {
+                let last = names.remove(n - 1);
+                format!("{} and {last}", names.join(", "))
+            }
+        }
     }
 
     /// The notice to print once when some processes could not be read.
@@ -328,11 +374,13 @@ impl ProcessMap {
         let (es, was) = if n == 1 { ("", "was") } else { ("es", "were") };
         Some(if rustix::process::geteuid().is_root() {
             format!(
-                "{n} process{es} {was} not readable even as root (protected by a security module, or without CAP_SYS_PTRACE); their sockets are shown unattributed"
+                "{n} process{es} {was} not readable even as root (protected by a security module, or without CAP_SYS_PTRACE); their sockets are shown unattributed (not read: {})",
+                self.unread_names()
             )
         } else {
             format!(
-                "{n} process{es} of other users {was} not readable; run as root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH) to attribute their sockets"
+                "{n} process{es} of other users {was} not readable; run as root (or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH) to attribute their sockets (not read: {})",
+                self.unread_names()
             )
         })
     }
@@ -357,16 +405,24 @@ impl ProcessMap {
         &self.owners[lo..hi]
     }
 
-    /// The owners of `s`: by its inode, or for a mini-socket by the listener on its port.
-    pub fn owners(&self, s: &Socket) -> Attribution<'_> {
+    /// The owners of `s`: those its capture listed, else by its inode, or for a mini-socket
+    /// by the listener on its port.
+    pub fn owners<'a>(&'a self, s: &'a Socket) -> Attribution<'a> {
         let none = Attribution {
             map: self,
             entries: &[],
+            listed: None,
             via_listener: false,
         };
-        if s.inode != 0 {
+        if s.listed_owners.is_listed() {
             return Attribution {
-                entries: self.entries(s.inode),
+                listed: Some(&s.listed_owners),
+                ..none
+            };
+        }
+        if let Some(inode) = s.owned_inode() {
+            return Attribution {
+                entries: self.entries(inode),
                 ..none
             };
         }
@@ -389,6 +445,7 @@ impl ProcessMap {
         let none = Attribution {
             map: self,
             entries: &[],
+            listed: None,
             via_listener: false,
         };
         let Some(ls) = self.listeners.get(&(netns, port)) else {
@@ -414,134 +471,5 @@ impl ProcessMap {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::socket::{Endpoint, Family};
-
-    #[test]
-    fn socket_links() {
-        assert_eq!(parse_socket_link(b"socket:[48213]"), Some(48213));
-        assert_eq!(parse_socket_link(b"pipe:[48213]"), None);
-        assert_eq!(parse_socket_link(b"/dev/null"), None);
-        assert_eq!(parse_socket_link(b"socket:[]"), Some(0));
-    }
-
-    fn sock(state: TcpState, ip: &str, port: u16, inode: u64) -> Socket {
-        let mut s = Socket::new(
-            Family::V4,
-            state,
-            Endpoint::new(ip.parse().unwrap(), port),
-            Endpoint::unspecified(),
-        );
-        s.inode = inode;
-        s.netns = 7;
-        s
-    }
-
-    #[test]
-    fn mini_sockets_go_to_the_listener_of_their_port() {
-        let mut m = ProcessMap {
-            procs: vec![
-                Proc {
-                    pid: 10,
-                    comm: OnceLock::from(Box::from("nginx")),
-                },
-                Proc {
-                    pid: 11,
-                    comm: OnceLock::from(Box::from("nginx")),
-                },
-                Proc {
-                    pid: 20,
-                    comm: OnceLock::from(Box::from("sshd")),
-                },
-            ],
-            owners: vec![(100, 0), (100, 1), (200, 2), (300, 1)],
-            ..ProcessMap::default()
-        };
-        m.add_listener(&sock(TcpState::Listen, "0.0.0.0", 80, 100));
-        m.add_listener(&sock(TcpState::Listen, "127.0.0.1", 22, 200));
-        let pids = |a: Attribution| a.owners().map(|o| o.pid).collect::<Vec<_>>();
-
-        let est = sock(TcpState::Established, "10.0.0.1", 80, 300);
-        assert_eq!(pids(m.owners(&est)), [11]);
-        assert!(!m.owners(&est).via_listener);
-
-        let tw = sock(TcpState::TimeWait, "10.0.0.1", 80, 0);
-        let a = m.owners(&tw);
-        assert!(a.via_listener);
-        assert_eq!(pids(a), [10, 11]);
-        assert_eq!(a.owners().next().unwrap().command, "nginx");
-
-        let syn = sock(TcpState::SynRecv, "127.0.0.1", 22, 0);
-        assert_eq!(pids(m.owners(&syn)), [20]);
-
-        // A client-side TIME_WAIT on an ephemeral port, or a listener in another namespace.
-        let client = sock(TcpState::TimeWait, "127.0.0.1", 40001, 0);
-        assert!(m.owners(&client).is_empty());
-        let mut other_ns = tw.clone();
-        other_ns.netns = 8;
-        assert!(m.owners(&other_ns).is_empty());
-        // An inode nobody holds.
-        assert!(
-            m.owners(&sock(TcpState::CloseWait, "::1", 5, 999))
-                .is_empty()
-        );
-    }
-
-    #[test]
-    fn scans_this_process() {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let ino = {
-            use std::os::fd::AsRawFd;
-            let link = std::fs::read_link(format!("/proc/self/fd/{}", l.as_raw_fd())).unwrap();
-            parse_socket_link(link.as_os_str().as_encoded_bytes()).unwrap()
-        };
-        let m = ProcessMap::scan(None);
-        let s = sock(TcpState::Listen, "127.0.0.1", 1, ino);
-        let owners: Vec<_> = m.owners(&s).owners().map(|o| o.pid).collect();
-        assert_eq!(owners, [std::process::id()]);
-    }
-
-    #[test]
-    fn threaded_and_serial_reads_agree() {
-        use std::os::fd::AsRawFd;
-        let ls: Vec<_> = (0..40)
-            .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
-            .collect();
-        let mine: Vec<u64> = ls
-            .iter()
-            .map(|l| {
-                let link = std::fs::read_link(format!("/proc/self/fd/{}", l.as_raw_fd())).unwrap();
-                parse_socket_link(link.as_os_str().as_encoded_bytes()).unwrap()
-            })
-            .collect();
-        let read = |parallel_min| {
-            let dir = rustix::fs::open(
-                "/proc/self/fd",
-                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .unwrap();
-            let mut buf = vec![MaybeUninit::uninit(); 4096];
-            let mut batch = Batch::default();
-            batch.add(std::process::id(), dir, &mut buf);
-            let mut m = ProcessMap::default();
-            batch.resolve_into(&mut m, parallel_min);
-            m.owners.sort_unstable();
-            m.owners
-        };
-        // Other tests open and close sockets meanwhile: compare ours only.
-        let ours = |v: Vec<(u64, u32)>| -> Vec<u64> {
-            let mut v: Vec<u64> = v
-                .into_iter()
-                .map(|(i, _)| i)
-                .filter(|i| mine.contains(i))
-                .collect();
-            v.sort_unstable();
-            v
-        };
-        let serial = ours(read(usize::MAX));
-        assert_eq!(serial.len(), 40);
-        assert_eq!(ours(read(0)), serial);
-    }
-}
+#[path = "process_tests.rs"]
+mod tests;

@@ -13,6 +13,7 @@ use super::capture::{CaptureSource, InputFormat};
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Sink, StopNoted};
 use crate::socket::Family;
+use crate::tcp::state::TcpState;
 
 /// One of the two files, as opening it went.
 #[derive(Debug)]
@@ -81,6 +82,13 @@ impl Default for ProcSource {
 impl Source for ProcSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let mut report = Report::default();
+        if query.states.contains(TcpState::BoundInactive) {
+            report.notices.push(
+                "/proc/net/tcp does not list bound-inactive sockets (sock_diag netlink on Linux \
+                 6.5 and later does); BOUND_INACTIVE is not counted"
+                    .into(),
+            );
+        }
         for family in query.families() {
             let (path, opened) = &self.files[family.index()];
             let mut file = match opened {

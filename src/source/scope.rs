@@ -26,6 +26,7 @@ use crate::kernel::hostname;
 use crate::sink::{Filtered, Flow, Sink, StopNoted, TargetInfo};
 use crate::socket::Socket;
 use crate::tcp::state::{StateSet, TcpState};
+use crate::tcpinfo::Extensions;
 
 /// Which live source to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -130,11 +131,15 @@ impl Target {
         &mut self,
         index: usize,
         filter: &Filter,
+        extensions: Extensions,
         sink: &mut dyn Sink,
         order: Order,
     ) -> Result<Report> {
         sink.begin(&self.info(index))?;
-        let query = filter.query();
+        let query = Query {
+            extensions,
+            ..filter.query()
+        };
         let mut filtered = Filtered {
             filter,
             inner: sink,
@@ -217,6 +222,9 @@ impl Target {
 /// The targets of a run.
 pub struct Scope {
     spec: ScopeSpec,
+    /// What the kernel adds to each socket of a scan (tcp_info, memory); nothing by default,
+    /// so counting never pays for it.
+    extensions: Extensions,
     targets: Vec<Target>,
     owners: Option<Arc<ProcessMap>>,
     notices: Vec<String>,
@@ -227,6 +235,7 @@ impl Scope {
     /// `--all-netns` with one notice; a `--netns` that cannot be entered is an error.
     pub fn open(spec: ScopeSpec) -> Result<Scope> {
         let mut scope = Scope {
+            extensions: Extensions::default(),
             targets: Vec::new(),
             owners: None,
             notices: Vec::new(),
@@ -248,14 +257,20 @@ impl Scope {
             }
             Place::AllNetns => scope.refresh()?,
             Place::Captures(files) => {
+                let mut used: HashSet<String> = HashSet::new();
                 for f in files {
                     let mut src = CaptureSource::open(&f.path)
                         .with_format(f.format)
                         .with_assume_state(f.assume_state)
-                        .with_strict(f.strict);
+                        .with_strict(f.strict)
+                        .with_owners_wanted(scope.spec.owners);
                     if let Some(l) = f.label {
                         src = src.with_label(l);
                     }
+                    // Two files with one stem (a/web1.txt, b/web1.txt) get `web1` and
+                    // `web1 (2)`, so that their columns can be told apart.
+                    let label = distinct_label(src.label(), &mut used);
+                    src = src.with_label(label);
                     scope.targets.push(Target {
                         label: src.label().to_string(),
                         netns: None,
@@ -327,12 +342,38 @@ impl Scope {
         }
     }
 
+    /// Ask the kernel to add tcp_info and/or memory to each socket of later scans (live
+    /// sources; a capture has what it has).
+    pub fn ask(&mut self, extensions: Extensions) {
+        self.extensions = extensions;
+    }
+
     /// Whether the one target is the caller's own network namespace (what a tracepoint,
     /// which sees every namespace without telling them apart, can stand for).
     pub fn is_caller_namespace(&self) -> bool {
         match self.targets.as_slice() {
             [one] => !self.is_many() && one.is_live() && one.namespace.is_none(),
             _ => false,
+        }
+    }
+
+    /// What the run looks at, for headers: this host's name, `HOST netns NAME`, `HOST, every
+    /// network namespace (N)`, or the captures' labels.
+    pub fn describe(&self) -> String {
+        match &self.spec.place {
+            Place::Here => hostname(),
+            Place::Netns(name) => format!("{} netns {name}", hostname()),
+            Place::AllNetns => format!(
+                "{}, every network namespace ({})",
+                hostname(),
+                self.targets.len()
+            ),
+            Place::Captures(_) => self
+                .targets
+                .iter()
+                .map(|t| t.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
@@ -371,7 +412,7 @@ impl Scope {
         let many = self.targets.len() > 1;
         for (i, t) in self.targets.iter_mut().enumerate() {
             let mut noted = StopNoted::new(sink);
-            let r = t.scan(i, filter, &mut noted, order);
+            let r = t.scan(i, filter, self.extensions, &mut noted, order);
             let r = if many && t.netns.is_some() {
                 r.with_context(|| format!("reading network namespace {}", t.label))?
             } else {
@@ -386,13 +427,13 @@ impl Scope {
     }
 
     /// Scan processes once, and (when `states` hold TIME_WAIT or SYN_RECV) learn the
-    /// listeners so mini-sockets can be credited to them. `owners` then has the map.
+    /// listeners so mini-sockets can be credited to them. `owners` then has the map. Saved
+    /// captures get an empty map: their sockets carry the owners their process column listed
+    /// (`netstat -p`, `ss -p`), which the map's one lookup answers from.
     pub fn find_owners(&mut self, states: StateSet) -> Result<()> {
         if self.is_captures() {
-            return Err(Unsupported(
-                "processes need the live host: saved captures carry no process table".into(),
-            )
-            .into());
+            self.owners = Some(Arc::new(ProcessMap::default()));
+            return Ok(());
         }
         let inodes: HashSet<u64> = self.targets.iter().filter_map(|t| t.netns).collect();
         let only = (!inodes.contains(&0)).then_some(&inodes);
@@ -400,8 +441,7 @@ impl Scope {
         if states.contains(TcpState::TimeWait) || states.contains(TcpState::SynRecv) {
             let listen = Query {
                 states: StateSet::of(&[TcpState::Listen]),
-                v4: true,
-                v6: true,
+                ..Query::default()
             };
             for t in &mut self.targets {
                 let label = t.label.clone();
@@ -421,6 +461,19 @@ impl Scope {
         self.owners = Some(Arc::new(map));
         Ok(())
     }
+}
+
+/// `label`, or `label (N)` with the smallest N from 2 that is not yet in `used`; the label
+/// returned is added to `used`.
+fn distinct_label(label: &str, used: &mut HashSet<String>) -> String {
+    let mut l = label.to_string();
+    let mut n = 2u64;
+    while used.contains(&l) {
+        l = format!("{label} ({n})");
+        n += 1;
+    }
+    used.insert(l.clone());
+    l
 }
 
 /// Open the live source (and the counter files) of one namespace — the caller's own when

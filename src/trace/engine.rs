@@ -53,6 +53,10 @@ pub struct Transition {
     pub inferred: bool,
     /// On a move to CLOSE: the time since the connection left ESTABLISHED.
     pub closing_for: Option<u64>,
+    /// The socket was in the starting snapshot (or a TIME_WAIT lookup found it), so it lives
+    /// in the network namespace the snapshot read; otherwise its namespace is unknown (the
+    /// tracepoint sees every namespace and does not say which).
+    pub in_snapshot: bool,
 }
 
 /// A hasher for kernel pointers and pids: one multiply, the high bits folded down (hash
@@ -97,6 +101,8 @@ struct Track {
     owner: Option<TracedOwner>,
     /// Whether the process scan was asked about this socket already.
     scanned: bool,
+    /// Whether the socket was in the starting snapshot.
+    in_snapshot: bool,
     family: Family,
     local: SocketAddr,
     remote: SocketAddr,
@@ -282,7 +288,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             listeners: &mut self.listeners,
             procs: &mut self.procs,
         };
-        let (dwell, owner, closing_for) = match self.tracks.entry(ev.skaddr) {
+        let (dwell, owner, closing_for, in_snapshot) = match self.tracks.entry(ev.skaddr) {
             Entry::Occupied(mut o) => {
                 let t = o.get_mut();
                 let dwell = if t.state == ev.old {
@@ -297,11 +303,12 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                     t.closing_since = None;
                     Dwell::Unknown
                 };
+                let in_snapshot = t.in_snapshot;
                 let (owner, closing_for) = advance(t, ev, ctx);
                 if closing {
                     o.remove();
                 }
-                (dwell, owner, closing_for)
+                (dwell, owner, closing_for, in_snapshot)
             }
             Entry::Vacant(v) => {
                 let seeded = if self.seed.is_empty()
@@ -323,15 +330,17 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                     closing_since: None,
                     owner: None,
                     scanned: false,
+                    in_snapshot: seeded.is_some(),
                     family: ev.family,
                     local: ev.local,
                     remote: ev.remote,
                 };
                 let (owner, closing_for) = advance(&mut t, ev, ctx);
+                let in_snapshot = t.in_snapshot;
                 if !closing {
                     v.insert(t);
                 }
-                (dwell, owner, closing_for)
+                (dwell, owner, closing_for, in_snapshot)
             }
         };
 
@@ -371,6 +380,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             unexpected: !self.check.allowed(ev.old, ev.new),
             inferred: false,
             closing_for,
+            in_snapshot,
         };
         self.summary.add(&t);
         Some(t)

@@ -145,6 +145,8 @@ impl TimeWaitInference {
                     unexpected: !allowed(p.from, TcpState::TimeWait),
                     inferred: true,
                     closing_for: None,
+                    // The lookup found it in the namespace the snapshot reads.
+                    in_snapshot: true,
                 }),
                 Some(TcpState::FinWait2) if now < p.deadline => keep.push(p),
                 _ => self.unconfirmed += 1,

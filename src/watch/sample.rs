@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Result;
 
 use crate::analyze::count::Counts;
-use crate::analyze::group::{Group, GroupBy, Grouper};
+use crate::analyze::group::{Group, GroupBy, Grouper, Grouping};
 use crate::analyze::listener::ListenQueue;
 use crate::kernel::counters::Counters;
 use crate::sink::{Flow, Sink};
@@ -119,11 +119,13 @@ impl Sink for SampleSink {
     }
 }
 
-/// Order listeners worst first: fullest queue, then longest queue, then by address.
+/// Order listeners worst first: fullest queue, then longest queue, then by address; those
+/// whose fill is unknown last.
 fn sort_listeners(l: &mut [ListenQueue]) {
     l.sort_by(|a, b| {
-        b.fill()
-            .total_cmp(&a.fill())
+        let fill = |x: &ListenQueue| x.fill().unwrap_or(-1.0);
+        fill(b)
+            .total_cmp(&fill(a))
             .then(b.queued.cmp(&a.queued))
             .then_with(|| a.local.port.cmp(&b.local.port))
             .then_with(|| a.local.ip.cmp(&b.local.ip))
@@ -135,7 +137,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     let mut sink = SampleSink {
         counts: Counts::new(),
         group_state: req.groups.map(|(s, _)| s.reported()),
-        grouper: req.groups.map(|(_, by)| Grouper::new(by)),
+        grouper: req.groups.map(|(_, by)| Grouper::new(Grouping::one(by))),
         listeners: req.listeners.then(Vec::new),
         socket_state: req.sockets.map(TcpState::reported),
         sockets: Vec::new(),
@@ -222,11 +224,11 @@ pub(crate) mod tests {
     #[test]
     fn one_pass_fills_every_part() {
         let mut l1 = sock(TcpState::Listen, 80, 0, 0);
-        l1.recv_q = 1;
-        l1.send_q = 128;
+        l1.recv_q = Some(1);
+        l1.send_q = Some(128);
         let mut l2 = sock(TcpState::Listen, 81, 0, 0);
-        l2.recv_q = 5;
-        l2.send_q = 5;
+        l2.recv_q = Some(5);
+        l2.send_q = Some(5);
         let mut probe = Fixed(vec![
             l1,
             l2,
@@ -253,7 +255,7 @@ pub(crate) mod tests {
         // Worst first: the full queue of port 81 before the nearly empty one of port 80.
         assert_eq!(s.listeners.len(), 2);
         assert_eq!(s.listeners[0].local.port, Some(81));
-        assert_eq!(s.listeners[0].fill(), 1.0);
+        assert_eq!(s.listeners[0].fill(), Some(1.0));
         let socks = s.sockets.unwrap();
         assert_eq!(socks.seen, 1);
         assert_eq!(socks.sockets[0].remote.port, Some(1003));

@@ -14,8 +14,8 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Sparkline, Wrap};
 mod list;
 
 use super::app::{App, Change, View};
-use crate::render::NetstatAddr;
 use crate::render::watch::{duration, rate, signed, signed_rate, utc_clock};
+use crate::render::{Known, NetstatAddr};
 
 /// The smallest window the dashboard draws in.
 pub const MIN_WIDTH: u16 = 60;
@@ -412,20 +412,28 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         }
         .to_string();
         let fill = l.fill();
-        let style = if fill >= 0.8 {
-            Style::new().red().bold()
-        } else if fill > 0.0 {
-            Style::new().yellow()
-        } else {
-            Style::new()
+        let style = match fill {
+            Some(f) if f >= 0.8 => Style::new().red().bold(),
+            Some(f) if f > 0.0 => Style::new().yellow(),
+            _ => Style::new(),
         };
         lines.push(Line::from(vec![
             Span::raw(fit(&addr, addr_w)),
             Span::styled(
-                format!("{:>qb_w$}", format!("{}/{}", l.queued, l.backlog)),
+                format!(
+                    "{:>qb_w$}",
+                    format!("{}/{}", Known(l.queued), Known(l.backlog))
+                ),
                 style,
             ),
-            Span::styled(format!("{:>5.0}%", fill * 100.0), style),
+            Span::styled(
+                match fill {
+                    Some(f) => format!("{:>5.0}%", f * 100.0),
+                    // The source does not carry the backlog (/proc): no fill to show.
+                    None => format!("{:>6}", "?"),
+                },
+                style,
+            ),
         ]));
     }
     f.render_widget(Paragraph::new(lines), inner);

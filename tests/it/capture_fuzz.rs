@@ -2,7 +2,9 @@
 //! bytes, token soups built from the words captures are made of, and mutated real fixtures are
 //! fed to every parser, forced and auto-detected, from memory and through the streaming reader.
 //! Nothing may panic or hang, and every run keeps its bookkeeping straight (the report's socket
-//! count is what the sink saw, unread lines lie inside the input).
+//! count is what the sink saw, unread lines lie inside the input, `--strict` fails exactly
+//! when the lenient run lists an unread line, and at that line). Files that paste two
+//! formats together read as the sum of their parts.
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -32,7 +34,14 @@ impl Sink for Count {
 
 /// Run `bytes` every way there is; check the invariants that hold whatever the input.
 fn check(bytes: &[u8], format: InputFormat) {
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    strict_agrees(bytes, format);
+    // Line ends: `\n`, `\r\n`, or a lone `\r`.
+    let lines = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+        + 1;
     for assume in [None, Some(TcpState::TimeWait)] {
         let mut c = Count::default();
         let src = CaptureSource::from_bytes("fuzz.txt", bytes.to_vec())
@@ -49,6 +58,27 @@ fn check(bytes: &[u8], format: InputFormat) {
         if let Ok(r) = { src }.run(&Query::default(), &mut c) {
             assert_eq!(r.sockets, c.sockets + c.counted);
         }
+    }
+}
+
+/// Every row read, or said: a strict run fails exactly when the lenient run lists an unread
+/// line, and names the first of them.
+fn strict_agrees(bytes: &[u8], format: InputFormat) {
+    let lenient = CaptureSource::from_bytes("fuzz.txt", bytes.to_vec())
+        .with_format(format)
+        .run(&Query::default(), &mut Count::default());
+    let strict = CaptureSource::from_bytes("fuzz.txt", bytes.to_vec())
+        .with_format(format)
+        .with_strict(true)
+        .run(&Query::default(), &mut Count::default());
+    match (lenient, strict) {
+        (Ok(l), Ok(_)) => assert!(l.unread.is_empty(), "strict passed over {:?}", l.unread),
+        (Ok(l), Err(e)) => {
+            let first = l.unread.first().map(|u| format!("fuzz.txt:{}: ", u.line));
+            let first = first.unwrap_or_else(|| panic!("strict failed on a clean run: {e}"));
+            assert!(e.to_string().starts_with(&first), "{e} / {first}");
+        }
+        (Err(_), _) => {}
     }
 }
 
@@ -150,6 +180,25 @@ const WORDS: &[&str] = &[
     ">",
     "\u{feff}",
     "0x00000008",
+    "[fe80::1]%v0:2222",
+    "fe80::1%eth0:22",
+    "1.2.3.4:99999",
+    "127.101.0.1:10X6",
+    "x.x.x.x:80",
+    "x.x.x.x.80",
+    "<ip>",
+    "***",
+    "a.b.c.d:port",
+    "xxx.xxx.xxx.xxx:1",
+    "-5",
+    "18446744073709551615",
+    "9223372036854775807",
+    "1192/pgpool:",
+    "idle",
+    "users:((\"nginx\",1234,5))",
+    "users:((\"a b\",pid=7,fd=1),...,(\"c\",pid=8,fd=2))",
+    "users:((",
+    "\r",
 ];
 
 fn token_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -164,7 +213,7 @@ fn token_soup() -> impl Strategy<Value = Vec<u8>> {
         (
             prop::sample::select(&["", " ", "\t", "    "][..]),
             line,
-            prop::sample::select(&["\n", "\r\n", ""][..]),
+            prop::sample::select(&["\n", "\r\n", "\r", ""][..]),
         ),
         0..40,
     )
@@ -319,5 +368,36 @@ proptest! {
     #[test]
     fn mutated_auto(seed in 0..SEEDS.len(), e in edits()) {
         check(&mutate(fixture(SEEDS[seed].0), &e), InputFormat::Auto);
+    }
+}
+
+/// Two captures of different formats pasted into one file read as the sum of their parts.
+#[test]
+fn pasted_formats_read_as_their_sum() {
+    let read = |bytes: Vec<u8>| {
+        let mut c = Count::default();
+        let r = CaptureSource::from_bytes("paste.txt", bytes)
+            .run(&Query::default(), &mut c)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (c.sockets, c.counted, r.unread.len())
+    };
+    for (a, fa) in SEEDS {
+        for (b, fb) in SEEDS {
+            if fa == fb {
+                continue;
+            }
+            let (ta, tb) = (fixture(a), fixture(b));
+            let mut both = ta.clone();
+            if !both.ends_with(b"\n") {
+                both.push(b'\n');
+            }
+            both.extend_from_slice(&tb);
+            let (x, y) = (read(ta), read(tb));
+            assert_eq!(
+                read(both),
+                (x.0 + y.0, x.1 + y.1, x.2 + y.2),
+                "{a} then {b}"
+            );
+        }
     }
 }

@@ -68,9 +68,10 @@ const HANDMADE: &[Case] = &[
     Case {
         file: "netstat-pasted-two.txt",
         format: InputFormat::Netstat,
-        counts: &[(Listen, 3), (Established, 3), (TimeWait, 3), (CloseWait, 1)],
-        families: [9, 1],
-        unread: &[13],
+        // Line 13 (`tcp 0 0 ... ESTABLISHED`) has its addresses redacted: it counts.
+        counts: &[(Listen, 3), (Established, 4), (TimeWait, 3), (CloseWait, 1)],
+        families: [10, 1],
+        unread: &[],
     },
     Case {
         file: "netstat-truncated.txt",
@@ -239,9 +240,9 @@ fn handmade_details() {
     let ka = t
         .sockets
         .iter()
-        .find(|s| s.timer.kind == tcpstate::TimerKind::Keepalive)
+        .find(|s| s.timer.map(|t| t.kind) == Some(tcpstate::TimerKind::Keepalive))
         .unwrap();
-    assert_eq!(ka.timer.expires_ms, 6_580_480);
+    assert_eq!(ka.timer.map(|t| t.expires_ms), Some(6_580_480));
     let (t, _) = run_file("handmade/netstat-1.60-rhel5.txt");
     let mapped = t.sockets.iter().find(|s| s.state == CloseWait).unwrap();
     assert_eq!(

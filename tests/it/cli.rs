@@ -72,6 +72,45 @@ fn a_format_a_command_cannot_write_is_a_usage_error() {
 }
 
 #[test]
+fn check_usage_errors_are_unknown_in_the_plugin_format() {
+    for args in [
+        &["check", "--format", "nagios", "--warn", "bogus=3"][..],
+        &["check", "--bogus", "-f", "nagios"][..],
+        &["check", "-f", "nagios", "--interval", "0s"][..],
+    ] {
+        let out = tcpstate().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let mut lines = stdout.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(
+            first.starts_with("TCPSTATE UNKNOWN - "),
+            "{args:?}: {stdout}"
+        );
+        assert!(lines.next().is_none(), "one status line: {stdout}");
+    }
+}
+
+#[test]
+fn a_configuration_naming_a_state_twice_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("check.toml");
+    std::fs::write(
+        &cfg,
+        "[states]\nclose_wait = { warn = 5 }\nestablished = { warn = 9 }\nCLOSE-WAIT = { crit = 9 }\n",
+    )
+    .expect("writes the configuration");
+    tcpstate()
+        .args(["check", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "check.toml:4: [states] names CLOSE-WAIT twice: 'close_wait' (line 2) and 'CLOSE-WAIT' (line 4)",
+        ));
+}
+
+#[test]
 fn durations_share_one_syntax_and_say_their_range() {
     tcpstate()
         .args(["watch", "-n", "1ms", "-c", "1"])
@@ -100,7 +139,9 @@ fn bad_port_is_a_usage_error() {
         .args(["--sport", "9000-80"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad port '9000-80'"));
+        .stderr(predicate::str::contains(
+            "bad port range '9000-80': it is reversed",
+        ));
 }
 
 #[test]
@@ -128,7 +169,7 @@ fn filters_work_before_and_after_the_command_word() {
     }
     // Summary flags work without the word `summary`.
     let out = tcpstate()
-        .args(["--by", "state", "-f", "json"])
+        .args(["--by", "local-port", "-f", "json"])
         .output()
         .expect("runs");
     assert!(out.status.success());

@@ -7,6 +7,7 @@
 mod common;
 
 mod capture;
+mod capture_every_row;
 mod capture_fuzz;
 mod capture_handmade;
 mod check;
@@ -14,9 +15,13 @@ mod cli;
 mod docs;
 mod explain_fsm;
 mod fixture;
+mod fleet;
+mod inside;
+mod list_order;
 mod live;
 mod netns;
 mod prometheus_rules;
 mod serve;
+mod shape;
 mod trace;
 mod watch;

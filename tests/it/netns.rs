@@ -425,7 +425,7 @@ fn missing_namespace_or_process_is_one_sentence() {
     // pid_max itself is never a process id.
     let pid_max = std::fs::read_to_string("/proc/sys/kernel/pid_max").unwrap();
     let pid = pid_max.trim();
-    let err = one_sentence(&["summary", "--by", "state", "--netns", pid]);
+    let err = one_sentence(&["summary", "--by", "local-port", "--netns", pid]);
     assert!(err.contains(&format!("no process with id {pid}")), "{err}");
 }
 
@@ -453,6 +453,8 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
         1,
         "{err}"
     );
+    // … and names them.
+    assert!(err.contains("(not read: "), "{err}");
     let out = as_nobody(&["--netns", "1"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -477,4 +479,31 @@ fn unprivileged_run_says_once_what_it_could_not_see() {
     assert!(!hosts.is_empty(), "{v}");
     assert!(hosts.iter().all(|h| h["host"].is_string()), "{v}");
     assert!(v["all"]["total"].is_u64(), "{v}");
+}
+
+#[test]
+fn headers_name_what_is_looked_at() {
+    let Some(ns) = Netns::new("hdr") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_tcpstate");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .env("LANG", "C")
+            .output()
+            .expect("runs tcpstate");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let named = format!("netns {}", ns.name());
+    let check = run(&["check", "--netns", ns.name()]);
+    assert!(
+        check.lines().next().is_some_and(|l| l.contains(&named)),
+        "{check}"
+    );
+    let watch = run(&["watch", "--plain", "-c", "1", "--netns", ns.name()]);
+    assert!(
+        watch.lines().next().is_some_and(|l| l.contains(&named)),
+        "{watch}"
+    );
 }

@@ -216,7 +216,7 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
     let a = format!("{a_addr}");
     let screen = t.wait_for("the ESTABLISHED socket list", |s| {
         s.contains(&format!("ESTABLISHED sockets: {established}"))
-            && s.contains("Proto Recv-Q Send-Q Local Address")
+            && s.contains("Proto  Recv-Q  Send-Q Local Address")
     });
     let rows: Vec<&str> = screen
         .lines()

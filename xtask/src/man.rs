@@ -27,27 +27,43 @@ fn script(shell: Shell) -> Vec<u8> {
     buf
 }
 
-/// The commands that get a page of their own, by word. clap's `help` command has none (the
-/// pages are the help), so the top page does not list it.
+/// The command line without clap's `help` commands, at every level: the pages are the help,
+/// and no page lists a `tcpstate-help(1)` that does not exist.
+fn without_help(cmd: clap::Command) -> clap::Command {
+    let nested: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|s| s.has_subcommands())
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = cmd.disable_help_subcommand(true);
+    for name in nested {
+        cmd = cmd.mut_subcommand(name, without_help);
+    }
+    cmd
+}
+
+/// The commands that get a page of their own: tcpstate, each command and each command of a
+/// command (`tcpstate-fleet-check`), by page name.
 fn commands() -> Vec<(String, clap::Command)> {
-    let mut top = Cli::command()
-        .version(tcpstate::PACKAGE_VERSION)
-        .disable_help_subcommand(true);
+    let mut top = without_help(Cli::command().version(tcpstate::PACKAGE_VERSION));
     top.build();
     let mut pages = vec![("tcpstate".to_string(), top.clone())];
-    for sub in top.get_subcommands() {
-        if sub.is_hide_set() || sub.get_name() == "help" {
-            continue;
-        }
-        let name = format!("tcpstate-{}", sub.get_name());
+    add_pages(&top, "tcpstate", "tcpstate", &mut pages);
+    pages
+}
+
+fn add_pages(cmd: &clap::Command, name: &str, bin: &str, pages: &mut Vec<(String, clap::Command)>) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("{name}-{}", sub.get_name());
+        let bin = format!("{bin} {}", sub.get_name());
         let page = sub
             .clone()
             .display_name(name.clone())
-            .bin_name(format!("tcpstate {}", sub.get_name()))
+            .bin_name(bin.clone())
             .version(tcpstate::PACKAGE_VERSION);
-        pages.push((name, page));
+        pages.push((name.clone(), page));
+        add_pages(sub, &name, &bin, pages);
     }
-    pages
 }
 
 /// One manual page: clap_mangen's sections, then examples, exit status, environment and the
@@ -56,6 +72,7 @@ fn man_page(name: &str, cmd: clap::Command, all: &[String]) -> Result<Vec<u8>> {
     let word = name.strip_prefix("tcpstate-").unwrap_or("");
     let is_top = word.is_empty();
     let has_args = cmd.get_arguments().any(|a| !a.is_hide_set());
+    let has_commands = cmd.get_subcommands().any(|s| !s.is_hide_set());
     let man = Man::new(cmd)
         .source(format!("tcpstate {}", tcpstate::PACKAGE_VERSION))
         .manual("tcpstate manual");
@@ -67,7 +84,7 @@ fn man_page(name: &str, cmd: clap::Command, all: &[String]) -> Result<Vec<u8>> {
     if has_args {
         man.render_options_section(&mut w)?;
     }
-    if is_top {
+    if has_commands {
         man.render_subcommands_section(&mut w)?;
     }
 

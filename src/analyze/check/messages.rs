@@ -27,6 +27,11 @@ pub enum CheckMsg {
     Skipped {
         why: Box<CheckMsg>,
     },
+    /// `listeners` listening sockets whose accept queue or backlog the input does not carry
+    /// (/proc/net/tcp, netstat, BSD and Windows listings).
+    BacklogUnknown {
+        listeners: u64,
+    },
     EphemeralNone {
         size: u64,
     },
@@ -60,7 +65,8 @@ pub enum CheckMsg {
     },
     FinWait2Summary {
         count: u64,
-        held: u64,
+        /// `None` when the input does not say which sockets a process holds (no inodes).
+        held: Option<u64>,
     },
     OrphansSummary {
         count: u64,
@@ -109,6 +115,9 @@ pub enum CheckMsg {
     },
     Increase {
         counter: &'static str,
+        /// Counted beyond the increase of this other counter (ListenDrops beyond
+        /// ListenOverflows: drops the accept queue does not explain).
+        beyond: Option<(&'static str, u64)>,
         by: u64,
         secs: f64,
         limit: Limit,
@@ -133,7 +142,7 @@ pub enum CheckMsg {
         max: u32,
     },
     FinWait2Held {
-        held: u64,
+        held: Option<u64>,
     },
     Orphans {
         count: u64,

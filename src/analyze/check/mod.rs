@@ -142,6 +142,9 @@ pub struct Finding {
     pub notes: Vec<CheckMsg>,
     /// The numbers behind the finding, for JSON.
     pub metrics: Vec<(&'static str, u64)>,
+    /// What raised the severity when it was not the rule's main measure (a state's share,
+    /// a counter's increase): it becomes the summary, so the headline names the cause.
+    pub(crate) cause: Option<CheckMsg>,
 }
 
 /// One performance-data value (monitoring-plugin perfdata).
@@ -224,17 +227,17 @@ fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
     let total = counts.total();
     let mut out: Vec<Perf> = TcpState::REPORTED
         .iter()
-        .map(|&s| {
+        .filter_map(|&s| {
             let l = t.state(s);
-            Perf {
+            Some(Perf {
                 label: s.key(),
-                value: counts.get(s),
+                value: counts.known(s)?,
                 uom: "",
                 warn: l.warn.map(|v| v.highest_ok(total)),
                 crit: l.crit.map(|v| v.highest_ok(total)),
                 min: Some(0),
                 max: None,
-            }
+            })
         })
         .collect();
     out.push(Perf {

@@ -110,6 +110,8 @@ pub struct CheckSink {
     pub fin_wait1_max_retransmits: u32,
     /// FIN_WAIT2 sockets still held by the application (not orphaned): no timeout applies.
     pub fin_wait2_held: u64,
+    /// FIN_WAIT2 sockets whose inode the input does not carry (held or orphaned: unknown).
+    pub fin_wait2_unknown: u64,
     pub stuck: u64,
 }
 
@@ -129,6 +131,7 @@ impl CheckSink {
             peers: HashMap::new(),
             fin_wait1_max_retransmits: 0,
             fin_wait2_held: 0,
+            fin_wait2_unknown: 0,
             stuck: 0,
         }
     }
@@ -245,15 +248,20 @@ impl CheckSink {
             }
             TcpState::CloseWait => self.close_wait(s),
             TcpState::FinWait1 => {
-                self.fin_wait1_max_retransmits =
-                    self.fin_wait1_max_retransmits.max(s.timer.retransmits);
+                if let Some(t) = s.timer {
+                    self.fin_wait1_max_retransmits =
+                        self.fin_wait1_max_retransmits.max(t.retransmits);
+                }
                 self.peer(s).fin_wait1 += 1;
             }
             TcpState::Closing => self.peer(s).closing += 1,
             TcpState::LastAck => self.peer(s).last_ack += 1,
             TcpState::FinWait2 => {
-                if s.inode != 0 {
-                    self.fin_wait2_held += 1;
+                match s.inode {
+                    Some(0) => {}
+                    Some(_) => self.fin_wait2_held += 1,
+                    // A capture without inodes cannot tell an orphan from a held socket.
+                    None => self.fin_wait2_unknown += 1,
                 }
                 self.peer(s).fin_wait2 += 1;
             }
@@ -264,7 +272,8 @@ impl CheckSink {
             TcpState::SynSent => self.client(s),
             TcpState::Established => {
                 self.client(s);
-                let (sq, rq) = (u64::from(s.send_q), u64::from(s.recv_q));
+                // Queues the input does not carry (Windows) are not judged.
+                let (sq, rq) = (s.send_q.map_or(0, u64::from), s.recv_q.map_or(0, u64::from));
                 if sq >= self.cfg.stuck_bytes || rq >= self.cfg.stuck_bytes {
                     self.stuck += 1;
                     let p = self.peer(s);
@@ -299,8 +308,8 @@ mod tests {
             remember_close_wait: true,
         });
         let mut l = sock(TcpState::Listen, 80, 0);
-        l.recv_q = 3;
-        l.send_q = 2;
+        l.recv_q = Some(3);
+        l.send_q = Some(2);
         k.add_socket(&l);
         for p in 40000..40010 {
             k.add_socket(&sock(TcpState::TimeWait, p, 80));
@@ -312,13 +321,13 @@ mod tests {
         cw.cookie = Some(7);
         k.add_socket(&cw);
         let mut big = sock(TcpState::Established, 80, 50003);
-        big.recv_q = 5000;
+        big.recv_q = Some(5000);
         k.add_socket(&big);
         assert_eq!(k.total(), 16);
         assert_eq!(k.tuples.len(), 1);
         assert_eq!(k.tuples.values().next().unwrap().time_wait, 10);
         assert_eq!(k.syn_recv_by_port.get(&80), Some(&2));
-        assert_eq!(k.listeners[0].queued, 3);
+        assert_eq!(k.listeners[0].queued, Some(3));
         assert_eq!(k.close_wait_by_port.get(&(8080, None)).unwrap().count, 1);
         assert_eq!(k.stuck, 1);
         assert_eq!(k.close_wait_persistent, None);

@@ -214,8 +214,32 @@ impl Thresholds {
     /// Apply a TOML configuration (see the README's "Health check" section).
     pub fn apply_toml(&mut self, text: &str, file: &Path) -> Result<(), ConfigError> {
         let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::at(file, text, &e))?;
-        for (key, l) in cfg.states {
-            l.apply(self.state_mut(key.0));
+        let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+        // Each state once: two spellings of one state (close_wait and CLOSE-WAIT) would
+        // leave one of them silently unused.
+        let mut seen: Vec<(TcpState, String, usize)> = Vec::new();
+        for (key, l) in &cfg.states {
+            let line = line_of(key.span().start);
+            let state = key.get_ref().parse::<TcpState>().map_err(|e| ConfigError {
+                message: format!("{}:{line}: {e}", file.display()),
+            })?;
+            if let Some((_, other, other_line)) = seen.iter().find(|(s, ..)| *s == state) {
+                let mut both = [
+                    (other.as_str(), *other_line),
+                    (key.get_ref().as_str(), line),
+                ];
+                both.sort_by_key(|b| b.1);
+                let [(a, la), (b, lb)] = both;
+                return Err(ConfigError {
+                    message: format!(
+                        "{}:{lb}: [states] names {} twice: '{a}' (line {la}) and '{b}' (line {lb}); keep one",
+                        file.display(),
+                        state.ss_name(),
+                    ),
+                });
+            }
+            seen.push((state, key.get_ref().clone(), line));
+            l.apply(self.state_mut(state));
         }
         if let Some(s) = cfg.ephemeral_ports {
             s.tuple.apply(&mut self.ephemeral_tuple);
@@ -368,24 +392,11 @@ impl ApplyOpt for Option<LimitSetting> {
     }
 }
 
-/// A state name as a table key, in any spelling.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct StateKey(TcpState);
-
-impl<'de> Deserialize<'de> for StateKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<StateKey, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse::<TcpState>()
-            .map(StateKey)
-            .map_err(|e| de::Error::custom(e.to_string()))
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
     #[serde(default)]
-    states: std::collections::BTreeMap<StateKey, LimitSetting>,
+    states: std::collections::BTreeMap<toml::Spanned<String>, LimitSetting>,
     ephemeral_ports: Option<EphemeralSection>,
     time_wait: Option<TimeWaitSection>,
     close_wait: Option<CloseWaitSection>,

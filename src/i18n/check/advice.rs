@@ -70,9 +70,10 @@ fn en(rule: Rule, settings: AdviceSettings) -> String {
                 application has not yet called close(). The kernel never times these sockets \
                 out: only the application can end them. Look for a code path that keeps the \
                 connection after reading end-of-file (a close() missing in an error branch, a \
-                connection leaked from a pool, a thread blocked elsewhere). `tcpstate list \
-                --state close-wait` or `ss -tanp state close-wait` shows the owner; restarting \
-                it frees the sockets but does not fix the leak."
+                connection leaked from a pool, a thread blocked elsewhere). The finding names the \
+                process where it can; `tcpstate list -p --state close-wait` (as root) or \
+                `ss -tanp state close-wait` shows the owner of each socket; restarting it frees \
+                the sockets but does not fix the leak."
                 .to_string(),
             Rule::SynBacklog => {
                 let mut s = String::from(
@@ -180,7 +181,7 @@ fn zh(rule: Rule, settings: AdviceSettings) -> String {
             Rule::CloseWait => "CLOSE_WAIT 表示对端已关闭它那一侧，而本地应用还没有调用 \
                 close()。内核不会让这些套接字超时：只有应用能结束它们。请查找读到 EOF 后仍保留\
                 连接的代码路径（错误分支漏了 close()、连接池泄漏了连接、线程阻塞在别处）。\
-                `tcpstate list --state close-wait` 或 `ss -tanp state close-wait` 可显示所属\
+                `tcpstate list -p --state close-wait` 或 `ss -tanp state close-wait` 可显示所属\
                 进程；重启它能释放这些套接字，但修不好泄漏。"
                 .to_string(),
             Rule::SynBacklog => {

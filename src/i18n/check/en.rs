@@ -74,8 +74,15 @@ impl CheckMsg {
                 }
             }
             CheckMsg::FinWait2Summary { count: 0, .. } => "no FIN_WAIT2 socket".to_string(),
-            CheckMsg::FinWait2Summary { count, held } => format!(
+            CheckMsg::FinWait2Summary {
+                count,
+                held: Some(held),
+            } => format!(
                 "{} waiting for the peer to close ({held} held by the application)",
+                count_of(*count, "FIN_WAIT2 socket", "FIN_WAIT2 sockets")
+            ),
+            CheckMsg::FinWait2Summary { count, held: None } => format!(
+                "{} waiting for the peer to close",
                 count_of(*count, "FIN_WAIT2 socket", "FIN_WAIT2 sockets")
             ),
             CheckMsg::OrphansSummary { count, max } => format!(
@@ -141,11 +148,22 @@ impl CheckMsg {
             ),
             CheckMsg::Increase {
                 counter,
+                beyond: None,
                 by,
                 secs,
                 limit,
             } => format!(
                 "TcpExt {counter} rose by {by} in {secs:.1}s ({})",
+                limit_en(limit)
+            ),
+            CheckMsg::Increase {
+                counter,
+                beyond: Some((other, other_by)),
+                by,
+                secs,
+                limit,
+            } => format!(
+                "TcpExt {counter} rose by {by} in {secs:.1}s beyond the {other_by} of {other} ({})",
                 limit_en(limit)
             ),
             CheckMsg::Persistent {
@@ -172,9 +190,10 @@ impl CheckMsg {
                 "a FIN_WAIT1 socket has retransmitted its FIN {}",
                 count_of(u64::from(*max), "time", "times")
             ),
-            CheckMsg::FinWait2Held { held } => format!(
+            CheckMsg::FinWait2Held { held: Some(held) } => format!(
                 "{held} FIN_WAIT2 sockets still belong to a process (shutdown() without close()): no timeout applies to them"
             ),
+            CheckMsg::FinWait2Held { held: None } => "whether a process still holds these FIN_WAIT2 sockets is unknown: the input has no socket inodes (save captures with netstat -e or ss -e)".to_string(),
             CheckMsg::Orphans { count, max, limit } => format!(
                 "{count} orphaned sockets (sockstat), net.ipv4.tcp_max_orphans = {max} ({})",
                 limit_en(limit)
@@ -204,6 +223,10 @@ impl CheckMsg {
             } => format!(
                 "{count} ESTABLISHED sockets with Send-Q or Recv-Q of {bytes} bytes or more ({})",
                 limit_en(limit)
+            ),
+            CheckMsg::BacklogUnknown { listeners } => format!(
+                "the backlog of {} is not in this input (/proc/net/tcp and netstat show 0 for it, BSD and Windows listings do not show it): read the live host through sock_diag netlink (--source netlink) or save captures with ss -tan",
+                count_of(*listeners, "listening socket", "listening sockets")
             ),
             CheckMsg::NoHostFacts => {
                 "a saved capture holds no kernel counters or sysctls".to_string()

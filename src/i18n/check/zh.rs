@@ -65,8 +65,14 @@ impl CheckMsg {
                 }
             }
             CheckMsg::FinWait2Summary { count: 0, .. } => "没有 FIN_WAIT2 套接字".to_string(),
-            CheckMsg::FinWait2Summary { count, held } => {
+            CheckMsg::FinWait2Summary {
+                count,
+                held: Some(held),
+            } => {
                 format!("{count} 个 FIN_WAIT2 套接字在等待对端关闭（其中 {held} 个仍被应用持有）")
+            }
+            CheckMsg::FinWait2Summary { count, held: None } => {
+                format!("{count} 个 FIN_WAIT2 套接字在等待对端关闭")
             }
             CheckMsg::OrphansSummary { count, max } => format!(
                 "{count} 个孤儿套接字，占 tcp_max_orphans（{max}）的 {:.0}%",
@@ -128,11 +134,22 @@ impl CheckMsg {
             ),
             CheckMsg::Increase {
                 counter,
+                beyond: None,
                 by,
                 secs,
                 limit,
             } => format!(
                 "TcpExt {counter} 在 {secs:.1} 秒内增加了 {by}（{}）",
+                limit_zh(limit)
+            ),
+            CheckMsg::Increase {
+                counter,
+                beyond: Some((other, other_by)),
+                by,
+                secs,
+                limit,
+            } => format!(
+                "TcpExt {counter} 在 {secs:.1} 秒内除 {other} 的 {other_by} 之外又增加了 {by}（{}）",
                 limit_zh(limit)
             ),
             CheckMsg::Persistent {
@@ -158,9 +175,10 @@ impl CheckMsg {
             CheckMsg::FinRetransmits { max } => {
                 format!("有 FIN_WAIT1 套接字已重传 FIN {max} 次")
             }
-            CheckMsg::FinWait2Held { held } => format!(
+            CheckMsg::FinWait2Held { held: Some(held) } => format!(
                 "{held} 个 FIN_WAIT2 套接字仍属于某个进程（调用了 shutdown() 但没有 close()），不受超时约束"
             ),
+            CheckMsg::FinWait2Held { held: None } => "无法判断这些 FIN_WAIT2 套接字是否仍被进程持有：输入中没有套接字 inode（保存抓取时请用 netstat -e 或 ss -e）".to_string(),
             CheckMsg::Orphans { count, max, limit } => format!(
                 "孤儿套接字 {count} 个（sockstat），net.ipv4.tcp_max_orphans = {max}（{}）",
                 limit_zh(limit)
@@ -190,6 +208,9 @@ impl CheckMsg {
             } => format!(
                 "{count} 个 ESTABLISHED 套接字的 Send-Q 或 Recv-Q 达到 {bytes} 字节或更多（{}）",
                 limit_zh(limit)
+            ),
+            CheckMsg::BacklogUnknown { listeners } => format!(
+                "此输入中没有 {listeners} 个监听套接字的 backlog（/proc/net/tcp 和 netstat 在此处显示 0，BSD 和 Windows 的列表不显示）：请通过 sock_diag netlink 读取本机（--source netlink），或用 ss -tan 保存抓取"
             ),
             CheckMsg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
             CheckMsg::SysctlMissing { name } => {

@@ -7,7 +7,7 @@
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, ParsedRow, RowParser, netstat_row};
+use super::engine::{Ctx, ParsedRow, RowParser, netstat_row, row_with_bad_queues};
 use super::fields::{dec, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
@@ -35,7 +35,7 @@ impl RowParser for Bsd {
             b"tcp" => None,
             _ => return ParsedRow::Skip,
         };
-        if dec(t[1]).is_none() {
+        if dec(t[1]).is_none() && !row_with_bad_queues(&t[..n], &mut cx.states) {
             return ParsedRow::Skip;
         }
         let family = |lk, rk| {
@@ -49,6 +49,12 @@ impl RowParser for Bsd {
         };
         if state == TcpState::TimeWait {
             self.time_wait += 1;
+        }
+        // A BSD listener's Recv-Q and Send-Q are its socket buffers, not its accept queue and
+        // backlog (those need `netstat -L`): unknown here.
+        if state == TcpState::Listen {
+            out.recv_q = None;
+            out.send_q = None;
         }
         ParsedRow::Socket
     }

@@ -105,75 +105,103 @@ pub fn detect(head: &[u8]) -> Result<InputFormat, DetectError> {
 }
 
 fn vote(line: &[u8], v: &mut Votes, states: &mut StateWords, ss_summary: &mut bool) {
+    match classify(line, states) {
+        Class::Vote(f, w) => v.add(f, w),
+        Class::SsSummary => *ss_summary = true,
+        Class::Nothing => {}
+    }
+}
+
+/// What one line says about the format it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Nothing,
+    /// The `TCP: … estab …` line of `ss -s`.
+    SsSummary,
+    /// A line of this format, with the weight of its vote: `HEADER` for a column header,
+    /// `TITLE` for a section title, `ROW` or less for a data row.
+    Vote(InputFormat, u32),
+}
+
+/// Votes: a column header counts most, a section title less, a data row least.
+pub(crate) const HEADER: u32 = 10;
+pub(crate) const TITLE: u32 = 5;
+pub(crate) const ROW: u32 = 3;
+
+/// The format a line's header or row shape belongs to, if any.
+pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     use InputFormat::*;
+    let vote = |f, w| Class::Vote(f, w);
     let mut t: [&[u8]; 8] = [&[]; 8];
     let n = split(line, &mut t);
     if n == 0 {
-        return;
+        return Class::Nothing;
     }
     // Column headers.
     if has(line, "local_address") {
-        return v.add(Proc, 10);
+        return vote(Proc, HEADER);
     }
     if has(line, "Address:Port") {
-        return v.add(Ss, 10);
+        return vote(Ss, HEADER);
     }
     if t[0] == b"Proto" {
-        if has(line, "(state)") {
-            v.add(Bsd, 10);
+        return if has(line, "(state)") {
+            vote(Bsd, HEADER)
         } else if has(line, "Recv-Q") {
-            v.add(Netstat, 10);
+            vote(Netstat, HEADER)
         } else if has(line, "Local Address") {
-            v.add(Windows, 10);
-        }
-        return;
+            vote(Windows, HEADER)
+        } else {
+            Class::Nothing
+        };
     }
     if has(line, "协议") && has(line, "本地地址") {
-        return v.add(Windows, 10);
+        return vote(Windows, HEADER);
     }
     // Section titles.
     if has(line, "Active Internet connections (including servers)") {
-        return v.add(Bsd, 5);
+        return vote(Bsd, TITLE);
     }
     if has(line, "Active Internet connections (")
         || has(line, "激活Internet连接")
         || has(line, "Aktive Internetverbindungen")
     {
-        return v.add(Netstat, 5);
+        return vote(Netstat, TITLE);
     }
     if line == b"Active Internet connections" {
-        return v.add(Bsd, 5);
+        return vote(Bsd, TITLE);
     }
     if line == b"Active Connections" || line == "活动连接".as_bytes() {
-        return v.add(Windows, 5);
+        return vote(Windows, TITLE);
     }
     if t[0] == b"TCP:" && has(line, "estab") {
-        *ss_summary = true;
-        return;
+        return Class::SsSummary;
     }
     // Rows.
     let num1 = n > 1 && dec(t[1]).is_some();
     match t[0] {
-        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => v.add(Bsd, 3),
+        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => vote(Bsd, ROW),
         b"tcp" | b"tcp6" if num1 && n >= 5 => {
             if !t[3].contains(&b':') && t[3].contains(&b'.') {
-                v.add(Bsd, 3);
+                vote(Bsd, ROW)
             } else if n >= 6 && states.get(t[5]).is_some() {
-                v.add(Netstat, 3);
+                vote(Netstat, ROW)
             } else if t[3].starts_with(b"[") || n == 5 {
                 // `ss -an state X`: Netid but no State column.
-                v.add(Ss, 2);
+                vote(Ss, 2)
+            } else {
+                Class::Nothing
             }
         }
-        b"udp" | b"udp6" | b"raw" | b"raw6" if num1 => v.add(Netstat, 1),
-        b"TCP" | b"UDP" if n > 1 && t[1].contains(&b':') => v.add(Windows, 3),
+        b"udp" | b"udp6" | b"raw" | b"raw6" if num1 => vote(Netstat, 1),
+        b"TCP" | b"UDP" if n > 1 && t[1].contains(&b':') => vote(Windows, ROW),
         _ if n >= 3
             && t[0].ends_with(b":")
             && dec(&t[0][..t[0].len() - 1]).is_some()
             && t[1].len() >= 13
             && t[1][t[1].len() - 5] == b':' =>
         {
-            v.add(Proc, 3)
+            vote(Proc, ROW)
         }
         _ if n == 2 => {
             let (a, b) = (
@@ -181,13 +209,15 @@ fn vote(line: &[u8], v: &mut Votes, states: &mut StateWords, ss_summary: &mut bo
                 states.get(t[1]),
             );
             if (a.is_some() && num1) || (b.is_some() && dec(t[0]).is_some()) {
-                v.add(Summary, 3);
+                vote(Summary, ROW)
+            } else {
+                Class::Nothing
             }
         }
-        _ if n >= 6 && states.get(t[1]).is_some() && dec(t[2]).is_some() => v.add(Ss, 3),
-        _ if n >= 5 && states.get(t[0]).is_some() && num1 => v.add(Ss, 3),
-        _ if n >= 4 && num1 && dec(t[0]).is_some() && t[2].contains(&b':') => v.add(Ss, 2),
-        _ => {}
+        _ if n >= 6 && states.get(t[1]).is_some() && dec(t[2]).is_some() => vote(Ss, ROW),
+        _ if n >= 5 && states.get(t[0]).is_some() && num1 => vote(Ss, ROW),
+        _ if n >= 4 && num1 && dec(t[0]).is_some() && t[2].contains(&b':') => vote(Ss, 2),
+        _ => Class::Nothing,
     }
 }
 

@@ -1,15 +1,21 @@
 //! Endpoint fields as captures write them: `host:port` split at the last colon, `[v6]:port`,
-//! `host%scope:port`, BSD `host.port` split at the last dot, `*` wildcards, and resolved,
-//! truncated or redacted names (`localhost.localdo:35450`, `y.y.y.y:42124`, `...`) kept as the
-//! text written, with the port still read when it is a number or a service name from
-//! /etc/services (read once per process, on the first name). The common `a.b.c.d:port` and
-//! plain IPv6 are read in one pass; other IPv6 forms go through std's parser.
+//! `host%scope:port` and `[v6]%scope:port`, BSD `host.port` split at the last dot, `*`
+//! wildcards, and resolved or truncated names (`localhost.localdo:35450`) kept as the text
+//! written, with the port still read when it is a number or a service name from /etc/services
+//! (read once per process, on the first name). Addresses redacted by whoever saved the capture
+//! (`...`, `x.x.x.x`, `<ip>`, `***`, `a.b.c.d:port`) are told apart: the host is unknown (no
+//! ip, no name), a numeric port is kept. A port outside 0–65535 or neither a number nor a
+//! service-name-shaped word, and a host that is neither an IP address, a host name nor a
+//! redaction, make the field unreadable, with the reason. The common `a.b.c.d:port` and plain
+//! IPv6 are read in one pass; other IPv6 forms go through std's parser.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
 
-use super::fields::{Fields, dec};
+use super::fields::{Fields, dec, show};
+use super::shapes::{is_host_name, is_redacted, is_service_name};
 use crate::socket::{Endpoint, Family};
 
 /// What kind of host an endpoint field held.
@@ -19,8 +25,10 @@ pub(crate) enum HostKind {
     V6,
     /// `*`: a wildcard whose family the row decides.
     Star,
-    /// A resolved, truncated or redacted name.
+    /// A resolved or truncated name.
     Name,
+    /// Redacted by whoever saved the capture: the host is unknown.
+    Redacted,
 }
 
 /// How the port is attached to the host.
@@ -212,13 +220,23 @@ fn load_services() -> HashMap<Box<[u8]>, u16> {
     m
 }
 
-/// Read one endpoint field. Never fails: what is not a number is kept as a name (the field as
-/// written), with `ip`/`port` set where they could still be read.
-pub(crate) fn endpoint(f: &[u8], sep: PortSep, svc: &mut Services) -> (Endpoint, HostKind) {
+/// Why an endpoint field cannot be read.
+pub(crate) type BadEndpoint = Cow<'static, str>;
+
+/// Read one endpoint field: what is not a number is kept as a name (the field as written),
+/// with `ip`/`port` set where they could still be read; a redacted host is unknown.
+pub(crate) fn endpoint(
+    f: &[u8],
+    sep: PortSep,
+    svc: &mut Services,
+) -> Result<(Endpoint, HostKind), BadEndpoint> {
     if sep == PortSep::Colon
         && let Some((ip, port)) = ipv4_colon_port(f)
     {
-        return (Endpoint::new(IpAddr::V4(ip), port), HostKind::V4);
+        return Ok((Endpoint::new(IpAddr::V4(ip), port), HostKind::V4));
+    }
+    if is_redacted(f) {
+        return Ok((unknown_host(None), HostKind::Redacted));
     }
     let (host, port) = split_host_port(f, sep);
     let host_core = match host.iter().position(|&b| b == b'%') {
@@ -233,17 +251,39 @@ pub(crate) fn endpoint(f: &[u8], sep: PortSep, svc: &mut Services) -> (Endpoint,
         && let Some(v6) = ipv6(host_core)
     {
         (Some(IpAddr::V6(v6)), HostKind::V6)
-    } else {
+    } else if is_redacted(host_core) {
+        (None, HostKind::Redacted)
+    } else if is_host_name(host_core) {
         (None, HostKind::Name)
+    } else {
+        return Err(Cow::Owned(format!(
+            "'{}' is neither an IP address nor a host name",
+            show(host)
+        )));
     };
     let (port_num, port_named) = match port {
         None => (None, true),
         Some(b"*") => (Some(0), false),
-        Some(p) => match dec(p).and_then(|v| u16::try_from(v).ok()) {
-            Some(v) => (Some(v), false),
-            None => (svc.port(p), true),
-        },
+        Some(p) if !p.is_empty() && p.iter().all(u8::is_ascii_digit) => {
+            match dec(p).and_then(|v| u16::try_from(v).ok()) {
+                Some(v) => (Some(v), false),
+                None => {
+                    return Err(Cow::Owned(format!("port {} is outside 0-65535", show(p))));
+                }
+            }
+        }
+        Some(p) if kind == HostKind::Redacted || is_redacted(p) => (None, false),
+        Some(p) if is_service_name(p) => (svc.port(p), true),
+        Some(p) => {
+            return Err(Cow::Owned(format!(
+                "port '{}' is neither a number nor a service name",
+                show(p)
+            )));
+        }
     };
+    if kind == HostKind::Redacted {
+        return Ok((unknown_host(port_num), kind));
+    }
     let name = (kind == HostKind::Name || port_named)
         .then(|| String::from_utf8_lossy(f).into_owned().into_boxed_str());
     let ep = Endpoint {
@@ -251,7 +291,15 @@ pub(crate) fn endpoint(f: &[u8], sep: PortSep, svc: &mut Services) -> (Endpoint,
         port: port_num,
         name,
     };
-    (ep, kind)
+    Ok((ep, kind))
+}
+
+fn unknown_host(port: Option<u16>) -> Endpoint {
+    Endpoint {
+        ip: None,
+        port,
+        name: None,
+    }
 }
 
 fn split_host_port(f: &[u8], sep: PortSep) -> (&[u8], Option<&[u8]>) {
@@ -260,7 +308,14 @@ fn split_host_port(f: &[u8], sep: PortSep) -> (&[u8], Option<&[u8]>) {
         && let Some(close) = f.iter().rposition(|&b| b == b']')
     {
         let host = &f[1..close];
-        let rest = &f[close + 1..];
+        let mut rest = &f[close + 1..];
+        // New ss puts a link-local scope after the bracket: `[fe80::1]%v0:2222`.
+        if rest.first() == Some(&b'%') {
+            rest = match rest.iter().rposition(|&b| b == b':') {
+                Some(c) => &rest[c..],
+                None => &[],
+            };
+        }
         return match rest.split_first() {
             Some((b':', port)) => (host, Some(port)),
             _ => (host, None),
@@ -299,7 +354,14 @@ mod tests {
     use super::*;
 
     fn ep(s: &str, sep: PortSep) -> (Endpoint, HostKind) {
-        endpoint(s.as_bytes(), sep, &mut Services::default())
+        endpoint(s.as_bytes(), sep, &mut Services::default()).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn bad(s: &str, sep: PortSep) -> String {
+        match endpoint(s.as_bytes(), sep, &mut Services::default()) {
+            Ok(e) => panic!("{s} read as {e:?}"),
+            Err(e) => e.into_owned(),
+        }
     }
 
     #[test]
@@ -416,7 +478,7 @@ mod tests {
         let (e, k) = ep("...", PortSep::Colon);
         assert_eq!(
             (e.ip, e.port, k, e.name.as_deref()),
-            (None, None, HostKind::Name, Some("..."))
+            (None, None, HostKind::Redacted, None)
         );
         let (e, k) = ep("192.168.71.163.22", PortSep::Dot);
         assert_eq!((e.port, k), (Some(22), HostKind::V4));
@@ -424,7 +486,69 @@ mod tests {
         assert_eq!((e.port, k), (Some(123), HostKind::V6));
         let (e, k) = ep("*.*", PortSep::Dot);
         assert_eq!((e.port, k), (Some(0), HostKind::Star));
-        let (_, k) = ep("[]:", PortSep::Colon);
+        assert!(bad("[]:", PortSep::Colon).contains("neither an IP address"));
+    }
+
+    #[test]
+    fn bad_ports_and_hosts() {
+        assert_eq!(
+            bad("1.2.3.4:99999", PortSep::Colon),
+            "port 99999 is outside 0-65535"
+        );
+        assert!(bad("127.101.0.1:10X6", PortSep::Colon).contains("'10X6' is neither"));
+        assert!(bad("1.2.3.4.99999", PortSep::Dot).contains("outside"));
+        assert!(bad("fe80::zz:80", PortSep::Colon).contains("'fe80::zz'"));
+        assert!(bad("a$b:80", PortSep::Colon).contains("neither an IP address"));
+        let (e, k) = ep("*:ssh", PortSep::Colon);
+        assert_eq!((k, e.name.as_deref()), (HostKind::Star, Some("*:ssh")));
+    }
+
+    #[test]
+    fn link_local_scopes_keep_their_port() {
+        let (e, k) = ep("[fe80::1]%v0:2222", PortSep::Colon);
+        assert_eq!(
+            (e.ip, e.port, e.name, k),
+            (
+                Some("fe80::1".parse().unwrap()),
+                Some(2222),
+                None,
+                HostKind::V6
+            )
+        );
+        let (e, k) = ep("fe80::1%eth0:22", PortSep::Colon);
+        assert_eq!((e.port, e.name, k), (Some(22), None, HostKind::V6));
+    }
+
+    #[test]
+    fn redactions() {
+        for (f, port) in [
+            ("...", None),
+            ("***", None),
+            ("<ip>", None),
+            ("<ip>:443", Some(443)),
+            ("x.x.x.x:80", Some(80)),
+            ("xxx.xxx.xxx.xxx:5432", Some(5432)),
+            ("a.b.c.d:port", None),
+            ("y.y.y.y:42124", Some(42124)),
+            ("REDACTED:22", Some(22)),
+            ("10.0.0.1:***", None),
+        ] {
+            let (e, k) = ep(f, PortSep::Colon);
+            if f.starts_with("10.") {
+                assert_eq!((e.port, k), (None, HostKind::V4), "{f}");
+                continue;
+            }
+            assert_eq!(
+                (e.ip, e.port, e.name, k),
+                (None, port, None, HostKind::Redacted),
+                "{f}"
+            );
+        }
+        let (e, k) = ep("x.x.x.x.80", PortSep::Dot);
+        assert_eq!((e.port, k), (Some(80), HostKind::Redacted));
+        let (_, k) = ep("*.*", PortSep::Dot);
+        assert_eq!(k, HostKind::Star);
+        let (_, k) = ep("localhost.localdo:35450", PortSep::Colon);
         assert_eq!(k, HostKind::Name);
     }
 }

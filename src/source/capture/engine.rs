@@ -1,20 +1,23 @@
-//! The run loop shared by every capture format: lines come from the streaming splitter, one
-//! format's `RowParser` turns each into a socket (written into one reused `Socket`), a count, a
-//! skip or an unread line, and the loop applies the query, pushes into the sink, honours
-//! `Flow::Stop`, and gathers the `Report` (unread lines, capped at `MAX_UNREAD` listed and the
-//! rest counted; notices for lines cut for length).
+//! The run loop shared by every capture format: lines come from the streaming splitter, the
+//! format's `RowParser` (changed per section where a file mixes formats, see `mixed`) turns
+//! each into a socket (written into one reused `Socket`), a count, a skip or an unread line, and
+//! the loop applies the query, pushes into the sink, honours `Flow::Stop`, and gathers the
+//! `Report` (unread lines, capped at `MAX_UNREAD` listed and the rest counted; notices for lines
+//! cut for length). A forced format of which no line is a row, header or title is an error.
 
 use std::borrow::Cow;
 use std::io;
 use std::io::Read;
 use std::ops::ControlFlow;
 
+use super::InputFormat;
 use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
-use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
+use super::mixed::Parsers;
+use super::shapes::is_redacted;
 use crate::sink::{Flow, Sink};
-use crate::socket::{Endpoint, Family, Socket, Timer};
+use crate::socket::{Endpoint, Family, Socket};
 use crate::source::{Query, Report, SourceError, Unread};
 use crate::tcp::state::TcpState;
 
@@ -41,6 +44,32 @@ pub(crate) struct Ctx {
     pub states: StateWords,
     pub services: Services,
     pub assume_state: Option<TcpState>,
+    /// Endpoints read so far whose host was redacted.
+    pub redacted: u64,
+}
+
+impl Ctx {
+    /// Read the endpoint field `f` (the `which` address of its row), counting redacted hosts;
+    /// an unreadable field makes the row unread, with the field and the reason.
+    pub(crate) fn endpoint(
+        &mut self,
+        f: &[u8],
+        sep: PortSep,
+        which: &str,
+    ) -> Result<(Endpoint, HostKind), ParsedRow> {
+        match endpoint(f, sep, &mut self.services) {
+            Ok(e) => {
+                if e.1 == HostKind::Redacted {
+                    self.redacted += 1;
+                }
+                Ok(e)
+            }
+            Err(why) => Err(ParsedRow::Unread(Cow::Owned(format!(
+                "the {which} address '{}': {why}",
+                show(f)
+            )))),
+        }
+    }
 }
 
 /// One format's reader of lines.
@@ -57,19 +86,22 @@ pub(crate) trait RowParser {
 pub(crate) fn blank(out: &mut Socket, family: Family, state: TcpState) {
     out.family = family;
     out.state = state;
-    out.recv_q = 0;
-    out.send_q = 0;
+    out.recv_q = None;
+    out.send_q = None;
     out.uid = None;
-    out.inode = 0;
+    out.inode = None;
     out.cookie = None;
-    out.timer = Timer::default();
+    out.timer = None;
     out.netns = 0;
+    out.listed_owners.clear();
 }
 
 /// TIME_WAIT and SYN_RECV entries are mini-sockets: the uid a listing shows for them (0) is
 /// nobody's.
 pub(crate) fn fix_mini_socket_uid(out: &mut Socket) {
-    if out.inode == 0 && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv) {
+    if out.owned_inode().is_none()
+        && matches!(out.state.reported(), TcpState::TimeWait | TcpState::SynRecv)
+    {
         out.uid = None;
     }
 }
@@ -110,6 +142,16 @@ fn missing_state(t: &[&[u8]], column: &str) -> Cow<'static, str> {
     }
 }
 
+/// Whether a line whose first field is a TCP Proto word (`tcp`, `tcp4`…) but whose second is
+/// not a number is still a row, with queues that cannot be read (`tcp -5 0 a:1 b:2 LISTEN`,
+/// `tcp x y …`), rather than prose (`tcp connections are fine`): it has a state word after
+/// where the queues would be, or address-shaped fields where the addresses would be.
+pub(crate) fn row_with_bad_queues(t: &[&[u8]], states: &mut StateWords) -> bool {
+    t.len() >= 5
+        && (t[3..].iter().any(|f| states.get(f).is_some())
+            || (t[3].contains(&b':') && t[4].contains(&b':')))
+}
+
 /// Read `Proto Recv-Q Send-Q Local Foreign State` from the fields `t` of a netstat row (Linux or
 /// BSD, whose State column is named `column` in messages) into `out`, the family chosen by
 /// `family` from the kinds of the two hosts; the state read, or why the row cannot be read.
@@ -120,10 +162,21 @@ pub(crate) fn netstat_row(
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
 ) -> Result<TcpState, ParsedRow> {
+    // `tcp 0 0 ... ESTABLISHED`: one redaction standing for both addresses.
+    if t.len() >= 5
+        && is_redacted(t[3])
+        && let Some(state) = cx.states.get(t[4])
+    {
+        let queues = netstat_queues(t[1], t[2])?;
+        let local = cx.endpoint(t[3], sep, "local")?;
+        let remote = cx.endpoint(t[3], sep, "foreign")?;
+        fill(out, family(local.1, remote.1), state, queues, local, remote);
+        return Ok(state);
+    }
     let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
     let queues = netstat_queues(t[1], t[2])?;
-    let local = endpoint(t[3], sep, &mut cx.services);
-    let remote = endpoint(t[4], sep, &mut cx.services);
+    let local = cx.endpoint(t[3], sep, "local")?;
+    let remote = cx.endpoint(t[4], sep, "foreign")?;
     fill(out, family(local.1, remote.1), state, queues, local, remote);
     Ok(state)
 }
@@ -132,8 +185,12 @@ pub(crate) fn netstat_row(
 fn netstat_queues(recv_q: &[u8], send_q: &[u8]) -> Result<(u32, u32), ParsedRow> {
     match (queue(recv_q), queue(send_q)) {
         (Some(r), Some(s)) => Ok((r, s)),
-        _ => Err(ParsedRow::Unread(Cow::Owned(format!(
-            "Send-Q '{}' is not a number",
+        (None, _) => Err(ParsedRow::Unread(Cow::Owned(format!(
+            "Recv-Q '{}' is not a queue size (a whole number from 0 to 4294967295)",
+            show(recv_q)
+        )))),
+        (_, None) => Err(ParsedRow::Unread(Cow::Owned(format!(
+            "Send-Q '{}' is not a queue size (a whole number from 0 to 4294967295)",
             show(send_q)
         )))),
     }
@@ -154,8 +211,10 @@ pub(crate) fn fill(
     settle(&mut local, lk, family);
     settle(&mut remote, rk, family);
     blank(out, family, state);
-    out.recv_q = recv_q;
-    out.send_q = send_q;
+    out.recv_q = Some(recv_q);
+    // A listener's Send-Q is its backlog only where the printer knew it (ss); netstat and
+    // BSD listings print 0 there, which the row parsers that know it clear again.
+    out.send_q = Some(send_q);
     out.local = local;
     out.remote = remote;
 }
@@ -186,6 +245,10 @@ pub(crate) struct Run<'a> {
     pub strict: bool,
     /// Inode of the namespace the rows come from (a live /proc file); 0 for captures.
     pub netns: u64,
+    /// The format was forced (`--input-format`), not detected.
+    pub forced: bool,
+    /// Owners will be asked of the sockets: say when no row has an owner column.
+    pub owners_wanted: bool,
 }
 
 impl Run<'_> {
@@ -195,20 +258,18 @@ impl Run<'_> {
         lines: Lines<'_>,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
-        match format {
-            InputFormat::Netstat => self.drive(&mut netstat::Netstat, lines, sink),
-            InputFormat::Ss => self.drive(&mut ss::Ss::default(), lines, sink),
-            InputFormat::Proc => self.drive(&mut proc::ProcTable, lines, sink),
-            InputFormat::Bsd => self.drive(&mut bsd::Bsd::default(), lines, sink),
-            InputFormat::Windows => self.drive(&mut windows::Windows, lines, sink),
-            InputFormat::Summary => self.drive(&mut summary::SummaryLines, lines, sink),
-            InputFormat::Auto => unreachable!("the format is known before a run"),
-        }
+        debug_assert!(
+            format != InputFormat::Auto,
+            "the format is known before a run"
+        );
+        let mut p = Parsers::new(format, self.forced);
+        self.drive(&mut p, format, lines, sink)
     }
 
-    fn drive<P: RowParser>(
+    fn drive(
         &self,
-        p: &mut P,
+        p: &mut Parsers,
+        format: InputFormat,
         mut lines: Lines<'_>,
         sink: &mut dyn Sink,
     ) -> Result<Report, SourceError> {
@@ -228,6 +289,13 @@ impl Run<'_> {
         let mut unread_more = 0u64;
         let mut cut_lines = 0u64;
         let mut err: Option<SourceError> = None;
+        // Rows read (sockets and counts, whatever the query), for a forced format's check.
+        let mut rows = 0u64;
+        // Rows with a redacted host, and the first of them.
+        let mut redacted_rows = 0u64;
+        // Sockets whose row had an owner column (`netstat -p`, `ss -p`).
+        let mut listed_rows = 0u64;
+        let mut first_redacted = 0u64;
         let families = [query.v4, query.v6];
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
             if line.cut {
@@ -240,9 +308,19 @@ impl Run<'_> {
                     ));
                 }
             }
-            let flow = match p.row(line.text, &mut cx, &mut sock) {
+            let at = || format!("{file}:{}", line.no);
+            let redacted_before = cx.redacted;
+            let flow = match p.row(line.text, &mut cx, &mut sock, at, &mut report.notices) {
                 ParsedRow::Skip => Flow::Continue,
                 ParsedRow::Socket => {
+                    rows += 1;
+                    listed_rows += u64::from(sock.listed_owners.is_listed());
+                    if cx.redacted != redacted_before {
+                        redacted_rows += 1;
+                        if first_redacted == 0 {
+                            first_redacted = line.no;
+                        }
+                    }
                     if !query.states.contains(sock.state) || !families[sock.family.index()] {
                         return ControlFlow::Continue(());
                     }
@@ -257,11 +335,24 @@ impl Run<'_> {
                     }
                 }
                 ParsedRow::Count(family, state, n) => {
+                    rows += 1;
                     if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
                     {
                         return ControlFlow::Continue(());
                     }
-                    report.sockets += n;
+                    let Some(total) = report.sockets.checked_add(n) else {
+                        err = Some(SourceError::Parse {
+                            file: file.to_string(),
+                            line: line.no,
+                            why: format!(
+                                "the counts add up to more than {} (the largest total \
+                                 tcpstate can hold); these are not real socket counts",
+                                u64::MAX
+                            ),
+                        });
+                        return ControlFlow::Break(());
+                    };
+                    report.sockets = total;
                     match sink.aggregate(family, state, n) {
                         Ok(f) => f,
                         Err(e) if e.kind() == io::ErrorKind::Unsupported => {
@@ -338,6 +429,42 @@ impl Run<'_> {
             ));
         }
         p.finish(file, &mut report.notices);
+        if self.owners_wanted && rows > 0 && listed_rows == 0 {
+            report.notices.push(format!(
+                "{file}: the capture has no process column (save it with `netstat -p` or \
+                 `ss -p`), so no socket in it has an owner"
+            ));
+        }
+        if redacted_rows > 0 {
+            let (rows, have) = if redacted_rows == 1 {
+                ("row", "has")
+            } else {
+                ("rows", "have")
+            };
+            report.notices.push(format!(
+                "{file}: {redacted_rows} {rows} {have} redacted addresses (the first at \
+                 {file}:{first_redacted}): counted by state, but a list shows what was hidden \
+                 as ? and a filter on it cannot place them"
+            ));
+        }
+        if self.forced && rows == 0 && !p.saw_own_format() {
+            let other = match report.unread.first() {
+                Some(u) => format!(
+                    "; {} lines look like rows but cannot be read so, the first at {file}:{} \
+                     ({})",
+                    report.unread.len() as u64 + unread_more,
+                    u.line,
+                    u.why
+                ),
+                None => String::new(),
+            };
+            return Err(SourceError::Other(format!(
+                "{file}: no line reads as {} (--input-format {}){other}; leave --input-format \
+                 out to detect the format",
+                format.describe(),
+                format.name()
+            )));
+        }
         Ok(report)
     }
 }

@@ -186,10 +186,11 @@ pub(crate) fn dec(b: &[u8]) -> Option<u64> {
     Some(v)
 }
 
-/// A queue size: decimal, clamped to `u32`.
+/// A queue size: decimal, 0 to `u32::MAX`; `None` on a sign, anything not a digit, or a
+/// larger number (no kernel queue holds more, so such a field is not one).
 #[inline]
 pub(crate) fn queue(b: &[u8]) -> Option<u32> {
-    dec(b).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
+    dec(b).and_then(|v| u32::try_from(v).ok())
 }
 
 /// A non-empty run of hex digits (either case) of at most 16 digits.
@@ -323,7 +324,9 @@ mod tests {
         assert_eq!(dec(b""), None);
         assert_eq!(dec(b"1a"), None);
         assert_eq!(dec(b"99999999999999999999"), None);
-        assert_eq!(queue(b"99999999999"), Some(u32::MAX));
+        assert_eq!(queue(b"4294967295"), Some(u32::MAX));
+        assert_eq!(queue(b"4294967296"), None);
+        assert_eq!(queue(b"-5"), None);
         assert_eq!(hex(b"0100007F"), Some(0x0100_007f));
         assert_eq!(hex(b"zz"), None);
     }

@@ -1,6 +1,8 @@
 //! Streaming line splitter for captures: reads the input in 1 MiB chunks into one reused
 //! buffer (or walks an in-memory slice), finds line ends with `memchr`, and hands each line to a
-//! callback as a borrowed `&[u8]` with its 1-based number, already tidied for parsing: a UTF-8
+//! callback as a borrowed `&[u8]` with its 1-based number. A line ends at `\n`, `\r\n` or a lone
+//! `\r` (old Mac editors and some terminals' copy end lines so). Each line is already tidied
+//! for parsing: a UTF-8
 //! byte-order mark, `\r`, trailing whitespace, a pasted trailing backslash and a markdown `>`
 //! quote prefix gone. A line longer than `MAX_LINE` is cut to its first `MAX_LINE` bytes and
 //! flagged; the rest of it is read and thrown away without growing the buffer, so no input
@@ -20,6 +22,23 @@ pub(crate) struct Line<'a> {
     pub text: &'a [u8],
     /// The line was longer than `MAX_LINE`; `text` is its head.
     pub cut: bool,
+}
+
+/// Where the first line of `b` ends: the index of its terminator and the terminator's length
+/// (`\n`, `\r\n` or a lone `\r`). `None` when `b` holds no line end yet, or ends in a `\r`
+/// whose `\n` may still come (`more`: the input goes on past `b`).
+#[inline]
+pub(crate) fn line_end(b: &[u8], more: bool) -> Option<(usize, usize)> {
+    let i = memchr::memchr2(b'\n', b'\r', b)?;
+    if b[i] == b'\n' {
+        return Some((i, 1));
+    }
+    match b.get(i + 1) {
+        Some(b'\n') => Some((i, 2)),
+        Some(_) => Some((i, 1)),
+        None if more => None,
+        None => Some((i, 1)),
+    }
 }
 
 /// Strip what pastes add around a row.
@@ -67,8 +86,8 @@ pub(crate) fn slice_lines<'a>(
     let mut no = first_no;
     let mut rest = bytes;
     while !rest.is_empty() {
-        let (line, next) = match memchr::memchr(b'\n', rest) {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
+        let (line, next) = match line_end(rest, false) {
+            Some((i, k)) => (&rest[..i], &rest[i + k..]),
             None => (rest, &b""[..]),
         };
         let cut = line.len() > MAX_LINE;
@@ -134,7 +153,7 @@ impl<R: Read> Chunked<R> {
         let mut start = 0usize;
         let mut scanned = 0usize;
         loop {
-            while let Some(i) = memchr::memchr(b'\n', &self.buf[scanned..self.filled]) {
+            while let Some((i, k)) = line_end(&self.buf[scanned..self.filled], !self.eof) {
                 let end = scanned + i;
                 let line = Line {
                     no,
@@ -145,10 +164,15 @@ impl<R: Read> Chunked<R> {
                     return Ok(ControlFlow::Break(()));
                 }
                 no += 1;
-                start = end + 1;
+                start = end + k;
                 scanned = start;
             }
-            scanned = self.filled;
+            // A `\r` last in the buffer is looked at again once its `\n` may have come.
+            scanned = if self.buf[scanned..self.filled].last() == Some(&b'\r') {
+                self.filled - 1
+            } else {
+                self.filled
+            };
             if self.eof {
                 if start < self.filled {
                     let line = Line {
@@ -184,9 +208,16 @@ impl<R: Read> Chunked<R> {
                     if self.read_more()? == 0 {
                         return Ok(ControlFlow::Continue(()));
                     }
-                    if let Some(i) = memchr::memchr(b'\n', &self.buf[..self.filled]) {
-                        self.buf.copy_within(i + 1..self.filled, 0);
-                        self.filled -= i + 1;
+                    if let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[..self.filled]) {
+                        // A `\r\n` split by the end of this read leaves its `\n` behind,
+                        // which then reads as one empty line more: rare, and harmless.
+                        let k = if self.buf[i..self.filled].starts_with(b"\r\n") {
+                            2
+                        } else {
+                            1
+                        };
+                        self.buf.copy_within(i + k..self.filled, 0);
+                        self.filled -= i + k;
                         break;
                     }
                 }
@@ -222,5 +253,47 @@ mod tests {
             tidy(b"ESTAB 0 0 1.1.1.1:1 2.2.2.2:2            \\\r"),
             b"ESTAB 0 0 1.1.1.1:1 2.2.2.2:2"
         );
+    }
+
+    /// A reader that hands out its bytes `step` at a time, so line ends fall across reads.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn cr_crlf_and_lf_all_end_lines() {
+        let text = b"a\rb\r\nc\nd\r\re\r";
+        let want: Vec<(u64, Vec<u8>)> = vec![
+            (1, b"a".to_vec()),
+            (2, b"b".to_vec()),
+            (3, b"c".to_vec()),
+            (4, b"d".to_vec()),
+            (5, b"".to_vec()),
+            (6, b"e".to_vec()),
+        ];
+        let mut got = Vec::new();
+        let _ = slice_lines(text, 1, |l| {
+            got.push((l.no, l.text.to_vec()));
+            ControlFlow::Continue(())
+        });
+        assert_eq!(got, want);
+        for step in 1..5 {
+            let mut got = Vec::new();
+            let mut c = Chunked::new(Trickle(text, step));
+            let _ = c
+                .lines(|l| {
+                    got.push((l.no, l.text.to_vec()));
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+            assert_eq!(got, want, "step {step}");
+        }
     }
 }

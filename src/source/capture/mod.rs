@@ -6,7 +6,11 @@
 //! `&Socket` into the sink without keeping any. Non-TCP rows (udp, raw, unix) and noise (section
 //! titles, shell prompts, `...`, `#` comments, markdown quoting, trailing backslashes) are
 //! skipped; a line that looks like a TCP row but cannot be read (cut before its State column, an
-//! unknown state word) is listed in [`Report::unread`] with file, line and reason.
+//! unknown state word, a queue that is not a size, a port outside 0–65535, an address that is
+//! neither an IP nor a host name) is listed in [`Report::unread`] with file, line and reason.
+//! Lines end at LF, CRLF or a lone CR. A file that mixes formats is read section by section
+//! (with a notice where it changes); with a forced format, other formats' rows are unread, and
+//! a forced format of which no line is a row, header or title is an error.
 //!
 //! ```no_run
 //! use tcpstate::source::capture::{CaptureSource, InputFormat};
@@ -30,9 +34,13 @@
 //! * `family` is the socket's: `tcp6`/`tcp46` rows and IPv6 addresses are `V6`; a dotted IPv4
 //!   on a `tcp6` row (v4-mapped) becomes `::ffff:a.b.c.d`, as the kernel holds it. A `*` host
 //!   is the unspecified address of the family, a `*` port is 0.
-//! * An endpoint that is not all numbers (`localhost.localdo:35450`, `*:ssh`, `y.y.y.y:42124`)
-//!   keeps the field as written in `Endpoint::name`; `ip` and `port` are set where they can
-//!   still be read (a service name through this host's /etc/services).
+//! * An endpoint that is not all numbers (`localhost.localdo:35450`, `*:ssh`) keeps the field
+//!   as written in `Endpoint::name`; `ip` and `port` are set where they can still be read (a
+//!   service name through this host's /etc/services). A redacted host (`...`, `x.x.x.x:80`,
+//!   `<ip>`) has no ip and no name, only the port if one was written; a notice counts such
+//!   rows and names the first.
+//! * The owners a process column names (`netstat -p`, `ss -p`) in `Socket::listed_owners`,
+//!   which `ProcessMap::owners` answers from; not listed where the row has no such column.
 //! * Queues, uid, inode and timer where the format has them; TIME_WAIT and SYN_RECV entries
 //!   with inode 0 have no uid (they are mini-sockets); `cookie` is `None`, `netns` 0.
 //!
@@ -48,8 +56,11 @@ mod endpoint;
 mod engine;
 mod fields;
 mod lines;
+mod mixed;
 mod netstat;
+mod owners;
 mod proc;
+mod shapes;
 mod ss;
 mod summary;
 mod timer;
@@ -229,6 +240,7 @@ pub struct CaptureSource {
     assume_state: Option<TcpState>,
     strict: bool,
     netns: u64,
+    owners_wanted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,6 +296,7 @@ impl CaptureSource {
             assume_state: None,
             strict: false,
             netns: 0,
+            owners_wanted: false,
         }
     }
 
@@ -311,6 +324,13 @@ impl CaptureSource {
     /// read, instead of listing it in `Report::unread`.
     pub fn with_strict(mut self, strict: bool) -> CaptureSource {
         self.strict = strict;
+        self
+    }
+
+    /// Owners will be asked of the sockets (`list -p`, `--by process`): say so when the
+    /// capture has no process column (`netstat -p`, `ss -p`) to answer from.
+    pub fn with_owners_wanted(mut self, wanted: bool) -> CaptureSource {
+        self.owners_wanted = wanted;
         self
     }
 
@@ -427,6 +447,8 @@ impl CaptureSource {
             assume_state: self.assume_state,
             strict: self.strict,
             netns: self.netns,
+            forced: self.format != InputFormat::Auto,
+            owners_wanted: self.owners_wanted,
         };
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => engine::Lines::Stream(c),

@@ -8,16 +8,21 @@
 //! and program names (`-p`, which may contain spaces) are ignored. udp/raw/unix rows are skipped.
 
 use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row};
+use super::engine::{
+    Ctx, ParsedRow, RowParser, fix_mini_socket_uid, netstat_row, row_with_bad_queues,
+};
 use super::fields::{dec, last_two, split};
+use super::owners::netstat_program;
+use super::shapes::is_redacted;
 use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
+use crate::tcp::state::TcpState;
 
 pub(crate) struct Netstat;
 
-/// Fields read from the start of a row: up to State and the two after it (`User Inode`); the
-/// timer is read from the end of the line.
-const MAX_FIELDS: usize = 8;
+/// Fields read from the start of a row: up to State and the three after it (`User Inode`,
+/// `PID/Program name`); the timer is read from the end of the line.
+const MAX_FIELDS: usize = 9;
 
 impl RowParser for Netstat {
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
@@ -31,8 +36,9 @@ impl RowParser for Netstat {
             b"tcp6" => Some(Family::V6),
             _ => return ParsedRow::Skip,
         };
-        // `tcp` followed by a number is a row; `tcp connections:` in prose is not.
-        if dec(t[1]).is_none() {
+        // `tcp` followed by a number is a row; `tcp connections:` in prose is not, but
+        // `tcp x y a:1 b:2 ESTABLISHED` is a row whose queues cannot be read.
+        if dec(t[1]).is_none() && !row_with_bad_queues(&t[..n], &mut cx.states) {
             return ParsedRow::Skip;
         }
         let family = |lk, rk| {
@@ -43,7 +49,18 @@ impl RowParser for Netstat {
         if let Err(row) = netstat_row(&t[..n], cx, ("State column", PortSep::Colon), family, out) {
             return row;
         }
-        extras(line, &t[6..n], out);
+        // net-tools reads /proc/net/tcp, which has no backlog: a listener's Send-Q of 0 there
+        // is not its value.
+        if out.state == TcpState::Listen {
+            out.send_q = None;
+        }
+        // A row whose one redaction stands for both addresses has its extras a field early.
+        let at = if is_redacted(t[3]) && cx.states.get(t[4]).is_some() {
+            5
+        } else {
+            6
+        };
+        extras(line, t.get(at..n).unwrap_or(&[]), out);
         fix_mini_socket_uid(out);
         ParsedRow::Socket
     }
@@ -52,14 +69,17 @@ impl RowParser for Netstat {
 /// The columns after State: `User Inode` (`-e`, first), `PID/Program name` (`-p`), `Timer`
 /// (`-o`, last, two tokens). `x` holds the first fields after State.
 fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
+    let mut program_end = line.len();
     if x.len() >= 2
         && line.last() == Some(&b')')
         && let (Some(w), Some(p)) = last_two(line)
         && p.first() == Some(&b'(')
         && let Some(t) = netstat_timer(w, p)
     {
-        out.timer = t;
+        out.timer = Some(t);
+        program_end = (w.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
     }
+    netstat_program(line, x, program_end, &mut out.listed_owners);
     // `-e`: a user (number, or a name without `-n`) then a decimal inode. A `-p` column is
     // `pid/name` or `-`, a timer word is followed by `(`, so neither matches.
     if x.len() >= 2
@@ -68,7 +88,7 @@ fn extras(line: &[u8], x: &[&[u8]], out: &mut Socket) {
         && let Some(inode) = dec(x[1])
     {
         out.uid = dec(x[0]).and_then(|u| u32::try_from(u).ok());
-        out.inode = inode;
+        out.inode = Some(inode);
     }
 }
 
@@ -98,21 +118,22 @@ mod tests {
         let s = ok("tcp   12  34 10.0.0.1:22  10.0.0.2:5555  ESTABLISHED 0  14141  9430/python3");
         assert_eq!(
             (s.recv_q, s.send_q, s.uid, s.inode),
-            (12, 34, Some(0), 14141)
+            (Some(12), Some(34), Some(0), Some(14141))
         );
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   timewait (59.50/0/0)");
         assert_eq!(
-            (s.timer.kind, s.timer.expires_ms),
-            (TimerKind::TimeWait, 59_500)
+            s.timer.map(|t| (t.kind, t.expires_ms)),
+            Some((TimerKind::TimeWait, 59_500))
         );
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 TIME_WAIT   0   0   -");
         assert_eq!(s.uid, None);
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 ESTABLISHED 600/sshd: /usr/sbin off (0.00/0/0)");
-        assert_eq!((s.state, s.inode), (TcpState::Established, 0));
+        // No -e: the inode is unknown, not 0.
+        assert_eq!((s.state, s.inode), (TcpState::Established, None));
         let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 VERBUNDEN   保持连接 (6580.48/0/0)");
         assert_eq!(
-            (s.state, s.timer.kind),
-            (TcpState::Established, TimerKind::Keepalive)
+            (s.state, s.timer.map(|t| t.kind)),
+            (TcpState::Established, Some(TimerKind::Keepalive))
         );
     }
 
@@ -138,6 +159,20 @@ mod tests {
     }
 
     #[test]
+    fn redacted_rows_keep_their_state() {
+        let s = ok("tcp 0 0 ... ESTABLISHED");
+        assert_eq!(
+            (s.state, s.local.ip, s.remote.ip),
+            (TcpState::Established, None, None)
+        );
+        let s = ok("tcp6 0 0 x.x.x.x:443 <ip>:51234 TIME_WAIT");
+        assert_eq!(
+            (s.family, s.local.port, s.remote.port),
+            (Family::V6, Some(443), Some(51234))
+        );
+    }
+
+    #[test]
     fn not_rows_and_unread() {
         for skip in [
             "udp 0 0 127.0.0.1:60496 127.0.0.53:53 ESTABLISHED",
@@ -151,9 +186,14 @@ mod tests {
         }
         for bad in [
             "tcp 0 0 127.0.0.1:8002 127.0.0.1:59",
-            "tcp 0 0 ... ESTABLISHED",
             "tcp 0 0 1.1.1.1:1 2.2.2.2:2 BOGUS",
             "tcp 0",
+            "tcp x y 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp -5 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 99999999999999999999 0 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 4294967296 1.2.3.4:80 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 0 1.2.3.4:99999 5.6.7.8:1 ESTABLISHED",
+            "tcp 0 0 127.101.0.1:10X6 5.6.7.8:1 ESTABLISHED",
         ] {
             assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
         }

@@ -11,7 +11,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::engine::{Ctx, ParsedRow, RowParser, blank, fix_mini_socket_uid};
 use super::fields::{dec, hex, show, split};
-use crate::socket::{Endpoint, Family, Socket, TimerKind};
+use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
 pub(crate) struct ProcTable;
@@ -86,24 +86,37 @@ impl RowParser for ProcTable {
         blank(out, family, state);
         out.local = local;
         out.remote = remote;
-        if let Some((tx, rx)) = t.get(4).filter(|_| n > 4).and_then(|f| pair(f)) {
-            out.send_q = u32::try_from(tx).unwrap_or(u32::MAX);
-            out.recv_q = u32::try_from(rx).unwrap_or(u32::MAX);
+        if n > 4 {
+            let queues = pair(t[4])
+                .and_then(|(tx, rx)| Some((u32::try_from(tx).ok()?, u32::try_from(rx).ok()?)));
+            let Some((tx, rx)) = queues else {
+                return ParsedRow::Unread(Cow::Owned(format!(
+                    "tx_queue:rx_queue '{}' is not two 32-bit hex numbers",
+                    show(t[4])
+                )));
+            };
+            // A listener's tx_queue is 0 here whatever its backlog: unknown, not 0.
+            out.send_q = (state != TcpState::Listen).then_some(tx);
+            out.recv_q = Some(rx);
         }
         if n > 5
             && let Some((tr, when)) = pair(t[5])
         {
-            out.timer.kind = TimerKind::from_kernel(u8::try_from(tr).unwrap_or(0));
-            out.timer.expires_ms = when.saturating_mul(10);
-        }
-        if n > 6 {
-            out.timer.retransmits = hex(t[6]).map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX));
+            out.timer = Some(Timer {
+                kind: TimerKind::from_kernel(u8::try_from(tr).unwrap_or(0)),
+                expires_ms: when.saturating_mul(10),
+                retransmits: if n > 6 {
+                    hex(t[6]).map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX))
+                } else {
+                    0
+                },
+            });
         }
         if n > 7 {
             out.uid = dec(t[7]).and_then(|u| u32::try_from(u).ok());
         }
         if n > 9 {
-            out.inode = dec(t[9]).unwrap_or(0);
+            out.inode = dec(t[9]);
         }
         fix_mini_socket_uid(out);
         ParsedRow::Socket
@@ -127,12 +140,15 @@ mod tests {
         assert!(matches!(r, ParsedRow::Socket));
         assert_eq!(s.local.ip, Some(IpAddr::V4(Ipv4Addr::LOCALHOST)));
         assert_eq!((s.local.port, s.remote.port), (Some(8002), Some(59784)));
-        assert_eq!((s.state, s.send_q, s.recv_q), (TcpState::CloseWait, 16, 1));
         assert_eq!(
-            (s.timer.kind, s.timer.expires_ms, s.timer.retransmits),
-            (TimerKind::On, 300, 2)
+            (s.state, s.send_q, s.recv_q),
+            (TcpState::CloseWait, Some(16), Some(1))
         );
-        assert_eq!((s.uid, s.inode), (Some(1000), 14171));
+        assert_eq!(
+            s.timer.map(|t| (t.kind, t.expires_ms, t.retransmits)),
+            Some((TimerKind::On, 300, 2))
+        );
+        assert_eq!((s.uid, s.inode), (Some(1000), Some(14171)));
         let (_, s) = parse(
             "0: 4606012600F1019E000000004C3A0000:E700 8028032A830031F10CB0CEFADE250000:0050 01 0:0",
         );
@@ -156,8 +172,8 @@ mod tests {
             "7: 0100007F:E956 0100007F:1F42 06 00000000:00000000 03:00001738 00000000     0        0 0 3 000000002a90b1aa",
         );
         assert_eq!(
-            (s.state, s.uid, s.timer.expires_ms),
-            (TcpState::TimeWait, None, 59_440)
+            (s.state, s.uid, s.timer.map(|t| t.expires_ms)),
+            (TcpState::TimeWait, None, Some(59_440))
         );
     }
 

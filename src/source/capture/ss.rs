@@ -10,9 +10,10 @@
 
 use std::borrow::Cow;
 
-use super::endpoint::{HostKind, PortSep, endpoint, family_of};
+use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
 use super::fields::{Fields, after, dec, queue, show, split};
+use super::owners::ss_users;
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
 use memchr::memmem;
@@ -64,7 +65,8 @@ impl RowParser for Ss {
         }
         let state = if let Some(s) = cx.states.get(t[i]) {
             i += 1;
-            if !tcp_row && (i >= n || dec(t[i]).is_none()) {
+            let row_shaped = n >= i + 4 && looks_like_address(t[i + 2]);
+            if !tcp_row && (i >= n || (dec(t[i]).is_none() && !row_shaped)) {
                 // A sentence that starts with a state word.
                 return ParsedRow::Skip;
             }
@@ -89,7 +91,8 @@ impl RowParser for Ss {
         }
         let (Some(recv_q), Some(send_q)) = (queue(t[i]), queue(t[i + 1])) else {
             return ParsedRow::Unread(Cow::Owned(format!(
-                "Recv-Q/Send-Q '{} {}' are not numbers",
+                "Recv-Q/Send-Q '{} {}' are not queue sizes (whole numbers from 0 to \
+                 4294967295)",
                 show(t[i]),
                 show(t[i + 1])
             )));
@@ -98,8 +101,14 @@ impl RowParser for Ss {
         if lf.first() == Some(&b'[') || pf.first() == Some(&b'[') {
             self.new_style = true;
         }
-        let local = endpoint(lf, PortSep::Colon, &mut cx.services);
-        let remote = endpoint(pf, PortSep::Colon, &mut cx.services);
+        let local = match cx.endpoint(lf, PortSep::Colon, "local") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
+        let remote = match cx.endpoint(pf, PortSep::Colon, "peer") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
         let star = if self.new_style {
             Family::V6
         } else {
@@ -109,7 +118,9 @@ impl RowParser for Ss {
             HostKind::V4 => Family::V4,
             HostKind::V6 => Family::V6,
             HostKind::Star => star,
-            HostKind::Name => family_of(local.1, remote.1).unwrap_or(Family::V4),
+            HostKind::Name | HostKind::Redacted => {
+                family_of(local.1, remote.1).unwrap_or(Family::V4)
+            }
         };
         fill(out, family, state, (recv_q, send_q), local, remote);
         extras(after(line, pf), out);
@@ -129,15 +140,16 @@ fn extras(rest: &[u8], out: &mut Socket) {
             out.uid = dec(v).and_then(|u| u32::try_from(u).ok());
             saw_uid = true;
         } else if let Some(v) = f.strip_prefix(b"ino:") {
-            out.inode = dec(v).unwrap_or(0);
+            out.inode = dec(v);
             saw_ino = true;
         } else if f.starts_with(b"timer:(")
             && let Some(t) = ss_timer(f)
         {
-            out.timer = t;
+            out.timer = Some(t);
         }
     }
-    if saw_ino && !saw_uid && out.inode != 0 {
+    ss_users(rest, &mut out.listed_owners);
+    if saw_ino && !saw_uid && out.owned_inode().is_some() {
         out.uid = Some(0);
     }
 }
@@ -164,14 +176,14 @@ mod tests {
             "tcp   TIME-WAIT  0 0  [::1]:39762  [::1]:8004  timer:(timewait,59sec,0) ino:0 sk:1008",
         );
         assert_eq!(
-            (s.state, s.family, s.timer.kind),
-            (TcpState::TimeWait, Family::V6, TimerKind::TimeWait)
+            (s.state, s.family, s.timer.map(|t| t.kind)),
+            (TcpState::TimeWait, Family::V6, Some(TimerKind::TimeWait))
         );
         assert_eq!(s.uid, None);
         let s = ok(
             "LISTEN 0 64 127.0.0.1:8002 0.0.0.0:* users:((\"python3\",pid=9430,fd=4)) ino:14141 sk:10 <->",
         );
-        assert_eq!((s.send_q, s.inode, s.uid), (64, 14141, Some(0)));
+        assert_eq!((s.send_q, s.inode, s.uid), (Some(64), Some(14141), Some(0)));
         let s = ok(
             "ESTAB 0 0 10.0.0.1:22 10.0.0.2:4 users:((\"nginx\",1234,5)) uid:112 ino:25147 sk:ffff88007861ec00",
         );
@@ -246,6 +258,8 @@ mod tests {
             "tcp UNKNOWN 0 0 1.1.1.1:1 2.2.2.2:2",
             "ESTAB 0 0 1.1.1.1:1",
             "tcp ESTAB 0",
+            "ESTAB -5 0 1.1.1.1:1 2.2.2.2:2",
+            "ESTAB 99999999999999999999 0 1.1.1.1:1 2.2.2.2:2",
         ] {
             assert!(
                 matches!(

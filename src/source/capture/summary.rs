@@ -35,7 +35,8 @@ impl RowParser for SummaryLines {
         let (word, n) = match (dec(t[0]), dec(t[1])) {
             (Some(n), None) => (t[1], n),
             (None, Some(n)) => (t[0], n),
-            _ => return ParsedRow::Skip,
+            (None, None) => return bad_count(t[0], t[1], cx),
+            (Some(_), Some(_)) => return ParsedRow::Skip,
         };
         let word = word.strip_suffix(b":").unwrap_or(word);
         match cx.states.get(word) {
@@ -44,6 +45,22 @@ impl RowParser for SummaryLines {
             None => ParsedRow::Unread(Cow::Owned(format!("'{}' is not a TCP state", show(word)))),
         }
     }
+}
+
+/// A `STATE COUNT` (or `COUNT STATE`) line whose count is not a whole number that fits 64
+/// bits (`TIME_WAIT abc`, `TIME_WAIT -5`, `ESTABLISHED 18446744073709551615`) is unread; two
+/// words neither of which is a state are not a summary line.
+fn bad_count(a: &[u8], b: &[u8], cx: &mut Ctx) -> ParsedRow {
+    let state = |w: &[u8], cx: &mut Ctx| cx.states.get(w.strip_suffix(b":").unwrap_or(w));
+    let count = match (state(a, cx), state(b, cx)) {
+        (Some(_), None) => b,
+        (None, Some(_)) => a,
+        _ => return ParsedRow::Skip,
+    };
+    ParsedRow::Unread(Cow::Owned(format!(
+        "the count '{}' is not a whole number of at most 19 digits",
+        show(count)
+    )))
 }
 
 #[cfg(test)]
@@ -82,5 +99,14 @@ mod tests {
             ParsedRow::Skip
         ));
         assert!(matches!(parse("BOGUS 12"), ParsedRow::Unread(_)));
+        for bad in [
+            "TIME_WAIT abc",
+            "TIME_WAIT -5",
+            "ESTABLISHED 18446744073709551615",
+            "-5 TIME_WAIT",
+        ] {
+            assert!(matches!(parse(bad), ParsedRow::Unread(_)), "{bad}");
+        }
+        assert!(matches!(parse("hello world"), ParsedRow::Skip));
     }
 }

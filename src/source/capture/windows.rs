@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::endpoint::{PortSep, endpoint, family_of};
+use super::endpoint::{PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, state_after_addresses};
 use super::fields::{show, split};
 use crate::socket::{Family, Socket};
@@ -29,10 +29,19 @@ impl RowParser for Windows {
                 Ok(s) => s,
                 Err(row) => return row,
             };
-        let local = endpoint(t[1], PortSep::Colon, &mut cx.services);
-        let remote = endpoint(t[2], PortSep::Colon, &mut cx.services);
+        let local = match cx.endpoint(t[1], PortSep::Colon, "local") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
+        let remote = match cx.endpoint(t[2], PortSep::Colon, "foreign") {
+            Ok(e) => e,
+            Err(row) => return row,
+        };
         let family = family_of(local.1, remote.1).unwrap_or(Family::V4);
         fill(out, family, state, (0, 0), local, remote);
+        // Windows listings have no queue columns.
+        out.recv_q = None;
+        out.send_q = None;
         ParsedRow::Socket
     }
 }

@@ -18,4 +18,4 @@ mod namespaces;
 mod prometheus;
 mod requests;
 mod rules;
-mod server;
+pub(crate) mod server;

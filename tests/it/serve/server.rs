@@ -9,16 +9,16 @@ use std::time::Duration;
 use crate::common::process::ChildGuard;
 use crate::common::{Netns, poll};
 
-pub(super) const TCPSTATE: &str = env!("CARGO_BIN_EXE_tcpstate");
+pub(crate) const TCPSTATE: &str = env!("CARGO_BIN_EXE_tcpstate");
 
 /// A port on 127.0.0.1 for a server of the test, reserved in the namespace.
-pub(super) fn port_for(ns: &Netns) -> SocketAddr {
+pub(crate) fn port_for(ns: &Netns) -> SocketAddr {
     let port = ns.alloc_ports(1).expect("a free port");
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
 /// Start `tcpstate serve` inside the namespace with `args`; waits until it accepts.
-pub(super) fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr) {
+pub(crate) fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr) {
     let addr = port_for(ns);
     let listen = addr.to_string();
     let mut cmd = ns.command(TCPSTATE);
@@ -39,7 +39,7 @@ pub(super) fn start_serve(ns: &Netns, args: &[&str]) -> (ChildGuard, SocketAddr)
 
 /// Waits (bounded) until something accepts connections on `addr` inside `ns`; false if
 /// `child` exited first or nothing ever did.
-pub(super) fn wait_listening(ns: &Netns, addr: SocketAddr, child: &mut ChildGuard) -> bool {
+pub(crate) fn wait_listening(ns: &Netns, addr: SocketAddr, child: &mut ChildGuard) -> bool {
     poll(Duration::from_secs(20), Duration::from_millis(50), || {
         if child.exited().is_some() {
             return Some(false);

@@ -172,6 +172,8 @@ fn existing_sockets_are_seeded() {
         .find(|e| e["old"] == "ESTABLISHED")
         .expect("a move out of ESTABLISHED");
     assert_eq!(first["in_old_at_least"], true, "{first}");
+    // A socket of the starting snapshot is known to live in the namespace it read.
+    assert_eq!(first["netns"], ns.name(), "{first}");
     // The server never closed: the summary lists it in CLOSE_WAIT by its port.
     let cw = summary["close_wait"].as_array().expect("close_wait");
     assert!(

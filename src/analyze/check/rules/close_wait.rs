@@ -11,7 +11,7 @@ pub fn close_wait(t: &Thresholds, obs: &Observation) -> Finding {
         AdviceSettings::default(),
         CheckMsg::AllOk { sockets: 0 },
     );
-    let count = state_evidence(&mut f, t, obs, TcpState::CloseWait);
+    let count = state_evidence(&mut f, t, obs, TcpState::CloseWait, Heads::No);
     match k.close_wait_persistent {
         Some(p) => {
             f.raise(t.close_wait_persistent.severity(p, count));

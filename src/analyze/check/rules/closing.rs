@@ -10,9 +10,9 @@ pub fn closing_peers(t: &Thresholds, obs: &Observation) -> Finding {
         AdviceSettings::default(),
         CheckMsg::AllOk { sockets: 0 },
     );
-    let fin_wait1 = state_evidence(&mut f, t, obs, TcpState::FinWait1);
-    let closing = state_evidence(&mut f, t, obs, TcpState::Closing);
-    let last_ack = state_evidence(&mut f, t, obs, TcpState::LastAck);
+    let fin_wait1 = state_evidence(&mut f, t, obs, TcpState::FinWait1, Heads::No);
+    let closing = state_evidence(&mut f, t, obs, TcpState::Closing, Heads::No);
+    let last_ack = state_evidence(&mut f, t, obs, TcpState::LastAck, Heads::No);
     f.summary = CheckMsg::ClosingSummary {
         fin_wait1,
         closing,
@@ -44,13 +44,16 @@ pub fn fin_wait2(t: &Thresholds, obs: &Observation) -> Finding {
         AdviceSettings::default(),
         CheckMsg::AllOk { sockets: 0 },
     );
-    let count = state_evidence(&mut f, t, obs, TcpState::FinWait2);
-    let held = obs.sockets.fin_wait2_held;
+    let count = state_evidence(&mut f, t, obs, TcpState::FinWait2, Heads::No);
+    let k = obs.sockets;
+    let held = (k.fin_wait2_unknown == 0).then_some(k.fin_wait2_held);
     f.summary = CheckMsg::FinWait2Summary { count, held };
     if count > 0 {
         f.evidence.push(CheckMsg::FinWait2Held { held });
     }
-    f.metrics.push(("held", held));
+    if let Some(held) = held {
+        f.metrics.push(("held", held));
+    }
     if let Some(v) = obs.facts.and_then(|h| h.fin_timeout) {
         f.evidence.push(CheckMsg::Sysctl {
             name: "net.ipv4.tcp_fin_timeout",

@@ -30,7 +30,7 @@ pub use timewait::time_wait;
 
 /// Every rule, in display order; `state_counts` only when one of its states has a threshold.
 pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
-    let mut out = vec![
+    let out = vec![
         accept_queue(t, obs),
         syn_backlog(t, obs),
         close_wait(t, obs),
@@ -42,10 +42,10 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
         orphans(t, obs),
         memory(t, obs),
     ];
-    if let Some(f) = state_counts(t, obs) {
-        out.push(f);
-    }
-    out
+    out.into_iter()
+        .chain(state_counts(t, obs))
+        .map(Finding::settled)
+        .collect()
 }
 
 fn finding(rule: Rule, advice: AdviceSettings, summary: CheckMsg) -> Finding {
@@ -58,12 +58,33 @@ fn finding(rule: Rule, advice: AdviceSettings, summary: CheckMsg) -> Finding {
         advice,
         notes: Vec::new(),
         metrics: Vec::new(),
+        cause: None,
     }
 }
 
 impl Finding {
+    /// Raise the severity by the rule's main measure (its summary already says it).
     fn raise(&mut self, s: Severity) {
-        self.severity = self.severity.max(s);
+        if s > self.severity {
+            self.severity = s;
+            self.cause = None;
+        }
+    }
+
+    /// Raise the severity by a secondary measure, which then heads the finding.
+    fn raise_because(&mut self, s: Severity, cause: CheckMsg) {
+        if s > self.severity {
+            self.severity = s;
+            self.cause = Some(cause);
+        }
+    }
+
+    /// The finding as shown: headed by what made it worse than OK.
+    fn settled(mut self) -> Finding {
+        if let Some(c) = self.cause.take() {
+            self.summary = c;
+        }
+        self
     }
 
     fn skipped(mut self, why: CheckMsg) -> Finding {
@@ -75,6 +96,13 @@ impl Finding {
     }
 }
 
+/// Whether a measure beside the rule's main one heads the finding when it raised it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heads {
+    Yes,
+    No,
+}
+
 fn secs(obs: &Observation) -> f64 {
     obs.interval.map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
@@ -83,27 +111,57 @@ fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Judge the increases of TcpExt counters over the interval; with one sample, one note.
-fn increases(f: &mut Finding, obs: &Observation, counters: &[(&'static str, &Limit)]) {
+/// One TcpExt counter a rule judges by its increase over the interval, optionally counted
+/// beyond the increase of another (`ListenDrops` beyond `ListenOverflows`).
+struct Counter<'a> {
+    name: &'static str,
+    beyond: Option<&'static str>,
+    limit: &'a Limit,
+}
+
+fn counter<'a>(name: &'static str, limit: &'a Limit) -> Counter<'a> {
+    Counter {
+        name,
+        beyond: None,
+        limit,
+    }
+}
+
+/// Judge the increases of TcpExt counters over the interval; with one sample, one note. A
+/// counter that raised the severity heads the finding.
+fn increases(f: &mut Finding, obs: &Observation, counters: &[Counter<'_>]) {
     let (Some(now), Some(then)) = (obs.facts, obs.previous) else {
         if obs.facts.is_some() {
             f.notes.push(CheckMsg::NeedsInterval {
-                counters: counters.iter().map(|c| c.0).collect(),
+                counters: counters.iter().map(|c| c.name).collect(),
             });
         }
         return;
     };
-    for &(name, limit) in counters {
-        match now.increase(then, name) {
-            Some(by) => {
-                f.raise(limit.severity(by, 0));
-                f.evidence.push(CheckMsg::Increase {
-                    counter: name,
+    for c in counters {
+        let other = match c.beyond {
+            Some(o) => match now.increase(then, o) {
+                Some(by) => Some((o, by)),
+                None => {
+                    f.notes.push(CheckMsg::CountersMissing);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        match now.increase(then, c.name) {
+            Some(raw) => {
+                let by = raw.saturating_sub(other.map_or(0, |o| o.1));
+                let said = CheckMsg::Increase {
+                    counter: c.name,
+                    beyond: other,
                     by,
                     secs: secs(obs),
-                    limit: *limit,
-                });
-                f.metrics.push((metric_name(name), by));
+                    limit: *c.limit,
+                };
+                f.raise_because(c.limit.severity(by, 0), said.clone());
+                f.evidence.push(said);
+                f.metrics.push((metric_name(c.name), raw));
             }
             None => f.notes.push(CheckMsg::CountersMissing),
         }
@@ -120,17 +178,30 @@ fn metric_name(counter: &'static str) -> &'static str {
     }
 }
 
-fn state_evidence(f: &mut Finding, t: &Thresholds, obs: &Observation, s: TcpState) -> u64 {
+/// Judge the count of state `s` against its thresholds and say it in the evidence. `Heads::No`
+/// when the rule's summary already says the count; `Heads::Yes` when the count is beside the
+/// rule's main measure, so that a count that raised the severity heads the finding.
+fn state_evidence(
+    f: &mut Finding,
+    t: &Thresholds,
+    obs: &Observation,
+    s: TcpState,
+    heads: Heads,
+) -> u64 {
     let counts = &obs.sockets.counts;
     let (n, total) = (counts.get(s), counts.total());
     let limit = t.state(s);
-    f.raise(limit.severity(n, total));
-    f.evidence.push(CheckMsg::StateCount {
+    let said = CheckMsg::StateCount {
         state: s,
         count: n,
         total,
         limit,
-    });
+    };
+    match heads {
+        Heads::Yes => f.raise_because(limit.severity(n, total), said.clone()),
+        Heads::No => f.raise(limit.severity(n, total)),
+    }
+    f.evidence.push(said);
     f.metrics.push((s.key(), n));
     n
 }

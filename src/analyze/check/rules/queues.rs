@@ -4,7 +4,7 @@
 //! Recv-Q or Send-Q holds more than the configured number of bytes, ranked by peer.
 
 use super::*;
-use crate::analyze::listener::per_port;
+use crate::analyze::listener::{ListenQueue, per_port};
 
 pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
     let listeners = &obs.sockets.listeners;
@@ -16,32 +16,43 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
             worst: None,
         },
     );
-    for l in listeners {
-        f.raise(t.accept_queue.severity(l.queued, l.backlog));
+    // Only a listener whose queue and backlog the input carries can be judged.
+    let known: Vec<(&ListenQueue, u16, u64, u64)> = listeners
+        .iter()
+        .filter_map(|l| Some((l, l.port()?, l.queued?, l.backlog?)))
+        .collect();
+    let unknown = (listeners.len() - known.len()) as u64;
+    for &(_, _, queued, backlog) in &known {
+        f.raise(t.accept_queue.severity(queued, backlog));
     }
-    let busy: Vec<_> = listeners.iter().filter(|l| l.queued > 0).collect();
-    let busy = top(busy, |l| fill_key(l.queued, l.backlog));
-    if let Some(w) = busy.first() {
+    let busy: Vec<_> = known.into_iter().filter(|k| k.2 > 0).collect();
+    let busy = top(busy, |k| fill_key(k.2, k.3));
+    if let Some(&(_, port, queued, backlog)) = busy.first() {
         f.summary = CheckMsg::AcceptQueueSummary {
             listeners: listeners.len() as u64,
-            worst: Some((w.port().unwrap_or(0), w.queued, w.backlog)),
+            worst: Some((port, queued, backlog)),
         };
-        f.metrics.push(("worst_queued", w.queued));
-        f.metrics.push(("worst_backlog", w.backlog));
+        f.metrics.push(("worst_queued", queued));
+        f.metrics.push(("worst_backlog", backlog));
+    }
+    if unknown > 0 {
+        let why = CheckMsg::BacklogUnknown { listeners: unknown };
+        if unknown == listeners.len() as u64 {
+            f = f.skipped(why);
+        } else {
+            f.notes.push(why);
+        }
     }
     f.offenders = busy
         .into_iter()
-        .map(|l| Offender {
+        .map(|(l, port, queued, backlog)| Offender {
             key: OffenderKey::Listener {
                 host: l.host(),
-                port: l.port().unwrap_or(0),
+                port,
             },
-            count: l.queued,
-            limit: Some(l.backlog),
-            text: CheckMsg::QueueFill {
-                queued: l.queued,
-                backlog: l.backlog,
-            },
+            count: queued,
+            limit: Some(backlog),
+            text: CheckMsg::QueueFill { queued, backlog },
         })
         .collect();
     f.evidence.push(CheckMsg::Listeners {
@@ -58,7 +69,11 @@ pub fn accept_queue(t: &Thresholds, obs: &Observation) -> Finding {
                 value: v,
             });
         }
-        increases(&mut f, obs, &[("ListenOverflows", &t.listen_overflows)]);
+        increases(
+            &mut f,
+            obs,
+            &[counter("ListenOverflows", &t.listen_overflows)],
+        );
     }
     f
 }
@@ -77,7 +92,7 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             worst: None,
         },
     );
-    let count = state_evidence(&mut f, t, obs, TcpState::SynRecv);
+    let count = state_evidence(&mut f, t, obs, TcpState::SynRecv, Heads::Yes);
     // Per listening port: SYN_RECV against the sum of the backlogs listening there (IPv4 and
     // IPv6 listeners, SO_REUSEPORT groups).
     let listening = per_port(
@@ -85,14 +100,23 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             .iter()
             .filter_map(|l| Some((l.port()?, l.queued, l.backlog))),
     );
+    // A port whose backlog the input does not carry is not judged, and said so.
+    let mut unknown = 0u64;
     let mut ports: Vec<(u16, u64, u64)> = k
         .syn_recv_by_port
         .iter()
         .filter_map(|(&port, &n)| {
             let l = listening.iter().find(|l| l.port == port)?;
-            Some((port, n, l.backlog))
+            if l.backlog.is_none() {
+                unknown += 1;
+            }
+            Some((port, n, l.backlog?))
         })
         .collect();
+    if unknown > 0 {
+        f.notes
+            .push(CheckMsg::BacklogUnknown { listeners: unknown });
+    }
     ports.sort_by_key(|&(port, ..)| port);
     for &(_, n, backlog) in &ports {
         f.raise(t.syn_backlog.severity(n, backlog));
@@ -129,8 +153,13 @@ pub fn syn_backlog(t: &Thresholds, obs: &Observation) -> Finding {
             &mut f,
             obs,
             &[
-                ("SyncookiesSent", &t.syncookies_sent),
-                ("ListenDrops", &t.listen_drops),
+                counter("SyncookiesSent", &t.syncookies_sent),
+                // Every accept-queue overflow is a ListenDrop too: this rule answers for the
+                // drops the accept queue (its own rule) does not explain.
+                Counter {
+                    beyond: Some("ListenOverflows"),
+                    ..counter("ListenDrops", &t.listen_drops)
+                },
             ],
         );
     }

@@ -29,7 +29,7 @@ pub fn state_counts(t: &Thresholds, obs: &Observation) -> Option<Finding> {
     let counts = &obs.sockets.counts;
     let mut worst: Option<(Severity, TcpState, u64)> = None;
     for s in judged.iter().copied() {
-        let n = state_evidence(&mut f, t, obs, s);
+        let n = state_evidence(&mut f, t, obs, s, Heads::No);
         let sev = t.state(s).severity(n, counts.total());
         if sev > Severity::Ok && worst.is_none_or(|w| sev > w.0) {
             worst = Some((sev, s, n));

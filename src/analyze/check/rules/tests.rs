@@ -56,8 +56,8 @@ fn find(fs: &[Finding], r: Rule) -> &Finding {
 fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
     let mut k = CheckSink::new(cfg());
     let mut l = sock(TcpState::Listen, 80, 0);
-    l.recv_q = 3;
-    l.send_q = 2;
+    l.recv_q = Some(3);
+    l.send_q = Some(2);
     k.add_socket(&l);
     for p in 40000..40017 {
         k.add_socket(&sock(TcpState::TimeWait, p, 80));
@@ -150,4 +150,107 @@ fn a_capture_has_no_host_facts() {
     }
     let sc = find(&fs, Rule::StateCounts);
     assert_eq!(sc.severity, Severity::Ok, "1 of 9 is under 50%");
+}
+
+#[test]
+fn the_headline_names_what_raised_the_severity() {
+    // TIME_WAIT over its share of all sockets, far below tcp_max_tw_buckets: the headline is
+    // the share, not the (harmless) bucket fill.
+    let mut k = CheckSink::new(cfg());
+    for p in 1..=3 {
+        k.add_socket(&sock(TcpState::TimeWait, 80, p));
+    }
+    for p in 4..=10 {
+        k.add_socket(&sock(TcpState::Established, 80, p));
+    }
+    let mut t = Thresholds::default();
+    t.state_mut(TcpState::TimeWait).warn = Some(Level::Percent(10.0));
+    let now = facts(&[]);
+    let obs = Observation {
+        sockets: &k,
+        facts: Some(&now),
+        previous: None,
+        interval: None,
+    };
+    let fs = all(&t, &obs);
+    let tw = find(&fs, Rule::TimeWait);
+    assert_eq!(tw.severity, Severity::Warning);
+    assert!(
+        matches!(
+            tw.summary,
+            CheckMsg::StateCount {
+                state: TcpState::TimeWait,
+                count: 3,
+                total: 10,
+                ..
+            }
+        ),
+        "{:?}",
+        tw.summary
+    );
+
+    // An accept-queue overflow raises ListenOverflows and ListenDrops alike: the accept queue
+    // is to blame, headed by the counter, and the SYN backlog stays OK.
+    let before = facts(&[
+        ("ListenOverflows", 100),
+        ("ListenDrops", 100),
+        ("SyncookiesSent", 0),
+    ]);
+    let after = facts(&[
+        ("ListenOverflows", 116),
+        ("ListenDrops", 116),
+        ("SyncookiesSent", 0),
+    ]);
+    let k = CheckSink::new(cfg());
+    let obs = Observation {
+        sockets: &k,
+        facts: Some(&after),
+        previous: Some(&before),
+        interval: Some(Duration::from_secs(2)),
+    };
+    let fs = all(&Thresholds::default(), &obs);
+    let aq = find(&fs, Rule::AcceptQueue);
+    assert!(aq.severity > Severity::Ok);
+    assert!(
+        matches!(
+            aq.summary,
+            CheckMsg::Increase {
+                counter: "ListenOverflows",
+                by: 16,
+                ..
+            }
+        ),
+        "{:?}",
+        aq.summary
+    );
+    let sb = find(&fs, Rule::SynBacklog);
+    assert_eq!(sb.severity, Severity::Ok, "{:?}", sb.summary);
+    assert!(sb.metrics.contains(&("listen_drops_increase", 16)));
+
+    // Drops the overflows do not explain are the SYN backlog's, and head it.
+    let after = facts(&[
+        ("ListenOverflows", 100),
+        ("ListenDrops", 120),
+        ("SyncookiesSent", 0),
+    ]);
+    let obs = Observation {
+        facts: Some(&after),
+        ..obs
+    };
+    let fs = all(&Thresholds::default(), &obs);
+    let sb = find(&fs, Rule::SynBacklog);
+    assert!(sb.severity > Severity::Ok);
+    assert!(
+        matches!(
+            sb.summary,
+            CheckMsg::Increase {
+                counter: "ListenDrops",
+                beyond: Some(("ListenOverflows", 0)),
+                by: 20,
+                ..
+            }
+        ),
+        "{:?}",
+        sb.summary
+    );
 }

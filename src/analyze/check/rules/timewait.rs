@@ -10,7 +10,7 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
         AdviceSettings::default(),
         CheckMsg::AllOk { sockets: 0 },
     );
-    let count = state_evidence(&mut f, t, obs, TcpState::TimeWait);
+    let count = state_evidence(&mut f, t, obs, TcpState::TimeWait, Heads::Yes);
     let mut max = None;
     if let Some(h) = facts(&mut f, obs) {
         // The bucket limit is per network namespace: compare the kernel's own count.
@@ -31,7 +31,11 @@ pub fn time_wait(t: &Thresholds, obs: &Observation) -> Finding {
                 name: "net.ipv4.tcp_max_tw_buckets",
             }),
         }
-        increases(&mut f, obs, &[("TCPTimeWaitOverflow", &t.tw_overflow)]);
+        increases(
+            &mut f,
+            obs,
+            &[counter("TCPTimeWaitOverflow", &t.tw_overflow)],
+        );
     }
     f.summary = CheckMsg::TimeWaitSummary { count, max };
     let peers: Vec<_> = obs

@@ -527,3 +527,5 @@ fn a_stuck_receive_queue_is_found() {
         .expect("the largest Recv-Q is shown");
     assert!(shown >= queued, "{out}");
 }
+
+mod unknown;

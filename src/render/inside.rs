@@ -1,0 +1,207 @@
+//! What `list -i` and `list -m` add to a socket's row, in every format: an indented second
+//! line in the table (a compact set that fits 80 columns; the rest with `-e`), an `info` and a
+//! `memory` object in JSON whose field names carry their unit, and trailing columns in CSV. A
+//! value the kernel did not give is `-`, null or empty.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::tcpinfo::{SocketMemory, TcpInfo};
+
+fn n<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Microseconds as milliseconds with three decimals (`0.250`).
+fn ms(us: Option<u32>) -> String {
+    us.map(|us| format!("{:.3}", f64::from(us) / 1000.0))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A rate in bits per second, scaled (`12.3Mbps`).
+fn rate(bps: Option<u64>) -> String {
+    match bps {
+        None => "-".into(),
+        Some(b) if b >= 1_000_000_000 => format!("{:.1}Gbps", b as f64 / 1e9),
+        Some(b) if b >= 1_000_000 => format!("{:.1}Mbps", b as f64 / 1e6),
+        Some(b) if b >= 1_000 => format!("{:.1}Kbps", b as f64 / 1e3),
+        Some(b) => format!("{b}bps"),
+    }
+}
+
+/// The table's continuation line for tcp_info: rtt/rttvar, cwnd, mss, retransmits now and in
+/// all, bytes sent and received, the algorithm; with `extended`, the rest.
+pub fn info_line(i: &TcpInfo, extended: bool) -> String {
+    let mut l = format!(
+        "    rtt {}/{}ms cwnd {} mss {} retrans {}/{} bytes sent {} recv {} {}",
+        ms(i.rtt_us),
+        ms(i.rttvar_us),
+        n(i.cwnd),
+        n(i.mss),
+        n(i.retrans),
+        n(i.total_retrans),
+        n(i.bytes_sent),
+        n(i.bytes_received),
+        i.congestion.as_deref().unwrap_or("-"),
+    );
+    if extended {
+        let _ = write!(
+            l,
+            "\n    rto {}ms minrtt {}ms ssthresh {} pmtu {} rcvmss {} lost {} unacked {} sacked {} \
+             retrans-bytes {} segs out/in {}/{} delivery {} pacing {} last send/recv/ack {}/{}/{}ms \
+             busy {}ms rwnd-limited {}ms sndbuf-limited {}ms{}{}{}{}",
+            ms(i.rto_us),
+            ms(i.min_rtt_us),
+            // The kernel's "no threshold yet" (0x7fffffff) is shown as ss shows it: not at all.
+            n(i.ssthresh.filter(|&t| t != 0x7fff_ffff)),
+            n(i.pmtu),
+            n(i.rcv_mss),
+            n(i.lost),
+            n(i.unacked),
+            n(i.sacked),
+            n(i.bytes_retrans),
+            n(i.segs_out),
+            n(i.segs_in),
+            rate(i.delivery_rate_bps),
+            rate(i.pacing_rate_bps),
+            n(i.last_send_ms),
+            n(i.last_recv_ms),
+            n(i.last_ack_ms),
+            n(i.busy_ms),
+            n(i.rwnd_limited_ms),
+            n(i.sndbuf_limited_ms),
+            if i.app_limited == Some(true) {
+                " app-limited"
+            } else {
+                ""
+            },
+            if i.timestamps == Some(true) {
+                " ts"
+            } else {
+                ""
+            },
+            if i.sack == Some(true) { " sack" } else { "" },
+            if i.ecn == Some(true) { " ecn" } else { "" },
+        );
+    }
+    l
+}
+
+/// The table's continuation line for the socket's memory.
+pub fn memory_line(m: &SocketMemory) -> String {
+    format!(
+        "    mem rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
+        n(m.rmem_alloc),
+        n(m.rcvbuf),
+        n(m.wmem_alloc),
+        n(m.sndbuf),
+        n(m.wmem_queued),
+        n(m.fwd_alloc),
+        n(m.optmem),
+        n(m.backlog),
+        n(m.drops),
+    )
+}
+
+/// The `info` object.
+pub fn info_value(i: &TcpInfo) -> Value {
+    json!({
+        "rtt_us": i.rtt_us, "rttvar_us": i.rttvar_us, "rto_us": i.rto_us,
+        "min_rtt_us": i.min_rtt_us, "cwnd": i.cwnd, "ssthresh": i.ssthresh, "mss": i.mss,
+        "rcv_mss": i.rcv_mss, "pmtu": i.pmtu, "snd_wscale": i.snd_wscale,
+        "rcv_wscale": i.rcv_wscale, "retrans": i.retrans, "total_retrans": i.total_retrans,
+        "lost": i.lost, "unacked": i.unacked, "sacked": i.sacked, "bytes_sent": i.bytes_sent,
+        "bytes_acked": i.bytes_acked, "bytes_received": i.bytes_received,
+        "bytes_retrans": i.bytes_retrans, "segs_in": i.segs_in, "segs_out": i.segs_out,
+        "delivery_rate_bps": i.delivery_rate_bps, "pacing_rate_bps": i.pacing_rate_bps,
+        "last_send_ms": i.last_send_ms, "last_recv_ms": i.last_recv_ms,
+        "last_ack_ms": i.last_ack_ms, "busy_ms": i.busy_ms,
+        "rwnd_limited_ms": i.rwnd_limited_ms, "sndbuf_limited_ms": i.sndbuf_limited_ms,
+        "app_limited": i.app_limited, "timestamps": i.timestamps, "sack": i.sack,
+        "ecn": i.ecn, "congestion": i.congestion.as_deref(),
+    })
+}
+
+/// The `memory` object.
+pub fn memory_value(m: &SocketMemory) -> Value {
+    json!({
+        "rmem_alloc": m.rmem_alloc, "rcvbuf": m.rcvbuf, "wmem_alloc": m.wmem_alloc,
+        "sndbuf": m.sndbuf, "fwd_alloc": m.fwd_alloc, "wmem_queued": m.wmem_queued,
+        "optmem": m.optmem, "backlog": m.backlog, "drops": m.drops,
+    })
+}
+
+/// CSV columns of `info`, in the order of `INFO_COLUMNS`.
+pub const INFO_COLUMNS: [&str; 14] = [
+    "rtt_us",
+    "rttvar_us",
+    "min_rtt_us",
+    "cwnd",
+    "ssthresh",
+    "mss",
+    "retrans",
+    "total_retrans",
+    "lost",
+    "bytes_sent",
+    "bytes_received",
+    "bytes_retrans",
+    "delivery_rate_bps",
+    "congestion",
+];
+
+pub fn info_fields(i: Option<&TcpInfo>) -> Vec<String> {
+    let e = |v: Option<String>| v.unwrap_or_default();
+    let s = |v: Option<u32>| e(v.map(|v| v.to_string()));
+    let l = |v: Option<u64>| e(v.map(|v| v.to_string()));
+    match i {
+        None => vec![String::new(); INFO_COLUMNS.len()],
+        Some(i) => vec![
+            s(i.rtt_us),
+            s(i.rttvar_us),
+            s(i.min_rtt_us),
+            s(i.cwnd),
+            s(i.ssthresh),
+            s(i.mss),
+            s(i.retrans),
+            s(i.total_retrans),
+            s(i.lost),
+            l(i.bytes_sent),
+            l(i.bytes_received),
+            l(i.bytes_retrans),
+            l(i.delivery_rate_bps),
+            e(i.congestion.as_deref().map(str::to_string)),
+        ],
+    }
+}
+
+/// CSV columns of `memory`.
+pub const MEMORY_COLUMNS: [&str; 9] = [
+    "rmem_alloc",
+    "rcvbuf",
+    "wmem_alloc",
+    "sndbuf",
+    "fwd_alloc",
+    "wmem_queued",
+    "optmem",
+    "backlog",
+    "drops",
+];
+
+pub fn memory_fields(m: Option<&SocketMemory>) -> Vec<String> {
+    let s = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+    match m {
+        None => vec![String::new(); MEMORY_COLUMNS.len()],
+        Some(m) => vec![
+            s(m.rmem_alloc),
+            s(m.rcvbuf),
+            s(m.wmem_alloc),
+            s(m.sndbuf),
+            s(m.fwd_alloc),
+            s(m.wmem_queued),
+            s(m.optmem),
+            s(m.backlog),
+            s(m.drops),
+        ],
+    }
+}

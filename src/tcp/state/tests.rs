@@ -1,0 +1,135 @@
+//! The state table's own checks: every spelling parses back, the groups, the orders.
+
+use super::*;
+
+#[test]
+fn every_spelling_parses_back() {
+    for s in TcpState::ALL {
+        for name in [
+            s.netstat_name(),
+            s.ss_name(),
+            s.rfc_name(),
+            s.bsd_name(),
+            s.windows_name(),
+            s.key(),
+        ] {
+            let p = TcpState::parse_word(name).unwrap();
+            // The spelling names the same state, up to what that tool can tell apart.
+            let same = p == s
+                || p.reported() == s.reported()
+                || (matches!(p, TcpState::Close) && matches!(s, TcpState::BoundInactive));
+            assert!(same, "{name} parsed as {p:?}, wanted {s:?}");
+        }
+    }
+}
+
+#[test]
+fn case_and_separators_do_not_matter() {
+    for w in [
+        "time_wait",
+        "Time_wait",
+        "TIME-WAIT",
+        "timewait",
+        "Time Wait",
+    ] {
+        assert_eq!(TcpState::parse_word(w), Some(TcpState::TimeWait));
+    }
+    assert_eq!(TcpState::parse_word("FIN_WAIT_1"), Some(TcpState::FinWait1));
+    assert_eq!(TcpState::parse_word("SYN_RCVD"), Some(TcpState::SynRecv));
+    assert_eq!(
+        TcpState::parse_word("VERBUNDEN"),
+        Some(TcpState::Established)
+    );
+    assert_eq!(TcpState::parse_word("abhören"), Some(TcpState::Listen));
+    assert_eq!(TcpState::parse_word("Foreign"), None);
+    assert_eq!(TcpState::parse_word("established)"), None);
+    assert_eq!(TcpState::parse_word(""), None);
+}
+
+#[test]
+fn kernel_numbers_round_trip() {
+    for s in TcpState::ALL {
+        assert_eq!(TcpState::from_kernel(s.kernel()), Some(s));
+    }
+    assert_eq!(TcpState::from_kernel(0), None);
+    assert_eq!(TcpState::from_kernel(14), None);
+}
+
+#[test]
+fn groups() {
+    let conn = StateSet::connected();
+    assert!(conn.contains(TcpState::Established));
+    assert!(conn.contains(TcpState::SynSent));
+    assert!(!conn.contains(TcpState::Listen));
+    assert!(conn.contains(TcpState::TimeWait));
+    assert!(!conn.contains(TcpState::Close));
+    assert!(!StateSet::synchronized().contains(TcpState::SynSent));
+    assert!(StateSet::bucket().contains(TcpState::NewSynRecv));
+    assert_eq!(StateSet::ALL.bits(), 0xffe);
+    assert_eq!(
+        StateSet::parse("closing").unwrap(),
+        StateSet::of(&[TcpState::Closing])
+    );
+    assert_eq!(StateSet::parse("closing-all").unwrap().iter().count(), 6);
+    let e = StateSet::parse("established,bogus").unwrap_err();
+    assert!(e.to_string().contains("'bogus'"));
+    assert!(e.to_string().contains("valid states"));
+}
+
+#[test]
+fn the_orders_are_views_of_one_order() {
+    use TcpState as S;
+    assert_eq!(
+        TcpState::REPORTED,
+        [
+            S::Established,
+            S::SynSent,
+            S::SynRecv,
+            S::FinWait1,
+            S::FinWait2,
+            S::TimeWait,
+            S::Close,
+            S::CloseWait,
+            S::LastAck,
+            S::Listen,
+            S::Closing,
+            S::BoundInactive,
+        ]
+    );
+    assert_eq!(
+        TcpState::MACHINE,
+        [
+            S::Close,
+            S::Listen,
+            S::SynSent,
+            S::SynRecv,
+            S::Established,
+            S::FinWait1,
+            S::FinWait2,
+            S::Closing,
+            S::TimeWait,
+            S::CloseWait,
+            S::LastAck,
+        ]
+    );
+    assert_eq!(
+        TcpState::LIFE_CYCLE_ENDING_CLOSED,
+        [
+            S::Listen,
+            S::SynSent,
+            S::SynRecv,
+            S::Established,
+            S::FinWait1,
+            S::FinWait2,
+            S::Closing,
+            S::TimeWait,
+            S::CloseWait,
+            S::LastAck,
+            S::Close,
+            S::BoundInactive,
+        ]
+    );
+    let mut life = TcpState::LIFE_CYCLE.to_vec();
+    life.sort();
+    assert_eq!(life, TcpState::ALL);
+}
