@@ -57,7 +57,8 @@ pub struct FleetArgs {
     pub rows: bool,
 
     /// Order instances by their count of this state, largest first (default: by name).
-    #[arg(long, value_name = "STATE")]
+    #[arg(long, value_name = "STATE", value_parser = super::state::StateParser,
+          hide_possible_values = true)]
     pub sort: Option<TcpState>,
 
     /// Keep only the N largest instances (by --sort's state, else by total); with --by, the
@@ -92,6 +93,7 @@ pub enum FleetBy {
 pub enum FleetCommand {
     /// Judge every instance with check's state thresholds; exit code 0 OK, 1 WARNING,
     /// 2 CRITICAL, 3 UNKNOWN (the worst instance).
+    #[command(after_long_help = super::help::after_long_help("fleet-check"))]
     Check(FleetCheckArgs),
 }
 

@@ -18,15 +18,19 @@ use tcpstate::source::scope::{CaptureSpec, LiveSource, Place, ScopeSpec, Unsuppo
 use tcpstate::tcp::state::{StateSet, TcpState};
 
 pub mod check;
+pub mod completions;
 pub mod duration;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;
+pub mod help;
 pub mod serve;
+pub mod state;
 pub mod trace;
 pub mod watch;
 
 pub use check::CheckArgs;
+pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
 pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
@@ -53,19 +57,22 @@ const ABOUT: &str =
 const AFTER: &str = "\
 With no command, tcpstate prints the summary: counts per state of every TCP socket in the
 current network namespace, IPv4 and IPv6, LISTEN, SYN_RECV and TIME_WAIT included.
+`tcpstate --help` shows examples by task; `tcpstate COMMAND --help` those of a command.";
 
-Examples:
-  tcpstate                                  counts per state, largest first
-  tcpstate --format plain                   STATE COUNT lines, as the netstat+awk one-liner
-  tcpstate summary --by remote-ip --state time-wait --top 10
-  tcpstate list --state close-wait --sport 8080
-  tcpstate list -eo --dst 10.0.0.0/8
-  tcpstate summary --by process --state close-wait   which process piles up CLOSE_WAIT
-  tcpstate --all-netns                      one column per network namespace (containers)
-  tcpstate list -p --netns blue --state time-wait";
+/// Help headings of the global flags, grouped by task.
+const FILTERS: &str = "Filters";
+const INPUT: &str = "Input";
+const OUTPUT: &str = "Output";
 
 #[derive(Debug, Parser)]
-#[command(name = "tcpstate", version, about = ABOUT, after_help = AFTER)]
+#[command(
+    name = "tcpstate",
+    version = tcpstate::VERSION,
+    about = ABOUT,
+    after_help = AFTER,
+    after_long_help = help::after_long_help(""),
+    next_help_heading = "Summary options"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -81,28 +88,35 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Count sockets per state (the default command).
+    #[command(after_long_help = help::after_long_help("summary"))]
     Summary(SummaryArgs),
     /// List sockets with netstat's six columns.
-    #[command(long_about = LIST_ABOUT)]
+    #[command(long_about = LIST_ABOUT, after_long_help = help::after_long_help("list"))]
     List(ListArgs),
     /// What TCP states mean, how long they last, and what a large count means.
+    #[command(after_long_help = help::after_long_help("explain"))]
     Explain(ExplainArgs),
     /// The TCP state machine: table, diagram, client/server paths, sequence check.
+    #[command(after_long_help = help::after_long_help("fsm"))]
     Fsm(FsmArgs),
     /// Health check with advice; exit code and `--format nagios` as a monitoring plugin.
-    #[command(long_about = check::CHECK_ABOUT)]
+    #[command(long_about = check::CHECK_ABOUT, after_long_help = help::after_long_help("check"))]
     Check(CheckArgs),
     /// Watch the counts live: a dashboard on a terminal, one line per interval otherwise.
-    #[command(long_about = watch::WATCH_ABOUT)]
+    #[command(long_about = watch::WATCH_ABOUT, after_long_help = help::after_long_help("watch"))]
     Watch(WatchArgs),
     /// Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default).
+    #[command(after_long_help = help::after_long_help("serve"))]
     Serve(ServeArgs),
     /// Trace TCP state transitions live (root or CAP_PERFMON).
-    #[command(long_about = trace::TRACE_ABOUT)]
+    #[command(long_about = trace::TRACE_ABOUT, after_long_help = help::after_long_help("trace"))]
     Trace(TraceArgs),
     /// State counts of every host beside each other, from the Prometheus that scrapes them.
-    #[command(long_about = fleet::FLEET_ABOUT)]
+    #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
     Fleet(FleetArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    #[command(after_long_help = help::after_long_help("completions"))]
+    Completions(CompletionsArgs),
 }
 
 const LIST_ABOUT: &str = "\
@@ -120,83 +134,86 @@ pub struct Common {
     /// States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group
     /// (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated
     /// (`-s listen -s time-wait`).
-    #[arg(long, short = 's', global = true, value_name = "STATE[,STATE…]")]
+    #[arg(long, short = 's', global = true, value_name = "STATE[,STATE…]",
+          value_parser = state::StateSetParser, hide_possible_values = true,
+          help_heading = FILTERS)]
     pub state: Vec<StateSet>,
 
     /// Local port: a number, a range (8000-8100) or a service name; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT")]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT", help_heading = FILTERS)]
     pub sport: Vec<PortRange>,
 
     /// Remote port: a number, a range or a service name; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT")]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT", help_heading = FILTERS)]
     pub dport: Vec<PortRange>,
 
     /// Local or remote port: a number, a range or a service name; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT")]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_port, value_name = "PORT", help_heading = FILTERS)]
     pub port: Vec<PortRange>,
 
     /// Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated.
-    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_net, value_name = "CIDR")]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_net, value_name = "CIDR", help_heading = FILTERS)]
     pub src: Vec<IpNet>,
 
     /// Remote address or CIDR block; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_net, value_name = "CIDR")]
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_net, value_name = "CIDR", help_heading = FILTERS)]
     pub dst: Vec<IpNet>,
 
     /// IPv4 sockets only.
-    #[arg(short = '4', long = "ipv4", global = true, conflicts_with = "ipv6")]
+    #[arg(short = '4', long = "ipv4", global = true, conflicts_with = "ipv6", help_heading = FILTERS)]
     pub ipv4: bool,
 
     /// IPv6 sockets only.
-    #[arg(short = '6', long = "ipv6", global = true)]
+    #[arg(short = '6', long = "ipv6", global = true, help_heading = FILTERS)]
     pub ipv6: bool,
 
     /// Live source of sockets (default: auto). Not with --from, which reads no live source.
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = INPUT)]
     pub source: Option<LiveSource>,
 
     /// Output format.
-    #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
+    #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table, help_heading = OUTPUT)]
     pub format: Format,
 
     /// Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD,
     /// Windows output, or a saved summary); repeatable, `-` for standard input.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = INPUT)]
     pub from: Vec<PathBuf>,
 
     /// Format of the --from files (default: detected per file).
     #[arg(long, global = true, value_name = "FORMAT", default_value = "auto",
-          value_parser = parse_input_format)]
+          value_parser = parse_input_format, help_heading = INPUT)]
     pub input_format: InputFormat,
 
     /// The state of every row of an `ss … state S` listing, which has no State column.
-    #[arg(long, global = true, value_name = "STATE")]
+    #[arg(long, global = true, value_name = "STATE", value_parser = state::StateParser,
+          hide_possible_values = true, help_heading = INPUT)]
     pub assume_state: Option<TcpState>,
 
     /// Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read,
     /// instead of reporting such lines at the end.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = INPUT)]
     pub strict: bool,
 
     /// Name for the host of each --from file, in order (default: the file's stem).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = INPUT)]
     pub label: Vec<String>,
 
     /// Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, help_heading = OUTPUT)]
     pub lang: Option<Lang>,
 
     /// Look into another network namespace: a name from /run/netns (as `ip netns add`
     /// makes them), a path to a namespace file, or a process id (the namespace it is in).
     /// Needs root.
-    #[arg(long, global = true, value_name = "NAME|PATH|PID", conflicts_with_all = ["all_netns", "from"])]
+    #[arg(long, global = true, value_name = "NAME|PATH|PID", conflicts_with_all = ["all_netns", "from"], help_heading = INPUT)]
     pub netns: Option<String>,
 
     /// Every network namespace on the host (/run/netns and those of every process), each
     /// on its own — one column per namespace in summaries, a NETNS column in lists — plus
     /// the total. Namespaces are named `host`, by their /run/netns name, their container or
     /// Kubernetes pod, or `pid N (command)` of a process inside. Needs root.
-    #[arg(long, global = true, conflicts_with = "from")]
+    #[arg(long, global = true, conflicts_with = "from", help_heading = INPUT)]
     pub all_netns: bool,
 }
 

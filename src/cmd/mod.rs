@@ -4,6 +4,7 @@
 //! output, and the mapping of errors to sentences.
 
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;

@@ -24,7 +24,7 @@ pub mod trace;
 pub mod watch;
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
@@ -72,12 +72,11 @@ pub struct Style {
 }
 
 impl Style {
-    /// Colour only when stdout is a terminal and NO_COLOR is unset (anstream's rule, which
-    /// also honours CLICOLOR / CLICOLOR_FORCE).
+    /// Colour only when stdout is a terminal and NO_COLOR is unset, or when CLICOLOR_FORCE
+    /// asks for it (see [`colour_wanted`]).
     pub fn for_stdout() -> Style {
-        let choice = anstream::AutoStream::choice(&io::stdout());
         Style {
-            colour: !matches!(choice, anstream::ColorChoice::Never),
+            colour: colour_wanted(io::stdout().is_terminal()),
         }
     }
 
@@ -107,6 +106,46 @@ impl Style {
             write!(w, "{name:<width$}")
         }
     }
+}
+
+/// Whether an output should be coloured, by the conventions of NO_COLOR and CLICOLOR: read
+/// from the environment; `terminal`: the output is a terminal. Every coloured output of
+/// tcpstate asks this, the `watch` dashboard included.
+pub fn colour_wanted(terminal: bool) -> bool {
+    let var = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+    colour_decision(&ColourEnv {
+        no_color: var("NO_COLOR"),
+        clicolor_force: var("CLICOLOR_FORCE"),
+        clicolor: var("CLICOLOR"),
+        term: var("TERM"),
+        terminal,
+    })
+}
+
+/// The environment [`colour_decision`] judges.
+#[derive(Debug, Default)]
+pub struct ColourEnv {
+    pub no_color: Option<String>,
+    pub clicolor_force: Option<String>,
+    pub clicolor: Option<String>,
+    pub term: Option<String>,
+    pub terminal: bool,
+}
+
+/// NO_COLOR set and not empty: never. Else CLICOLOR_FORCE set, not empty and not `0`:
+/// always. Else CLICOLOR=0: never. Else only on a terminal whose TERM is not `dumb`.
+pub fn colour_decision(env: &ColourEnv) -> bool {
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    if set(&env.no_color) {
+        return false;
+    }
+    if set(&env.clicolor_force) && env.clicolor_force.as_deref() != Some("0") {
+        return true;
+    }
+    if env.clicolor.as_deref() == Some("0") {
+        return false;
+    }
+    env.terminal && env.term.as_deref() != Some("dumb")
 }
 
 /// One column of hosts in a summary: a label and its counts.
@@ -369,5 +408,43 @@ impl fmt::Display for OwnersText<'_> {
             f.write_str(" (via listener)")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)], terminal: bool) -> ColourEnv {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        };
+        ColourEnv {
+            no_color: get("NO_COLOR"),
+            clicolor_force: get("CLICOLOR_FORCE"),
+            clicolor: get("CLICOLOR"),
+            term: get("TERM").or(Some("xterm-256color".into())),
+            terminal,
+        }
+    }
+
+    #[test]
+    fn no_color_wins_then_clicolor_force_then_the_terminal() {
+        assert!(colour_decision(&env(&[], true)));
+        assert!(!colour_decision(&env(&[], false)));
+        assert!(!colour_decision(&env(&[("NO_COLOR", "1")], true)));
+        // An empty NO_COLOR is unset, by its convention.
+        assert!(colour_decision(&env(&[("NO_COLOR", "")], true)));
+        assert!(colour_decision(&env(&[("CLICOLOR_FORCE", "1")], false)));
+        assert!(!colour_decision(&env(&[("CLICOLOR_FORCE", "0")], false)));
+        assert!(!colour_decision(&env(
+            &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+            true
+        )));
+        assert!(!colour_decision(&env(&[("CLICOLOR", "0")], true)));
+        assert!(!colour_decision(&env(&[("TERM", "dumb")], true)));
     }
 }

@@ -51,6 +51,8 @@ pub struct NamespaceSnapshot {
     pub scrape: Option<Scrape>,
     /// The kernel counters, `None` when they could not be read.
     pub counters: Option<Counters>,
+    /// `net.ipv4.tcp_max_tw_buckets` of the namespace, `None` when it could not be read.
+    pub max_tw_buckets: Option<u64>,
 }
 
 /// Everything one exposition shows.
@@ -315,6 +317,16 @@ impl Collector for SnapshotCollector {
                 }),
             )?;
         }
+
+        gauges(
+            &mut enc,
+            "tcpstate_tcp_max_tw_buckets",
+            "TIME_WAIT sockets the namespace may hold (net.ipv4.tcp_max_tw_buckets); beyond it, closing sockets skip TIME_WAIT.",
+            None,
+            snap.namespaces
+                .iter()
+                .filter_map(|ns| ns.max_tw_buckets.map(|v| (Netns::of(ns), v))),
+        )?;
 
         if snap.compat_node_exporter {
             gauges(

@@ -21,6 +21,7 @@ use anyhow::{Context, Result};
 
 use crate::analyze::scrape::{PortPlan, ScrapeSink};
 use crate::filter::Filter;
+use crate::kernel::sysctl;
 use crate::render::prometheus::{self, Exposition, NamespaceSnapshot, Snapshot};
 use crate::sink::Filtered;
 use crate::source::scope::Scope;
@@ -204,10 +205,17 @@ impl Collector {
                     None
                 }
             };
+            // A sysctl of the target's namespace, so read from inside it.
+            let max_tw_buckets = t
+                .inside(|| sysctl::read_i64("net.ipv4.tcp_max_tw_buckets"))
+                .ok()
+                .flatten()
+                .and_then(|v| u64::try_from(v).ok());
             namespaces.push(NamespaceSnapshot {
                 netns: label,
                 scrape,
                 counters,
+                max_tw_buckets,
             });
             kept.insert(key, sink);
         }

@@ -78,6 +78,8 @@ fn event_loop(
     let mut next = Instant::now() + interval;
     let mut taken: u64 = 1;
     let mut dirty = true;
+    // NO_COLOR: the dashboard keeps bold and reverse video, and drops every colour.
+    let monochrome = !crate::render::colour_wanted(true);
     loop {
         if quit.raised() || app.quit {
             return Ok(());
@@ -107,7 +109,12 @@ fn event_loop(
         }
         if dirty {
             terminal
-                .draw(|f| ui::draw(f, app))
+                .draw(|f| {
+                    ui::draw(f, app);
+                    if monochrome {
+                        without_colour(f.buffer_mut());
+                    }
+                })
                 .context("drawing the dashboard")?;
             dirty = false;
         }
@@ -129,5 +136,13 @@ fn event_loop(
                 _ => {}
             }
         }
+    }
+}
+
+/// Resets every cell's colours, keeping its symbol and modifiers.
+fn without_colour(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        cell.set_fg(ratatui::style::Color::Reset);
+        cell.set_bg(ratatui::style::Color::Reset);
     }
 }

@@ -272,6 +272,37 @@ fn dashboard_shows_counts_changes_and_keys_and_restores_the_terminal() {
     drop(pop);
 }
 
+/// Whether a tmux screen with escapes sets a foreground or background colour (SGR 30-49,
+/// 90-107, or 38/48 extended), as opposed to bold or reverse video alone.
+fn has_colour(escaped: &str) -> bool {
+    let re = regex::Regex::new(r"\x1b\[([0-9;]*)m").expect("regex");
+    re.captures_iter(escaped).any(|c| {
+        c[1].split(';').any(|p| {
+            p.parse::<u32>().is_ok_and(|n| {
+                (30..=49).contains(&n) && n != 39 && n != 49 || (90..=107).contains(&n)
+            })
+        })
+    })
+}
+
+#[test]
+fn no_color_leaves_the_dashboard_without_colour() {
+    let Some(ns) = Netns::with_tools("watch-mono", &TUI_TOOLS) else {
+        return;
+    };
+    for (env, coloured) in [("", true), ("NO_COLOR=1 ", false)] {
+        let cmd = format!(
+            "env -u NO_COLOR TERM=xterm-256color {env}{}",
+            watch_line(&ns)
+        );
+        let t = Tmux::start("watch-mono", 100, 30, &cmd);
+        t.wait_for("the dashboard", |s| s.contains("TCP states"));
+        let escaped = t.screen_escaped();
+        assert_eq!(has_colour(&escaped), coloured, "{env:?}:\n{escaped:?}");
+        t.keys(&["q"]);
+    }
+}
+
 #[test]
 fn too_small_a_window_is_said_not_drawn() {
     let Some(ns) = Netns::with_tools("watch-small", &TUI_TOOLS) else {

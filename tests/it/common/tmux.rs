@@ -62,6 +62,16 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// The screen with its escape sequences (colours, bold), as tmux keeps them.
+    pub fn screen_escaped(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-e", "-t", &self.session])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Sends keys (tmux key names: Down, Enter, Escape, q, ?, C-c).
     pub fn keys(&self, keys: &[&str]) {
         let ok = self

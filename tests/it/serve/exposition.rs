@@ -1,6 +1,6 @@
 //! What a scrape returns: the text and OpenMetrics formats chosen by the Accept header, both
-//! accepted by `promtool check metrics`, and `--max-ports` bounding the per-port series while
-//! saying so.
+//! accepted by `promtool check metrics`, `--max-ports` bounding the per-port series while
+//! saying so, and the namespace's own `tcp_max_tw_buckets`.
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -104,6 +104,28 @@ fn max_ports_bounds_the_series_and_says_so() {
     );
     assert!(
         body.contains("tcpstate_ports_truncated{table=\"listen\"} 2\n"),
+        "{body}"
+    );
+}
+
+#[test]
+fn time_wait_bucket_limit_is_the_namespaces_own() {
+    let Some(ns) = Netns::new("serve-twb") else {
+        return;
+    };
+    // A limit no kernel has by default, set in the namespace only: the exporter must read the
+    // sysctl from inside the namespace it watches.
+    ns.inside(|| std::fs::write("/proc/sys/net/ipv4/tcp_max_tw_buckets", "4321"))
+        .expect("set tcp_max_tw_buckets in the namespace");
+    let (_serve, addr) = start_serve(&ns, &[]);
+    let body = ns.inside(|| get(addr, "/metrics", "")).unwrap().text();
+    assert!(
+        body.contains("# TYPE tcpstate_tcp_max_tw_buckets gauge"),
+        "{body}"
+    );
+    assert!(
+        body.lines()
+            .any(|l| l == "tcpstate_tcp_max_tw_buckets 4321"),
         "{body}"
     );
 }

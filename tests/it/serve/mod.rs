@@ -8,9 +8,10 @@
 //! `known_sockets` makes the IPv6 sockets whose counts are known, `prometheus` has a real
 //! Prometheus scrape them, `exposition` checks the formats and the series bound, and
 //! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
-//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs, and
+//! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs,
 //! `slow_clients` idle and trickling connections, the connection limit and stopping with
-//! connections open, and `listen` the host-name and bare-port forms of `--listen`.
+//! connections open, `listen` the host-name and bare-port forms of `--listen`, and `rules` the
+//! shipped alerting and recording rules evaluated by that Prometheus.
 
 mod exposition;
 mod http;
@@ -19,5 +20,6 @@ mod listen;
 mod namespaces;
 mod prometheus;
 mod requests;
+mod rules;
 pub(crate) mod server;
 mod slow_clients;

@@ -64,62 +64,7 @@ fn prometheus_stores_the_known_counts() {
         &["--by-port", &ports, "--listeners", "--compat-node-exporter"],
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n      - targets: ['{target}']\n"
-        ),
-    )
-    .unwrap();
-    let prom = port_for(&ns);
-    let log = std::fs::File::create(dir.path().join("prometheus.log")).unwrap();
-    let mut cmd = ns.command("prometheus");
-    cmd.arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address={prom}"))
-        .stdout(Stdio::null())
-        .stderr(log);
-    let mut prometheus = ChildGuard::spawn("prometheus", &mut cmd);
-    assert!(
-        wait_listening(&ns, prom, &mut prometheus),
-        "prometheus did not start: {}",
-        std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
-    );
-    // It accepts connections before its storage is open, and answers 503 until it is ready.
-    let ready = poll(Duration::from_secs(30), Duration::from_millis(100), || {
-        let reply = ns.inside(|| get(prom, "/-/ready", "")).ok()?;
-        (reply.status == 200).then_some(())
-    });
-    assert!(
-        ready.is_some(),
-        "prometheus never became ready: {}",
-        std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
-    );
-
-    // Wait (bounded) for a successful scrape to be stored.
-    let mut up = false;
-    for _ in 0..120 {
-        let r = query(
-            &ns,
-            prom,
-            "up{job=\"tcpstate\"} == 1 and on() tcpstate_scrape_success == 1",
-        );
-        if !r.is_empty() {
-            up = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(
-        up,
-        "Prometheus never stored a successful scrape: {}",
-        std::fs::read_to_string(dir.path().join("prometheus.log")).unwrap_or_default()
-    );
+    let (_prometheus, prom, _dir) = start_prometheus(&ns, target, "");
 
     // Every state of the IPv6 family, zeros included, but BOUND_INACTIVE, which the kernel
     // lists only when asked (`serve --state all,bound-inactive`).
@@ -218,4 +163,69 @@ fn prometheus_stores_the_known_counts() {
     assert_eq!(one("tcpstate_scrape_errors_total".into()), 0.0);
     assert_eq!(one("sum(tcpstate_ports_truncated)".into()), 0.0);
     assert!(one("tcpstate_scrape_duration_seconds".into()) > 0.0);
+}
+
+/// A real Prometheus inside the namespace scraping the exporter at `target` every second as
+/// job `tcpstate` (rules evaluated every second too), with `extra` appended to its
+/// configuration (`rule_files:`); returns once it has stored a successful scrape. The guard
+/// stops it; the directory holds its data and its log.
+pub(super) fn start_prometheus(
+    ns: &Netns,
+    target: SocketAddr,
+    extra: &str,
+) -> (ChildGuard, SocketAddr, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n      - targets: ['{target}']\n{extra}"
+        ),
+    )
+    .unwrap();
+    let log_path = dir.path().join("prometheus.log");
+    let log_text = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let prom = port_for(ns);
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut cmd = ns.command("prometheus");
+    cmd.arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.path().join("data").display()
+        ))
+        .arg(format!("--web.listen-address={prom}"))
+        .stdout(Stdio::null())
+        .stderr(log);
+    let mut prometheus = ChildGuard::spawn("prometheus", &mut cmd);
+    assert!(
+        wait_listening(ns, prom, &mut prometheus),
+        "prometheus did not start: {}",
+        log_text()
+    );
+    // It accepts connections before its storage is open, and answers 503 until it is ready.
+    let ready = poll(Duration::from_secs(30), Duration::from_millis(100), || {
+        let reply = ns.inside(|| get(prom, "/-/ready", "")).ok()?;
+        (reply.status == 200).then_some(())
+    });
+    assert!(
+        ready.is_some(),
+        "prometheus never became ready: {}",
+        log_text()
+    );
+
+    // Wait (bounded) for a successful scrape to be stored.
+    let up = poll(Duration::from_secs(30), Duration::from_millis(250), || {
+        let r = query(
+            ns,
+            prom,
+            "up{job=\"tcpstate\"} == 1 and on() tcpstate_scrape_success == 1",
+        );
+        (!r.is_empty()).then_some(())
+    });
+    assert!(
+        up.is_some(),
+        "Prometheus never stored a successful scrape: {}",
+        log_text()
+    );
+    (prometheus, prom, dir)
 }
