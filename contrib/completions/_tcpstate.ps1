@@ -192,7 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
         'tcpstate;check' {
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets or more) or STATE=off; the state in any spelling; repeatable or comma-separated')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical level of a state, as --warn')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and sockets that stay in CLOSE_WAIT')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
@@ -361,9 +361,9 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             break
         }
         'tcpstate;fleet;check' {
-            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of the instance''s sockets or more) or STATE=off; repeatable or comma-separated')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets or more) or STATE=off; the state in any spelling; repeatable or comma-separated')
             [CompletionResult]::new('--crit', '--crit', [CompletionResultType]::ParameterName, 'Critical level of a state, as --warn')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'check''s TOML thresholds file; only its [states] section applies to counts')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'The Prometheus server that scrapes the exporters (http://host:9090, with its path prefix if it has one; https too)')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the series matching this label selector, e.g. ''{job="tcpstate",env="prod"}'' (the braces may be left out)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'The counts at this time instead of now: RFC 3339 (2024-05-01T12:00:00Z) or unix seconds')

@@ -184,7 +184,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
         &'tcpstate;check'= {
             cand --warn 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets or more) or STATE=off; the state in any spelling; repeatable or comma-separated'
             cand --crit 'Critical level of a state, as --warn'
-            cand --config 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB'
+            cand --config 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)'
             cand --interval 'Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and sockets that stay in CLOSE_WAIT'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
@@ -348,9 +348,9 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tcpstate;fleet;check'= {
-            cand --warn 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of the instance''s sockets or more) or STATE=off; repeatable or comma-separated'
+            cand --warn 'Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets or more) or STATE=off; the state in any spelling; repeatable or comma-separated'
             cand --crit 'Critical level of a state, as --warn'
-            cand --config 'check''s TOML thresholds file; only its [states] section applies to counts'
+            cand --config 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)'
             cand --prometheus 'The Prometheus server that scrapes the exporters (http://host:9090, with its path prefix if it has one; https too)'
             cand --match 'Only the series matching this label selector, e.g. ''{job="tcpstate",env="prod"}'' (the braces may be left out)'
             cand --at 'The counts at this time instead of now: RFC 3339 (2024-05-01T12:00:00Z) or unix seconds'

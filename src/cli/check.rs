@@ -19,9 +19,9 @@ The exit code is the severity, as for a monitoring plugin: 0 OK, 1 WARNING, 2 CR
 Rules that need two samples (counter increases, sockets stuck in CLOSE_WAIT) run with
 --interval and say they were skipped otherwise.";
 
-/// Flags of `check`.
+/// The thresholds of `check` and `fleet check`: levels per state and the configuration file.
 #[derive(Debug, Clone, Default, Args)]
-pub struct CheckArgs {
+pub struct ThresholdArgs {
     /// Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of all sockets
     /// or more) or STATE=off; the state in any spelling; repeatable or comma-separated.
     #[arg(long, value_name = "STATE=N", value_delimiter = ',', value_parser = parse_state_level)]
@@ -32,9 +32,17 @@ pub struct CheckArgs {
     pub crit: Vec<StateLevel>,
 
     /// TOML file with thresholds for every rule (README, "Health check"); --warn and --crit
-    /// apply on top of it. A regular file of at most 1 MiB.
+    /// apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states]
+    /// section: counts are all it has.)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// Flags of `check`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
 
     /// Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and
     /// sockets that stay in CLOSE_WAIT.

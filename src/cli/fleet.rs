@@ -1,10 +1,7 @@
 //! Flags and long help of `tcpstate fleet` and `tcpstate fleet check`: the Prometheus server to
 //! ask, which series, at what time, and how to lay out or judge the answer.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand, ValueEnum};
-use tcpstate::analyze::check::thresholds::{StateLevel, parse_state_level};
 use tcpstate::tcp::state::TcpState;
 
 /// The long help of `tcpstate fleet`.
@@ -97,19 +94,9 @@ pub enum FleetCommand {
     Check(FleetCheckArgs),
 }
 
-/// Flags of `fleet check`.
+/// Flags of `fleet check`: the thresholds of `check`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct FleetCheckArgs {
-    /// Warning level of a state: STATE=N (more than N sockets), STATE=N% (N% of the instance's
-    /// sockets or more) or STATE=off; repeatable or comma-separated.
-    #[arg(long, value_name = "STATE=N", value_delimiter = ',', value_parser = parse_state_level)]
-    pub warn: Vec<StateLevel>,
-
-    /// Critical level of a state, as --warn.
-    #[arg(long, value_name = "STATE=N", value_delimiter = ',', value_parser = parse_state_level)]
-    pub crit: Vec<StateLevel>,
-
-    /// check's TOML thresholds file; only its [states] section applies to counts.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub thresholds: super::check::ThresholdArgs,
 }

@@ -14,6 +14,7 @@ use anyhow::{Result, bail};
 use super::{is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
+use crate::cli::check::ThresholdArgs;
 use tcpstate::analyze::check::facts::HostFacts;
 use tcpstate::analyze::check::sink::{CheckSink, SinkConfig};
 use tcpstate::analyze::check::thresholds::Thresholds;
@@ -24,6 +25,16 @@ use tcpstate::render::{self, Format, OutputKind, Style};
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::{StateSet, TcpState};
 
+/// The thresholds the flags give: the defaults, the configuration file, then --warn/--crit.
+pub fn thresholds(args: &ThresholdArgs) -> Result<Thresholds> {
+    let mut t = Thresholds::default();
+    if let Some(file) = &args.config {
+        t.apply_toml(&read_config(file)?, file)?;
+    }
+    t.apply_cli(&args.warn, &args.crit);
+    Ok(t)
+}
+
 /// Run the check and write its report; the exit code is its severity.
 pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
     let lang = super::lang_or_env(common.lang);
@@ -31,12 +42,18 @@ pub fn run(common: &Common, args: &CheckArgs) -> ExitCode {
         write(common.format, args, lang, &report, &looked_at)?;
         Ok(report.severity)
     });
+    plugin_exit(common.format, outcome)
+}
+
+/// A monitoring plugin's exit: its severity, 0 when its output pipe closed, and UNKNOWN (3)
+/// with the reason (the nagios status line in that format) when it could not run.
+pub fn plugin_exit(format: Format, outcome: Result<Severity>) -> ExitCode {
     match outcome {
         Ok(sev) => ExitCode::from(sev.exit_code()),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let msg = super::error_sentence(&e);
-            if common.format == Format::Nagios {
+            if format == Format::Nagios {
                 let mut out = stdout();
                 // Nothing more can be said if standard output is gone too.
                 let _ = render::nagios::unknown(&mut out, &msg);
@@ -90,11 +107,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
     if common.format == Format::Csv {
         bail!("check writes --format table, plain, json or nagios, not csv");
     }
-    let mut t = Thresholds::default();
-    if let Some(file) = &args.config {
-        t.apply_toml(&read_config(file)?, file)?;
-    }
-    t.apply_cli(&args.warn, &args.crit);
+    let t = thresholds(&args.thresholds)?;
     let mut scope = open_scope(common, false)?;
     if scope.is_captures() && args.interval.is_some() {
         bail!("--interval takes two samples of the live host; it cannot be used with --from");

@@ -7,11 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::{UsageError, error_sentence, finish, is_broken_pipe, print_lines, stdout};
+use super::{UsageError, finish, print_lines, stdout};
 use crate::cli::Common;
 use crate::cli::fleet::{FleetArgs, FleetBy, FleetCommand, FleetQuery};
 use tcpstate::analyze::check::Severity;
-use tcpstate::analyze::check::thresholds::Thresholds;
 use tcpstate::analyze::fleet::check::judge;
 use tcpstate::analyze::fleet::{
     BY_PORT, CONNECTIONS, Instance, Order, SCRAPE_SUCCESS, UP, instances, order, port_groups,
@@ -82,23 +81,7 @@ pub fn run(common: &Common, args: &FleetArgs) -> Result<()> {
 
 /// `fleet check`: the verdict; the exit code is its severity, 3 when it could not run.
 pub fn run_check(common: &Common, args: &FleetArgs) -> ExitCode {
-    let outcome = judge_and_write(common, args);
-    match outcome {
-        Ok(sev) => ExitCode::from(sev.exit_code()),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => {
-            let msg = error_sentence(&e);
-            if common.format == Format::Nagios {
-                let mut out = stdout();
-                // Nothing more can be said if standard output is gone too.
-                let _ = render::nagios::unknown(&mut out, &msg);
-                let _ = std::io::Write::flush(&mut out);
-            } else {
-                eprintln!("tcpstate: {msg}");
-            }
-            ExitCode::from(Severity::Unknown.exit_code())
-        }
-    }
+    super::check::plugin_exit(common.format, judge_and_write(common, args))
 }
 
 fn judge_and_write(common: &Common, args: &FleetArgs) -> Result<Severity> {
@@ -113,11 +96,7 @@ fn judge_and_write(common: &Common, args: &FleetArgs) -> Result<Severity> {
         )
         .into());
     }
-    let mut t = Thresholds::default();
-    if let Some(file) = &c.config {
-        t.apply_toml(&super::check::read_config(file)?, file)?;
-    }
-    t.apply_cli(&c.warn, &c.crit);
+    let t = super::check::thresholds(&c.thresholds)?;
     let (prom, fleet) = read_fleet(&args.query)?;
     let verdict = judge(&fleet, &t);
     let view = FleetCheckView {
