@@ -64,6 +64,10 @@ pub struct ListenerPort {
     pub backlog: Option<u64>,
     /// How many LISTEN sockets share the port (addresses, families, SO_REUSEPORT).
     pub sockets: u64,
+    /// Connection requests the port's listeners dropped (each LISTEN socket's `sk_drops`:
+    /// accept-queue overflows and every other drop on that socket), summed; `None` when the
+    /// source did not give them.
+    pub drops: Option<u64>,
 }
 
 /// Sum `(port, queued, backlog)` of each listener per port, in port order. A sum with an
@@ -86,6 +90,7 @@ pub fn per_port(
                 queue,
                 backlog,
                 sockets: 1,
+                drops: None,
             }),
         }
     }
@@ -127,7 +132,8 @@ mod tests {
                 port: 443,
                 queue: Some(3),
                 backlog: Some(256),
-                sockets: 2
+                sockets: 2,
+                drops: None,
             }
         );
         // An unknown backlog (/proc, netstat) stays unknown in the sum.

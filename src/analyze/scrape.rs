@@ -117,6 +117,8 @@ pub struct ScrapeSink {
     slot: Box<[u16]>,
     /// Raw (port, queue, backlog) of the LISTEN sockets seen, merged per port afterwards.
     raw_listeners: Vec<(u16, Option<u64>, Option<u64>)>,
+    /// (port, drops) of each LISTEN socket of the scrape.
+    raw_drops: Vec<(u16, Option<u64>)>,
     phase: Phase,
     out: Scrape,
 }
@@ -127,6 +129,7 @@ impl ScrapeSink {
             plan,
             slot: vec![UNTRACKED; 1 << 16].into_boxed_slice(),
             raw_listeners: Vec::new(),
+            raw_drops: Vec::new(),
             phase: Phase::Listeners,
             out: Scrape::default(),
         }
@@ -137,6 +140,8 @@ impl ScrapeSink {
         let listen = StateSet::EMPTY.with(TcpState::Listen);
         let mut first = *query;
         first.states = StateSet::from_bits(query.states.bits() & listen.bits());
+        // The listeners' memory holds their drops: few sockets, so it costs nothing.
+        first.extensions.memory = true;
         let mut second = *query;
         second.states = query.states.without(TcpState::Listen);
         [first, second]
@@ -183,6 +188,7 @@ impl ScrapeSink {
         self.out.ports.clear();
         self.out.listeners.clear();
         self.raw_listeners.clear();
+        self.raw_drops.clear();
     }
 
     /// Start tracking `port`, unless it is already tracked or the plan is full.
@@ -202,6 +208,13 @@ impl ScrapeSink {
     /// Between the phases: merge the listeners per port, then decide the tracked ports.
     fn end_listeners(&mut self) {
         self.out.listeners = per_port(self.raw_listeners.drain(..));
+        // Each port's drops: the sum over its listeners, unknown if one of them is.
+        self.raw_drops.sort_unstable_by_key(|d| d.0);
+        for l in &mut self.out.listeners {
+            let mut mine = self.raw_drops.iter().filter(|d| d.0 == l.port);
+            l.drops = mine.try_fold(0u64, |sum, d| Some(sum + d.1?));
+        }
+        self.raw_drops.clear();
         let explicit = std::mem::take(&mut self.plan.explicit);
         for r in &explicit {
             for p in r.lo..=r.hi {
@@ -245,6 +258,8 @@ impl ScrapeSink {
             if let Some(port) = s.local.port {
                 self.raw_listeners
                     .push((port, s.recv_q.map(u64::from), s.send_q.map(u64::from)));
+                let drops = s.memory.as_ref().and_then(|m| m.drops).map(u64::from);
+                self.raw_drops.push((port, drops));
             }
             return Flow::Continue;
         }
@@ -340,13 +355,15 @@ mod tests {
                     port: 22,
                     queue: Some(0),
                     backlog: Some(5),
-                    sockets: 1
+                    sockets: 1,
+                    drops: None,
                 },
                 ListenerPort {
                     port: 80,
                     queue: Some(4),
                     backlog: Some(256),
-                    sockets: 2
+                    sockets: 2,
+                    drops: None,
                 },
             ]
         );

@@ -277,6 +277,16 @@ impl Collector for SnapshotCollector {
                 }),
             )?;
         }
+        counters(
+            &mut enc,
+            "tcpstate_listener_drops",
+            "Connection requests the LISTEN sockets of the port dropped (their sk_drops: accept-queue overflows and every other drop on those sockets, since each was opened); which listener overflowed, which the host-wide ListenDrops cannot say.",
+            scraped().flat_map(|(ns, s)| {
+                s.listeners
+                    .iter()
+                    .filter_map(move |l| Some(((ns, [("port", l.port)]), l.drops?)))
+            }),
+        )?;
 
         for (name, help, recv) in [
             (

@@ -10,13 +10,15 @@
 //! `requests` concurrent, malformed and signalled serving and the `--netns` label, and
 //! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs,
 //! `slow_clients` idle and trickling connections, the connection limit and stopping with
-//! connections open, `listen` the host-name and bare-port forms of `--listen`, and `rules` the
+//! connections open, `listen` the host-name and bare-port forms of `--listen`, `listener_drops` which listener
+//! drops, and `rules` the
 //! shipped alerting and recording rules evaluated by that Prometheus.
 
 mod exposition;
 mod http;
 mod known_sockets;
 mod listen;
+mod listener_drops;
 mod namespaces;
 mod prometheus;
 mod requests;
