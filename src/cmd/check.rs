@@ -165,12 +165,9 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
 /// one `--netns` names, read inside it). A capture has none, and neither has a run over every
 /// namespace (each has its own), so the rules that need them say they were skipped.
 fn facts(scope: &mut Scope) -> Result<Option<HostFacts>> {
-    if scope.is_many() {
-        return Ok(None);
-    }
-    match scope.targets_mut() {
-        [one] => one.facts(),
-        _ => Ok(None),
+    match scope.single_live() {
+        Some(one) => one.facts(),
+        None => Ok(None),
     }
 }
 

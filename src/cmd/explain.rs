@@ -86,9 +86,8 @@ pub fn run_for(
         args
     };
     let mut scope = super::open_scope(common, false)?;
-    let single_live = !scope.is_many() && scope.targets().iter().all(|t| t.is_live());
-    let (code, buf) = match scope.targets_mut() {
-        [one] if single_live => one.inside(|| {
+    let (code, buf) = match scope.single_live() {
+        Some(one) => one.inside(|| {
             let mut buf = Vec::new();
             run(args, format, &mut buf).map(|code| (code, buf))
         })??,

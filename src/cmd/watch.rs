@@ -40,13 +40,10 @@ impl Probe for ScopeProbe {
 
     fn counters(&mut self) -> Option<Counters> {
         // Several namespaces have several sets of counters: the panel stays empty.
-        if self.scope.is_many() {
-            return None;
-        }
-        match self.scope.targets_mut() {
-            [one] => one.counters().and_then(|r| r.ok()),
-            _ => None,
-        }
+        self.scope
+            .single_live()
+            .and_then(|one| one.counters())
+            .and_then(|r| r.ok())
     }
 }
 

@@ -441,17 +441,20 @@ impl Source for NetlinkSource {
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
         let bound = query.states.contains(TcpState::BoundInactive);
         let states = query.states.without(TcpState::BoundInactive).bits();
-        let mut noted = crate::sink::StopNoted::new(sink);
-        let mut report = Report::default();
+        let mut reqs = Vec::new();
         if states != 0 {
-            let mut reqs = Vec::new();
             for f in query.families() {
                 self.seq = self.seq.wrapping_add(1);
                 reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
             }
-            report = self.run_requests(&reqs, false, &mut noted)?;
         }
-        if bound && !noted.stopped {
+        if !bound {
+            return self.run_requests(&reqs, false, sink);
+        }
+        // A second dump follows: note whether the sink stopped during the first.
+        let mut noted = crate::sink::StopNoted::new(sink);
+        let mut report = self.run_requests(&reqs, false, &mut noted)?;
+        if !noted.stopped {
             report.merge(self.run_bound(query, noted.inner)?);
         }
         Ok(report)

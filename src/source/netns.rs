@@ -213,6 +213,15 @@ pub fn within<T: Send>(
     })
 }
 
+/// Run `f` once inside one namespace, from a worker thread.
+pub fn within_one<T: Send>(ns: &Namespace, f: impl FnOnce() -> T + Send) -> Result<T, NetnsError> {
+    let mut f = Some(f);
+    within(&[ns], |_| f.take().map(|f| f()))
+        .pop()
+        .unwrap_or_else(|| Err(NetnsError::Gone(ns.describe())))
+        .and_then(|r| r.ok_or_else(|| NetnsError::Gone(ns.describe())))
+}
+
 /// Every network namespace found on the host, and what could not be looked at.
 #[derive(Debug, Default)]
 pub struct Discovery {

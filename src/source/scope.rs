@@ -197,13 +197,7 @@ impl Target {
     pub fn inside<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T, NetnsError> {
         match &self.namespace {
             None => Ok(f()),
-            Some(ns) => {
-                let mut f = Some(f);
-                netns::within(&[ns], |_| f.take().map(|f| f()))
-                    .pop()
-                    .unwrap_or_else(|| Err(NetnsError::Gone(ns.describe())))
-                    .and_then(|r| r.ok_or_else(|| NetnsError::Gone(ns.describe())))
-            }
+            Some(ns) => netns::within_one(ns, f),
         }
     }
 
@@ -390,6 +384,18 @@ impl Scope {
         &mut self.targets
     }
 
+    /// The one live target of a run that looks at a single live place (not every namespace,
+    /// not captures): the one whose counters and sysctls belong to the sockets.
+    pub fn single_live(&mut self) -> Option<&mut Target> {
+        if self.is_many() {
+            return None;
+        }
+        match self.targets.as_mut_slice() {
+            [one] if one.is_live() => Some(one),
+            _ => None,
+        }
+    }
+
     /// The process map, when owners were asked for.
     pub fn owners(&self) -> Option<Arc<ProcessMap>> {
         self.owners.clone()
@@ -507,9 +513,7 @@ fn open_live(
         inode,
     } = match &namespace {
         None => open()?,
-        Some(ns) => netns::within(&[ns], |_| open())
-            .pop()
-            .ok_or_else(|| NetnsError::Gone(ns.describe()))??
+        Some(ns) => netns::within_one(ns, open)?
             .with_context(|| format!("opening a source in {}", ns.name))?,
     };
     Ok((

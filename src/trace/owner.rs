@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::engine::FastMap;
 use crate::sink::Flow;
-use crate::socket::{Family, Socket};
+use crate::socket::{Endpoint, Family, Socket};
 use crate::source::Query;
 use crate::source::process::ProcessMap;
 use crate::source::scope::Target;
@@ -130,14 +130,8 @@ impl ProcessOwners for ScannedOwners {
             return Some(o.clone());
         }
         let map = self.map.as_deref()?;
-        let ip = match local.ip() {
-            std::net::IpAddr::V6(v6) => v6
-                .to_ipv4_mapped()
-                .map(std::net::IpAddr::V4)
-                .unwrap_or(std::net::IpAddr::V6(v6)),
-            v4 => v4,
-        };
-        map.listener_owners(self.netns, Some(ip), local.port())
+        let ip = Endpoint::new(local.ip(), local.port()).canonical_ip();
+        map.listener_owners(self.netns, ip, local.port())
             .owners()
             .next()
             .map(|o| (o.pid, o.command.to_string()))
