@@ -218,6 +218,26 @@ pub struct Common {
 }
 
 impl Common {
+    /// The flags given that choose or filter this host's sockets (for a command that reads
+    /// no sockets of its own, `fleet`, to refuse as one).
+    pub fn local_flags_used(&self) -> Vec<&'static str> {
+        [
+            ("--from", !self.from.is_empty()),
+            ("--netns", self.netns.is_some()),
+            ("--all-netns", self.all_netns),
+            ("--state", !self.state.is_empty()),
+            ("--sport", !self.sport.is_empty()),
+            ("--dport", !self.dport.is_empty()),
+            ("--port", !self.port.is_empty()),
+            ("--src", !self.src.is_empty()),
+            ("--dst", !self.dst.is_empty()),
+            ("-4/-6", self.ipv4 || self.ipv6),
+        ]
+        .into_iter()
+        .filter_map(|(flag, set)| set.then_some(flag))
+        .collect()
+    }
+
     /// The states `--state` names (every state when it is not given).
     pub fn states(&self) -> StateSet {
         self.state

@@ -156,24 +156,7 @@ fn selector(q: &FleetQuery) -> String {
 /// The fleet reads Prometheus, not this host's sockets: the flags that choose or filter local
 /// sockets are a mistake here, said as one.
 fn refuse_local_flags(c: &Common) -> Result<()> {
-    let mut used = Vec::new();
-    let flags: [(&str, bool); 10] = [
-        ("--from", !c.from.is_empty()),
-        ("--netns", c.netns.is_some()),
-        ("--all-netns", c.all_netns),
-        ("--state", !c.state.is_empty()),
-        ("--sport", !c.sport.is_empty()),
-        ("--dport", !c.dport.is_empty()),
-        ("--port", !c.port.is_empty()),
-        ("--src", !c.src.is_empty()),
-        ("--dst", !c.dst.is_empty()),
-        ("-4/-6", c.ipv4 || c.ipv6),
-    ];
-    for (flag, set) in flags {
-        if set {
-            used.push(flag);
-        }
-    }
+    let used = c.local_flags_used();
     if used.is_empty() {
         return Ok(());
     }
