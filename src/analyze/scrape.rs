@@ -138,11 +138,11 @@ impl ScrapeSink {
     /// The states of each phase, within what the caller asked for.
     pub fn phases(query: &Query) -> [Query; 2] {
         let listen = StateSet::EMPTY.with(TcpState::Listen);
-        let mut first = *query;
+        let mut first = query.clone();
         first.states = StateSet::from_bits(query.states.bits() & listen.bits());
         // The listeners' memory holds their drops: few sockets, so it costs nothing.
         first.extensions.memory = true;
-        let mut second = *query;
+        let mut second = query.clone();
         second.states = query.states.without(TcpState::Listen);
         [first, second]
     }

@@ -52,4 +52,7 @@ pub struct CheckArgs {
     /// Show the evidence and top offenders of OK findings too.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub ss: super::SsFilterArgs,
 }

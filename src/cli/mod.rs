@@ -25,6 +25,7 @@ pub mod fleet;
 pub mod fsm;
 pub mod help;
 pub mod serve;
+pub mod ss_filter;
 pub mod state;
 pub mod trace;
 pub mod watch;
@@ -35,6 +36,7 @@ pub use explain::ExplainArgs;
 pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
 pub use serve::ServeArgs;
+pub use ss_filter::SsFilterArgs;
 pub use trace::TraceArgs;
 pub use watch::WatchArgs;
 
@@ -296,10 +298,16 @@ impl Common {
         })
     }
 
-    /// The filter the flags describe.
-    pub fn filter(&self) -> Filter {
-        Filter {
-            states: self.states(),
+    /// The filter the flags and ss's trailing `words` describe; a bad word is an error
+    /// naming it.
+    pub fn filter(&self, words: &SsFilterArgs) -> Result<Filter, tcpstate::filter::ss::SsError> {
+        let ss = tcpstate::filter::ss::parse(&words.filter)?;
+        let mut states = self.states();
+        if let Some(s) = ss.states {
+            states = StateSet::from_bits(states.bits() & s.bits());
+        }
+        Ok(Filter {
+            states,
             v4: !self.ipv6,
             v6: !self.ipv4,
             sport: self.sport.clone(),
@@ -307,7 +315,8 @@ impl Common {
             port: self.port.clone(),
             src: self.src.clone(),
             dst: self.dst.clone(),
-        }
+            expr: ss.expr,
+        })
     }
 }
 
@@ -326,6 +335,9 @@ pub struct SummaryArgs {
     /// Add each state's one-line meaning to the summary (not with --by).
     #[arg(long, conflicts_with = "by")]
     pub explain: bool,
+
+    #[command(flatten)]
+    pub ss: SsFilterArgs,
 }
 
 /// Flags of `list`.
@@ -364,4 +376,7 @@ pub struct ListArgs {
     /// listening on their local port, marked `(via listener)`; a client's TIME_WAIT shows `-`.
     #[arg(short = 'p', long)]
     pub processes: bool,
+
+    #[command(flatten)]
+    pub ss: SsFilterArgs,
 }

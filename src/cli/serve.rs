@@ -48,6 +48,9 @@ pub struct ServeArgs {
     /// has not sent a whole request yet; only when all are being answered does it get 503.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
     pub max_connections: u16,
+
+    #[command(flatten)]
+    pub ss: super::SsFilterArgs,
 }
 
 /// The value of `--listen`.

@@ -51,6 +51,9 @@ pub struct TraceArgs {
     /// start traffic then, and stop the trace with a signal to that pid).
     #[arg(long, value_name = "FILE")]
     pub ready_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub ss: super::SsFilterArgs,
 }
 
 /// Parse `--buffer-pages`: a power of two from 1 to 1048576.

@@ -48,6 +48,9 @@ pub struct WatchArgs {
     /// Plain lines: no header line.
     #[arg(long)]
     pub no_header: bool,
+
+    #[command(flatten)]
+    pub ss: super::SsFilterArgs,
 }
 
 /// A grouping for the selected state: any `GroupBy` but `state` (the table already is that).

@@ -119,7 +119,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
         print_lines(&scope.take_notices());
     }
     let owners = scope.owners();
-    let filter = common.filter();
+    let filter = common.filter(&args.ss)?;
     let facts1 = facts(&mut scope)?;
     let cfg = SinkConfig {
         ephemeral: facts1.as_ref().and_then(|f| f.port_range),

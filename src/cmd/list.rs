@@ -50,7 +50,7 @@ impl Lookup for Names {
 }
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
-    let filter = common.filter();
+    let filter = common.filter(&args.ss)?;
     let format = common.format.data(OutputKind::List)?;
     let mut scope = open_scope(common, args.processes)?;
     scope.ask(Extensions {

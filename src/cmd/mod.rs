@@ -85,6 +85,7 @@ pub fn print_notices(report: &Report) {
 /// Whether an error is the user's to fix on the command line (exit 2).
 pub fn is_usage_error(e: &anyhow::Error) -> bool {
     e.downcast_ref::<UsageError>().is_some()
+        || e.downcast_ref::<tcpstate::filter::ss::SsError>().is_some()
         || e.downcast_ref::<tcpstate::source::scope::Unsupported>()
             .is_some()
         || e.downcast_ref::<tcpstate::render::UnwritableFormat>()

@@ -17,7 +17,7 @@ use tcpstate::stop::{self, Stop};
 
 pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     let settings = Settings {
-        filter: common.filter(),
+        filter: common.filter(&args.ss)?,
         ports: PortPlan {
             explicit: args.by_port.clone(),
             listeners: args.listeners,

@@ -77,7 +77,7 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let meaning = move |s: TcpState| one_line(s, lang);
     let explain: Option<&dyn Fn(TcpState) -> &'static str> =
         if args.explain { Some(&meaning) } else { None };
-    let filter = common.filter();
+    let filter = common.filter(&args.ss)?;
     let style = Style::for_stdout();
     if !args.by.is_empty() {
         let by = Grouping::of(&args.by).map_err(UsageError)?;

@@ -65,7 +65,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         )
         .into());
     }
-    let filter = common.filter();
+    let filter = common.filter(&args.ss)?;
     let format = common.format.data(OutputKind::Trace)?;
     // Ctrl-C and SIGTERM end the trace cleanly, with its summary.
     let stop =

@@ -48,7 +48,7 @@ impl Probe for ScopeProbe {
 }
 
 pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
-    let filter = common.filter();
+    let filter = common.filter(&args.ss)?;
     let states = filter.states;
     let scope = open_scope(common, false)?;
     let looked_at = scope.describe();

@@ -163,13 +163,17 @@ impl Collector {
             let label = t.netns_label.clone();
             let shown = label.as_deref().unwrap_or("this namespace").to_string();
             let scrape = match t.live_source() {
-                Some(source) => sink
-                    .scrape(&query, |q, s| {
-                        source
-                            .run_unordered(q, &mut Filtered { filter, inner: s })
-                            .map(|_| ())
-                    })
-                    .cloned(),
+                Some(source) => match filter.left_after(&query, source.filters_in_kernel()) {
+                    Ok(left) => sink
+                        .scrape(&query, |q, s| {
+                            let filter = &*left;
+                            source
+                                .run_unordered(q, &mut Filtered { filter, inner: s })
+                                .map(|_| ())
+                        })
+                        .cloned(),
+                    Err(e) => Err(crate::source::SourceError::Other(e.to_string())),
+                },
                 None => Err(crate::source::SourceError::Other(
                     "not a live namespace".into(),
                 )),

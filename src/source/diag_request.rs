@@ -1,6 +1,7 @@
 //! The bytes of the sock_diag dump requests tcpstate sends: the per-family
 //! `SOCK_DIAG_BY_FAMILY` request and the older `TCPDIAG_GETSOCK` one that walks both families
-//! at once, each with its state mask and the extensions (tcp_info, memory) asked for.
+//! at once, each with its state mask, the extensions (tcp_info, memory) asked for and, when
+//! the command has an ss expression, its bytecode (`INET_DIAG_REQ_BYTECODE`).
 
 use netlink_packet_core::{
     NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
@@ -15,7 +16,13 @@ use crate::socket::Family;
 use crate::tcpinfo::Extensions;
 
 /// The bytes of a dump request for one family, a state mask and the extensions asked for.
-pub(super) fn request(family: Family, states: u32, ext: Extensions, seq: u32) -> Vec<u8> {
+pub(super) fn request(
+    family: Family,
+    states: u32,
+    ext: Extensions,
+    bytecode: Option<&[u8]>,
+    seq: u32,
+) -> Vec<u8> {
     let (af, socket_id) = match family {
         Family::V4 => (AF_INET, SocketId::new_v4()),
         Family::V6 => (AF_INET6, SocketId::new_v6()),
@@ -36,7 +43,20 @@ pub(super) fn request(family: Family, states: u32, ext: Extensions, seq: u32) ->
     msg.finalize();
     let mut req = vec![0u8; msg.buffer_len()];
     msg.serialize(&mut req);
+    append_bytecode(&mut req, bytecode);
     req
+}
+
+/// Append the filter program as an `INET_DIAG_REQ_BYTECODE` attribute and fix the message's
+/// length. Programs are a multiple of 4 bytes long, so no padding is needed.
+fn append_bytecode(req: &mut Vec<u8>, bytecode: Option<&[u8]>) {
+    let Some(bc) = bytecode else { return };
+    let attr_len = (4 + bc.len()) as u16;
+    req.extend_from_slice(&attr_len.to_ne_bytes());
+    req.extend_from_slice(&crate::filter::ss::bytecode::INET_DIAG_REQ_BYTECODE.to_ne_bytes());
+    req.extend_from_slice(bc);
+    let len = req.len() as u32;
+    req[0..4].copy_from_slice(&len.to_ne_bytes());
 }
 
 /// The bytes of the older `TCPDIAG_GETSOCK` dump request, which the kernel answers for both
@@ -44,7 +64,12 @@ pub(super) fn request(family: Family, states: u32, ext: Extensions, seq: u32) ->
 /// family, about 40 % more kernel time). Built by hand: `struct inet_diag_req` has no type in
 /// the crate. Layout: nlmsghdr (16) + family, src_len, dst_len, ext (4) + inet_diag_sockid (48)
 /// + states (4) + dbs (4).
-pub(super) fn request_both(states: u32, ext: Extensions, seq: u32) -> Vec<u8> {
+pub(super) fn request_both(
+    states: u32,
+    ext: Extensions,
+    bytecode: Option<&[u8]>,
+    seq: u32,
+) -> Vec<u8> {
     const TCPDIAG_GETSOCK: u16 = 18;
     const LEN: usize = 16 + 4 + 48 + 8;
     let mut req = vec![0u8; LEN];
@@ -55,5 +80,6 @@ pub(super) fn request_both(states: u32, ext: Extensions, seq: u32) -> Vec<u8> {
     // Family AF_UNSPEC (0): every family; the socket id stays zero (no filter).
     req[16 + 3] = ext.bits();
     req[16 + 52..16 + 56].copy_from_slice(&states.to_ne_bytes());
+    append_bytecode(&mut req, bytecode);
     req
 }

@@ -80,6 +80,13 @@ pub trait Source {
         self.run(query, sink)
     }
 
+    /// Whether the source hands the query's bytecode to the kernel, so that only matching
+    /// sockets come out (sock_diag); others deliver everything and the filter's evaluator
+    /// decides.
+    fn filters_in_kernel(&self) -> bool {
+        false
+    }
+
     /// Look sockets up by their exact endpoints `(family, local, remote)`: one answer per
     /// key, `None` where no socket has them. Only the live kernel's sock_diag can; every
     /// other source says so.

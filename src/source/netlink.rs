@@ -190,7 +190,13 @@ impl NetlinkSource {
             self.seq = self.seq.wrapping_add(1);
             let sock = &self.socks[family.index()];
             sock.send(
-                &request(family, query.states.bits(), query.extensions, self.seq),
+                &request(
+                    family,
+                    query.states.bits(),
+                    query.extensions,
+                    query.bytecode.as_deref(),
+                    self.seq,
+                ),
                 0,
             )
             .map_err(SourceError::Netlink)?;
@@ -412,7 +418,11 @@ impl NetlinkSource {
         let mut reqs = Vec::new();
         for f in query.families() {
             self.seq = self.seq.wrapping_add(1);
-            reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
+            let bc = query.bytecode.as_deref();
+            reqs.push((
+                f.index(),
+                request(f, states, query.extensions, bc, self.seq),
+            ));
         }
         self.run_requests(&reqs, true, sink)
     }
@@ -429,6 +439,10 @@ fn kernel_lists_bound_inactive() -> bool {
 }
 
 impl Source for NetlinkSource {
+    fn filters_in_kernel(&self) -> bool {
+        true
+    }
+
     fn lookup_exact(
         &mut self,
         keys: &[(Family, std::net::SocketAddr, std::net::SocketAddr)],
@@ -445,7 +459,11 @@ impl Source for NetlinkSource {
         if states != 0 {
             for f in query.families() {
                 self.seq = self.seq.wrapping_add(1);
-                reqs.push((f.index(), request(f, states, query.extensions, self.seq)));
+                let bc = query.bytecode.as_deref();
+                reqs.push((
+                    f.index(),
+                    request(f, states, query.extensions, bc, self.seq),
+                ));
             }
         }
         if !bound {
@@ -467,7 +485,8 @@ impl Source for NetlinkSource {
             return self.run(query, sink);
         }
         self.seq = self.seq.wrapping_add(1);
-        let req = request_both(query.states.bits(), query.extensions, self.seq);
+        let bc = query.bytecode.as_deref();
+        let req = request_both(query.states.bits(), query.extensions, bc, self.seq);
         match self.run_requests(&[(0, req)], false, sink) {
             // A kernel without the older request: per family from now on. It refuses before
             // sending any socket, so nothing was pushed twice.

@@ -56,7 +56,7 @@ fn u32_of(b: &[u8], at: usize) -> u32 {
 fn dump_request_is_nlmsghdr_and_inet_diag_req_v2() {
     let states = (1 << TcpState::Established.kernel()) | (1 << TcpState::TimeWait.kernel());
     for (family, af) in [(Family::V4, AF_INET_NUM), (Family::V6, AF_INET6_NUM)] {
-        let req = request(family, states, Extensions::default(), 0x0102_0304);
+        let req = request(family, states, Extensions::default(), None, 0x0102_0304);
         assert_eq!(req.len(), NLMSG_HDRLEN + REQ_V2_LEN);
         let (len, ty, flags, seq, pid) = header(&req);
         assert_eq!(len as usize, req.len());
@@ -79,7 +79,7 @@ fn dump_request_is_nlmsghdr_and_inet_diag_req_v2() {
 #[test]
 fn dump_request_carries_every_state_bit_it_is_given() {
     for bits in [0u32, 0xfff, 0x3ffe, 1 << TcpState::BoundInactive.kernel()] {
-        let req = request(Family::V4, bits, Extensions::default(), 1);
+        let req = request(Family::V4, bits, Extensions::default(), None, 1);
         assert_eq!(u32_of(&req[NLMSG_HDRLEN..], 4), bits);
     }
 }
@@ -87,7 +87,7 @@ fn dump_request_carries_every_state_bit_it_is_given() {
 #[test]
 fn both_families_request_is_nlmsghdr_and_inet_diag_req() {
     let states = 1 << TcpState::Listen.kernel();
-    let req = request_both(states, Extensions::default(), 77);
+    let req = request_both(states, Extensions::default(), None, 77);
     assert_eq!(req.len(), NLMSG_HDRLEN + REQ_V1_LEN);
     let (len, ty, flags, seq, pid) = header(&req);
     assert_eq!(len as usize, req.len());
@@ -364,8 +364,9 @@ fn unknown_families_and_states_are_skipped() {
 fn a_kernel_error_is_an_error_and_an_ack_ends_the_dump() {
     // struct nlmsgerr: the negative errno, then the request's header.
     let mut payload = (-libc::EPERM).to_ne_bytes().to_vec();
-    payload
-        .extend_from_slice(&request(Family::V4, 0xfff, Extensions::default(), 1)[..NLMSG_HDRLEN]);
+    payload.extend_from_slice(
+        &request(Family::V4, 0xfff, Extensions::default(), None, 1)[..NLMSG_HDRLEN],
+    );
     match decode_all(&nlmsg(NLMSG_ERROR_TYPE, 1, &payload)) {
         Err(SourceError::Netlink(e)) => assert_eq!(e.raw_os_error(), Some(libc::EPERM)),
         other => panic!("expected EPERM, got {other:?}"),

@@ -140,8 +140,15 @@ impl Target {
             extensions,
             ..filter.query()
         };
+        let in_kernel = match &self.input {
+            TargetInput::Live(s) => s.filters_in_kernel(),
+            TargetInput::Capture(_) => false,
+        };
+        let left = filter
+            .left_after(&query, in_kernel)
+            .map_err(|e| Unsupported(format!("{}: {e}", self.label)))?;
         let mut filtered = Filtered {
-            filter,
+            filter: &left,
             inner: sink,
         };
         let run = match &mut self.input {

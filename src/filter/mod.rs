@@ -1,9 +1,13 @@
 //! Which sockets a command looks at: states, ports (numbers, ranges, service names), addresses
-//! and CIDR blocks, families. One `Filter` is built from the shared command-line flags and is
-//! applied to every source's stream; the parts the kernel can do (states, family) are also
+//! and CIDR blocks, families, and an ss filter expression (`ss`). One `Filter` is built from
+//! the shared command-line flags and the trailing ss words, and is applied to every source's
+//! stream; the parts the kernel can do (states, family, the expression as bytecode) are also
 //! handed down as a `Query`.
 
+pub mod ss;
+
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 
@@ -122,6 +126,13 @@ pub fn parse_net(s: &str) -> Result<IpNet, FilterError> {
     })
 }
 
+/// An expression word only the live kernel can answer, asked of a source that cannot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the filter word '{0}' tests what only the live kernel's sock_diag knows; /proc and saved captures do not carry it"
+)]
+pub struct KernelOnly(pub &'static str);
+
 /// The filter built from the shared flags. Empty lists mean "any".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
@@ -138,6 +149,8 @@ pub struct Filter {
     pub src: Vec<IpNet>,
     /// Remote address in any of these blocks.
     pub dst: Vec<IpNet>,
+    /// ss's expression (`dport = :5432 or sport = :5432`), on top of the flags.
+    pub expr: Option<ss::Expr>,
 }
 
 impl Default for Filter {
@@ -151,6 +164,7 @@ impl Default for Filter {
             port: Vec::new(),
             src: Vec::new(),
             dst: Vec::new(),
+            expr: None,
         }
     }
 }
@@ -172,6 +186,34 @@ impl Filter {
             v4: self.v4,
             v6: self.v6,
             extensions: Extensions::default(),
+            bytecode: self
+                .expr
+                .as_ref()
+                .and_then(ss::bytecode::compile)
+                .map(Arc::from),
+        }
+    }
+
+    /// What is left to test in user space after a source ran `query`: the filter without
+    /// its expression when the kernel applied the expression's bytecode (`in_kernel`), the
+    /// whole filter otherwise — unless the expression tests what only the kernel knows.
+    pub fn left_after(
+        &self,
+        query: &Query,
+        in_kernel: bool,
+    ) -> Result<std::borrow::Cow<'_, Filter>, KernelOnly> {
+        let Some(e) = &self.expr else {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        };
+        if in_kernel && query.bytecode.is_some() {
+            return Ok(std::borrow::Cow::Owned(Filter {
+                expr: None,
+                ..self.clone()
+            }));
+        }
+        match e.kernel_only() {
+            Some(word) => Err(KernelOnly(word)),
+            None => Ok(std::borrow::Cow::Borrowed(self)),
         }
     }
 
@@ -183,6 +225,7 @@ impl Filter {
             && self.port.is_empty()
             && self.src.is_empty()
             && self.dst.is_empty()
+            && self.expr.is_none()
     }
 
     pub fn matches_state(&self, s: TcpState) -> bool {
@@ -206,18 +249,26 @@ impl Filter {
                 || port_in(&s.remote, &self.port))
             && (self.src.is_empty() || ip_in(&s.local, &self.src))
             && (self.dst.is_empty() || ip_in(&s.remote, &self.dst))
+            // A test the socket cannot answer (only the live kernel knows a socket's mark)
+            // was refused before the run; here it does not match.
+            && self
+                .expr
+                .as_ref()
+                .is_none_or(|e| ss::eval::matches(e, s).unwrap_or(false))
     }
 }
 
 /// What the caller wants from a source: the states (handed to the kernel as its state mask),
-/// the families, and what the kernel should add to each socket (tcp_info, memory). Sources may
-/// deliver more; the filter has the last word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// the families, what the kernel should add to each socket (tcp_info, memory), and the
+/// expression compiled to inet_diag bytecode for sources that can hand it to the kernel.
+/// Sources may deliver more; the filter has the last word.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     pub states: StateSet,
     pub v4: bool,
     pub v6: bool,
     pub extensions: Extensions,
+    pub bytecode: Option<Arc<[u8]>>,
 }
 
 impl Default for Query {
@@ -227,6 +278,7 @@ impl Default for Query {
             v4: true,
             v6: true,
             extensions: Extensions::default(),
+            bytecode: None,
         }
     }
 }

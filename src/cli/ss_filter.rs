@@ -1,0 +1,22 @@
+//! ss's trailing filter words on every command that selects sockets: `state S`, `exclude S`
+//! and an expression, as one quoted argument or many (`tcpstate list state established
+//! '( dport = :5432 or sport = :5432 )'`). They combine with the `--state/--sport…` flags:
+//! a socket must satisfy both.
+
+use clap::Args;
+
+/// The trailing words.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SsFilterArgs {
+    /// ss's filter: `state S` / `exclude S` (repeatable; ss's states and groups: all,
+    /// connected, synchronized, bucket, big, established, listening, time-wait…), then an
+    /// expression: `sport`/`dport` (= != < > <= >= or eq neq lt gt le ge) `:PORT`,
+    /// `src`/`dst` `ADDR[/LEN][:PORT]`, `[V6]:PORT`, `*`; `dev`, `mark`, `cgroup`,
+    /// `autobound`; `and` `or` `not` `( )`. The live kernel filters with it (bytecode).
+    #[arg(
+        value_name = "FILTER",
+        trailing_var_arg = true,
+        allow_hyphen_values = false
+    )]
+    pub filter: Vec<String>,
+}

@@ -1,0 +1,402 @@
+//! The parser of ss's filter words: an optional STATE-FILTER (`state S`, `exclude S`,
+//! repeatable, ss's state names and groups) followed by an EXPRESSION (`sport`, `dport`,
+//! `src`, `dst`, `dev`, `mark`/`fwmark`, `cgroup`, `autobound`; `not`, `and`, `or`,
+//! parentheses, juxtaposition as `and`). Every error names the word it stopped at.
+
+use std::net::IpAddr;
+
+use super::expr::{Cond, Expr, HostCond, Side};
+use super::lexer::{Cmp, Kind, Token, tokens};
+use crate::filter::service_port;
+use crate::tcp::state::StateSet;
+
+/// Why the filter words could not be read, and the word at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad filter at '{at}' (filter word {n}): {why}", n = .word + 1)]
+pub struct SsError {
+    /// The token at fault, or `end` when the words stopped too early.
+    pub at: String,
+    /// Index of the command-line word (0-based).
+    pub word: usize,
+    pub why: String,
+}
+
+/// The states and the expression the words name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SsFilter {
+    /// `None` when no `state`/`exclude` word was given.
+    pub states: Option<StateSet>,
+    pub expr: Option<Expr>,
+}
+
+const STARTS: &str = "expected sport, dport, src, dst, dev, mark, cgroup, autobound, not or '('";
+
+struct Parser {
+    toks: Vec<Token>,
+    at: usize,
+    /// Word index reported when the input ends.
+    end_word: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.toks.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let t = self.toks.get(self.at).cloned();
+        self.at += 1;
+        t
+    }
+
+    fn err_at(&self, t: Option<&Token>, why: impl Into<String>) -> SsError {
+        match t {
+            Some(t) => SsError {
+                at: t.text.clone(),
+                word: t.word,
+                why: why.into(),
+            },
+            None => SsError {
+                at: "end".into(),
+                word: self.end_word,
+                why: why.into(),
+            },
+        }
+    }
+
+    fn or_expr(&mut self) -> Result<Expr, SsError> {
+        let mut e = self.and_expr()?;
+        while self.peek().is_some_and(|t| t.kind == Kind::Or) {
+            self.at += 1;
+            e = Expr::or(e, self.and_expr()?);
+        }
+        Ok(e)
+    }
+
+    fn and_expr(&mut self) -> Result<Expr, SsError> {
+        let mut e = self.unary()?;
+        loop {
+            match self.peek().map(|t| t.kind) {
+                Some(Kind::And) => {
+                    self.at += 1;
+                    e = Expr::and(e, self.unary()?);
+                }
+                // Juxtaposition: two conditions side by side are both required.
+                Some(Kind::Word | Kind::Not | Kind::Open) => e = Expr::and(e, self.unary()?),
+                _ => return Ok(e),
+            }
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, SsError> {
+        let Some(t) = self.next() else {
+            return Err(self.err_at(None, format!("the expression ends too early: {STARTS}")));
+        };
+        match t.kind {
+            Kind::Not => Ok(Expr::negate(self.unary()?)),
+            Kind::Open => {
+                let e = self.or_expr()?;
+                match self.next() {
+                    Some(c) if c.kind == Kind::Close => Ok(e),
+                    other => Err(self.err_at(
+                        other.as_ref().or(Some(&t)),
+                        "this '(' is not closed by a ')'",
+                    )),
+                }
+            }
+            Kind::Word => self.condition(&t),
+            _ => Err(self.err_at(Some(&t), STARTS)),
+        }
+    }
+
+    /// An optional comparison operator after a keyword (`sport = :80`, `sport :80`).
+    fn cmp(&mut self) -> Cmp {
+        match self.peek().map(|t| t.kind) {
+            Some(Kind::Cmp(c)) => {
+                self.at += 1;
+                c
+            }
+            _ => Cmp::Eq,
+        }
+    }
+
+    fn value(&mut self, key: &Token, what: &str) -> Result<Token, SsError> {
+        match self.next() {
+            Some(v) if v.kind == Kind::Word => Ok(v),
+            other => Err(self.err_at(
+                other.as_ref().or(Some(key)),
+                format!("'{}' needs {what} after it", key.text),
+            )),
+        }
+    }
+
+    /// `=`/`!=` only: the other comparisons make no sense for the key.
+    fn equality(&self, key: &Token, c: Cmp, e: Expr) -> Result<Expr, SsError> {
+        match c {
+            Cmp::Eq => Ok(e),
+            Cmp::Ne => Ok(Expr::negate(e)),
+            _ => Err(self.err_at(
+                Some(key),
+                format!("'{}' takes only = or != (eq, neq)", key.text),
+            )),
+        }
+    }
+
+    fn condition(&mut self, key: &Token) -> Result<Expr, SsError> {
+        let side = |s: &str| {
+            if s.starts_with('s') {
+                Side::Local
+            } else {
+                Side::Remote
+            }
+        };
+        match key.text.as_str() {
+            "sport" | "dport" => {
+                let side = side(&key.text);
+                let c = self.cmp();
+                let v = self.value(key, "a port (:80, :http)")?;
+                let host = host_cond(&v.text, true).map_err(|w| self.err_at(Some(&v), w))?;
+                let port_only = || match (host.net, host.port) {
+                    (None, Some(p)) => Ok(p),
+                    _ => Err(self.err_at(
+                        Some(&v),
+                        "<, >, <= and >= compare a port alone: write :PORT",
+                    )),
+                };
+                let cond = |c: Cond| Expr::Cond(c);
+                Ok(match c {
+                    Cmp::Eq => cond(Cond::Host(side, host)),
+                    Cmp::Ne => Expr::negate(cond(Cond::Host(side, host))),
+                    Cmp::Ge => cond(Cond::PortGe(side, port_only()?)),
+                    Cmp::Le => cond(Cond::PortLe(side, port_only()?)),
+                    Cmp::Gt => Expr::negate(cond(Cond::PortLe(side, port_only()?))),
+                    Cmp::Lt => Expr::negate(cond(Cond::PortGe(side, port_only()?))),
+                })
+            }
+            "src" | "dst" => {
+                let side = side(&key.text);
+                let c = self.cmp();
+                let v = self.value(key, "an address (10.0.0.0/8, [::1]:80, *:22)")?;
+                let host = host_cond(&v.text, false).map_err(|w| self.err_at(Some(&v), w))?;
+                self.equality(key, c, Expr::Cond(Cond::Host(side, host)))
+            }
+            "dev" => {
+                let c = self.cmp();
+                let v = self.value(key, "an interface name or index")?;
+                let idx = interface_index(&v.text).map_err(|w| self.err_at(Some(&v), w))?;
+                self.equality(key, c, Expr::Cond(Cond::Dev(idx)))
+            }
+            "mark" | "fwmark" => {
+                let c = self.cmp();
+                let v = self.value(key, "a mark (0x10 or 0x10/0xff)")?;
+                let (value, mask) = mark(&v.text).map_err(|w| self.err_at(Some(&v), w))?;
+                self.equality(key, c, Expr::Cond(Cond::Mark { value, mask }))
+            }
+            "cgroup" => {
+                let c = self.cmp();
+                let v = self.value(key, "a cgroup path (/system.slice/nginx.service)")?;
+                let id = cgroup_id(&v.text).map_err(|w| self.err_at(Some(&v), w))?;
+                self.equality(key, c, Expr::Cond(Cond::Cgroup(id)))
+            }
+            "autobound" => Ok(Expr::Cond(Cond::Autobound)),
+            "state" | "exclude" | "excl" => Err(self.err_at(
+                Some(key),
+                "state words come before the expression, as in ss (state established '( dport = :80 )')",
+            )),
+            _ => Err(self.err_at(Some(key), STARTS)),
+        }
+    }
+}
+
+/// A port: a number, `*` (any) or a service name from /etc/services.
+fn port(s: &str) -> Result<Option<u16>, String> {
+    if s == "*" {
+        return Ok(None);
+    }
+    if let Ok(p) = s.parse::<u16>() {
+        return Ok(Some(p));
+    }
+    if !s.is_empty()
+        && !s.bytes().all(|b| b.is_ascii_digit())
+        && let Some(p) = service_port(s)
+    {
+        return Ok(Some(p));
+    }
+    Err(format!(
+        "'{s}' is not a port: give a number 0-65535 or a tcp service name from /etc/services"
+    ))
+}
+
+/// An address with an optional `/PREFIX`, kept in the family it is written in.
+fn net(s: &str) -> Result<(IpAddr, u8), String> {
+    let (a, l) = match s.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (s, None),
+    };
+    let a = a.trim_start_matches('[').trim_end_matches(']');
+    let addr: IpAddr = a
+        .parse()
+        .map_err(|_| format!("'{a}' is not an IPv4 or IPv6 address"))?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let len = match l {
+        None => max,
+        Some(l) => l
+            .parse::<u8>()
+            .ok()
+            .filter(|&n| n <= max)
+            .ok_or_else(|| format!("prefix length '/{l}' must be a number from 0 to {max}"))?,
+    };
+    Ok((addr, len))
+}
+
+/// `*`, `:PORT`, `*:PORT`, `ADDR[/LEN]`, `ADDR[/LEN]:PORT`, `[V6][/LEN]:PORT`, `V6[/LEN]`;
+/// with `port_first` (after sport/dport) a bare number or name is a port.
+fn host_cond(s: &str, port_first: bool) -> Result<HostCond, String> {
+    let any = HostCond {
+        net: None,
+        port: None,
+    };
+    if s == "*" {
+        return Ok(any);
+    }
+    if let Some(p) = s.strip_prefix("*:").or_else(|| s.strip_prefix(':')) {
+        return Ok(HostCond {
+            port: port(p)?,
+            ..any
+        });
+    }
+    if port_first && !s.contains(['.', ':', '[', '/']) {
+        return Ok(HostCond {
+            port: port(s)?,
+            ..any
+        });
+    }
+    if s.starts_with('[') {
+        let close = s
+            .find(']')
+            .ok_or_else(|| format!("'{s}' opens '[' without closing it"))?;
+        let rest = &s[close + 1..];
+        let (len, port_part) = match rest.split_once(':') {
+            Some((l, p)) => (l, Some(p)),
+            None => (rest, None),
+        };
+        let net = net(&format!("{}{len}", &s[1..close]))?;
+        let port = match port_part {
+            Some(p) => port(p)?,
+            None => None,
+        };
+        return Ok(HostCond {
+            net: Some(net),
+            port,
+        });
+    }
+    if s.matches(':').count() > 1 {
+        return Ok(HostCond {
+            net: Some(net(s)?),
+            port: None,
+        });
+    }
+    let (a, p) = match s.rsplit_once(':') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let net = if a == "*" || a.is_empty() {
+        None
+    } else {
+        Some(net(a)?)
+    };
+    let port = match p {
+        Some(p) => port(p)?,
+        None => None,
+    };
+    Ok(HostCond { net, port })
+}
+
+fn interface_index(s: &str) -> Result<u32, String> {
+    if let Ok(n) = s.parse::<u32>() {
+        return Ok(n);
+    }
+    let name = std::ffi::CString::new(s).map_err(|_| format!("'{s}' is not an interface"))?;
+    // SAFETY: `name` is a valid NUL-terminated string for the call's duration.
+    let idx = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    if idx == 0 {
+        return Err(format!(
+            "no interface '{s}' in this network namespace (see `ip link`)"
+        ));
+    }
+    Ok(idx)
+}
+
+fn number(s: &str) -> Option<u32> {
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(h) => u32::from_str_radix(h, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+fn mark(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("'{s}' is not a mark: write 0x10 or 0x10/0xff");
+    match s.split_once('/') {
+        Some((v, m)) => Ok((number(v).ok_or_else(bad)?, number(m).ok_or_else(bad)?)),
+        None => Ok((number(s).ok_or_else(bad)?, u32::MAX)),
+    }
+}
+
+/// The id of a cgroup v2 directory: its inode under /sys/fs/cgroup.
+fn cgroup_id(s: &str) -> Result<u64, String> {
+    use std::os::unix::fs::MetadataExt;
+    let path = format!("/sys/fs/cgroup/{}", s.trim_start_matches('/'));
+    std::fs::metadata(&path)
+        .map(|m| m.ino())
+        .map_err(|e| format!("cannot read cgroup {path}: {e}"))
+}
+
+/// Parse the trailing filter words of a command line.
+pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<SsFilter, SsError> {
+    let toks = tokens(words);
+    let mut p = Parser {
+        toks,
+        at: 0,
+        end_word: words.len().saturating_sub(1),
+    };
+    let mut states: Option<StateSet> = None;
+    while let Some(t) = p.peek().cloned()
+        && t.kind == Kind::Word
+        && matches!(t.text.as_str(), "state" | "exclude" | "excl")
+    {
+        p.at += 1;
+        let v = p.value(&t, "a state or group (established, connected, bucket…)")?;
+        let set = ss_state_word(&v.text).map_err(|w| p.err_at(Some(&v), w))?;
+        states = Some(if t.text == "state" {
+            states.unwrap_or(StateSet::EMPTY).union(set)
+        } else {
+            StateSet::from_bits(states.unwrap_or(StateSet::ALL).bits() & !set.bits())
+        });
+    }
+    let expr = if p.peek().is_some() {
+        let e = p.or_expr()?;
+        if let Some(t) = p.peek() {
+            let why = if t.kind == Kind::Close {
+                "this ')' closes no '('".to_string()
+            } else {
+                STARTS.to_string()
+            };
+            return Err(p.err_at(Some(t), why));
+        }
+        Some(e)
+    } else {
+        None
+    };
+    Ok(SsFilter { states, expr })
+}
+
+/// One of ss's state words: its names (`listening`, `closed`, `syn-recv`…) and groups.
+fn ss_state_word(w: &str) -> Result<StateSet, String> {
+    use crate::tcp::state::TcpState;
+    let set = match w {
+        "listening" => StateSet::of(&[TcpState::Listen]),
+        "closed" => StateSet::of(&[TcpState::Close]),
+        _ => w.parse::<StateSet>().map_err(|e| e.to_string())?,
+    };
+    Ok(set)
+}
