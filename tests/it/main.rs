@@ -23,5 +23,7 @@ mod netns;
 mod prometheus_rules;
 mod serve;
 mod shape;
+mod ss_filter;
+mod ss_filter_fuzz;
 mod trace;
 mod watch;

@@ -1,7 +1,8 @@
 //! The parser of ss's filter words: an optional STATE-FILTER (`state S`, `exclude S`,
 //! repeatable, ss's state names and groups) followed by an EXPRESSION (`sport`, `dport`,
 //! `src`, `dst`, `dev`, `mark`/`fwmark`, `cgroup`, `autobound`; `not`, `and`, `or`,
-//! parentheses, juxtaposition as `and`). Every error names the word it stopped at.
+//! parentheses, juxtaposition as `and`; `and` and `or` read left to right without precedence,
+//! as ss does). Every error names the word it stopped at.
 
 use std::net::IpAddr;
 
@@ -14,7 +15,7 @@ use crate::tcp::state::StateSet;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad filter at '{at}' (filter word {n}): {why}", n = .word + 1)]
 pub struct SsError {
-    /// The token at fault, or `end` when the words stopped too early.
+    /// The token at fault (the last one when the words stopped too early).
     pub at: String,
     /// Index of the command-line word (0-based).
     pub word: usize,
@@ -56,30 +57,36 @@ impl Parser {
                 word: t.word,
                 why: why.into(),
             },
-            None => SsError {
-                at: "end".into(),
-                word: self.end_word,
-                why: why.into(),
+            // The words ended: point at the last one.
+            None => match self.toks.last() {
+                Some(t) => SsError {
+                    at: t.text.clone(),
+                    word: t.word,
+                    why: why.into(),
+                },
+                None => SsError {
+                    at: String::new(),
+                    word: self.end_word,
+                    why: why.into(),
+                },
             },
         }
     }
 
-    fn or_expr(&mut self) -> Result<Expr, SsError> {
-        let mut e = self.and_expr()?;
-        while self.peek().is_some_and(|t| t.kind == Kind::Or) {
-            self.at += 1;
-            e = Expr::or(e, self.and_expr()?);
-        }
-        Ok(e)
-    }
-
-    fn and_expr(&mut self) -> Result<Expr, SsError> {
+    /// A list of conditions joined by `and`, `or` or nothing (`and`), read left to right
+    /// with no precedence between `and` and `or`, as ss reads them: `A or B and C` is
+    /// `(A or B) and C`. `not` binds to the one condition after it.
+    fn list(&mut self) -> Result<Expr, SsError> {
         let mut e = self.unary()?;
         loop {
             match self.peek().map(|t| t.kind) {
                 Some(Kind::And) => {
                     self.at += 1;
                     e = Expr::and(e, self.unary()?);
+                }
+                Some(Kind::Or) => {
+                    self.at += 1;
+                    e = Expr::or(e, self.unary()?);
                 }
                 // Juxtaposition: two conditions side by side are both required.
                 Some(Kind::Word | Kind::Not | Kind::Open) => e = Expr::and(e, self.unary()?),
@@ -90,12 +97,15 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, SsError> {
         let Some(t) = self.next() else {
-            return Err(self.err_at(None, format!("the expression ends too early: {STARTS}")));
+            return Err(self.err_at(
+                None,
+                format!("the expression ends after this word: {STARTS}"),
+            ));
         };
         match t.kind {
             Kind::Not => Ok(Expr::negate(self.unary()?)),
             Kind::Open => {
-                let e = self.or_expr()?;
+                let e = self.list()?;
                 match self.next() {
                     Some(c) if c.kind == Kind::Close => Ok(e),
                     other => Err(self.err_at(
@@ -198,7 +208,19 @@ impl Parser {
                 let id = cgroup_id(&v.text).map_err(|w| self.err_at(Some(&v), w))?;
                 self.equality(key, c, Expr::Cond(Cond::Cgroup(id)))
             }
-            "autobound" => Ok(Expr::Cond(Cond::Autobound)),
+            // As ss means it: the kernel says the port was not bound by the application,
+            // and it lies in this namespace's ephemeral range (an accepted connection
+            // inherits the listener's port without its bind lock).
+            "autobound" => {
+                let (lo, hi) = ephemeral_range();
+                Ok(Expr::and(
+                    Expr::Cond(Cond::Autobound),
+                    Expr::and(
+                        Expr::Cond(Cond::PortGe(Side::Local, lo)),
+                        Expr::Cond(Cond::PortLe(Side::Local, hi)),
+                    ),
+                ))
+            }
             "state" | "exclude" | "excl" => Err(self.err_at(
                 Some(key),
                 "state words come before the expression, as in ss (state established '( dport = :80 )')",
@@ -259,7 +281,9 @@ fn host_cond(s: &str, port_first: bool) -> Result<HostCond, String> {
     if s == "*" {
         return Ok(any);
     }
-    if let Some(p) = s.strip_prefix("*:").or_else(|| s.strip_prefix(':')) {
+    if let Some(p) = s.strip_prefix("*:").or_else(|| s.strip_prefix(':'))
+        && !p.contains(':')
+    {
         return Ok(HostCond {
             port: port(p)?,
             ..any
@@ -351,6 +375,18 @@ fn cgroup_id(s: &str) -> Result<u64, String> {
         .map_err(|e| format!("cannot read cgroup {path}: {e}"))
 }
 
+/// The ephemeral port range of the calling thread's namespace (the kernel's default when it
+/// cannot be read).
+fn ephemeral_range() -> (u16, u16) {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| {
+            let mut w = t.split_whitespace().map(|n| n.parse::<u16>().ok());
+            Some((w.next()??, w.next()??))
+        })
+        .unwrap_or((32768, 60999))
+}
+
 /// Parse the trailing filter words of a command line.
 pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<SsFilter, SsError> {
     let toks = tokens(words);
@@ -374,7 +410,7 @@ pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<SsFilter, SsError> {
         });
     }
     let expr = if p.peek().is_some() {
-        let e = p.or_expr()?;
+        let e = p.list()?;
         if let Some(t) = p.peek() {
             let why = if t.kind == Kind::Close {
                 "this ')' closes no '('".to_string()
