@@ -72,6 +72,8 @@ fn main() -> ExitCode {
         Some(Command::Serve(a)) => cmd::serve::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Trace(a)) => cmd::trace::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         // `fleet check`'s exit code is the worst instance's severity, as check's.
+        // kill's exit code says whether every selected socket was closed.
+        Some(Command::Kill(a)) => cmd::kill::run(&cli.common, a),
         Some(Command::Fleet(a)) if a.is_check() => return cmd::fleet::run_check(&cli.common, a),
         Some(Command::Fleet(a)) => cmd::fleet::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions(a)) => {

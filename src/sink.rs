@@ -279,3 +279,36 @@ mod tests {
         assert_eq!(seen, 2);
     }
 }
+
+/// Keeps a copy of every socket, per target (in scope order): for a command that must act on
+/// each selected socket after the scan (`kill`). Memory grows with the sockets kept.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub per_target: Vec<Vec<Socket>>,
+    current: usize,
+}
+
+impl Collected {
+    /// Sockets kept, over every target.
+    pub fn total(&self) -> usize {
+        self.per_target.iter().map(Vec::len).sum()
+    }
+}
+
+impl Sink for Collected {
+    fn begin(&mut self, target: &TargetInfo<'_>) -> io::Result<()> {
+        self.current = target.index;
+        if self.per_target.len() <= target.index {
+            self.per_target.resize_with(target.index + 1, Vec::new);
+        }
+        Ok(())
+    }
+
+    fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
+        if self.per_target.len() <= self.current {
+            self.per_target.resize_with(self.current + 1, Vec::new);
+        }
+        self.per_target[self.current].push(s.clone());
+        Ok(Flow::Continue)
+    }
+}

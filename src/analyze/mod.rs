@@ -1,7 +1,8 @@
 //! Analyses that consume a socket stream: per-state counts (constant memory), grouping by a
 //! key with per-state counts (memory grows with the number of keys, not sockets), the health check (rules over aggregates built in one pass,
 //! kernel counters and sysctls), and the exporter's one-pass scrape (counts, queues,
-//! listeners, tracked ports), and the fleet's counts read back from Prometheus.
+//! listeners, tracked ports), the fleet's counts read back from Prometheus, and which sockets
+//! stayed between two samples.
 
 pub mod check;
 pub mod count;
@@ -9,4 +10,5 @@ pub mod fleet;
 pub mod group;
 pub mod listener;
 pub mod order;
+pub mod persist;
 pub mod scrape;

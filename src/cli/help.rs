@@ -148,6 +148,28 @@ const LIST: &[Task] = &[Task {
     ],
 }];
 
+const KILL: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate kill --dry-run dst 10.2.3.4",
+            "what closing a gone peer's sockets would close",
+        ),
+        ex(
+            "tcpstate kill --yes dst 10.2.3.4",
+            "close them without asking (as ss -K dst 10.2.3.4)",
+        ),
+        ex(
+            "tcpstate kill --older-than 30s state close-wait sport = :8080",
+            "CLOSE_WAIT that stayed 30 s",
+        ),
+        ex(
+            "tcpstate kill --all-netns --yes state established dport = :5432",
+            "in every namespace",
+        ),
+    ],
+}];
+
 const EXPLAIN: &[Task] = &[Task {
     title: "Examples",
     examples: &[
@@ -310,6 +332,7 @@ pub fn tasks(command: &str) -> &'static [Task] {
         "explain" => EXPLAIN,
         "fsm" => FSM,
         "check" => CHECK,
+        "kill" => KILL,
         "watch" => WATCH,
         "serve" => SERVE,
         "trace" => TRACE,
@@ -333,6 +356,21 @@ pub fn exit_status(command: &str) -> &'static [(&'static str, &'static str)] {
                 "3",
                 "UNKNOWN: the check could not run (bad configuration or command line, no \
                  permission, any runtime error)",
+            ),
+        ],
+        "kill" => &[
+            (
+                "0",
+                "every selected socket was closed (or had gone), or nothing matched, or \
+                 --dry-run",
+            ),
+            (
+                "1",
+                "some sockets were not closed (each said why), or a runtime error",
+            ),
+            (
+                "2",
+                "usage error: no filter without --all, no --yes without a terminal",
             ),
         ],
         "fsm" => &[

@@ -24,6 +24,7 @@ pub mod explain;
 pub mod fleet;
 pub mod fsm;
 pub mod help;
+pub mod kill;
 pub mod serve;
 pub mod ss_filter;
 pub mod state;
@@ -35,6 +36,7 @@ pub use completions::CompletionsArgs;
 pub use explain::ExplainArgs;
 pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
+pub use kill::KillArgs;
 pub use serve::ServeArgs;
 pub use ss_filter::SsFilterArgs;
 pub use trace::TraceArgs;
@@ -113,6 +115,9 @@ pub enum Command {
     /// Trace TCP state transitions live (root or CAP_PERFMON).
     #[command(long_about = trace::TRACE_ABOUT, after_long_help = help::after_long_help("trace"))]
     Trace(TraceArgs),
+    /// Close the sockets a filter selects, as `ss -K` does, but safely (root).
+    #[command(long_about = kill::KILL_ABOUT, after_long_help = help::after_long_help("kill"))]
+    Kill(KillArgs),
     /// State counts of every host beside each other, from the Prometheus that scrapes them.
     #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
     Fleet(FleetArgs),
@@ -238,6 +243,17 @@ impl Common {
         .into_iter()
         .filter_map(|(flag, set)| set.then_some(flag))
         .collect()
+    }
+
+    /// Whether a flag that selects sockets (--state, --sport, --dport, --port, --src, --dst)
+    /// was given.
+    pub fn selects(&self) -> bool {
+        !(self.state.is_empty()
+            && self.sport.is_empty()
+            && self.dport.is_empty()
+            && self.port.is_empty()
+            && self.src.is_empty()
+            && self.dst.is_empty())
     }
 
     /// The states `--state` names (every state when it is not given).

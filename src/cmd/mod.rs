@@ -8,6 +8,7 @@ pub mod completions;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;
+pub mod kill;
 pub mod list;
 pub mod serve;
 pub mod summary;

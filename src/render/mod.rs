@@ -14,6 +14,7 @@ pub mod fsm;
 pub mod fsm_path;
 pub mod inside;
 pub mod json;
+pub mod kill;
 pub mod list;
 pub mod nagios;
 pub mod plain;

@@ -1,7 +1,8 @@
 //! The bytes of the sock_diag dump requests tcpstate sends: the per-family
 //! `SOCK_DIAG_BY_FAMILY` request and the older `TCPDIAG_GETSOCK` one that walks both families
 //! at once, each with its state mask, the extensions (tcp_info, memory) asked for and, when
-//! the command has an ss expression, its bytecode (`INET_DIAG_REQ_BYTECODE`).
+//! the command has an ss expression, its bytecode (`INET_DIAG_REQ_BYTECODE`); and the
+//! request about one socket by its exact endpoints (a lookup, or `SOCK_DESTROY`).
 
 use netlink_packet_core::{
     NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
@@ -82,4 +83,51 @@ pub(super) fn request_both(
     req[16 + 52..16 + 56].copy_from_slice(&states.to_ne_bytes());
     append_bytecode(&mut req, bytecode);
     req
+}
+
+/// One socket by its exact identity: family, local and remote endpoints, and the kernel's
+/// cookie (`None`: any socket with these endpoints).
+pub(super) type ExactId = (
+    Family,
+    std::net::SocketAddr,
+    std::net::SocketAddr,
+    Option<u64>,
+);
+
+/// Append to `req` the bytes of one request about one socket (`SOCK_DIAG_BY_FAMILY` without
+/// `NLM_F_DUMP` to look it up, `SOCK_DESTROY` to close it): nlmsghdr (16) +
+/// `inet_diag_req_v2` (56) naming it by its endpoints, in any state.
+pub(super) fn exact_request(req: &mut Vec<u8>, msg_type: u16, flags: u16, id: ExactId, seq: u32) {
+    let (family, local, remote, cookie) = id;
+    req.extend_from_slice(&72u32.to_ne_bytes());
+    req.extend_from_slice(&msg_type.to_ne_bytes());
+    req.extend_from_slice(&flags.to_ne_bytes());
+    req.extend_from_slice(&seq.to_ne_bytes());
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    req.push(match family {
+        Family::V4 => AF_INET,
+        Family::V6 => AF_INET6,
+    });
+    req.push(IPPROTO_TCP);
+    req.extend_from_slice(&[0, 0]);
+    req.extend_from_slice(&u32::MAX.to_ne_bytes());
+    req.extend_from_slice(&local.port().to_be_bytes());
+    req.extend_from_slice(&remote.port().to_be_bytes());
+    for ip in [local.ip(), remote.ip()] {
+        let mut a = [0u8; 16];
+        match ip {
+            std::net::IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
+            std::net::IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
+        }
+        req.extend_from_slice(&a);
+    }
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    match cookie {
+        Some(c) => {
+            req.extend_from_slice(&(c as u32).to_ne_bytes());
+            req.extend_from_slice(&((c >> 32) as u32).to_ne_bytes());
+        }
+        // INET_DIAG_NOCOOKIE: any socket with these endpoints.
+        None => req.extend_from_slice(&[0xff; 8]),
+    }
 }

@@ -4,6 +4,7 @@
 //! not read is returned in its `Report`, never dropped silently.
 
 pub mod capture;
+pub mod destroy;
 mod diag_request;
 pub mod netlink;
 pub mod netns;
@@ -85,6 +86,14 @@ pub trait Source {
     /// decides.
     fn filters_in_kernel(&self) -> bool {
         false
+    }
+
+    /// Close each socket (`SOCK_DESTROY`): one outcome per socket. Only the live kernel's
+    /// sock_diag can; every other source says so.
+    fn destroy(&mut self, _sockets: &[Socket]) -> Result<Vec<destroy::Destroyed>, SourceError> {
+        Err(SourceError::Other(
+            "closing sockets needs sock_diag netlink (not /proc, not a saved capture)".into(),
+        ))
     }
 
     /// Look sockets up by their exact endpoints `(family, local, remote)`: one answer per

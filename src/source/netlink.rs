@@ -10,10 +10,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 use netlink_packet_core::{NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NetlinkBuffer};
-use netlink_packet_sock_diag::{AF_INET, AF_INET6, IPPROTO_TCP};
+use netlink_packet_sock_diag::{AF_INET, AF_INET6};
 use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_SOCK_DIAG};
 
-use super::diag_request::{request, request_both};
+use super::diag_request::{exact_request, request, request_both};
 use super::{Query, Report, Source, SourceError};
 use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, ListedOwners, Socket, Timer, TimerKind};
@@ -35,8 +35,8 @@ const DIAG_MSG_LEN: usize = 72;
 /// order (IPv4 first): the kernel's walk of its tables and our decoding overlap, and memory
 /// stays bounded whatever the number of sockets.
 pub struct NetlinkSource {
-    socks: [NlSocket; 2],
-    seq: u32,
+    pub(super) socks: [NlSocket; 2],
+    pub(super) seq: u32,
     netns: u64,
     /// Whether the kernel answers the older both-families request (cleared on first refusal).
     both_in_one_dump: bool,
@@ -213,15 +213,19 @@ impl NetlinkSource {
 }
 
 /// `SOCK_DIAG_BY_FAMILY`.
-const SOCK_DIAG_BY_FAMILY: u16 = 20;
+pub(super) const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// Exact lookups sent per `send`: their replies must fit the receive buffer.
-const LOOKUP_BATCH: usize = 64;
+pub(super) const LOOKUP_BATCH: usize = 64;
 /// Room for one reply to an exact lookup (an `inet_diag_msg` and a few attributes).
-const SLOT: usize = 1024;
+pub(super) const SLOT: usize = 1024;
 
 /// Receive up to `want` datagrams into `SLOT`-sized slots of `buf` with one `recvmmsg`,
 /// waiting for the first only. Returns each datagram's length.
-fn recv_many(sock: &NlSocket, buf: &mut [u8], want: usize) -> Result<Vec<usize>, SourceError> {
+pub(super) fn recv_many(
+    sock: &NlSocket,
+    buf: &mut [u8],
+    want: usize,
+) -> Result<Vec<usize>, SourceError> {
     use std::os::fd::AsRawFd;
     let n = want.min(buf.len() / SLOT).max(1);
     let mut iov: Vec<libc::iovec> = buf
@@ -266,43 +270,6 @@ fn recv_many(sock: &NlSocket, buf: &mut [u8], want: usize) -> Result<Vec<usize>,
     }
 }
 
-/// Append to `req` the bytes of one exact lookup (`SOCK_DIAG_BY_FAMILY` without
-/// `NLM_F_DUMP`): nlmsghdr (16) + `inet_diag_req_v2` (56) asking for the socket with these
-/// endpoints in any state, whatever its cookie.
-fn lookup_request(
-    req: &mut Vec<u8>,
-    family: Family,
-    local: std::net::SocketAddr,
-    remote: std::net::SocketAddr,
-    seq: u32,
-) {
-    req.extend_from_slice(&72u32.to_ne_bytes());
-    req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
-    req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
-    req.extend_from_slice(&seq.to_ne_bytes());
-    req.extend_from_slice(&0u32.to_ne_bytes());
-    req.push(match family {
-        Family::V4 => AF_INET,
-        Family::V6 => AF_INET6,
-    });
-    req.push(IPPROTO_TCP);
-    req.extend_from_slice(&[0, 0]);
-    req.extend_from_slice(&u32::MAX.to_ne_bytes());
-    req.extend_from_slice(&local.port().to_be_bytes());
-    req.extend_from_slice(&remote.port().to_be_bytes());
-    for ip in [local.ip(), remote.ip()] {
-        let mut a = [0u8; 16];
-        match ip {
-            IpAddr::V4(v4) => a[..4].copy_from_slice(&v4.octets()),
-            IpAddr::V6(v6) => a.copy_from_slice(&v6.octets()),
-        }
-        req.extend_from_slice(&a);
-    }
-    req.extend_from_slice(&0u32.to_ne_bytes());
-    // INET_DIAG_NOCOOKIE: any socket with these endpoints.
-    req.extend_from_slice(&[0xff; 8]);
-}
-
 impl NetlinkSource {
     /// Look up sockets by their exact endpoints `(family, local, remote)`, many per system
     /// call: the kernel's own hash lookup, which also finds TIME_WAIT mini-sockets (reported
@@ -320,7 +287,13 @@ impl NetlinkSource {
             let first_seq = self.seq.wrapping_add(1);
             for (family, local, remote) in chunk {
                 self.seq = self.seq.wrapping_add(1);
-                lookup_request(&mut req, *family, *local, *remote, self.seq);
+                exact_request(
+                    &mut req,
+                    SOCK_DIAG_BY_FAMILY,
+                    NLM_F_REQUEST,
+                    (*family, *local, *remote, None),
+                    self.seq,
+                );
             }
             self.socks[0].send(&req, 0).map_err(SourceError::Netlink)?;
             let base = out.len();
@@ -441,6 +414,13 @@ fn kernel_lists_bound_inactive() -> bool {
 impl Source for NetlinkSource {
     fn filters_in_kernel(&self) -> bool {
         true
+    }
+
+    fn destroy(
+        &mut self,
+        sockets: &[Socket],
+    ) -> Result<Vec<super::destroy::Destroyed>, SourceError> {
+        NetlinkSource::destroy(self, sockets)
     }
 
     fn lookup_exact(

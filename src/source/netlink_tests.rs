@@ -106,7 +106,13 @@ fn lookup_request_names_one_socket_by_its_endpoints() {
     let local: SocketAddr = "10.1.2.3:40000".parse().expect("address");
     let remote: SocketAddr = "192.0.2.9:443".parse().expect("address");
     let mut req = Vec::new();
-    lookup_request(&mut req, Family::V4, local, remote, 9);
+    exact_request(
+        &mut req,
+        SOCK_DIAG_BY_FAMILY,
+        NLM_F_REQUEST,
+        (Family::V4, local, remote, None),
+        9,
+    );
     assert_eq!(req.len(), NLMSG_HDRLEN + REQ_V2_LEN);
     let (len, ty, flags, seq, pid) = header(&req);
     assert_eq!(
@@ -129,7 +135,13 @@ fn lookup_request_names_one_socket_by_its_endpoints() {
     // A second lookup is appended whole, the IPv6 addresses in full.
     let l6: SocketAddr = "[2001:db8::1]:1234".parse().expect("address");
     let r6: SocketAddr = "[2001:db8::2]:80".parse().expect("address");
-    lookup_request(&mut req, Family::V6, l6, r6, 10);
+    exact_request(
+        &mut req,
+        SOCK_DIAG_BY_FAMILY,
+        NLM_F_REQUEST,
+        (Family::V6, l6, r6, None),
+        10,
+    );
     assert_eq!(req.len(), 2 * 72);
     let p = &req[72 + NLMSG_HDRLEN..];
     assert_eq!(header(&req[72..]).3, 10);

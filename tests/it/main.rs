@@ -17,6 +17,7 @@ mod explain_fsm;
 mod fixture;
 mod fleet;
 mod inside;
+mod kill;
 mod list_order;
 mod live;
 mod netns;

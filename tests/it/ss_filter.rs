@@ -15,11 +15,11 @@ use common::{Counts, Netns, Population};
 const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
 
 /// (tcp or tcp6, local, remote) with addresses in one spelling.
-type Row = (String, SocketAddr, SocketAddr);
+pub type Row = (String, SocketAddr, SocketAddr);
 
 /// An endpoint as ss or tcpstate printed it; ss writes `*` for the wildcard address of
 /// a dual-stack listener.
-fn endpoint(addr: &str, port: &str) -> SocketAddr {
+pub fn endpoint(addr: &str, port: &str) -> SocketAddr {
     let addr = if addr == "*" { "::" } else { addr };
     let ip: IpAddr = addr
         .trim_start_matches('[')
@@ -39,7 +39,7 @@ fn endpoint(addr: &str, port: &str) -> SocketAddr {
 
 /// `ss -Htan WORDS` in the namespace, as rows: an IPv6 socket's addresses are bracketed
 /// (or `*`, the dual-stack wildcard), an IPv4 socket's are not.
-fn ss_rows(ns: &Netns, words: &[&str]) -> BTreeSet<Row> {
+pub fn ss_rows(ns: &Netns, words: &[&str]) -> BTreeSet<Row> {
     let mut args = vec!["-Htan"];
     args.extend_from_slice(words);
     let text = ns
@@ -101,7 +101,7 @@ fn as_one_word(words: &[&str]) -> Vec<String> {
 
 /// Connections that give IPv4-mapped addresses, service-named ports and a v6 one; held
 /// open by the returned sockets.
-fn extra_sockets(ns: &Netns) -> Vec<Box<dyn Send>> {
+pub fn extra_sockets(ns: &Netns) -> Vec<Box<dyn Send>> {
     ns.inside(|| {
         let mut held: Vec<Box<dyn Send>> = Vec::new();
         for (listen, connect) in [

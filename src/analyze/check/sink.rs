@@ -7,7 +7,6 @@
 //! sockets again.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::net::IpAddr;
 
@@ -164,7 +163,7 @@ impl CheckSink {
     }
 
     fn close_wait(&mut self, s: &Socket) {
-        let id = identity(s);
+        let id = crate::analyze::persist::identity(s);
         let persistent = self
             .previous_close_wait
             .as_ref()
@@ -217,16 +216,6 @@ impl CheckSink {
             _ => u.established += 1,
         }
     }
-}
-
-/// A socket's identity across samples: its cookie, or its addresses when there is none.
-fn identity(s: &Socket) -> u64 {
-    let mut h = DefaultHasher::new();
-    match s.cookie {
-        Some(c) => c.hash(&mut h),
-        None => (&s.local, &s.remote).hash(&mut h),
-    }
-    h.finish()
 }
 
 impl CheckSink {
