@@ -110,7 +110,7 @@ _tcpstate() {
 
     case "${cmd}" in
         tcpstate)
-            opts="-s -4 -6 -f -h -V --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace kill fleet completions help"
+            opts="-n -l -a -t -s -4 -6 -f -h -V --by --top --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace kill fleet completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__check)
-            opts="-v -s -4 -6 -f -h --warn --crit --config --interval --verbose --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-v -l -a -t -s -4 -6 -f -h --warn --crit --config --interval --verbose --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,7 +974,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__kill)
-            opts="-y -s -4 -6 -f -h --all --dry-run --yes --older-than --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-y -l -a -t -s -4 -6 -f -h --all --dry-run --yes --older-than --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1056,7 +1056,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__list)
-            opts="-e -o -i -m -p -s -4 -6 -f -h --extended --timers --info --memory --sort --limit --processes --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-e -o -i -m -p -H -n -l -a -t -s -4 -6 -f -h --extended --timers --info --memory --sort --limit --processes --no-header --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,7 +1142,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__serve)
-            opts="-s -4 -6 -f -h --listen --by-port --listeners --max-ports --min-interval --compat-node-exporter --max-connections --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-l -a -t -s -4 -6 -f -h --listen --by-port --listeners --max-ports --min-interval --compat-node-exporter --max-connections --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1240,7 +1240,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__summary)
-            opts="-s -4 -6 -f -h --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-n -l -a -t -s -4 -6 -f -h --by --top --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1326,7 +1326,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__trace)
-            opts="-s -4 -6 -f -h --summary --duration --count --buffer-pages --ready-file --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-l -a -t -s -4 -6 -f -h --summary --duration --count --buffer-pages --ready-file --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1420,7 +1420,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__watch)
-            opts="-n -c -s -4 -6 -f -h --interval --history --by --plain --count --all-states --no-header --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-n -c -l -a -t -s -4 -6 -f -h --interval --history --by --plain --count --all-states --no-header --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcpstate_global_optspecs
-    string join \n by= top= explain s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
+    string join \n by= top= explain n/numeric l/listening a/all-sockets t/tcp s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
 end
 
 function __fish_tcpstate_needs_command
@@ -83,6 +83,10 @@ complete -c tcpstate -n "__fish_tcpstate_needs_command" -l lang -d 'Language of 
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -160,6 +164,10 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l lang -d 'L
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -228,6 +236,11 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s o -l timers -
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s i -l info -d 'Inside each connection: the kernel\'s tcp_info (rtt, cwnd, retransmits, bytes, rates, congestion algorithm) on a second line, an `info` object in JSON, columns in CSV; with -e, every field. From the same dump, never a call per socket'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s m -l memory -d 'The socket\'s memory (buffers, queued bytes, drops; for a listener, the drops of its queue): a line, a `memory` object, columns'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s p -l processes -d 'PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`). TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process listening on their local port, marked `(via listener)`; a client\'s TIME_WAIT shows `-`'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s H -l no-header -d 'No header line in the table or CSV (ss\'s -H)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -406,6 +419,9 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l lang -d 'Lan
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s v -l verbose -d 'Show the evidence and top offenders of OK findings too'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -469,6 +485,9 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l netns -d 'Lo
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l plain -d 'One line per interval instead of the dashboard (the default when stdout is not a terminal, or with --format plain, json or csv)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l all-states -d 'Plain lines: every state, zeros included'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l no-header -d 'Plain lines: no header line'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -532,6 +551,9 @@ zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l listeners -d 'Also give per-state series to every port that has a LISTEN socket'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l compat-node-exporter -d 'Also write node_exporter\'s node_tcp_connection_states{state} so existing dashboards keep working'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -593,6 +615,9 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l lang -d 'Lan
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
@@ -653,6 +678,9 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l netns -d 'Loo
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l all -d 'Close every socket the flags select, also with no filter at all'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l dry-run -d 'List the sockets that would be closed; close nothing'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s y -l yes -d 'Close without asking (needed when standard input is not a terminal)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'

@@ -116,7 +116,8 @@ pub enum Command {
     #[command(long_about = trace::TRACE_ABOUT, after_long_help = help::after_long_help("trace"))]
     Trace(TraceArgs),
     /// Close the sockets a filter selects, as `ss -K` does, but safely (root).
-    #[command(long_about = kill::KILL_ABOUT, after_long_help = help::after_long_help("kill"))]
+    #[command(short_flag = 'K', long_about = kill::KILL_ABOUT,
+              after_long_help = help::after_long_help("kill"))]
     Kill(KillArgs),
     /// State counts of every host beside each other, from the Prometheus that scrapes them.
     #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
@@ -319,6 +320,9 @@ impl Common {
     pub fn filter(&self, words: &SsFilterArgs) -> Result<Filter, tcpstate::filter::ss::SsError> {
         let ss = tcpstate::filter::ss::parse(&words.filter)?;
         let mut states = self.states();
+        if words.listening {
+            states = StateSet::from_bits(states.bits() & StateSet::of(&[TcpState::Listen]).bits());
+        }
         if let Some(s) = ss.states {
             states = StateSet::from_bits(states.bits() & s.bits());
         }
@@ -351,6 +355,10 @@ pub struct SummaryArgs {
     /// Add each state's one-line meaning to the summary (not with --by).
     #[arg(long, conflicts_with = "by")]
     pub explain: bool,
+
+    /// Numeric addresses and ports (always so; accepted for ss's -n).
+    #[arg(short = 'n', long)]
+    pub numeric: bool,
 
     #[command(flatten)]
     pub ss: SsFilterArgs,
@@ -392,6 +400,14 @@ pub struct ListArgs {
     /// listening on their local port, marked `(via listener)`; a client's TIME_WAIT shows `-`.
     #[arg(short = 'p', long)]
     pub processes: bool,
+
+    /// No header line in the table or CSV (ss's -H).
+    #[arg(short = 'H', long)]
+    pub no_header: bool,
+
+    /// Numeric addresses and ports (always so; accepted for ss's -n).
+    #[arg(short = 'n', long)]
+    pub numeric: bool,
 
     #[command(flatten)]
     pub ss: SsFilterArgs,

@@ -41,7 +41,7 @@ pub fn run(common: &Common, args: &KillArgs) -> Result<ExitCode> {
     if common.format != Format::Table {
         return Err(UsageError("kill writes text lines; --format is not for it".into()).into());
     }
-    if !args.all && args.ss.filter.is_empty() && !common.selects() {
+    if !args.all && args.ss.filter.is_empty() && !args.ss.listening && !common.selects() {
         return Err(UsageError(
             "kill needs a filter (`tcpstate kill dst 10.2.3.4`, `--state close-wait --sport 8080`) \
              or --all to close every socket"

@@ -73,6 +73,9 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
         },
     )
     .with_lookup(&names);
+    if args.no_header {
+        lw = lw.without_header();
+    }
     lw.header()?;
     let mut limited = StopAfter {
         left: args.limit.unwrap_or(u64::MAX),

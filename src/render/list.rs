@@ -81,6 +81,8 @@ pub struct ListWriter<'w> {
     lookup: Option<&'w dyn Lookup>,
     /// Position of the target whose sockets are being written (from `Sink::begin`).
     target: usize,
+    /// Whether the table and CSV start with their header line (`-H` leaves it out).
+    with_header: bool,
 }
 
 fn take_csv(c: &mut Option<csv::Writer<Vec<u8>>>) -> io::Result<Vec<u8>> {
@@ -106,7 +108,14 @@ impl<'w> ListWriter<'w> {
             csv: None,
             lookup: None,
             target: 0,
+            with_header: true,
         }
+    }
+
+    /// Leave the header line of the table and the CSV out (`-H`, as ss's).
+    pub fn without_header(mut self) -> ListWriter<'w> {
+        self.with_header = false;
+        self
     }
 
     /// Take namespace names and socket owners from `lookup`.
@@ -135,6 +144,7 @@ impl<'w> ListWriter<'w> {
     /// Write the header (table, csv) or the opening bracket (json).
     pub fn header(&mut self) -> io::Result<()> {
         match self.format {
+            Format::Table if !self.with_header => Ok(()),
             Format::Table => {
                 let mut h = String::new();
                 if self.cols.netns {
@@ -192,7 +202,9 @@ impl<'w> ListWriter<'w> {
                 if self.cols.memory {
                     h.extend(inside::MEMORY_COLUMNS);
                 }
-                c.write_record(&h).map_err(io::Error::other)?;
+                if self.with_header {
+                    c.write_record(&h).map_err(io::Error::other)?;
+                }
                 self.csv = Some(c);
                 self.flush_csv()
             }

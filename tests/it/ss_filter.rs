@@ -335,3 +335,33 @@ fn the_kernel_refuses_a_program_with_a_bad_jump() {
         other => panic!("the kernel should refuse the program: {other:?}"),
     }
 }
+
+#[test]
+fn ss_habits_behave_as_in_ss() {
+    let Some(ns) = Netns::with_tools("sshabits", &["ss"]) else {
+        return;
+    };
+    let _held = extra_sockets(&ns);
+    // -l: the listeners ss -l shows; -tan: everything ss -tan shows.
+    let listening = ss_rows(&ns, &["-l"]);
+    assert_eq!(listening.len(), 3);
+    assert_eq!(tcpstate_rows(&ns, &["-tanl"]), listening);
+    assert_eq!(tcpstate_rows(&ns, &["-tan"]), ss_rows(&ns, &[]));
+    // -H: no header line, only the rows.
+    let out = ns
+        .command(BIN)
+        .args(["list", "-H", "-l"])
+        .output()
+        .expect("tcpstate runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("tcp")), "{text}");
+    // -K is kill.
+    let out = ns
+        .command(BIN)
+        .args(["-K", "--dry-run", "sport = :80"])
+        .output()
+        .expect("tcpstate runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("would close 2 sockets:"), "{text}");
+}
