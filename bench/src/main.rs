@@ -46,6 +46,11 @@ struct Args {
     /// Only these commands (labels, separated by ';' since labels hold commas); all by default.
     #[arg(long, value_delimiter = ';')]
     only: Vec<String>,
+
+    /// Sockets closed per repetition by `ss -K` and `tcpstate kill` (ESTABLISHED pairs made
+    /// afresh beside the population before each); 0 to skip.
+    #[arg(long, default_value_t = 10_000)]
+    kill: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,77 +83,98 @@ fn sh_out(cmd: &str) -> Result<String> {
 
 /// A command to time, and the anchor it is compared with.
 struct Case {
-    label: &'static str,
+    label: String,
     cmd: String,
-    vs: Option<&'static str>,
+    vs: Option<String>,
 }
 
-fn cases(t: &str, me: &str, with_processes: bool) -> Vec<Case> {
+/// The ss expression the filter cases use: both ends of the connections of one server port.
+fn expression(port: impl std::fmt::Display) -> String {
+    format!("( dport = :{port} or sport = :{port} )")
+}
+
+fn cases(t: &str, me: &str, with_processes: bool, port: u16) -> Vec<Case> {
     let awk_netstat =
         r#"netstat -n | awk '/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}' > /dev/null"#;
     let awk_ss = r#"ss -tan | awk 'NR>1 {++S[$1]} END {for (a in S) print a, S[a]}' > /dev/null"#;
     let mut v = vec![
         Case {
-            label: "floor: raw sock_diag dump",
+            label: "floor: raw sock_diag dump".into(),
             cmd: format!("{me} floor"),
             vs: None,
         },
         Case {
-            label: "cat /proc/net/tcp{,6}",
+            label: "cat /proc/net/tcp{,6}".into(),
             cmd: "cat /proc/net/tcp /proc/net/tcp6 > /dev/null".into(),
             vs: None,
         },
         Case {
-            label: "netstat -n | awk",
+            label: "netstat -n | awk".into(),
             cmd: awk_netstat.into(),
             vs: None,
         },
         Case {
-            label: "ss -tan | awk",
+            label: "ss -tan | awk".into(),
             cmd: awk_ss.into(),
             vs: None,
         },
         Case {
-            label: "ss -tan",
+            label: "ss -tan".into(),
             cmd: "ss -tan > /dev/null".into(),
             vs: None,
         },
         Case {
-            label: "ss -tan state time-wait dport = :80",
+            label: "ss -tan state time-wait dport = :80".into(),
             cmd: "ss -tan state time-wait dport = :80 > /dev/null".into(),
             vs: None,
         },
         Case {
-            label: "tcpstate summary",
+            label: "tcpstate summary".into(),
             cmd: format!("{t} summary > /dev/null"),
-            vs: Some("ss -tan | awk"),
+            vs: Some("ss -tan | awk".into()),
         },
         Case {
-            label: "tcpstate --format json",
+            label: "tcpstate --format json".into(),
             cmd: format!("{t} --format json > /dev/null"),
-            vs: Some("ss -tan | awk"),
+            vs: Some("ss -tan | awk".into()),
         },
         Case {
-            label: "tcpstate list",
+            label: "tcpstate list".into(),
             cmd: format!("{t} list > /dev/null"),
-            vs: Some("ss -tan"),
+            vs: Some("ss -tan".into()),
         },
         Case {
-            label: "tcpstate list --state time-wait --dport 80",
+            label: "tcpstate list --state time-wait --dport 80".into(),
             cmd: format!("{t} list --state time-wait --dport 80 > /dev/null"),
-            vs: Some("ss -tan state time-wait dport = :80"),
+            vs: Some("ss -tan state time-wait dport = :80".into()),
         },
     ];
+    let e = expression(port);
+    v.push(Case {
+        label: format!("ss -tan '{e}'"),
+        cmd: format!("ss -tan '{e}' > /dev/null"),
+        vs: None,
+    });
+    v.push(Case {
+        label: format!("tcpstate list '{e}'"),
+        cmd: format!("{t} list '{e}' > /dev/null"),
+        vs: Some(format!("ss -tan '{e}'")),
+    });
+    v.push(Case {
+        label: format!("tcpstate summary '{e}'"),
+        cmd: format!("{t} summary '{e}' > /dev/null"),
+        vs: Some("floor: raw sock_diag dump".into()),
+    });
     if with_processes {
         v.push(Case {
-            label: "ss -tanp",
+            label: "ss -tanp".into(),
             cmd: "ss -tanp > /dev/null".into(),
             vs: None,
         });
         v.push(Case {
-            label: "tcpstate list -p",
+            label: "tcpstate list -p".into(),
             cmd: format!("{t} list -p > /dev/null"),
-            vs: Some("ss -tanp"),
+            vs: Some("ss -tanp".into()),
         });
     }
     v
@@ -298,11 +324,15 @@ fn main() -> Result<()> {
     // A repetition must fit in TIME_WAIT's 60 s; past that size, each one gets fresh sockets.
     let refresh = args.sockets >= 300_000;
 
-    let cases: Vec<Case> = cases(&t, &me, with_p)
+    let port = plan::plan(args.sockets, Mix::STANDARD)
+        .iter()
+        .find(|j| j.kind == Kind::Established)
+        .map_or(30000, |j| j.port);
+    let cases: Vec<Case> = cases(&t, &me, with_p, port)
         .into_iter()
-        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| o == c.label))
+        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| *o == c.label))
         .collect();
-    let mut samples: BTreeMap<&str, Vec<Sample>> = BTreeMap::new();
+    let mut samples: BTreeMap<String, Vec<Sample>> = BTreeMap::new();
     for rep in 0..args.reps {
         if refresh && rep > 0 {
             eprintln!("waiting for TIME_WAIT to expire, then making it afresh …");
@@ -310,7 +340,7 @@ fn main() -> Result<()> {
         }
         for c in &cases {
             let s = measure::run(&c.cmd)?;
-            samples.entry(c.label).or_default().push(s);
+            samples.entry(c.label.clone()).or_default().push(s);
         }
         eprintln!(
             "repetition {}/{} done; TIME_WAIT now {}",
@@ -319,6 +349,11 @@ fn main() -> Result<()> {
             time_wait_now()?
         );
     }
+    let kill_samples = if args.kill > 0 {
+        time_kills(ns.name(), &t, args.kill, args.reps)?
+    } else {
+        Vec::new()
+    };
     let after = sh_out(&format!("{t} --format plain"))?;
     drop(workers);
     drop(tw_workers);
@@ -339,12 +374,13 @@ fn main() -> Result<()> {
     println!("\n| command | wall s | CPU s | peak RSS MiB | × floor | × anchor |");
     println!("|---|---:|---:|---:|---:|---:|");
     for c in &cases {
-        let wall = med(c.label, |s| s.wall_s);
-        let cpu = med(c.label, |s| s.cpu_s);
-        let rss = med(c.label, |s| s.max_rss_kib as f64) / 1024.0;
+        let wall = med(&c.label, |s| s.wall_s);
+        let cpu = med(&c.label, |s| s.cpu_s);
+        let rss = med(&c.label, |s| s.max_rss_kib as f64) / 1024.0;
         let vs =
-            c.vs.map(|a| format!("{:.2} (vs {a})", wall / med(a, |s| s.wall_s)))
-                .unwrap_or_else(|| "".into());
+            c.vs.as_ref()
+                .map(|a| format!("{:.2} (vs {a})", wall / med(a, |s| s.wall_s)))
+                .unwrap_or_default();
         let xf = if floor > 0.0 { wall / floor } else { 0.0 };
         println!(
             "| `{}` | {wall:.3} | {cpu:.3} | {rss:.1} | {xf:.2} | {} |",
@@ -352,6 +388,82 @@ fn main() -> Result<()> {
             vs.replace('|', "\\|")
         );
     }
+    if !kill_samples.is_empty() {
+        print_kills(args.kill, &kill_samples);
+    }
     println!("\npopulation at start:\n{population}\npopulation at end:\n{after}");
     Ok(())
+}
+
+/// The commands that close the kill round's sockets on `port`, ss's first: (label, command).
+fn kill_cases(t: &str, port: impl std::fmt::Display) -> [(String, String); 2] {
+    let e = expression(port);
+    [
+        (
+            format!("ss -K state established '{e}'"),
+            format!("ss -K state established '{e}' > /dev/null"),
+        ),
+        (
+            format!("tcpstate kill --yes state established '{e}'"),
+            format!("{t} kill --yes state established '{e}' > /dev/null"),
+        ),
+    ]
+}
+
+/// Time `ss -K` and `tcpstate kill` closing `sockets` ESTABLISHED sockets beside the
+/// population: each repetition, for each tool, fresh pairs on a port of
+/// their own, the kill timed, then a check that none of them is left.
+fn time_kills(
+    ns: &str,
+    t: &str,
+    sockets: usize,
+    reps: usize,
+) -> Result<Vec<(String, Vec<Sample>)>> {
+    let mut out: Vec<(String, Vec<Sample>)> = kill_cases(t, "P")
+        .into_iter()
+        .map(|(label, _)| (label, Vec::new()))
+        .collect();
+    let mut port = 40000u16;
+    for rep in 0..reps {
+        for (tool, samples) in out.iter_mut().enumerate() {
+            port += 1;
+            let job = Job {
+                kind: Kind::Established,
+                port,
+                count: sockets / 2,
+            };
+            let worker = start_all(ns, vec![job])?;
+            let (_, cmd) = &kill_cases(t, port)[tool];
+            samples.1.push(measure::run(cmd)?);
+            let left = sh_out(&format!(
+                "ss -Htan state established '{}' | wc -l",
+                expression(port)
+            ))?;
+            if left.trim() != "0" {
+                bail!("`{cmd}` left {} sockets", left.trim());
+            }
+            drop(worker);
+        }
+        eprintln!("kill repetition {}/{} done", rep + 1, reps);
+    }
+    Ok(out)
+}
+
+fn print_kills(sockets: usize, samples: &[(String, Vec<Sample>)]) {
+    println!(
+        "\nClosing {sockets} ESTABLISHED sockets, made afresh beside the population for each command (P: their port)\n"
+    );
+    println!("| command | wall s | CPU s | peak RSS MiB | × ss -K |");
+    println!("|---|---:|---:|---:|---:|");
+    let wall = |v: &Vec<Sample>| median(v.iter().map(|s| s.wall_s).collect());
+    let anchor = samples.first().map_or(0.0, |(_, v)| wall(v));
+    for (label, v) in samples {
+        let w = wall(v);
+        let cpu = median(v.iter().map(|s| s.cpu_s).collect());
+        let rss = median(v.iter().map(|s| s.max_rss_kib as f64).collect()) / 1024.0;
+        println!(
+            "| `{label}` | {w:.3} | {cpu:.3} | {rss:.1} | {:.2} |",
+            if anchor > 0.0 { w / anchor } else { 0.0 }
+        );
+    }
 }
