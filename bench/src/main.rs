@@ -330,7 +330,7 @@ fn main() -> Result<()> {
         .map_or(30000, |j| j.port);
     let cases: Vec<Case> = cases(&t, &me, with_p, port)
         .into_iter()
-        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| *o == c.label))
+        .filter(|c| args.only.is_empty() || args.only.contains(&c.label))
         .collect();
     let mut samples: BTreeMap<String, Vec<Sample>> = BTreeMap::new();
     for rep in 0..args.reps {
