@@ -423,7 +423,8 @@ fn time_kills(
         .into_iter()
         .map(|(label, _)| (label, Vec::new()))
         .collect();
-    let mut port = 40000u16;
+    // Below the ephemeral range (32768–65000), above the listeners (20000…).
+    let mut port = 25000u16;
     for rep in 0..reps {
         for (tool, samples) in out.iter_mut().enumerate() {
             port += 1;
