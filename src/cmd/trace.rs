@@ -42,6 +42,14 @@ impl Emitter<'_> {
 }
 
 pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
+    let filter = common.filter(&args.ss)?;
+    // Transitions are matched in user space, on their addresses and ports only.
+    if let Some(word) = filter.expr.as_ref().and_then(|e| e.kernel_only()) {
+        return Err(UsageError(format!(
+            "trace cannot filter by '{word}': a transition carries addresses and ports only"
+        ))
+        .into());
+    }
     let mut scope = super::open_scope(common, false)?;
     let looked_at = scope.describe();
     // The name events carry when their socket is one the snapshot saw: this namespace's.
@@ -65,7 +73,6 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         )
         .into());
     }
-    let filter = common.filter(&args.ss)?;
     let format = common.format.data(OutputKind::Trace)?;
     // Ctrl-C and SIGTERM end the trace cleanly, with its summary.
     let stop =

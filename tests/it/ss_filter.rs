@@ -84,6 +84,36 @@ fn tcpstate_rows(ns: &Netns, args: &[&str]) -> BTreeSet<Row> {
     rows
 }
 
+/// What ss selects, read before and after `run`, with `run`'s result; read again while the
+/// two differ (a timer moved the sockets on: TIME_WAIT ends 60 s after the build).
+fn beside_ss<T>(ns: &Netns, ss_words: &[&str], mut run: impl FnMut() -> T) -> (BTreeSet<Row>, T) {
+    for _ in 0..3 {
+        let before = ss_rows(ns, ss_words);
+        let got = run();
+        if ss_rows(ns, ss_words) == before {
+            return (before, got);
+        }
+    }
+    panic!("the sockets kept changing under {ss_words:?}");
+}
+
+/// The total of `tcpstate --format json WORDS` in the namespace.
+fn summary_total(ns: &Netns, words: &[&str]) -> usize {
+    let out = ns
+        .command(BIN)
+        .args(["--format", "json"])
+        .args(words)
+        .output()
+        .expect("tcpstate runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["total"].as_u64().expect("a total") as usize
+}
+
 /// The state words in front, the expression as one word after them.
 fn as_one_word(words: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -210,20 +240,41 @@ fn expressions_select_what_ss_selects() {
     .map(|e| e.replace("P0", &p0.to_string()).replace("PM", &pm.to_string()))
     .collect();
     assert!(exprs.len() >= 60);
+    // The same sockets saved as `ss -tan` prints them, filtered by the evaluator.
+    let saved = tempfile::NamedTempFile::new().expect("a temporary file");
+    let text = ns.check_output("ss", &["-tan"]).expect("ss -tan");
+    std::fs::write(saved.path(), text).expect("the capture is written");
+    let saved = saved.path().to_string_lossy().into_owned();
+    let split = |line: &str| -> (Vec<String>, Vec<String>) {
+        let (e, ss_e) = line.split_once(" @@ ").unwrap_or((line, line));
+        let w = |t: &str| t.split_whitespace().map(String::from).collect();
+        (w(e), w(ss_e))
+    };
+    // First, right after saving (TIME_WAIT ends 60 s after the build): the capture.
+    for line in &exprs {
+        let (words, ss_words) = split(line);
+        let ss_words: Vec<&str> = ss_words.iter().map(String::as_str).collect();
+        let mut args: Vec<&str> = vec!["--from", &saved];
+        args.extend(words.iter().map(String::as_str));
+        let (want, got) = beside_ss(&ns, &ss_words, || tcpstate_rows(&ns, &args));
+        assert_eq!(got, want, "a saved ss -tan, `{line}`");
+    }
     let mut nonempty = 0;
     for line in &exprs {
-        let (e, ss_e) = line.split_once(" @@ ").unwrap_or((line, line));
-        let words: Vec<&str> = e.split_whitespace().collect();
-        let ss_words: Vec<&str> = ss_e.split_whitespace().collect();
-        let want = ss_rows(&ns, &ss_words);
+        let (words, ss_words) = split(line);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let ss_words: Vec<&str> = ss_words.iter().map(String::as_str).collect();
+        let (want, kernel) = beside_ss(&ns, &ss_words, || tcpstate_rows(&ns, &words));
         nonempty += usize::from(!want.is_empty());
-        let kernel = tcpstate_rows(&ns, &words);
-        assert_eq!(kernel, want, "sock_diag with bytecode, `{e}`");
+        assert_eq!(kernel, want, "sock_diag with bytecode, `{line}`");
         let one = as_one_word(&words);
         let mut args: Vec<&str> = vec!["--source", "proc"];
         args.extend(one.iter().map(String::as_str));
-        let user = tcpstate_rows(&ns, &args);
-        assert_eq!(user, want, "/proc with the evaluator, `{e}` as {one:?}");
+        let (want, user) = beside_ss(&ns, &ss_words, || tcpstate_rows(&ns, &args));
+        assert_eq!(user, want, "/proc with the evaluator, `{line}` as {one:?}");
+        // The summary reads both families in one walk (the older request), bytecode too.
+        let (want, total) = beside_ss(&ns, &ss_words, || summary_total(&ns, &words));
+        assert_eq!(total, want.len(), "summary, `{line}`");
     }
     // The comparisons must be about something: most expressions select sockets.
     assert!(nonempty > exprs.len() * 3 / 4, "only {nonempty} non-empty");
@@ -293,6 +344,14 @@ fn bad_expressions_exit_2_naming_the_word() {
         assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
+    // trace matches transitions on addresses and ports: the words only the kernel answers
+    // are refused there, before any tracing starts.
+    let out = std::process::Command::new(BIN)
+        .args(["trace", "--summary", "fwmark = 0x1"])
+        .output()
+        .expect("tcpstate runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'mark'"));
 }
 
 #[test]
