@@ -424,3 +424,91 @@ fn ss_habits_behave_as_in_ss() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("would close 2 sockets:"), "{text}");
 }
+
+/// A cgroup v2 directory made for one test, removed on drop (after the process left it).
+struct CgroupGuard {
+    dir: std::path::PathBuf,
+    home: std::path::PathBuf,
+}
+
+impl CgroupGuard {
+    /// Make `name` under the cgroup2 mount; `None` when there is no cgroup2 hierarchy.
+    fn new(name: &str) -> Option<CgroupGuard> {
+        let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
+        let mount = mounts.lines().find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.get(2) == Some(&"cgroup2")).then(|| f[1].to_string())
+        })?;
+        let own = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+        let rel = own.lines().find_map(|l| l.strip_prefix("0::"))?.to_string();
+        let dir = std::path::Path::new(&mount).join(name);
+        std::fs::create_dir(&dir).ok()?;
+        Some(CgroupGuard {
+            dir,
+            home: std::path::Path::new(&mount).join(rel.trim_start_matches('/')),
+        })
+    }
+
+    /// Run `f` with this process in the cgroup, then move it back home.
+    fn within<T>(&self, f: impl FnOnce() -> T) -> T {
+        let pid = std::process::id().to_string();
+        std::fs::write(self.dir.join("cgroup.procs"), &pid).expect("joining the cgroup");
+        let out = f();
+        std::fs::write(self.home.join("cgroup.procs"), &pid).expect("leaving the cgroup");
+        out
+    }
+}
+
+impl Drop for CgroupGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+#[test]
+fn cgroup_selects_the_sockets_made_in_it() {
+    let Some(ns) = Netns::new("sscgroup") else {
+        return;
+    };
+    let _held = extra_sockets(&ns);
+    let name = format!("tcpstate-test-{}", std::process::id());
+    let Some(cg) = CgroupGuard::new(&name) else {
+        common::skip("no cgroup2 hierarchy to make a cgroup in");
+        return;
+    };
+    // A listener made while this process is in the new cgroup.
+    let inside = cg.within(|| ns.inside(|| TcpListener::bind("127.0.0.1:9100").expect("bind")));
+    // From outside with --netns: `ip netns exec` mounts a /sys of its own, without cgroups.
+    let rows = |words: &[&str]| {
+        let out = std::process::Command::new(BIN)
+            .args(["list", "-H", "-f", "csv", "--netns", ns.name()])
+            .args(words)
+            .output()
+            .expect("tcpstate runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|line| {
+                let c: Vec<&str> = line.split(',').collect();
+                (c[0].to_string(), endpoint(c[3], c[4]), endpoint(c[5], c[6]))
+            })
+            .collect::<BTreeSet<Row>>()
+    };
+    let path = format!("/{name}");
+    let all = rows(&[]);
+    assert_eq!(all, tcpstate_rows(&ns, &[]));
+    let only = rows(&["cgroup", &path]);
+    let local = inside.local_addr().expect("an address");
+    assert_eq!(
+        only.iter().map(|(_, l, _)| *l).collect::<Vec<_>>(),
+        vec![local],
+        "{only:?}"
+    );
+    let rest = rows(&["not", "cgroup", &path]);
+    assert_eq!(rest, all.difference(&only).cloned().collect());
+    drop(inside);
+}

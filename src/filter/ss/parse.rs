@@ -366,10 +366,23 @@ fn mark(s: &str) -> Result<(u32, u32), String> {
     }
 }
 
-/// The id of a cgroup v2 directory: its inode under /sys/fs/cgroup.
+/// Where the cgroup v2 hierarchy is mounted: `/sys/fs/cgroup` on a unified system,
+/// `/sys/fs/cgroup/unified` on a hybrid one.
+fn cgroup2_mount() -> Option<String> {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
+    mounts.lines().find_map(|l| {
+        let mut f = l.split_whitespace();
+        let (_, dir, fstype) = (f.next()?, f.next()?, f.next()?);
+        (fstype == "cgroup2").then(|| dir.to_string())
+    })
+}
+
+/// The id of a cgroup v2 directory: its inode in the cgroup2 hierarchy (the id the kernel
+/// gives its sockets).
 fn cgroup_id(s: &str) -> Result<u64, String> {
     use std::os::unix::fs::MetadataExt;
-    let path = format!("/sys/fs/cgroup/{}", s.trim_start_matches('/'));
+    let mount = cgroup2_mount().ok_or_else(|| "no cgroup2 hierarchy is mounted".to_string())?;
+    let path = format!("{mount}/{}", s.trim_start_matches('/'));
     std::fs::metadata(&path)
         .map(|m| m.ino())
         .map_err(|e| format!("cannot read cgroup {path}: {e}"))
