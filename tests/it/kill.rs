@@ -3,7 +3,9 @@
 //! after; only the selected sockets and the peers their resets reach are gone), `--dry-run`
 //! closes none, `--older-than` spares sockets made after its first sample, a process without
 //! CAP_NET_ADMIN is refused socket by socket with the reason and exit 1, a socket gone
-//! meanwhile is reported as gone, and the safety rules exit 2 having closed nothing.
+//! meanwhile is reported as gone, the safety rules exit 2 having closed nothing, on a terminal
+//! it lists the sockets and asks (no closes nothing, yes closes them), and with --all-netns
+//! each socket names its namespace.
 
 use crate::common;
 use crate::ss_filter::{Row, ss_rows};
@@ -279,4 +281,57 @@ fn kill_needs_a_filter_or_all() {
         .output()
         .expect("tcpstate runs");
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn on_a_terminal_kill_shows_the_sockets_and_asks() {
+    let Some(ns) = Netns::with_tools("killtty", &["ss", "tmux"]) else {
+        return;
+    };
+    let _held = crate::ss_filter::extra_sockets(&ns);
+    let selected = pairs(&ss_rows(&ns, &["sport = :80"]));
+    assert_eq!(selected.len(), 2);
+    let run = format!(
+        "{BIN} kill --netns {} 'sport = :80'; echo EXIT=$?; sleep 60",
+        ns.name()
+    );
+    // Answered no: nothing closed.
+    let no = common::tmux::Tmux::start("killno", 120, 30, &run);
+    no.wait_for("the question", |s| s.contains("Close 2 sockets? [y/N]"));
+    let screen = no.screen();
+    assert!(screen.contains("127.0.0.1:80"), "{screen}");
+    no.keys(&["n", "Enter"]);
+    no.wait_for("the end", |s| {
+        s.contains("EXIT=0") && s.contains("nothing closed")
+    });
+    assert_eq!(pairs(&ss_rows(&ns, &["sport = :80"])), selected);
+    // Answered yes: closed, each said.
+    let yes = common::tmux::Tmux::start("killyes", 120, 30, &run);
+    yes.wait_for("the question", |s| s.contains("Close 2 sockets? [y/N]"));
+    yes.keys(&["y", "Enter"]);
+    let screen = yes.wait_for("the end", |s| s.contains("EXIT=0"));
+    assert_eq!(screen.matches("closed ").count(), 2, "{screen}");
+    assert!(ss_rows(&ns, &["sport = :80"]).is_empty());
+}
+
+#[test]
+fn all_netns_names_the_namespace_of_each_socket() {
+    let Some(ns) = Netns::with_tools("killall", &["ss"]) else {
+        return;
+    };
+    let _held = crate::ss_filter::extra_sockets(&ns);
+    // Port 8443 on ::1 is this test's own (other tests' namespaces may hold it too: the
+    // lines of this namespace are counted).
+    let out = std::process::Command::new(BIN)
+        .args(["kill", "--all-netns", "--dry-run", "src [::1]:8443"])
+        .output()
+        .expect("tcpstate runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ours = text.lines().filter(|l| l.ends_with(ns.name())).count();
+    assert_eq!(ours, 2, "{text}");
 }
