@@ -54,6 +54,14 @@ const TOP: &[Task] = &[
                 "tcpstate list -p --state close-wait",
                 "+ the processes holding each socket",
             ),
+            ex(
+                "tcpstate list state established dst 10.2.3.4",
+                "ss's filter words (every command)",
+            ),
+            ex(
+                "tcpstate kill --dry-run dst 10.2.3.4",
+                "what ss -K would close; --yes closes",
+            ),
         ],
     },
     Task {
@@ -133,6 +141,11 @@ const LIST: &[Task] = &[Task {
             "tcpstate list --state close-wait --sport 8080 --dst 10.0.0.0/8",
             "filters",
         ),
+        ex(
+            "tcpstate list state established '( dport = :5432 or sport = :5432 )'",
+            "ss's filter words, applied by the kernel",
+        ),
+        ex("tcpstate list -tanl", "ss's habits: listening sockets"),
         ex(
             "tcpstate list -p --state close-wait",
             "+ PID/Program: who holds each socket",
