@@ -324,6 +324,31 @@ mod tests {
     }
 
     #[test]
+    fn an_expression_too_long_for_the_kernel_is_left_to_user_space() {
+        let one = ss::parse(&["src [2001:db8::1]:80"]).unwrap().expr.unwrap();
+        let mut e = one.clone();
+        for _ in 0..2500 {
+            e = ss::Expr::or(e, one.clone());
+        }
+        let f = Filter {
+            expr: Some(e),
+            ..Filter::default()
+        };
+        let q = f.query();
+        assert!(q.bytecode.is_none());
+        // The kernel did not filter, so the expression stays for the evaluator.
+        assert!(f.left_after(&q, true).unwrap().expr.is_some());
+        let small = Filter {
+            expr: Some(one),
+            ..Filter::default()
+        };
+        let q = small.query();
+        assert!(q.bytecode.is_some());
+        assert!(small.left_after(&q, true).unwrap().expr.is_none());
+        assert!(small.left_after(&q, false).unwrap().expr.is_some());
+    }
+
+    #[test]
     fn mapped_addresses_match_v4_blocks() {
         let mut f = Filter::default();
         f.dst.push(parse_net("10.0.0.0/8").unwrap());

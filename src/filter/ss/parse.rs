@@ -30,6 +30,10 @@ pub struct SsFilter {
     pub expr: Option<Expr>,
 }
 
+/// The most tokens an expression may have: it keeps the parser's, the evaluator's and the
+/// compiler's recursion (one level per nested condition) far from the stack's end.
+const MAX_TOKENS: usize = 2000;
+
 const STARTS: &str = "expected sport, dport, src, dst, dev, mark, cgroup, autobound, not or '('";
 
 struct Parser {
@@ -403,6 +407,13 @@ fn ephemeral_range() -> (u16, u16) {
 /// Parse the trailing filter words of a command line.
 pub fn parse<S: AsRef<str>>(words: &[S]) -> Result<SsFilter, SsError> {
     let toks = tokens(words);
+    if let Some(t) = toks.get(MAX_TOKENS) {
+        return Err(SsError {
+            at: t.text.clone(),
+            word: t.word,
+            why: format!("the filter is longer than {MAX_TOKENS} words and operators"),
+        });
+    }
     let mut p = Parser {
         toks,
         at: 0,
@@ -448,4 +459,70 @@ fn ss_state_word(w: &str) -> Result<StateSet, String> {
         _ => w.parse::<StateSet>().map_err(|e| e.to_string())?,
     };
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::state::TcpState;
+
+    fn port(side: Side, p: u16) -> Expr {
+        Expr::Cond(Cond::Host(
+            side,
+            HostCond {
+                net: None,
+                port: Some(p),
+            },
+        ))
+    }
+
+    #[test]
+    fn and_or_read_left_to_right_and_not_binds_tight() {
+        let e = parse(&["sport = :1 or sport = :2 and not dport = :3"])
+            .unwrap()
+            .expr
+            .unwrap();
+        let want = Expr::and(
+            Expr::or(port(Side::Local, 1), port(Side::Local, 2)),
+            Expr::negate(port(Side::Remote, 3)),
+        );
+        assert_eq!(e, want);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_crash() {
+        let deep = "(".repeat(100_000);
+        let e = parse(&[deep.as_str()]).unwrap_err();
+        assert!(e.why.contains("longer than"), "{e}");
+        let long = vec!["sport = :1 or"; 50_000].join(" ");
+        assert!(parse(&[long.as_str()]).is_err());
+        let ok = vec!["sport = :1"; 400].join(" or ");
+        assert!(parse(&[ok.as_str()]).is_ok());
+    }
+
+    #[test]
+    fn state_words_add_and_exclude_as_ss() {
+        let f = parse(&["state", "listening", "state", "bucket"]).unwrap();
+        let s = f.states.unwrap();
+        assert!(s.contains(TcpState::Listen) && s.contains(TcpState::TimeWait));
+        assert!(!s.contains(TcpState::Established));
+        let f = parse(&["exclude", "established"]).unwrap();
+        let s = f.states.unwrap();
+        assert!(!s.contains(TcpState::Established) && s.contains(TcpState::Listen));
+        assert!(f.expr.is_none());
+    }
+
+    #[test]
+    fn addresses_keep_their_family_and_ports_their_names() {
+        let h = host_cond("[::ffff:10.0.0.1]:5432", false).unwrap();
+        assert_eq!(h.net, Some(("::ffff:10.0.0.1".parse().unwrap(), 128)));
+        assert_eq!(h.port, Some(5432));
+        assert_eq!(
+            host_cond("10.0.0.0/8:80", false).unwrap().net,
+            Some(("10.0.0.0".parse().unwrap(), 8))
+        );
+        assert_eq!(host_cond("::1", false).unwrap().port, None);
+        assert_eq!(host_cond("*:22", false).unwrap().net, None);
+        assert_eq!(host_cond("http", true).unwrap().port, Some(80));
+    }
 }
