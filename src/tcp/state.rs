@@ -261,45 +261,159 @@ impl TcpState {
         }
     }
 
-    /// Parse one state word in any known spelling, case-insensitively. Group names are not
-    /// states: see [`StateSet::parse`].
+    /// Parse one state word in any known spelling, case-insensitively: the English spellings of
+    /// every printer (netstat, ss, RFC, BSD, Windows, PowerShell's CamelCase `TimeWait`), then
+    /// the translated words of [`LOCALISED`]. Group names are not states: see
+    /// [`StateSet::parse`].
     pub fn parse_word(word: &str) -> Option<TcpState> {
-        // Fold case and drop separators, so FIN_WAIT1, FIN-WAIT-1, fin_wait_1 and Fin Wait 1
-        // are one word.
-        let mut buf = [0u8; 24];
-        let mut n = 0;
-        for c in word.chars().flat_map(char::to_uppercase) {
-            if c == '_' || c == '-' || c == ' ' {
-                continue;
-            }
-            let mut tmp = [0u8; 4];
-            for &b in c.encode_utf8(&mut tmp).as_bytes() {
-                if n == buf.len() {
-                    return None;
-                }
-                buf[n] = b;
-                n += 1;
-            }
-        }
-        let folded = std::str::from_utf8(&buf[..n]).ok()?;
+        let mut buf = [0u8; 32];
+        let folded = fold(word, &mut buf)?;
         Some(match folded {
-            "ESTABLISHED" | "ESTAB" | "VERBUNDEN" | "HERGESTELLT" => TcpState::Established,
+            "ESTABLISHED" | "ESTAB" => TcpState::Established,
             "SYNSENT" => TcpState::SynSent,
             "SYNRECV" | "SYNRCVD" | "SYNRECEIVED" => TcpState::SynRecv,
             "FINWAIT1" => TcpState::FinWait1,
             "FINWAIT2" => TcpState::FinWait2,
-            "TIMEWAIT" | "WARTEND" => TcpState::TimeWait,
-            "CLOSE" | "CLOSED" | "UNCONN" | "GESCHLOSSEN" => TcpState::Close,
+            "TIMEWAIT" => TcpState::TimeWait,
+            // Windows DELETE_TCB (PowerShell `DeleteTCB`): a control block being freed, a
+            // closed socket.
+            "CLOSE" | "CLOSED" | "UNCONN" | "DELETETCB" => TcpState::Close,
             "CLOSEWAIT" => TcpState::CloseWait,
             "LASTACK" => TcpState::LastAck,
-            "LISTEN" | "LISTENING" | "ABHÖREN" => TcpState::Listen,
+            "LISTEN" | "LISTENING" => TcpState::Listen,
             "CLOSING" => TcpState::Closing,
             "NEWSYNRECV" => TcpState::NewSynRecv,
-            "BOUNDINACTIVE" | "BOUND" => TcpState::BoundInactive,
-            _ => return None,
+            "BOUNDINACTIVE" => TcpState::BoundInactive,
+            _ => {
+                return STATES_WITHOUT_LINUX_NAME
+                    .iter()
+                    .chain(LOCALISED)
+                    .find(|w| fold(w.word, &mut [0u8; 32]) == Some(folded))
+                    .map(|w| w.state);
+            }
         })
     }
 }
+
+/// `word` upper-cased with `_`, `-` and spaces dropped, so that FIN_WAIT1, FIN-WAIT-1,
+/// fin_wait_1, FinWait1 and Fin Wait 1 are one word; `None` when it does not fit `buf`.
+fn fold<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_uppercase) {
+        if c == '_' || c == '-' || c == ' ' {
+            continue;
+        }
+        let mut tmp = [0u8; 4];
+        for &b in c.encode_utf8(&mut tmp).as_bytes() {
+            *buf.get_mut(n)? = b;
+            n += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// A state word that is not English, or names a state Linux does not have: the word, the
+/// state it is counted as, the locale (or system) that prints it and the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateWord {
+    pub word: &'static str,
+    pub state: TcpState,
+    pub locale: &'static str,
+    pub printer: &'static str,
+}
+
+const fn w(
+    word: &'static str,
+    state: TcpState,
+    locale: &'static str,
+    printer: &'static str,
+) -> StateWord {
+    StateWord {
+        word,
+        state,
+        locale,
+        printer,
+    }
+}
+
+/// States other systems have and Linux does not, and the Linux state each is counted (and
+/// listed) as: a socket bound to a port, neither listening nor connected, is BOUND_INACTIVE
+/// (Linux 6.5 names that very condition); a socket not yet bound is CLOSE, where every Linux
+/// socket starts.
+pub const STATES_WITHOUT_LINUX_NAME: &[StateWord] = &[
+    w(
+        "BOUND",
+        TcpState::BoundInactive,
+        "Windows, Solaris",
+        "netstat -q, Get-NetTCPConnection, Solaris netstat",
+    ),
+    w("IDLE", TcpState::Close, "Solaris", "netstat"),
+];
+
+/// Translated state words, each with its locale and printer. net-tools' words are those of its
+/// gettext catalogues (po/*.po, the msgstr of each tcp_state[] entry; a catalogue that keeps
+/// a state in English adds nothing); Czech `POSLEDNÍ ACK` (LAST_ACK) is left out, being two
+/// words where a listing has one column. Windows' words are those seen in pasted German
+/// captures.
+pub const LOCALISED: &[StateWord] = &[
+    // net-tools, ca
+    w("ESTABLERT", TcpState::Established, "ca", "net-tools"),
+    w("TEMPS", TcpState::TimeWait, "ca", "net-tools"),
+    w("TANCA", TcpState::Close, "ca", "net-tools"),
+    w("ESCOLTA", TcpState::Listen, "ca", "net-tools"),
+    w("TANCAMENT", TcpState::Closing, "ca", "net-tools"),
+    // net-tools, cs
+    w("SPOJENO", TcpState::Established, "cs", "net-tools"),
+    w("ZAVŘEN", TcpState::Close, "cs", "net-tools"),
+    w("NASLOUCHÁ", TcpState::Listen, "cs", "net-tools"),
+    w("ZAVÍRÁ", TcpState::Closing, "cs", "net-tools"),
+    // net-tools, de
+    w("VERBUNDEN", TcpState::Established, "de", "net-tools"),
+    // net-tools, pt_BR (TIME_WAIT stays English)
+    w("ESTABELECIDA", TcpState::Established, "pt_BR", "net-tools"),
+    w("SYN_ENVIADO", TcpState::SynSent, "pt_BR", "net-tools"),
+    w("SYN_RECEBIDO", TcpState::SynRecv, "pt_BR", "net-tools"),
+    w("ESPERA_FIN1", TcpState::FinWait1, "pt_BR", "net-tools"),
+    w("ESPERA_FIN2", TcpState::FinWait2, "pt_BR", "net-tools"),
+    w("FECHAR", TcpState::Close, "pt_BR", "net-tools"),
+    w(
+        "ESPERANDO_FECHAR",
+        TcpState::CloseWait,
+        "pt_BR",
+        "net-tools",
+    ),
+    w("ÚLTIMO_ACK", TcpState::LastAck, "pt_BR", "net-tools"),
+    w("OUÇA", TcpState::Listen, "pt_BR", "net-tools"),
+    w("FECHANDO", TcpState::Closing, "pt_BR", "net-tools"),
+    // net-tools, sv
+    w("ETABLERAD", TcpState::Established, "sv", "net-tools"),
+    w("STÄNG", TcpState::Close, "sv", "net-tools"),
+    w("STÄNG_VÄNTA", TcpState::CloseWait, "sv", "net-tools"),
+    w("LYSSNAR", TcpState::Listen, "sv", "net-tools"),
+    w("STÄNGER", TcpState::Closing, "sv", "net-tools"),
+    // Windows, de-DE
+    w(
+        "HERGESTELLT",
+        TcpState::Established,
+        "de-DE",
+        "Windows netstat",
+    ),
+    w("ABHÖREN", TcpState::Listen, "de-DE", "Windows netstat"),
+    w("WARTEND", TcpState::TimeWait, "de-DE", "Windows netstat"),
+    w(
+        "FIN_WARTEN_2",
+        TcpState::FinWait2,
+        "de-DE",
+        "Windows netstat",
+    ),
+    w(
+        "SCHLIESSEN_WARTEN",
+        TcpState::CloseWait,
+        "de-DE",
+        "Windows netstat",
+    ),
+    w("GESCHLOSSEN", TcpState::Close, "de-DE", "Windows netstat"),
+];
 
 impl fmt::Display for TcpState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
