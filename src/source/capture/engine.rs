@@ -11,6 +11,7 @@ use std::io::Read;
 use std::ops::ControlFlow;
 
 use super::InputFormat;
+use super::evidence::{looks_like_tcp_row, unplaced_leading_columns};
 use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
@@ -297,6 +298,11 @@ impl Run<'_> {
         let mut listed_rows = 0u64;
         let mut first_redacted = 0u64;
         let families = [query.v4, query.v6];
+        // While no row has been read: the first line that looks like a TCP row (and why it
+        // could not be read, when a parser said), and the first header with a column no
+        // layout places.
+        let mut first_looking: Option<(u64, Option<String>)> = None;
+        let mut unplaced: Option<(u64, String)> = None;
         let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
             if line.cut {
                 cut_lines += 1;
@@ -311,7 +317,20 @@ impl Run<'_> {
             let at = || format!("{file}:{}", line.no);
             let redacted_before = cx.redacted;
             let flow = match p.row(line.text, &mut cx, &mut sock, at, &mut report.notices) {
-                ParsedRow::Skip => Flow::Continue,
+                ParsedRow::Skip => {
+                    if rows == 0 {
+                        if first_looking.is_none() && looks_like_tcp_row(line.text, &mut cx.states)
+                        {
+                            first_looking = Some((line.no, None));
+                        }
+                        if unplaced.is_none()
+                            && let Some(cols) = unplaced_leading_columns(line.text)
+                        {
+                            unplaced = Some((line.no, cols));
+                        }
+                    }
+                    Flow::Continue
+                }
                 ParsedRow::Socket => {
                     rows += 1;
                     listed_rows += u64::from(sock.listed_owners.is_listed());
@@ -373,6 +392,9 @@ impl Run<'_> {
                     }
                 }
                 ParsedRow::Unread(why) => {
+                    if rows == 0 && first_looking.is_none() {
+                        first_looking = Some((line.no, Some(why.to_string())));
+                    }
                     if self.strict {
                         err = Some(SourceError::Parse {
                             file: file.to_string(),
@@ -465,6 +487,42 @@ impl Run<'_> {
                 format.name()
             )));
         }
+        if rows == 0
+            && let Some((no, why)) = first_looking
+        {
+            return Err(SourceError::Parse {
+                file: file.to_string(),
+                line: no,
+                why: silent_zero(file, format, why, unplaced),
+            });
+        }
         Ok(report)
     }
+}
+
+/// Why a file with a line that looks like a TCP row (`why` it could not be read, if a parser
+/// said) yielded no socket, as the end of one sentence: the run is refused rather than shown
+/// as a quiet host.
+fn silent_zero(
+    file: &str,
+    format: InputFormat,
+    why: Option<String>,
+    unplaced: Option<(u64, String)>,
+) -> String {
+    let cause = match (why, unplaced) {
+        (_, Some((no, cols))) => format!(
+            "the column header at {file}:{no} has a column before Proto that tcpstate cannot \
+             place ({cols})"
+        ),
+        (Some(why), None) => why,
+        (None, None) => format!(
+            "read as {}, its layout is not one tcpstate knows (if the format was told wrong, \
+             name it with --input-format)",
+            format.describe()
+        ),
+    };
+    format!(
+        "this line looks like a TCP socket row, but no line of the file reads as one, so \
+         nothing is counted rather than an empty host shown: {cause}"
+    )
 }

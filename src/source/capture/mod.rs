@@ -54,6 +54,7 @@ mod bsd;
 pub mod detect;
 mod endpoint;
 mod engine;
+mod evidence;
 mod fields;
 mod lines;
 mod mixed;
