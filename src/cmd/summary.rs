@@ -63,15 +63,17 @@ fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, b
     let hosts = parts
         .into_iter()
         .enumerate()
-        .map(|(i, (label, counts))| match failed.iter().find(|f| f.0 == i) {
-            None => HostCounts::known(label, counts),
-            Some((_, why)) => HostCounts {
-                label,
-                counts: Counts::asked(filter.states),
-                unknown: StateSet::from_bits(u32::MAX),
-                note: Some(why.clone()),
+        .map(
+            |(i, (label, counts))| match failed.iter().find(|f| f.0 == i) {
+                None => HostCounts::known(label, counts),
+                Some((_, why)) => HostCounts {
+                    label,
+                    counts: Counts::asked(filter.states),
+                    unknown: StateSet::from_bits(u32::MAX),
+                    note: Some(why.clone()),
+                },
             },
-        })
+        )
         .collect();
     Ok((hosts, many, failed))
 }

@@ -11,8 +11,8 @@ use std::io::Read;
 use std::ops::ControlFlow;
 
 use super::InputFormat;
-use super::evidence::{looks_like_tcp_row, unplaced_leading_columns};
 use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
+use super::evidence::{looks_like_tcp_row, unplaced_leading_columns};
 use super::fields::{StateWords, queue, show};
 use super::lines::{self, Chunked, Line};
 use super::mixed::Parsers;

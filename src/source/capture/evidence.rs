@@ -56,7 +56,11 @@ pub(crate) fn unplaced_leading_columns(line: &[u8]) -> Option<String> {
     let mut t: [&[u8]; 12] = [&[]; 12];
     let n = split(line, &mut t);
     let at = t[..n].iter().position(|f| *f == b"Proto")?;
-    if at == 0 || !t[at..n].iter().any(|f| *f == b"Recv-Q" || *f == b"Local") {
+    // The pointer columns of BSD `netstat -A`, which its parser places.
+    let placed = [&b"Tcpcb"[..], b"Socket", b"Flowhash", b"PCB"];
+    if t[..at].iter().all(|f| placed.contains(f))
+        || !t[at..n].iter().any(|f| *f == b"Recv-Q" || *f == b"Local")
+    {
         return None;
     }
     Some(
@@ -100,13 +104,19 @@ mod tests {
     #[test]
     fn unplaced_columns() {
         assert_eq!(
-            unplaced_leading_columns(b"Tcpcb Proto Recv-Q Send-Q Local Address Foreign Address (state)"),
-            Some("Tcpcb".into())
+            unplaced_leading_columns(
+                b"Vnode Proto Recv-Q Send-Q Local Address Foreign Address (state)"
+            ),
+            Some("Vnode".into())
         );
         assert_eq!(
             unplaced_leading_columns(b"Proto Recv-Q Send-Q Local Address Foreign Address State"),
             None
         );
         assert_eq!(unplaced_leading_columns(b"hello Proto world"), None);
+        assert_eq!(
+            unplaced_leading_columns(b"Tcpcb Proto Recv-Q Send-Q Local Address Foreign Address"),
+            None
+        );
     }
 }

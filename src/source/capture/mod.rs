@@ -60,8 +60,10 @@ mod lines;
 mod mixed;
 mod netstat;
 mod owners;
+mod powershell;
 mod proc;
 mod shapes;
+mod solaris;
 mod ss;
 mod summary;
 mod timer;
@@ -148,15 +150,19 @@ pub enum InputFormat {
     Proc,
     /// FreeBSD / macOS `netstat` (`tcp4`, `host.port`, `-v`).
     Bsd,
-    /// Windows `netstat -an` / `-ano` (English or zh-CN headers).
+    /// Windows `netstat -an` / `-ano` (English, German or zh-CN; `-b`, `-t`, `Select-String`).
     Windows,
     /// A saved summary: `STATE COUNT` (awk one-liner) or `COUNT STATE` (`sort | uniq -c`).
     Summary,
+    /// Solaris 11 / illumos `netstat -an` (`TCP: IPv4` sections, no protocol column).
+    Solaris,
+    /// PowerShell `Get-NetTCPConnection` (its table or `Format-List` form).
+    PowerShell,
 }
 
 impl InputFormat {
     /// Every value, in the order `--input-format` lists them.
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::Auto,
         InputFormat::Netstat,
         InputFormat::Ss,
@@ -164,6 +170,8 @@ impl InputFormat {
         InputFormat::Bsd,
         InputFormat::Windows,
         InputFormat::Summary,
+        InputFormat::Solaris,
+        InputFormat::PowerShell,
     ];
 
     /// The name `--input-format` takes.
@@ -176,6 +184,8 @@ impl InputFormat {
             InputFormat::Bsd => "bsd",
             InputFormat::Windows => "windows",
             InputFormat::Summary => "summary",
+            InputFormat::Solaris => "solaris",
+            InputFormat::PowerShell => "powershell",
         }
     }
 
@@ -189,6 +199,8 @@ impl InputFormat {
             InputFormat::Bsd => "BSD/macOS netstat",
             InputFormat::Windows => "Windows netstat",
             InputFormat::Summary => "saved STATE COUNT summary",
+            InputFormat::Solaris => "Solaris netstat",
+            InputFormat::PowerShell => "PowerShell Get-NetTCPConnection",
         }
     }
 }
@@ -201,7 +213,10 @@ impl fmt::Display for InputFormat {
 
 /// An `--input-format` value that names no format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}'; valid: auto, netstat, ss, proc, bsd, windows, summary")]
+#[error(
+    "unknown input format '{0}'; valid: auto, netstat, ss, proc, bsd, windows, summary, \
+     solaris, powershell"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for InputFormat {
@@ -215,6 +230,8 @@ impl FromStr for InputFormat {
             "bsd" | "freebsd" | "macos" | "darwin" => InputFormat::Bsd,
             "windows" | "win" => InputFormat::Windows,
             "summary" | "counts" => InputFormat::Summary,
+            "solaris" | "illumos" | "sunos" => InputFormat::Solaris,
+            "powershell" | "pwsh" | "get-nettcpconnection" => InputFormat::PowerShell,
             _ => return Err(UnknownFormat(s.to_string())),
         })
     }
