@@ -336,14 +336,16 @@ const fn w(
     }
 }
 
-/// States other systems have and Linux does not, and the Linux state each is counted (and
-/// listed) as: a socket bound to a port, neither listening nor connected, is BOUND_INACTIVE
-/// (Linux 6.5 names that very condition); a socket not yet bound is CLOSE, where every Linux
-/// socket starts.
+/// States other systems list and Linux listings do not, and the Linux state each is counted
+/// (and listed) as: CLOSE, the state the Linux kernel holds such a socket in. A socket not yet
+/// bound (Solaris `IDLE`) is where every socket starts; one bound to a port but neither
+/// listening nor connected (Windows and Solaris `BOUND`) is CLOSE too, and only sock_diag,
+/// when asked, tells it apart as BOUND_INACTIVE, which no listing shows by default — so a
+/// capture's BOUND rows are counted where a default run counts, never dropped.
 pub const STATES_WITHOUT_LINUX_NAME: &[StateWord] = &[
     w(
         "BOUND",
-        TcpState::BoundInactive,
+        TcpState::Close,
         "Windows, Solaris",
         "netstat -q, Get-NetTCPConnection, Solaris netstat",
     ),

@@ -152,15 +152,15 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if has(line, "Swind") && has(line, "Rwind") {
         return vote(Solaris, HEADER);
     }
-    if let Some((key, _)) = super::powershell::list_property(line)
-        && matches!(
-            key,
-            b"LocalAddress" | b"RemoteAddress" | b"LocalPort" | b"RemotePort"
-        )
-    {
-        return vote(PowerShell, ROW);
+    if let Some((key, _)) = super::powershell::list_property(line) {
+        // `LocalAddress :` opens a Format-List record, as a title opens a section.
+        match key {
+            b"LocalAddress" => return vote(PowerShell, TITLE),
+            b"RemoteAddress" | b"LocalPort" | b"RemotePort" => return vote(PowerShell, ROW),
+            _ => {}
+        }
     }
-    if super::solaris::section_title(line).flatten().is_some() {
+    if super::solaris::section_title(line).is_some() && has(line, " IPv") {
         return vote(Solaris, TITLE);
     }
     if t[0] != b"Proto" && has(line, " Proto ") && has(line, "(state)") {
@@ -174,6 +174,9 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if t[0] == b"Proto" {
         return if has(line, "(state)") {
             vote(Bsd, HEADER)
+        } else if has(line, "Recv-Q") && line.ends_with(b"Address") {
+            // A header that ends at the addresses: a BSD raw `ip` section's.
+            Class::Nothing
         } else if has(line, "Recv-Q") {
             vote(Netstat, HEADER)
         } else if has(line, "Local Address") {

@@ -5,7 +5,7 @@
 //! blank lines; a socket is read once its two addresses, two ports and State are all seen).
 //! Address and port sit in separate columns; IPv6 is bare (`::`, `fe80::1%12`). States are
 //! CamelCase (`Listen`, `TimeWait`, `SynReceived`, `Bound` — bound, neither listening nor
-//! connected, counted as BOUND_INACTIVE — and `DeleteTCB`, counted as CLOSE). There are no
+//! connected, counted as CLOSE — and `DeleteTCB`, counted as CLOSE). There are no
 //! queue columns: queues are unknown.
 
 use std::borrow::Cow;
@@ -184,7 +184,7 @@ mod tests {
         let (_, s) = go(
             "fe80::1%12                          139       ::                                  0          Bound                      4",
         );
-        assert_eq!(s.state, TcpState::BoundInactive);
+        assert_eq!(s.state, TcpState::Close);
         for l in [
             "LocalAddress   : 10.0.0.8",
             "LocalPort      : 50512",

@@ -3,7 +3,7 @@
 //! protocol column; a TCP row is `Local Remote Swind Send-Q Rwind Recv-Q State [If]`, addresses
 //! with the port after the last dot (`10.0.0.5.22`, `*.*`, `::1.5999`). Besides the BSD state
 //! words Solaris prints `IDLE` (a socket not yet bound, counted as CLOSE) and `BOUND` (bound,
-//! neither listening nor connected, counted as BOUND_INACTIVE). A listener's queues are
+//! neither listening nor connected, also counted as CLOSE, see `STATES_WITHOUT_LINUX_NAME`). A listener's queues are
 //! unknown (the columns hold its windows' state, not its accept queue).
 
 use std::borrow::Cow;
@@ -144,7 +144,7 @@ mod tests {
         assert_eq!((s.state, s.recv_q), (TcpState::Close, None));
         let (_, s) =
             go("      *.5432               *.*                0      0 128000      0 BOUND");
-        assert_eq!(s.state, TcpState::BoundInactive);
+        assert_eq!(s.state, TcpState::Close);
         assert!(matches!(go("TCP: IPv6").0, ParsedRow::Skip));
         let (_, s) = go(
             "::1.5999                                *.*                             0      0 128000      0 LISTEN      lo0",

@@ -162,7 +162,7 @@ fn localised_and_foreign_words_parse_to_their_state() {
         ("CloseWait", TcpState::CloseWait),
         ("FinWait2", TcpState::FinWait2),
         ("SynReceived", TcpState::SynRecv),
-        ("Bound", TcpState::BoundInactive),
+        ("Bound", TcpState::Close),
         ("DeleteTCB", TcpState::Close),
         ("IDLE", TcpState::Close),
     ] {
