@@ -341,6 +341,8 @@ const SEEDS: &[(&str, InputFormat)] = &[
         "handmade/windows-netstat-ano-de-DE.txt",
         InputFormat::Windows,
     ),
+    ("handmade/ss-tinm.txt", InputFormat::Ss),
+    ("handmade/netstat-emailed-wrapped.txt", InputFormat::Netstat),
 ];
 
 fn config() -> ProptestConfig {
@@ -407,6 +409,8 @@ per_format! {
     powershell_list => InputFormat::PowerShell, 10;
     bsd_pointers => InputFormat::Bsd, 11;
     windows_de => InputFormat::Windows, 12;
+    ss_info => InputFormat::Ss, 13;
+    netstat_wrapped => InputFormat::Netstat, 14;
 }
 
 proptest! {

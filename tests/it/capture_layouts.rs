@@ -315,3 +315,147 @@ fn a_listing_with_no_tcp_rows_is_still_a_quiet_host() {
     ));
     assert!(t.sockets.is_empty() && r.unread.is_empty());
 }
+
+#[test]
+fn rows_an_email_client_wrapped_are_joined_back() {
+    let f = "handmade/netstat-emailed-wrapped.txt";
+    let (t, r) = run(CaptureSource::open(fixture(f)));
+    assert_eq!(
+        t.states,
+        map(&[(Established, 1), (TimeWait, 1), (CloseWait, 1)])
+    );
+    // The last row is cut for real: it stays unread, never joined with nothing.
+    assert_eq!(unread_lines(&r), [7]);
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.contains("1 rows were split over two lines") && n.ends_with(":3")),
+        "{:?}",
+        r.notices
+    );
+    let joined = t.sockets.iter().find(|s| s.state == Established).unwrap();
+    assert_eq!(joined.remote.port, Some(5555));
+
+    let (t, r) = run(CaptureSource::open(fixture(
+        "handmade/ss-emailed-wrapped.txt",
+    )));
+    assert_eq!(t.states, map(&[(Established, 1), (Listen, 1)]));
+    assert!(r.unread.is_empty(), "{:?}", r.unread);
+    let est = t.sockets.iter().find(|s| s.state == Established).unwrap();
+    assert_eq!(est.remote.port, Some(50000));
+    assert!(est.listed_owners.is_listed());
+}
+
+#[test]
+fn ss_i_and_m_lines_fill_tcp_info_and_memory() {
+    let (t, r) = run(CaptureSource::open(fixture("handmade/ss-tinm.txt")));
+    assert!(r.unread.is_empty(), "{:?}", r.unread);
+    assert_eq!(t.states, map(&[(Established, 2), (TimeWait, 1)]));
+    let by_port = |p: u16| t.sockets.iter().find(|s| s.remote.port == Some(p)).unwrap();
+    // Tab-indented lines.
+    let s = by_port(52114);
+    let i = s.info.as_deref().expect("tcp_info read");
+    assert_eq!(i.congestion.as_deref(), Some("cubic"));
+    assert_eq!(
+        (i.rtt_us, i.rttvar_us, i.rto_us, i.min_rtt_us),
+        (Some(500), Some(250), Some(204_000), Some(300))
+    );
+    assert_eq!(
+        (i.mss, i.rcv_mss, i.pmtu, i.cwnd, i.ssthresh),
+        (Some(1448), Some(536), Some(1500), Some(10), Some(7))
+    );
+    assert_eq!(
+        (
+            i.bytes_sent,
+            i.bytes_acked,
+            i.bytes_received,
+            i.bytes_retrans
+        ),
+        (Some(3600), Some(3564), Some(2040), Some(72))
+    );
+    assert_eq!((i.segs_out, i.segs_in), (Some(30), Some(25)));
+    assert_eq!(
+        (i.retrans, i.total_retrans, i.lost, i.unacked),
+        (Some(0), Some(2), Some(1), Some(1))
+    );
+    assert_eq!(
+        (i.last_send_ms, i.last_recv_ms, i.last_ack_ms),
+        (Some(4), Some(8), Some(4))
+    );
+    assert_eq!(
+        (i.pacing_rate_bps, i.delivery_rate_bps),
+        (Some(463_400_000), Some(115_800_000))
+    );
+    assert_eq!((i.busy_ms, i.rwnd_limited_ms), (Some(40), Some(3)));
+    // What the capture lacks stays unknown.
+    assert_eq!(
+        (i.sndbuf_limited_ms, i.sacked, i.timestamps),
+        (None, None, None)
+    );
+    let m = s.memory.as_deref().expect("skmem read");
+    assert_eq!(
+        (m.rcvbuf, m.sndbuf, m.fwd_alloc, m.wmem_queued, m.drops),
+        (Some(131_072), Some(87_040), Some(3328), Some(768), Some(1))
+    );
+    // Lines at column 0, as an e-mail client leaves them.
+    let s = by_port(52116);
+    let i = s.info.as_deref().expect("tcp_info read");
+    assert_eq!(
+        (i.congestion.as_deref(), i.rtt_us),
+        (Some("bbr"), Some(400))
+    );
+    assert_eq!(s.memory.as_deref().and_then(|m| m.sndbuf), Some(87_040));
+    // A row without continuation lines has neither.
+    let tw = by_port(80);
+    assert!(tw.info.is_none() && tw.memory.is_none());
+
+    // The same through `list -i -m`.
+    let out = tcpstate()
+        .args(["list", "-i", "-m", "-f", "json", "--from"])
+        .arg(fixture("handmade/ss-tinm.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows[0]["info"]["rtt_us"], 500);
+    assert_eq!(rows[0]["memory"]["sndbuf"], 87_040);
+    assert_eq!(rows[0]["info"]["sack"], serde_json::Value::Null);
+    assert_eq!(rows[2]["info"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_real_ss_tanpeoi_capture_keeps_its_tcp_info() {
+    // Saved from `ss -tanpeoi` in a test namespace (fixtures/captures/linux).
+    let (t, _) = run(CaptureSource::open(fixture("linux/ss-tanpeoi.txt")));
+    let cw = t
+        .sockets
+        .iter()
+        .find(|s| s.state == CloseWait && s.remote.port == Some(59784))
+        .unwrap();
+    let i = cw.info.as_deref().unwrap();
+    assert_eq!(
+        (
+            i.congestion.as_deref(),
+            i.rtt_us,
+            i.rttvar_us,
+            i.mss,
+            i.cwnd
+        ),
+        (Some("bbr"), Some(11), Some(5), Some(32768), Some(10))
+    );
+    assert_eq!(
+        (i.bytes_received, i.segs_out, i.segs_in, i.last_send_ms),
+        (Some(1), Some(1), Some(3), Some(436))
+    );
+    assert_eq!(
+        (i.timestamps, i.sack, i.app_limited),
+        (Some(true), Some(true), Some(true))
+    );
+    // Every socket but TIME_WAIT (no tcp_info for mini-sockets) has its line.
+    for s in &t.sockets {
+        assert_eq!(s.info.is_some(), s.state != TimeWait, "{s:?}");
+    }
+}

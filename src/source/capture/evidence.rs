@@ -4,6 +4,7 @@
 //! unknown column before `Proto`). A run that reads no socket from a file holding such a line
 //! ends with an error naming the first of them instead of reporting an empty host.
 
+use super::InputFormat;
 use super::fields::{StateWords, split};
 
 /// The first words of rows of other protocols (netstat's Proto, ss's Netid, Windows' Proto):
@@ -69,6 +70,33 @@ pub(crate) fn unplaced_leading_columns(line: &[u8]) -> Option<String> {
             .map(|f| String::from_utf8_lossy(f).into_owned())
             .collect::<Vec<_>>()
             .join(" "),
+    )
+}
+
+/// Why a file with a line that looks like a TCP row (`why` it could not be read, if a parser
+/// said) yielded no socket, as the end of one sentence: the run is refused rather than shown
+/// as a quiet host.
+pub(crate) fn silent_zero(
+    file: &str,
+    format: InputFormat,
+    why: Option<String>,
+    unplaced: Option<(u64, String)>,
+) -> String {
+    let cause = match (why, unplaced) {
+        (_, Some((no, cols))) => format!(
+            "the column header at {file}:{no} has a column before Proto that tcpstate cannot \
+             place ({cols})"
+        ),
+        (Some(why), None) => why,
+        (None, None) => format!(
+            "read as {}, its layout is not one tcpstate knows (if the format was told wrong, \
+             name it with --input-format)",
+            format.describe()
+        ),
+    };
+    format!(
+        "this line looks like a TCP socket row, but no line of the file reads as one, so \
+         nothing is counted rather than an empty host shown: {cause}"
     )
 }
 

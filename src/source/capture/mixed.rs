@@ -120,6 +120,20 @@ impl Parsers {
         again
     }
 
+    /// Read `line` as a continuation of the last socket read, with the parser in use.
+    #[inline]
+    pub(crate) fn amend(&mut self, line: &[u8], out: &mut Socket) -> bool {
+        let current = self.current;
+        self.parser(current).amend(line, out)
+    }
+
+    /// Whether the parser in use reads records that go on past their row.
+    #[inline]
+    pub(crate) fn continues(&mut self) -> bool {
+        let current = self.current;
+        self.parser(current).continues()
+    }
+
     /// Whether any line was a row, header or title of the format in use.
     pub(crate) fn saw_own_format(&self) -> bool {
         self.saw_own

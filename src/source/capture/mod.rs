@@ -52,6 +52,7 @@
 
 mod bsd;
 pub mod detect;
+mod drive;
 mod endpoint;
 mod engine;
 mod evidence;
@@ -65,6 +66,7 @@ mod proc;
 mod shapes;
 mod solaris;
 mod ss;
+mod ss_info;
 mod summary;
 mod timer;
 mod windows;
@@ -459,7 +461,7 @@ impl CaptureSource {
             }
             Detected::Format(f) => f,
         };
-        let run = engine::Run {
+        let run = drive::Run {
             file: &self.name,
             query,
             assume_state: self.assume_state,
@@ -469,8 +471,8 @@ impl CaptureSource {
             owners_wanted: self.owners_wanted,
         };
         let lines = match (&self.input, opened.as_mut()) {
-            (_, Some(c)) => engine::Lines::Stream(c),
-            (Input::Bytes(b), None) => engine::Lines::Slice(b),
+            (_, Some(c)) => drive::Lines::Stream(c),
+            (Input::Bytes(b), None) => drive::Lines::Slice(b),
             _ => unreachable!("detect leaves a reader or bytes"),
         };
         run.go(format, lines, sink)
