@@ -238,10 +238,7 @@ impl Driver<'_, '_> {
                     self.holding = true;
                     return ControlFlow::Continue(());
                 }
-                let mut s = std::mem::replace(&mut self.sock, blank_socket());
-                let flow = self.push(&mut s);
-                self.sock = s;
-                flow
+                self.push(false)
             }
             ParsedRow::Count(family, state, n) => {
                 self.rows += 1;
@@ -350,14 +347,13 @@ impl Driver<'_, '_> {
             return ControlFlow::Continue(());
         }
         self.holding = false;
-        let mut s = std::mem::replace(&mut self.held, blank_socket());
-        let flow = self.push(&mut s);
-        self.held = s;
-        flow
+        self.push(true)
     }
 
-    /// Push one socket read into the sink, if the query wants it.
-    fn push(&mut self, s: &mut Socket) -> ControlFlow<()> {
+    /// Push the socket just read (or the one held) into the sink, if the query wants it. The
+    /// socket stays where it is, so its buffers serve the next row.
+    fn push(&mut self, held: bool) -> ControlFlow<()> {
+        let s = if held { &mut self.held } else { &mut self.sock };
         let q = self.run.query;
         if !q.states.contains(s.state) || ![q.v4, q.v6][s.family.index()] {
             return ControlFlow::Continue(());
@@ -370,7 +366,10 @@ impl Driver<'_, '_> {
                 self.stopped = true;
                 ControlFlow::Break(())
             }
-            Err(e) => self.fail(SourceError::Sink(e)),
+            Err(e) => {
+                self.err = Some(SourceError::Sink(e));
+                ControlFlow::Break(())
+            }
         }
     }
 
