@@ -56,6 +56,9 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     // A capture among several that cannot be read leaves the others listed; the run fails
     // after them.
     scope.keep_going(true);
+    if let Some(bar) = tcpstate::render::progress::on_stderr() {
+        scope.show_progress(bar);
+    }
     let failed;
     scope.ask(Extensions {
         info: args.info,

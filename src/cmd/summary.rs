@@ -39,6 +39,9 @@ fn per_target<S: Sink>(
 ) -> Result<(Labelled<S>, bool, Failed)> {
     let mut scope = open_scope(common, owners)?;
     scope.keep_going(true);
+    if let Some(bar) = render::progress::on_stderr() {
+        scope.show_progress(bar);
+    }
     let map = scope.owners();
     let mut split = PerTarget::new(|| make(map.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;

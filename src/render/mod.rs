@@ -17,6 +17,7 @@ pub mod json;
 pub mod list;
 pub mod nagios;
 pub mod plain;
+pub mod progress;
 pub mod prometheus;
 pub mod table;
 pub mod text;

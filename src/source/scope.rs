@@ -332,6 +332,18 @@ impl Scope {
 
     /// Whether output shows one column or section per target (every namespace, several
     /// captures), whatever the number of targets found.
+    /// Tell `progress` how the reading of each long capture goes (nothing for live targets).
+    pub fn show_progress(
+        &mut self,
+        progress: Arc<dyn crate::source::capture::progress::ReadProgress>,
+    ) {
+        for t in &mut self.targets {
+            if let TargetInput::Capture(c) = &mut t.input {
+                c.set_progress(progress.clone());
+            }
+        }
+    }
+
     /// Let a scan over several captures go on past one that cannot be read (a layout no
     /// parser knows, rows that look like TCP but none reads): it is listed, with its sentence,
     /// in `Report::failed`, and the caller shows the others and then fails. For views that can

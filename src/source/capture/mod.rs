@@ -63,6 +63,7 @@ mod netstat;
 mod owners;
 mod powershell;
 mod proc;
+pub mod progress;
 mod shapes;
 mod solaris;
 mod ss;
@@ -261,6 +262,9 @@ pub struct CaptureSource {
     strict: bool,
     netns: u64,
     owners_wanted: bool,
+    progress: Option<Arc<dyn progress::ReadProgress>>,
+    /// Progress was started for the run under way.
+    progress_started: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -317,7 +321,15 @@ impl CaptureSource {
             strict: false,
             netns: 0,
             owners_wanted: false,
+            progress: None,
+            progress_started: false,
         }
+    }
+
+    /// Tell `progress` how reading goes when the capture is a file of at least
+    /// `progress::PROGRESS_MIN` bytes.
+    pub fn set_progress(&mut self, progress: Arc<dyn progress::ReadProgress>) {
+        self.progress = Some(progress);
     }
 
     /// Read the capture as this format instead of detecting it (`Auto` detects).
@@ -399,7 +411,21 @@ impl CaptureSource {
         }
         let r: Box<dyn Read + Send> = match &mut self.input {
             Input::Bytes(_) => return Ok(()),
-            Input::Path(p) => Box::new(File::open(&*p).map_err(|e| self.io_err(e))?),
+            Input::Path(p) => {
+                let file = File::open(&*p).map_err(|e| self.io_err(e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                match &self.progress {
+                    Some(progress) if size >= progress::PROGRESS_MIN => {
+                        progress.start(&self.name, size);
+                        self.progress_started = true;
+                        Box::new(progress::Counting {
+                            inner: file,
+                            progress: progress.clone(),
+                        })
+                    }
+                    _ => Box::new(file),
+                }
+            }
             Input::Stdin => Box::new(io::stdin()),
             Input::Reader(r) => match r.take() {
                 Some(r) => r,
@@ -490,7 +516,13 @@ impl Source for CaptureSource {
     /// Push every TCP row matching `query` (states and families) into `sink`; a saved
     /// summary's counts go to `sink.aggregate`.
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        self.run_with(query, sink)
+        let result = self.run_with(query, sink);
+        if std::mem::take(&mut self.progress_started)
+            && let Some(p) = &self.progress
+        {
+            p.finish();
+        }
+        result
     }
 }
 
