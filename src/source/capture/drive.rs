@@ -16,7 +16,7 @@ use std::ops::ControlFlow;
 
 use super::InputFormat;
 use super::engine::{Ctx, MAX_UNREAD, ParsedRow};
-use super::evidence::{looks_like_tcp_row, silent_zero, unplaced_leading_columns};
+use super::evidence::{looks_like_tcp_row, silent_zero, unplaced_layout};
 use super::lines::{self, Chunked, Line};
 use super::mixed::Parsers;
 use crate::sink::{Flow, Sink};
@@ -310,7 +310,7 @@ impl Driver<'_, '_> {
             self.first_looking = Some((no, why.map(str::to_string)));
         }
         if self.unplaced.is_none()
-            && let Some(cols) = unplaced_leading_columns(text)
+            && let Some(cols) = unplaced_layout(text)
         {
             self.unplaced = Some((no, cols));
         }

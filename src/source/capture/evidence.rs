@@ -51,12 +51,21 @@ pub(crate) fn looks_like_tcp_row(line: &[u8], states: &mut StateWords) -> bool {
         || t.iter().any(|f| is_state_word(f, states))
 }
 
-/// The columns before `Proto` in a column header (`Tcpcb Proto Recv-Q …` of FreeBSD
-/// `netstat -A` when not read as such), which no row layout places; `None` for any other line.
-pub(crate) fn unplaced_leading_columns(line: &[u8]) -> Option<String> {
+/// What a column header says no row layout places, as the end of a sentence: the columns
+/// before `Proto` (`Vnode Proto Recv-Q …`), or FreeBSD `netstat -T`'s counters where the state
+/// would be; `None` for any other line.
+pub(crate) fn unplaced_layout(line: &[u8]) -> Option<String> {
     let mut t: [&[u8]; 12] = [&[]; 12];
     let n = split(line, &mut t);
     let at = t[..n].iter().position(|f| *f == b"Proto")?;
+    if t[at..n].iter().any(|f| *f == b"Rexmit" || *f == b"OOORcv") {
+        return Some(
+            "no State column: it is FreeBSD `netstat -T`, whose rows carry retransmit counters \
+             (Rexmit OOORcv 0-win) instead of a state, so no socket can be counted by state; \
+             save `netstat -an` beside it"
+                .into(),
+        );
+    }
     // The pointer columns of BSD `netstat -A`, which its parser places.
     let placed = [&b"Tcpcb"[..], b"Socket", b"Flowhash", b"PCB"];
     if t[..at].iter().all(|f| placed.contains(f))
@@ -64,13 +73,14 @@ pub(crate) fn unplaced_leading_columns(line: &[u8]) -> Option<String> {
     {
         return None;
     }
-    Some(
-        t[..at]
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    let cols: Vec<String> = t[..at]
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    Some(format!(
+        "a column before Proto that tcpstate cannot place ({})",
+        cols.join(" ")
+    ))
 }
 
 /// Why a file with a line that looks like a TCP row (`why` it could not be read, if a parser
@@ -83,10 +93,7 @@ pub(crate) fn silent_zero(
     unplaced: Option<(u64, String)>,
 ) -> String {
     let cause = match (why, unplaced) {
-        (_, Some((no, cols))) => format!(
-            "the column header at {file}:{no} has a column before Proto that tcpstate cannot \
-             place ({cols})"
-        ),
+        (_, Some((no, what))) => format!("the column header at {file}:{no} has {what}"),
         (Some(why), None) => why,
         (None, None) => format!(
             "read as {}, its layout is not one tcpstate knows (if the format was told wrong, \
@@ -132,18 +139,20 @@ mod tests {
     #[test]
     fn unplaced_columns() {
         assert_eq!(
-            unplaced_leading_columns(
-                b"Vnode Proto Recv-Q Send-Q Local Address Foreign Address (state)"
-            ),
-            Some("Vnode".into())
+            unplaced_layout(b"Vnode Proto Recv-Q Send-Q Local Address Foreign Address (state)"),
+            Some("a column before Proto that tcpstate cannot place (Vnode)".into())
         );
         assert_eq!(
-            unplaced_leading_columns(b"Proto Recv-Q Send-Q Local Address Foreign Address State"),
+            unplaced_layout(b"Proto Recv-Q Send-Q Local Address Foreign Address State"),
             None
         );
-        assert_eq!(unplaced_leading_columns(b"hello Proto world"), None);
+        assert_eq!(unplaced_layout(b"hello Proto world"), None);
+        assert!(
+            unplaced_layout(b"Proto Rexmit OOORcv 0-win  Local Address Foreign Address")
+                .is_some_and(|w| w.contains("netstat -T"))
+        );
         assert_eq!(
-            unplaced_leading_columns(b"Tcpcb Proto Recv-Q Send-Q Local Address Foreign Address"),
+            unplaced_layout(b"Tcpcb Proto Recv-Q Send-Q Local Address Foreign Address"),
             None
         );
     }
