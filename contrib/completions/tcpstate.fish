@@ -64,8 +64,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -145,8 +145,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -213,8 +213,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -279,8 +279,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -340,8 +340,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -400,8 +400,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -464,8 +464,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -531,8 +531,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -596,8 +596,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -737,8 +737,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -802,8 +802,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -860,8 +860,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'

@@ -184,11 +184,13 @@ pub struct Common {
     pub format: Format,
 
     /// Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD,
-    /// Windows output, or a saved summary); repeatable, `-` for standard input.
+    /// Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for
+    /// standard input.
     #[arg(long, global = true, value_name = "FILE", help_heading = INPUT)]
     pub from: Vec<PathBuf>,
 
-    /// Format of the --from files (default: detected per file).
+    /// Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell
+    /// or summary (default: detected per file).
     #[arg(long, global = true, value_name = "FORMAT", default_value = "auto",
           value_parser = parse_input_format, help_heading = INPUT)]
     pub input_format: InputFormat,

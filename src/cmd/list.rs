@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::{open_scope, print_notices, stdout};
+use super::{fail_if_any_failed, open_scope, print_notices, stdout};
 use crate::cli::{Common, ListArgs};
 use tcpstate::render::list::{Columns, ListWriter, Lookup};
 use tcpstate::render::{OutputKind, Style};
@@ -53,6 +53,13 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
     let filter = common.filter(&args.ss)?;
     let format = common.format.data(OutputKind::List)?;
     let mut scope = open_scope(common, args.processes)?;
+    // A capture among several that cannot be read leaves the others listed; the run fails
+    // after them.
+    scope.keep_going(true);
+    if let Some(bar) = tcpstate::render::progress::on_stderr() {
+        scope.show_progress(bar);
+    }
+    let failed;
     scope.ask(Extensions {
         info: args.info,
         memory: args.memory,
@@ -85,11 +92,13 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
         None => {
             let report = scope.scan(&filter, &mut limited, Order::Families)?;
             print_notices(&report);
+            failed = report.failed;
         }
         Some(by) => {
             let mut held = Held::default();
             let report = scope.scan(&filter, &mut held, Order::Families)?;
             print_notices(&report);
+            failed = report.failed;
             by.sort(&mut held.rows);
             let mut current = None;
             for (index, s) in &held.rows {
@@ -109,7 +118,7 @@ pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
         }
     }
     lw.close()?;
-    Ok(())
+    fail_if_any_failed(&failed)
 }
 
 /// Every socket with the position of its target, for `--sort`.

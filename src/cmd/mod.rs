@@ -55,6 +55,18 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// After the readable captures of a run over several were shown: the run fails with the
+/// sentence of the last that could not be read, the sentences of any others printed first.
+pub fn fail_if_any_failed(failed: &[(usize, String)]) -> Result<()> {
+    let Some(((_, last), others)) = failed.split_last() else {
+        return Ok(());
+    };
+    for (_, message) in others {
+        eprintln!("tcpstate: {message}");
+    }
+    Err(anyhow::anyhow!("{last}"))
+}
+
 /// Print a source's notices, and the lines it could not read, on stderr.
 pub fn print_notices(report: &Report) {
     print_lines(&report.notices);

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::{UsageError, finish, lang_or_env, open_scope, print_notices, stdout};
+use super::{
+    UsageError, fail_if_any_failed, finish, lang_or_env, open_scope, print_notices, stdout,
+};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, Grouper, Grouping};
@@ -16,39 +18,67 @@ use tcpstate::sink::{PerTarget, Sink};
 use tcpstate::source::process::ProcessMap;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
-use tcpstate::tcp::state::TcpState;
+use tcpstate::tcp::state::{StateSet, TcpState};
+
+/// Targets of the run that could not be read (captures among several), by position, each with
+/// its sentence.
+type Failed = Vec<(usize, String)>;
+
+/// Each target's label and sink, in order.
+type Labelled<S> = Vec<(String, S)>;
 
 /// One sink per target (one per `--from` file, one per namespace with `--all-netns`, else
-/// one) filled in a single pass, each with its target's label, and whether they are shown
-/// side by side. `make` builds a target's sink, given the scope's process map.
+/// one) filled in a single pass, each with its target's label, whether they are shown side by
+/// side, and the captures among several that could not be read (the others are still read).
+/// `make` builds a target's sink, given the scope's process map.
 fn per_target<S: Sink>(
     common: &Common,
     filter: &Filter,
     owners: bool,
     make: impl Fn(Option<Arc<ProcessMap>>) -> S,
-) -> Result<(Vec<(String, S)>, bool)> {
+) -> Result<(Labelled<S>, bool, Failed)> {
     let mut scope = open_scope(common, owners)?;
+    scope.keep_going(true);
+    if let Some(bar) = render::progress::on_stderr() {
+        scope.show_progress(bar);
+    }
     let map = scope.owners();
     let mut split = PerTarget::new(|| make(map.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;
     print_notices(&report);
+    let mut parts = split.into_parts();
+    // A capture that failed before its sink was begun still gets its (empty) place.
+    parts.resize_with(scope.targets().len(), || make(map.clone()));
     let labelled = scope
         .targets()
         .iter()
         .map(|t| t.label.clone())
-        .zip(split.into_parts())
+        .zip(parts)
         .collect();
-    Ok((labelled, scope.is_many()))
+    Ok((labelled, scope.is_many(), report.failed))
 }
 
-/// Counts per target, and whether they are shown side by side.
-fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
-    let (parts, many) = per_target(common, filter, false, |_| Counts::asked(filter.states))?;
+/// Counts per target (every count of a capture that could not be read unknown), whether they
+/// are shown side by side, and the captures that could not be read.
+fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool, Failed)> {
+    let (parts, many, failed) =
+        per_target(common, filter, false, |_| Counts::asked(filter.states))?;
     let hosts = parts
         .into_iter()
-        .map(|(label, counts)| HostCounts::known(label, counts))
+        .enumerate()
+        .map(
+            |(i, (label, counts))| match failed.iter().find(|f| f.0 == i) {
+                None => HostCounts::known(label, counts),
+                Some((_, why)) => HostCounts {
+                    label,
+                    counts: Counts::asked(filter.states),
+                    unknown: StateSet::from_bits(u32::MAX),
+                    note: Some(why.clone()),
+                },
+            },
+        )
         .collect();
-    Ok((hosts, many))
+    Ok((hosts, many, failed))
 }
 
 /// One target's label and groups.
@@ -60,15 +90,15 @@ fn group_targets(
     filter: &Filter,
     by: &Grouping,
     top: Option<usize>,
-) -> Result<(Vec<HostGroups>, bool)> {
-    let (parts, many) = per_target(common, filter, by.needs_processes(), |owners| {
+) -> Result<(Vec<HostGroups>, bool, Failed)> {
+    let (parts, many, failed) = per_target(common, filter, by.needs_processes(), |owners| {
         Grouper::with_processes(by.clone(), owners)
     })?;
     let hosts = parts
         .into_iter()
         .map(|(label, g)| (label, g.finish(top)))
         .collect();
-    Ok((hosts, many))
+    Ok((hosts, many, failed))
 }
 
 pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
@@ -81,7 +111,7 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let style = Style::for_stdout();
     if !args.by.is_empty() {
         let by = Grouping::of(&args.by).map_err(UsageError)?;
-        let (hosts, many) = group_targets(common, &filter, &by, args.top)?;
+        let (hosts, many, failed) = group_targets(common, &filter, &by, args.top)?;
         let view = GroupView {
             by: &by,
             hosts: &hosts,
@@ -89,9 +119,10 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
         };
         let mut out = stdout();
         render::groups(&mut out, format, style, &view)?;
-        return finish(out);
+        finish(out)?;
+        return fail_if_any_failed(&failed);
     }
-    let (hosts, many) = count_targets(common, &filter)?;
+    let (hosts, many, failed) = count_targets(common, &filter)?;
     let view = SummaryView {
         hosts: &hosts,
         many,
@@ -99,5 +130,6 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     };
     let mut out = stdout();
     render::summary(&mut out, format, style, &view)?;
-    finish(out)
+    finish(out)?;
+    fail_if_any_failed(&failed)
 }

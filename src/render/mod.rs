@@ -18,6 +18,7 @@ pub mod kill;
 pub mod list;
 pub mod nagios;
 pub mod plain;
+pub mod progress;
 pub mod prometheus;
 pub mod table;
 pub mod text;

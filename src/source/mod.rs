@@ -34,6 +34,9 @@ pub struct Report {
     pub unread: Vec<Unread>,
     /// Once-per-run notices for stderr (fallbacks, hidden information).
     pub notices: Vec<String>,
+    /// Targets of a run over several captures that could not be read, by position, each with
+    /// its one sentence; the other targets were read (see `Scope::keep_going`).
+    pub failed: Vec<(usize, String)>,
 }
 
 impl Report {
@@ -42,6 +45,7 @@ impl Report {
         self.sockets = self.sockets.saturating_add(other.sockets);
         self.unread.extend(other.unread);
         self.notices.extend(other.notices);
+        self.failed.extend(other.failed);
     }
 }
 

@@ -229,6 +229,9 @@ pub struct Scope {
     targets: Vec<Target>,
     owners: Option<Arc<ProcessMap>>,
     notices: Vec<String>,
+    /// A capture that cannot be read, among several, is listed in `Report::failed` and the
+    /// scan goes on, rather than ending the run.
+    keep_going: bool,
 }
 
 impl Scope {
@@ -240,6 +243,7 @@ impl Scope {
             targets: Vec::new(),
             owners: None,
             notices: Vec::new(),
+            keep_going: false,
             spec,
         };
         match scope.spec.place.clone() {
@@ -335,6 +339,26 @@ impl Scope {
 
     /// Whether output shows one column or section per target (every namespace, several
     /// captures), whatever the number of targets found.
+    /// Tell `progress` how the reading of each long capture goes (nothing for live targets).
+    pub fn show_progress(
+        &mut self,
+        progress: Arc<dyn crate::source::capture::progress::ReadProgress>,
+    ) {
+        for t in &mut self.targets {
+            if let TargetInput::Capture(c) = &mut t.input {
+                c.set_progress(progress.clone());
+            }
+        }
+    }
+
+    /// Let a scan over several captures go on past one that cannot be read (a layout no
+    /// parser knows, rows that look like TCP but none reads): it is listed, with its sentence,
+    /// in `Report::failed`, and the caller shows the others and then fails. For views that can
+    /// show a target as unknown (summary, list).
+    pub fn keep_going(&mut self, yes: bool) {
+        self.keep_going = yes;
+    }
+
     pub fn is_many(&self) -> bool {
         match &self.spec.place {
             Place::AllNetns => true,
@@ -426,6 +450,16 @@ impl Scope {
         for (i, t) in self.targets.iter_mut().enumerate() {
             let mut noted = StopNoted::new(sink);
             let r = t.scan(i, filter, self.extensions, &mut noted, order);
+            if self.keep_going
+                && many
+                && t.netns.is_none()
+                && let Err(e) = &r
+                && let Some(failure) = e.downcast_ref::<SourceError>()
+            {
+                // One capture that cannot be read leaves the others to be shown.
+                all.failed.push((i, failure.to_string()));
+                continue;
+            }
             let r = if many && t.netns.is_some() {
                 r.with_context(|| format!("reading network namespace {}", t.label))?
             } else {

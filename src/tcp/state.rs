@@ -6,6 +6,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod words;
+pub use words::{LOCALISED, STATES_WITHOUT_LINUX_NAME, StateWord};
+
 /// A TCP state, numbered as the kernel numbers it (`/proc/net/tcp`'s `st` column, sock_diag's
 /// `idiag_state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -261,44 +264,55 @@ impl TcpState {
         }
     }
 
-    /// Parse one state word in any known spelling, case-insensitively. Group names are not
-    /// states: see [`StateSet::parse`].
+    /// Parse one state word in any known spelling, case-insensitively: the English spellings of
+    /// every printer (netstat, ss, RFC, BSD, Windows, PowerShell's CamelCase `TimeWait`), then
+    /// the translated words of [`LOCALISED`]. Group names are not states: see
+    /// [`StateSet::parse`].
     pub fn parse_word(word: &str) -> Option<TcpState> {
-        // Fold case and drop separators, so FIN_WAIT1, FIN-WAIT-1, fin_wait_1 and Fin Wait 1
-        // are one word.
-        let mut buf = [0u8; 24];
-        let mut n = 0;
-        for c in word.chars().flat_map(char::to_uppercase) {
-            if c == '_' || c == '-' || c == ' ' {
-                continue;
-            }
-            let mut tmp = [0u8; 4];
-            for &b in c.encode_utf8(&mut tmp).as_bytes() {
-                if n == buf.len() {
-                    return None;
-                }
-                buf[n] = b;
-                n += 1;
-            }
-        }
-        let folded = std::str::from_utf8(&buf[..n]).ok()?;
+        let mut buf = [0u8; 32];
+        let folded = fold(word, &mut buf)?;
         Some(match folded {
-            "ESTABLISHED" | "ESTAB" | "VERBUNDEN" | "HERGESTELLT" => TcpState::Established,
+            "ESTABLISHED" | "ESTAB" => TcpState::Established,
             "SYNSENT" => TcpState::SynSent,
             "SYNRECV" | "SYNRCVD" | "SYNRECEIVED" => TcpState::SynRecv,
             "FINWAIT1" => TcpState::FinWait1,
             "FINWAIT2" => TcpState::FinWait2,
-            "TIMEWAIT" | "WARTEND" => TcpState::TimeWait,
-            "CLOSE" | "CLOSED" | "UNCONN" | "GESCHLOSSEN" => TcpState::Close,
+            "TIMEWAIT" => TcpState::TimeWait,
+            // Windows DELETE_TCB (PowerShell `DeleteTCB`): a control block being freed, a
+            // closed socket.
+            "CLOSE" | "CLOSED" | "UNCONN" | "DELETETCB" => TcpState::Close,
             "CLOSEWAIT" => TcpState::CloseWait,
             "LASTACK" => TcpState::LastAck,
-            "LISTEN" | "LISTENING" | "ABHÖREN" => TcpState::Listen,
+            "LISTEN" | "LISTENING" => TcpState::Listen,
             "CLOSING" => TcpState::Closing,
             "NEWSYNRECV" => TcpState::NewSynRecv,
-            "BOUNDINACTIVE" | "BOUND" => TcpState::BoundInactive,
-            _ => return None,
+            "BOUNDINACTIVE" => TcpState::BoundInactive,
+            _ => {
+                return STATES_WITHOUT_LINUX_NAME
+                    .iter()
+                    .chain(LOCALISED)
+                    .find(|w| fold(w.word, &mut [0u8; 32]) == Some(folded))
+                    .map(|w| w.state);
+            }
         })
     }
+}
+
+/// `word` upper-cased with `_`, `-` and spaces dropped, so that FIN_WAIT1, FIN-WAIT-1,
+/// fin_wait_1, FinWait1 and Fin Wait 1 are one word; `None` when it does not fit `buf`.
+fn fold<'b>(word: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in word.chars().flat_map(char::to_uppercase) {
+        if c == '_' || c == '-' || c == ' ' {
+            continue;
+        }
+        let mut tmp = [0u8; 4];
+        for &b in c.encode_utf8(&mut tmp).as_bytes() {
+            *buf.get_mut(n)? = b;
+            n += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 impl fmt::Display for TcpState {

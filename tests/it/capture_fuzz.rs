@@ -199,6 +199,35 @@ const WORDS: &[&str] = &[
     "users:((\"a b\",pid=7,fd=1),...,(\"c\",pid=8,fd=2))",
     "users:((",
     "\r",
+    // Issue 19's layouts: BSD -A pointers, Solaris sections, PowerShell, localised words.
+    "fffff80012345678",
+    "9f8e7d6c",
+    "Tcpcb",
+    "Flowhash",
+    "Swind",
+    "Rwind",
+    "TCP:",
+    "IPv4",
+    "IPv6",
+    "IDLE",
+    "BOUND",
+    "Bound",
+    "LocalAddress",
+    "LocalPort",
+    "RemoteAddress",
+    "RemotePort",
+    "State",
+    "Listen",
+    "TimeWait",
+    "DeleteTCB",
+    "OUÇA",
+    "ESPERANDO_FECHAR",
+    "SCHLIESSEN_WARTEN",
+    "Proto.",
+    "InHost",
+    "timer:(keepalive,,0)",
+    "PortProcess",
+    "-----",
 ];
 
 fn token_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -298,6 +327,22 @@ const SEEDS: &[(&str, InputFormat)] = &[
     ("handmade/macos-netstat-anv.txt", InputFormat::Bsd),
     ("handmade/windows-netstat-ano.txt", InputFormat::Windows),
     ("handmade/summary-uniq-c.txt", InputFormat::Summary),
+    ("handmade/solaris11-netstat-an.txt", InputFormat::Solaris),
+    (
+        "handmade/powershell-get-nettcpconnection.txt",
+        InputFormat::PowerShell,
+    ),
+    (
+        "handmade/powershell-format-list.txt",
+        InputFormat::PowerShell,
+    ),
+    ("handmade/macos-netstat-Ab.txt", InputFormat::Bsd),
+    (
+        "handmade/windows-netstat-ano-de-DE.txt",
+        InputFormat::Windows,
+    ),
+    ("handmade/ss-tinm.txt", InputFormat::Ss),
+    ("handmade/netstat-emailed-wrapped.txt", InputFormat::Netstat),
 ];
 
 fn config() -> ProptestConfig {
@@ -359,6 +404,13 @@ per_format! {
     bsd => InputFormat::Bsd, 5;
     windows => InputFormat::Windows, 6;
     summary => InputFormat::Summary, 7;
+    solaris => InputFormat::Solaris, 8;
+    powershell => InputFormat::PowerShell, 9;
+    powershell_list => InputFormat::PowerShell, 10;
+    bsd_pointers => InputFormat::Bsd, 11;
+    windows_de => InputFormat::Windows, 12;
+    ss_info => InputFormat::Ss, 13;
+    netstat_wrapped => InputFormat::Netstat, 14;
 }
 
 proptest! {

@@ -10,6 +10,8 @@ mod capture;
 mod capture_every_row;
 mod capture_fuzz;
 mod capture_handmade;
+mod capture_layouts;
+mod capture_progress;
 mod check;
 mod cli;
 mod docs;

@@ -3,12 +3,17 @@
 //! `fe80::1%lo0.123`), BSD state spellings (`SYN_RCVD`, `FIN_WAIT_1`), and macOS `-v` columns
 //! after the state (`rhiwat shiwat pid epid state options`, whose `state` is a hex flags word,
 //! so the state is found by position, never as `$NF`). `tcp46` is a dual-stack IPv6 socket.
+//! FreeBSD `-A` puts a control-block pointer column first (`Tcpcb`), macOS `-A` a socket
+//! pointer and with `-b` a flow hash (`Socket Flowhash`): leading hex columns before the Proto
+//! word are passed over, as are the columns after the state (FreeBSD `-P`'s Log ID, macOS `-b`'s
+//! byte counts). HP-UX and OpenBSD print `tcp` with `host.port` addresses like FreeBSD; their
+//! raw `ip` rows are skipped.
 //! udp rows and the unix tables (rows starting with a hex address) are skipped. macOS may leave
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
 
 use super::endpoint::{PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, netstat_row, row_with_bad_queues};
-use super::fields::{dec, split};
+use super::fields::{dec, hex, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 
@@ -20,9 +25,14 @@ pub(crate) struct Bsd {
 
 impl RowParser for Bsd {
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
-        let mut t: [&[u8]; 16] = [&[]; 16];
-        let n = split(line, &mut t);
+        let mut all: [&[u8]; 16] = [&[]; 16];
+        let n = split(line, &mut all);
         if n < 2 {
+            return ParsedRow::Skip;
+        }
+        let lead = pointer_columns(&all[..n]);
+        let t = &all[lead..n];
+        if t.len() < 2 {
             return ParsedRow::Skip;
         }
         if line == b"Active Internet connections" || memchr::memmem::find(line, b"rhiwat").is_some()
@@ -35,7 +45,7 @@ impl RowParser for Bsd {
             b"tcp" => None,
             _ => return ParsedRow::Skip,
         };
-        if dec(t[1]).is_none() && !row_with_bad_queues(&t[..n], &mut cx.states) {
+        if dec(t[1]).is_none() && !row_with_bad_queues(t, &mut cx.states) {
             return ParsedRow::Skip;
         }
         let family = |lk, rk| {
@@ -43,7 +53,7 @@ impl RowParser for Bsd {
                 .or_else(|| family_of(lk, rk))
                 .unwrap_or(Family::V4)
         };
-        let state = match netstat_row(&t[..n], cx, ("(state) column", PortSep::Dot), family, out) {
+        let state = match netstat_row(t, cx, ("(state) column", PortSep::Dot), family, out) {
             Ok(s) => s,
             Err(row) => return row,
         };
@@ -67,6 +77,17 @@ impl RowParser for Bsd {
             ));
         }
     }
+}
+
+/// How many kernel-pointer columns open a row (`-A`: FreeBSD's Tcpcb, macOS's Socket and,
+/// with `-b`, Flowhash): up to two leading hex fields of 8 or more digits followed by a Proto
+/// word. The unix table's rows also open with a hex address, followed by a socket type.
+pub(crate) fn pointer_columns(t: &[&[u8]]) -> usize {
+    let pointer = |f: &[u8]| f.len() >= 8 && hex(f.strip_prefix(b"0x").unwrap_or(f)).is_some();
+    let proto = |f: &[u8]| f.starts_with(b"tcp") || f.starts_with(b"udp");
+    (0..=2)
+        .find(|&k| t.len() > k && t[..k].iter().all(|f| pointer(f)) && proto(t[k]))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -101,6 +122,7 @@ mod tests {
         let (_, s) = parse("tcp6  0 0  fe80::1%lo0.123  *.*  FIN_WAIT_1");
         assert_eq!((s.state, s.local.port), (TcpState::FinWait1, Some(123)));
         assert!(matches!(parse("udp4 0 0 *.5353 *.*").0, ParsedRow::Skip));
+        assert!(matches!(parse("fffff80012345678 tcp4").0, ParsedRow::Skip));
         assert!(matches!(
             parse("fffff80003a5b000 stream 0 0 0 0 0 0 /tmp/x").0,
             ParsedRow::Skip
@@ -109,5 +131,22 @@ mod tests {
             parse("tcp4 0 0 127.0.0.1.25").0,
             ParsedRow::Unread(_)
         ));
+    }
+
+    #[test]
+    fn pointer_columns_first() {
+        let (r, s) = parse(
+            "fffff80012345678 tcp4       0      0 10.0.0.1.22        10.0.0.2.51234     ESTABLISHED",
+        );
+        assert!(matches!(r, ParsedRow::Socket));
+        assert_eq!((s.state, s.local.port), (TcpState::Established, Some(22)));
+        let (r, s) = parse(
+            "a1b2c3d4e5f60718 9f8e7d6c tcp4 0 0 192.168.1.5.52344 17.57.146.52.5223 ESTABLISHED 1234 5678",
+        );
+        assert!(matches!(r, ParsedRow::Socket));
+        assert_eq!(s.remote.port, Some(5223));
+        // FreeBSD -P: a Log ID after the state.
+        let (_, s) = parse("tcp4 0 0 10.0.0.1.22 10.0.0.2.5 ESTABLISHED 0x1f2e");
+        assert_eq!(s.state, TcpState::Established);
     }
 }

@@ -2,7 +2,9 @@
 //! row shape belongs to (a column header counts most, a section title less, a data row least),
 //! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` is BSD,
 //! `Proto Recv-Q …` Linux netstat, `Proto Local Address …` (or zh-CN `协议 本地地址`) Windows,
-//! `… Address:Port …` ss, `sl local_address …` /proc. Rows: `tcp4`/`tcp46` or `host.port`
+//! `… Address:Port …` ss, `sl local_address …` /proc, `… Swind … Rwind …` (or a `TCP: IPv4`
+//! title) Solaris, `LocalAddress LocalPort …` (or its `LocalAddress : …` list form) PowerShell,
+//! pointer columns before `Proto … (state)` BSD `-A`. Rows: `tcp4`/`tcp46` or `host.port`
 //! addresses are BSD, `TCP host:port` Windows, `tcp N N a:p b:p STATE` netstat, a state or
 //! `tcp STATE` first ss, `N: HEX:HEX` /proc, `STATE N` / `N STATE` alone a summary. UTF-16 text
 //! (PowerShell's `>`) and `ss -s` output are recognised and refused with a clear reason.
@@ -48,7 +50,7 @@ impl DetectError {
 const MAX_LINES: usize = 2000;
 
 #[derive(Default)]
-struct Votes([u32; 7]);
+struct Votes([u32; 9]);
 
 impl Votes {
     fn add(&mut self, f: InputFormat, w: u32) {
@@ -93,7 +95,7 @@ pub fn detect(head: &[u8]) -> Result<InputFormat, DetectError> {
         v.0.iter()
             .enumerate()
             .max_by_key(|&(i, s)| (s, std::cmp::Reverse(i)))
-            .expect("seven formats");
+            .expect("nine formats");
     if score == 0 {
         return Err(if ss_summary {
             DetectError::SsSummary
@@ -144,9 +146,37 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if has(line, "Address:Port") {
         return vote(Ss, HEADER);
     }
+    if super::powershell::is_table_header(line) {
+        return vote(PowerShell, HEADER);
+    }
+    if has(line, "Swind") && has(line, "Rwind") {
+        return vote(Solaris, HEADER);
+    }
+    if let Some((key, _)) = super::powershell::list_property(line) {
+        // `LocalAddress :` opens a Format-List record, as a title opens a section.
+        match key {
+            b"LocalAddress" => return vote(PowerShell, TITLE),
+            b"RemoteAddress" | b"LocalPort" | b"RemotePort" => return vote(PowerShell, ROW),
+            _ => {}
+        }
+    }
+    if super::solaris::section_title(line).is_some() && has(line, " IPv") {
+        return vote(Solaris, TITLE);
+    }
+    if t[0] != b"Proto" && has(line, " Proto ") && has(line, "(state)") {
+        // FreeBSD / macOS `-A`: pointer columns before Proto.
+        return vote(Bsd, HEADER);
+    }
+    if t[0] == b"Proto." {
+        // German Windows: `Proto.  Lokale Adresse  Remoteadresse  Status  PID`.
+        return vote(Windows, HEADER);
+    }
     if t[0] == b"Proto" {
         return if has(line, "(state)") {
             vote(Bsd, HEADER)
+        } else if has(line, "Recv-Q") && line.ends_with(b"Address") {
+            // A header that ends at the addresses: a BSD raw `ip` section's.
+            Class::Nothing
         } else if has(line, "Recv-Q") {
             vote(Netstat, HEADER)
         } else if has(line, "Local Address") {
@@ -171,13 +201,19 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if line == b"Active Internet connections" {
         return vote(Bsd, TITLE);
     }
-    if line == b"Active Connections" || line == "活动连接".as_bytes() {
+    if line == b"Active Connections"
+        || line == "活动连接".as_bytes()
+        || line == b"Aktive Verbindungen"
+    {
         return vote(Windows, TITLE);
     }
     if t[0] == b"TCP:" && has(line, "estab") {
         return Class::SsSummary;
     }
     // Rows.
+    if super::bsd::pointer_columns(&t[..n]) > 0 && t[..n].iter().any(|f| f.starts_with(b"tcp")) {
+        return vote(Bsd, ROW);
+    }
     let num1 = n > 1 && dec(t[1]).is_some();
     match t[0] {
         b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => vote(Bsd, ROW),

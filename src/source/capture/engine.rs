@@ -1,24 +1,14 @@
-//! The run loop shared by every capture format: lines come from the streaming splitter, the
-//! format's `RowParser` (changed per section where a file mixes formats, see `mixed`) turns
-//! each into a socket (written into one reused `Socket`), a count, a skip or an unread line, and
-//! the loop applies the query, pushes into the sink, honours `Flow::Stop`, and gathers the
-//! `Report` (unread lines, capped at `MAX_UNREAD` listed and the rest counted; notices for lines
-//! cut for length). A forced format of which no line is a row, header or title is an error.
+//! What every capture format's row parser shares: the `RowParser` trait and what a line turns
+//! out to be (`ParsedRow`), the context every parser reads endpoints and state words through
+//! (`Ctx`), and the pieces of the `Proto Recv-Q Send-Q Local Foreign State` rows that netstat,
+//! BSD and Windows have in common. The run loop that drives the parsers is `drive`.
 
 use std::borrow::Cow;
-use std::io;
-use std::io::Read;
-use std::ops::ControlFlow;
 
-use super::InputFormat;
 use super::endpoint::{HostKind, PortSep, Services, endpoint, settle};
 use super::fields::{StateWords, queue, show};
-use super::lines::{self, Chunked, Line};
-use super::mixed::Parsers;
 use super::shapes::is_redacted;
-use crate::sink::{Flow, Sink};
 use crate::socket::{Endpoint, Family, Socket};
-use crate::source::{Query, Report, SourceError, Unread};
 use crate::tcp::state::TcpState;
 
 /// At most this many unread lines are listed one by one; the rest are counted in a notice.
@@ -78,6 +68,19 @@ pub(crate) trait RowParser {
     /// has been written.
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow;
 
+    /// Read `line` as a continuation of the socket read last (`out`), amending it (the tcp_info
+    /// and memory lines of `ss -i -m`); false when it is not one. Only parsers whose records
+    /// span lines say `true` from `continues`.
+    fn amend(&mut self, _line: &[u8], _out: &mut Socket) -> bool {
+        false
+    }
+
+    /// Whether a row's record may go on on the lines after it (its socket is then held until
+    /// the next row).
+    fn continues(&self) -> bool {
+        false
+    }
+
     /// Notices to add once the input is done.
     fn finish(&mut self, _file: &str, _notices: &mut Vec<String>) {}
 }
@@ -93,6 +96,8 @@ pub(crate) fn blank(out: &mut Socket, family: Family, state: TcpState) {
     out.cookie = None;
     out.timer = None;
     out.netns = 0;
+    out.info = None;
+    out.memory = None;
     out.listed_owners.clear();
 }
 
@@ -217,254 +222,4 @@ pub(crate) fn fill(
     out.send_q = Some(send_q);
     out.local = local;
     out.remote = remote;
-}
-
-pub(crate) enum Lines<'a> {
-    Slice(&'a [u8]),
-    Stream(&'a mut Chunked<Box<dyn Read + Send>>),
-}
-
-impl Lines<'_> {
-    fn each(&mut self, f: &mut dyn FnMut(Line<'_>) -> ControlFlow<()>) -> io::Result<()> {
-        match self {
-            Lines::Slice(b) => {
-                let _ = lines::slice_lines(b, 1, f);
-            }
-            Lines::Stream(c) => {
-                let _ = c.lines(f)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-pub(crate) struct Run<'a> {
-    pub file: &'a str,
-    pub query: &'a Query,
-    pub assume_state: Option<TcpState>,
-    pub strict: bool,
-    /// Inode of the namespace the rows come from (a live /proc file); 0 for captures.
-    pub netns: u64,
-    /// The format was forced (`--input-format`), not detected.
-    pub forced: bool,
-    /// Owners will be asked of the sockets: say when no row has an owner column.
-    pub owners_wanted: bool,
-}
-
-impl Run<'_> {
-    pub(crate) fn go(
-        &self,
-        format: InputFormat,
-        lines: Lines<'_>,
-        sink: &mut dyn Sink,
-    ) -> Result<Report, SourceError> {
-        debug_assert!(
-            format != InputFormat::Auto,
-            "the format is known before a run"
-        );
-        let mut p = Parsers::new(format, self.forced);
-        self.drive(&mut p, format, lines, sink)
-    }
-
-    fn drive(
-        &self,
-        p: &mut Parsers,
-        format: InputFormat,
-        mut lines: Lines<'_>,
-        sink: &mut dyn Sink,
-    ) -> Result<Report, SourceError> {
-        let file = self.file;
-        let query = self.query;
-        let mut cx = Ctx {
-            assume_state: self.assume_state,
-            ..Ctx::default()
-        };
-        let mut sock = Socket::new(
-            Family::V4,
-            TcpState::Established,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let mut report = Report::default();
-        let mut unread_more = 0u64;
-        let mut cut_lines = 0u64;
-        let mut err: Option<SourceError> = None;
-        // Rows read (sockets and counts, whatever the query), for a forced format's check.
-        let mut rows = 0u64;
-        // Rows with a redacted host, and the first of them.
-        let mut redacted_rows = 0u64;
-        // Sockets whose row had an owner column (`netstat -p`, `ss -p`).
-        let mut listed_rows = 0u64;
-        let mut first_redacted = 0u64;
-        let families = [query.v4, query.v6];
-        let mut on_line = |line: Line<'_>| -> ControlFlow<()> {
-            if line.cut {
-                cut_lines += 1;
-                if cut_lines <= 10 {
-                    report.notices.push(format!(
-                        "{file}:{}: line longer than {} MiB; only its first MiB was read",
-                        line.no,
-                        lines::MAX_LINE >> 20
-                    ));
-                }
-            }
-            let at = || format!("{file}:{}", line.no);
-            let redacted_before = cx.redacted;
-            let flow = match p.row(line.text, &mut cx, &mut sock, at, &mut report.notices) {
-                ParsedRow::Skip => Flow::Continue,
-                ParsedRow::Socket => {
-                    rows += 1;
-                    listed_rows += u64::from(sock.listed_owners.is_listed());
-                    if cx.redacted != redacted_before {
-                        redacted_rows += 1;
-                        if first_redacted == 0 {
-                            first_redacted = line.no;
-                        }
-                    }
-                    if !query.states.contains(sock.state) || !families[sock.family.index()] {
-                        return ControlFlow::Continue(());
-                    }
-                    report.sockets += 1;
-                    sock.netns = self.netns;
-                    match sink.socket(&sock) {
-                        Ok(f) => f,
-                        Err(e) => {
-                            err = Some(SourceError::Sink(e));
-                            Flow::Stop
-                        }
-                    }
-                }
-                ParsedRow::Count(family, state, n) => {
-                    rows += 1;
-                    if !query.states.contains(state) || family.is_some_and(|f| !families[f.index()])
-                    {
-                        return ControlFlow::Continue(());
-                    }
-                    let Some(total) = report.sockets.checked_add(n) else {
-                        err = Some(SourceError::Parse {
-                            file: file.to_string(),
-                            line: line.no,
-                            why: format!(
-                                "the counts add up to more than {} (the largest total \
-                                 tcpstate can hold); these are not real socket counts",
-                                u64::MAX
-                            ),
-                        });
-                        return ControlFlow::Break(());
-                    };
-                    report.sockets = total;
-                    match sink.aggregate(family, state, n) {
-                        Ok(f) => f,
-                        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-                            err = Some(SourceError::Parse {
-                                file: file.to_string(),
-                                line: line.no,
-                                why: "a saved summary line (counts per state, no sockets): it \
-                                      can be counted (`summary` without --by, `check`, `watch`), \
-                                      not listed or grouped"
-                                    .into(),
-                            });
-                            Flow::Stop
-                        }
-                        Err(e) => {
-                            err = Some(SourceError::Sink(e));
-                            Flow::Stop
-                        }
-                    }
-                }
-                ParsedRow::Unread(why) => {
-                    if self.strict {
-                        err = Some(SourceError::Parse {
-                            file: file.to_string(),
-                            line: line.no,
-                            why: why.into_owned(),
-                        });
-                        return ControlFlow::Break(());
-                    }
-                    if report.unread.len() < MAX_UNREAD {
-                        report.unread.push(Unread {
-                            file: file.to_string(),
-                            line: line.no,
-                            why: why.into_owned(),
-                        });
-                    } else {
-                        unread_more += 1;
-                    }
-                    Flow::Continue
-                }
-                ParsedRow::NoState => {
-                    err = Some(SourceError::Parse {
-                        file: file.to_string(),
-                        line: line.no,
-                        why: "this ss listing has no State column (it was saved with a state \
-                              filter, as in `ss -tan state time-wait`); name the state its rows \
-                              are in with --assume-state STATE"
-                            .into(),
-                    });
-                    Flow::Stop
-                }
-            };
-            match flow {
-                Flow::Continue => ControlFlow::Continue(()),
-                Flow::Stop => ControlFlow::Break(()),
-            }
-        };
-        let io = lines.each(&mut on_line);
-        if let Some(e) = err {
-            return Err(e);
-        }
-        io.map_err(|err| SourceError::Io {
-            path: file.to_string(),
-            err,
-        })?;
-        if unread_more > 0 {
-            report.notices.push(format!(
-                "{file}: {unread_more} more unreadable lines not listed (only the first \
-                 {MAX_UNREAD} are)"
-            ));
-        }
-        if cut_lines > 10 {
-            report.notices.push(format!(
-                "{file}: {cut_lines} lines in all were longer than 1 MiB and cut"
-            ));
-        }
-        p.finish(file, &mut report.notices);
-        if self.owners_wanted && rows > 0 && listed_rows == 0 {
-            report.notices.push(format!(
-                "{file}: the capture has no process column (save it with `netstat -p` or \
-                 `ss -p`), so no socket in it has an owner"
-            ));
-        }
-        if redacted_rows > 0 {
-            let (rows, have) = if redacted_rows == 1 {
-                ("row", "has")
-            } else {
-                ("rows", "have")
-            };
-            report.notices.push(format!(
-                "{file}: {redacted_rows} {rows} {have} redacted addresses (the first at \
-                 {file}:{first_redacted}): counted by state, but a list shows what was hidden \
-                 as ? and a filter on it cannot place them"
-            ));
-        }
-        if self.forced && rows == 0 && !p.saw_own_format() {
-            let other = match report.unread.first() {
-                Some(u) => format!(
-                    "; {} lines look like rows but cannot be read so, the first at {file}:{} \
-                     ({})",
-                    report.unread.len() as u64 + unread_more,
-                    u.line,
-                    u.why
-                ),
-                None => String::new(),
-            };
-            return Err(SourceError::Other(format!(
-                "{file}: no line reads as {} (--input-format {}){other}; leave --input-format \
-                 out to detect the format",
-                format.describe(),
-                format.name()
-            )));
-        }
-        Ok(report)
-    }
 }

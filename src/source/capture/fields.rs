@@ -248,7 +248,12 @@ impl StateWords {
             self.last = i;
             return self.seen[i].1;
         }
-        let s = std::str::from_utf8(w).ok().and_then(TcpState::parse_word);
+        let s = match std::str::from_utf8(w) {
+            Ok(text) => TcpState::parse_word(text),
+            // A listing printed in a Latin-1 locale (`OUÇA` in pt_BR.ISO-8859-1): each byte is
+            // its own character.
+            Err(_) => TcpState::parse_word(&w.iter().map(|&b| char::from(b)).collect::<String>()),
+        };
         if self.seen.len() < 64 {
             self.last = self.seen.len();
             self.seen.push((w.into(), s));
@@ -338,6 +343,8 @@ mod tests {
         assert_eq!(w.get(b"ESTABLISHED"), Some(TcpState::Established));
         assert_eq!(w.get(b"VERBUNDEN"), Some(TcpState::Established));
         assert_eq!(w.get(b"Foreign"), None);
+        assert_eq!(w.get("OUÇA".as_bytes()), Some(TcpState::Listen));
+        assert_eq!(w.get(b"OU\xc7A"), Some(TcpState::Listen));
         assert_eq!(w.get(b"7"), None);
         assert_eq!(w.get(b"a:b"), None);
     }

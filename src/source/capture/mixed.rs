@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::detect::{Class, ROW, TITLE, classify};
 use super::engine::{Ctx, ParsedRow, RowParser};
-use super::{InputFormat, bsd, netstat, proc, ss, summary, windows};
+use super::{InputFormat, bsd, netstat, powershell, proc, solaris, ss, summary, windows};
 use crate::socket::Socket;
 
 /// At most this many section changes are named one by one in notices.
@@ -27,6 +27,8 @@ pub(crate) struct Parsers {
     bsd: bsd::Bsd,
     windows: windows::Windows,
     summary: summary::SummaryLines,
+    solaris: solaris::Solaris,
+    powershell: powershell::PowerShell,
     switches: usize,
     /// A header, title or row of the format in use was seen (a listing with no rows is not
     /// a listing of another format).
@@ -44,6 +46,8 @@ impl Parsers {
             bsd: bsd::Bsd::default(),
             windows: windows::Windows,
             summary: summary::SummaryLines,
+            solaris: solaris::Solaris::default(),
+            powershell: powershell::PowerShell::default(),
             switches: 0,
             saw_own: false,
         }
@@ -57,6 +61,8 @@ impl Parsers {
             InputFormat::Bsd => &mut self.bsd,
             InputFormat::Windows => &mut self.windows,
             InputFormat::Summary => &mut self.summary,
+            InputFormat::Solaris => &mut self.solaris,
+            InputFormat::PowerShell => &mut self.powershell,
         }
     }
 
@@ -114,6 +120,20 @@ impl Parsers {
         again
     }
 
+    /// Read `line` as a continuation of the last socket read, with the parser in use.
+    #[inline]
+    pub(crate) fn amend(&mut self, line: &[u8], out: &mut Socket) -> bool {
+        let current = self.current;
+        self.parser(current).amend(line, out)
+    }
+
+    /// Whether the parser in use reads records that go on past their row.
+    #[inline]
+    pub(crate) fn continues(&mut self) -> bool {
+        let current = self.current;
+        self.parser(current).continues()
+    }
+
     /// Whether any line was a row, header or title of the format in use.
     pub(crate) fn saw_own_format(&self) -> bool {
         self.saw_own
@@ -127,5 +147,7 @@ impl Parsers {
         self.bsd.finish(file, notices);
         self.windows.finish(file, notices);
         self.summary.finish(file, notices);
+        self.solaris.finish(file, notices);
+        self.powershell.finish(file, notices);
     }
 }

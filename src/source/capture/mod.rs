@@ -52,16 +52,22 @@
 
 mod bsd;
 pub mod detect;
+mod drive;
 mod endpoint;
 mod engine;
+mod evidence;
 mod fields;
 mod lines;
 mod mixed;
 mod netstat;
 mod owners;
+mod powershell;
 mod proc;
+pub mod progress;
 mod shapes;
+mod solaris;
 mod ss;
+mod ss_info;
 mod summary;
 mod timer;
 mod windows;
@@ -147,15 +153,19 @@ pub enum InputFormat {
     Proc,
     /// FreeBSD / macOS `netstat` (`tcp4`, `host.port`, `-v`).
     Bsd,
-    /// Windows `netstat -an` / `-ano` (English or zh-CN headers).
+    /// Windows `netstat -an` / `-ano` (English, German or zh-CN; `-b`, `-t`, `Select-String`).
     Windows,
     /// A saved summary: `STATE COUNT` (awk one-liner) or `COUNT STATE` (`sort | uniq -c`).
     Summary,
+    /// Solaris 11 / illumos `netstat -an` (`TCP: IPv4` sections, no protocol column).
+    Solaris,
+    /// PowerShell `Get-NetTCPConnection` (its table or `Format-List` form).
+    PowerShell,
 }
 
 impl InputFormat {
     /// Every value, in the order `--input-format` lists them.
-    pub const ALL: [InputFormat; 7] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::Auto,
         InputFormat::Netstat,
         InputFormat::Ss,
@@ -163,6 +173,8 @@ impl InputFormat {
         InputFormat::Bsd,
         InputFormat::Windows,
         InputFormat::Summary,
+        InputFormat::Solaris,
+        InputFormat::PowerShell,
     ];
 
     /// The name `--input-format` takes.
@@ -175,6 +187,8 @@ impl InputFormat {
             InputFormat::Bsd => "bsd",
             InputFormat::Windows => "windows",
             InputFormat::Summary => "summary",
+            InputFormat::Solaris => "solaris",
+            InputFormat::PowerShell => "powershell",
         }
     }
 
@@ -188,6 +202,8 @@ impl InputFormat {
             InputFormat::Bsd => "BSD/macOS netstat",
             InputFormat::Windows => "Windows netstat",
             InputFormat::Summary => "saved STATE COUNT summary",
+            InputFormat::Solaris => "Solaris netstat",
+            InputFormat::PowerShell => "PowerShell Get-NetTCPConnection",
         }
     }
 }
@@ -200,7 +216,10 @@ impl fmt::Display for InputFormat {
 
 /// An `--input-format` value that names no format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}'; valid: auto, netstat, ss, proc, bsd, windows, summary")]
+#[error(
+    "unknown input format '{0}'; valid: auto, netstat, ss, proc, bsd, windows, summary, \
+     solaris, powershell"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for InputFormat {
@@ -214,6 +233,8 @@ impl FromStr for InputFormat {
             "bsd" | "freebsd" | "macos" | "darwin" => InputFormat::Bsd,
             "windows" | "win" => InputFormat::Windows,
             "summary" | "counts" => InputFormat::Summary,
+            "solaris" | "illumos" | "sunos" => InputFormat::Solaris,
+            "powershell" | "pwsh" | "get-nettcpconnection" => InputFormat::PowerShell,
             _ => return Err(UnknownFormat(s.to_string())),
         })
     }
@@ -241,6 +262,9 @@ pub struct CaptureSource {
     strict: bool,
     netns: u64,
     owners_wanted: bool,
+    progress: Option<Arc<dyn progress::ReadProgress>>,
+    /// Progress was started for the run under way.
+    progress_started: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -297,7 +321,15 @@ impl CaptureSource {
             strict: false,
             netns: 0,
             owners_wanted: false,
+            progress: None,
+            progress_started: false,
         }
+    }
+
+    /// Tell `progress` how reading goes when the capture is a file of at least
+    /// `progress::PROGRESS_MIN` bytes.
+    pub fn set_progress(&mut self, progress: Arc<dyn progress::ReadProgress>) {
+        self.progress = Some(progress);
     }
 
     /// Read the capture as this format instead of detecting it (`Auto` detects).
@@ -379,7 +411,21 @@ impl CaptureSource {
         }
         let r: Box<dyn Read + Send> = match &mut self.input {
             Input::Bytes(_) => return Ok(()),
-            Input::Path(p) => Box::new(File::open(&*p).map_err(|e| self.io_err(e))?),
+            Input::Path(p) => {
+                let file = File::open(&*p).map_err(|e| self.io_err(e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                match &self.progress {
+                    Some(progress) if size >= progress::PROGRESS_MIN => {
+                        progress.start(&self.name, size);
+                        self.progress_started = true;
+                        Box::new(progress::Counting {
+                            inner: file,
+                            progress: progress.clone(),
+                        })
+                    }
+                    _ => Box::new(file),
+                }
+            }
             Input::Stdin => Box::new(io::stdin()),
             Input::Reader(r) => match r.take() {
                 Some(r) => r,
@@ -441,7 +487,7 @@ impl CaptureSource {
             }
             Detected::Format(f) => f,
         };
-        let run = engine::Run {
+        let run = drive::Run {
             file: &self.name,
             query,
             assume_state: self.assume_state,
@@ -451,8 +497,8 @@ impl CaptureSource {
             owners_wanted: self.owners_wanted,
         };
         let lines = match (&self.input, opened.as_mut()) {
-            (_, Some(c)) => engine::Lines::Stream(c),
-            (Input::Bytes(b), None) => engine::Lines::Slice(b),
+            (_, Some(c)) => drive::Lines::Stream(c),
+            (Input::Bytes(b), None) => drive::Lines::Slice(b),
             _ => unreachable!("detect leaves a reader or bytes"),
         };
         run.go(format, lines, sink)
@@ -470,7 +516,13 @@ impl Source for CaptureSource {
     /// Push every TCP row matching `query` (states and families) into `sink`; a saved
     /// summary's counts go to `sink.aggregate`.
     fn run(&mut self, query: &Query, sink: &mut dyn Sink) -> Result<Report, SourceError> {
-        self.run_with(query, sink)
+        let result = self.run_with(query, sink);
+        if std::mem::take(&mut self.progress_started)
+            && let Some(p) = &self.progress
+        {
+            p.finish();
+        }
+        result
     }
 }
 

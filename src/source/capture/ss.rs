@@ -6,7 +6,8 @@
 //! tells new from old by the `Process` header column or any bracketed address. Extras are read
 //! from anywhere after the peer: `uid:`, `ino:` (`-e`), `timer:(…)` (`-o`); `users:(…)` in its
 //! old and new forms, `sk:`, `cgroup:` and the like are passed over. Continuation lines of
-//! `-i`/`-m` records (indented, `cubic wscale:…`, `skmem:(…)`) never read as rows.
+//! `-i`/`-m` records (indented, `cubic wscale:…`, `skmem:(…)`, or at column 0 where an e-mail
+//! client moved them) never read as rows: they amend the socket of the row above (`ss_info`).
 
 use std::borrow::Cow;
 
@@ -126,6 +127,14 @@ impl RowParser for Ss {
         extras(after(line, pf), out);
         fix_mini_socket_uid(out);
         ParsedRow::Socket
+    }
+
+    fn amend(&mut self, line: &[u8], out: &mut Socket) -> bool {
+        super::ss_info::amend(line, out)
+    }
+
+    fn continues(&self) -> bool {
+        true
     }
 }
 

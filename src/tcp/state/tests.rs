@@ -133,3 +133,39 @@ fn the_orders_are_views_of_one_order() {
     life.sort();
     assert_eq!(life, TcpState::ALL);
 }
+
+#[test]
+fn localised_and_foreign_words_parse_to_their_state() {
+    for w in LOCALISED.iter().chain(STATES_WITHOUT_LINUX_NAME) {
+        assert_eq!(TcpState::parse_word(w.word), Some(w.state), "{w:?}");
+        assert_eq!(
+            TcpState::parse_word(&w.word.to_lowercase()),
+            Some(w.state),
+            "{w:?}"
+        );
+        // No translated word shadows an English spelling of another state.
+        assert!(!w.locale.is_empty() && !w.printer.is_empty());
+    }
+    assert_eq!(TcpState::parse_word("OUÇA"), Some(TcpState::Listen));
+    assert_eq!(
+        TcpState::parse_word("ESPERANDO_FECHAR"),
+        Some(TcpState::CloseWait)
+    );
+    assert_eq!(
+        TcpState::parse_word("SCHLIESSEN_WARTEN"),
+        Some(TcpState::CloseWait)
+    );
+    // PowerShell's Get-NetTCPConnection spells states in CamelCase.
+    for (w, s) in [
+        ("Listen", TcpState::Listen),
+        ("TimeWait", TcpState::TimeWait),
+        ("CloseWait", TcpState::CloseWait),
+        ("FinWait2", TcpState::FinWait2),
+        ("SynReceived", TcpState::SynRecv),
+        ("Bound", TcpState::Close),
+        ("DeleteTCB", TcpState::Close),
+        ("IDLE", TcpState::Close),
+    ] {
+        assert_eq!(TcpState::parse_word(w), Some(s), "{w}");
+    }
+}
