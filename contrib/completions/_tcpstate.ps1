@@ -22,7 +22,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
     $completions = @(switch ($command) {
         'tcpstate' {
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by one key or several, comma-separated (`remote-ip,local-port`): one row per key (or combination) with its total and its count in each state')
-            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: only the N largest groups (N at least 1)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: only the N largest groups (N at least 1; largest by --sort)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Local port: a number, a range (8000-8100) or a service name; comma-separated')
@@ -39,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
             [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'With --by: what is inside each group''s connections, from the kernel''s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Add each state''s one-line meaning to the summary (not with --by)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
@@ -65,7 +67,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
         }
         'tcpstate;summary' {
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by one key or several, comma-separated (`remote-ip,local-port`): one row per key (or combination) with its total and its count in each state')
-            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: only the N largest groups (N at least 1)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: only the N largest groups (N at least 1; largest by --sort)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Local port: a number, a range (8000-8100) or a service name; comma-separated')
@@ -82,6 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
             [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'With --by: what is inside each group''s connections, from the kernel''s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Add each state''s one-line meaning to the summary (not with --by)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')

@@ -104,18 +104,22 @@ _tcpstate() {
 
     case "${cmd}" in
         tcpstate)
-            opts="-s -4 -6 -f -h -V --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace fleet completions help"
+            opts="-s -4 -6 -f -h -V --by --top --stats --sort --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace fleet completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process netns" -- "${cur}"))
                     return 0
                     ;;
                 --top)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "total rtt-p50 rtt-p99 retrans-share retransmitting recv-q send-q" -- "${cur}"))
                     return 0
                     ;;
                 --state)
@@ -1138,18 +1142,22 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__summary)
-            opts="-s -4 -6 -f -h --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-s -4 -6 -f -h --by --top --stats --sort --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process netns" -- "${cur}"))
                     return 0
                     ;;
                 --top)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "total rtt-p50 rtt-p99 retrans-share retransmitting recv-q send-q" -- "${cur}"))
                     return 0
                     ;;
                 --state)

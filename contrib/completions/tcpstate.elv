@@ -19,7 +19,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
     var completions = [
         &'tcpstate'= {
             cand --by 'Group by one key or several, comma-separated (`remote-ip,local-port`): one row per key (or combination) with its total and its count in each state'
-            cand --top 'With --by: only the N largest groups (N at least 1)'
+            cand --top 'With --by: only the N largest groups (N at least 1; largest by --sort)'
+            cand --sort 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'
@@ -36,6 +37,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
             cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
             cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand --stats 'With --by: what is inside each group''s connections, from the kernel''s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
             cand --explain 'Add each state''s one-line meaning to the summary (not with --by)'
             cand -4 'IPv4 sockets only'
             cand --ipv4 'IPv4 sockets only'
@@ -61,7 +63,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
         }
         &'tcpstate;summary'= {
             cand --by 'Group by one key or several, comma-separated (`remote-ip,local-port`): one row per key (or combination) with its total and its count in each state'
-            cand --top 'With --by: only the N largest groups (N at least 1)'
+            cand --top 'With --by: only the N largest groups (N at least 1; largest by --sort)'
+            cand --sort 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'
@@ -78,6 +81,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
             cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
             cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand --stats 'With --by: what is inside each group''s connections, from the kernel''s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
             cand --explain 'Add each state''s one-line meaning to the summary (not with --by)'
             cand -4 'IPv4 sockets only'
             cand --ipv4 'IPv4 sockets only'

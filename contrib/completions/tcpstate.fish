@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcpstate_global_optspecs
-    string join \n by= top= explain s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
+    string join \n by= top= stats sort= explain s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
 end
 
 function __fish_tcpstate_needs_command
@@ -29,8 +29,16 @@ remote-port\t''
 local-ip\t''
 local-port\t''
 state\t''
-process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'"
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -l top -d 'With --by: only the N largest groups (N at least 1)' -r
+process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'
+netns\t'The network namespace (with --all-netns, each one; with --from, each capture)'"
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l top -d 'With --by: only the N largest groups (N at least 1; largest by --sort)' -r
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l sort -d 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last' -r -f -a "total\t'Sockets in the group'
+rtt-p50\t'Median rtt (with --stats)'
+rtt-p99\t'99th percentile rtt (with --stats)'
+retrans-share\t'Retransmitted share of the bytes sent (with --stats)'
+retransmitting\t'Sockets retransmitting now (with --stats)'
+recv-q\t'Receive queue total (with --stats)'
+send-q\t'Send queue total (with --stats)'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -82,6 +90,7 @@ complete -c tcpstate -n "__fish_tcpstate_needs_command" -l label -d 'Name for th
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l stats -d 'With --by: what is inside each group\'s connections, from the kernel\'s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s 6 -l ipv6 -d 'IPv6 sockets only'
@@ -105,8 +114,16 @@ remote-port\t''
 local-ip\t''
 local-port\t''
 state\t''
-process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l top -d 'With --by: only the N largest groups (N at least 1)' -r
+process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'
+netns\t'The network namespace (with --all-netns, each one; with --from, each capture)'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l top -d 'With --by: only the N largest groups (N at least 1; largest by --sort)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l sort -d 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last' -r -f -a "total\t'Sockets in the group'
+rtt-p50\t'Median rtt (with --stats)'
+rtt-p99\t'99th percentile rtt (with --stats)'
+retrans-share\t'Retransmitted share of the bytes sent (with --stats)'
+retransmitting\t'Sockets retransmitting now (with --stats)'
+recv-q\t'Receive queue total (with --stats)'
+send-q\t'Send queue total (with --stats)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -158,6 +175,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l label -d '
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l stats -d 'With --by: what is inside each group\'s connections, from the kernel\'s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s 6 -l ipv6 -d 'IPv6 sockets only'

@@ -7,6 +7,8 @@ pub mod check;
 pub mod count;
 pub mod fleet;
 pub mod group;
+pub mod hist;
 pub mod listener;
 pub mod order;
 pub mod scrape;
+pub mod stats;

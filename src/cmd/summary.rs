@@ -1,6 +1,8 @@
 //! `tcpstate summary` (and `tcpstate` alone): counts per state, or grouped by a key (the
-//! owning process included), of the live host, of one network namespace, of every namespace
-//! (one column each), or of saved captures (one column per file).
+//! owning process and the namespace included) with, on `--stats`, what is inside each group's
+//! connections, of the live host, of one network namespace, of every namespace (one column
+//! each), or of saved captures (one column per file). Only `--stats` asks the kernel for
+//! tcp_info; plain counting does not.
 
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ use super::{UsageError, finish, lang_or_env, open_scope, print_notices, stdout};
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, Grouper, Grouping};
+use tcpstate::analyze::stats::GroupOrder;
 use tcpstate::filter::Filter;
 use tcpstate::render::{self, GroupView, HostCounts, OutputKind, Style, SummaryView};
 use tcpstate::sink::{PerTarget, Sink};
@@ -17,6 +20,7 @@ use tcpstate::source::process::ProcessMap;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
 use tcpstate::tcp::state::TcpState;
+use tcpstate::tcpinfo::Extensions;
 
 /// One sink per target (one per `--from` file, one per namespace with `--all-netns`, else
 /// one) filled in a single pass, each with its target's label, and whether they are shown
@@ -25,9 +29,11 @@ fn per_target<S: Sink>(
     common: &Common,
     filter: &Filter,
     owners: bool,
+    extensions: Extensions,
     make: impl Fn(Option<Arc<ProcessMap>>) -> S,
 ) -> Result<(Vec<(String, S)>, bool)> {
     let mut scope = open_scope(common, owners)?;
+    scope.ask(extensions);
     let map = scope.owners();
     let mut split = PerTarget::new(|| make(map.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;
@@ -43,7 +49,9 @@ fn per_target<S: Sink>(
 
 /// Counts per target, and whether they are shown side by side.
 fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool)> {
-    let (parts, many) = per_target(common, filter, false, |_| Counts::asked(filter.states))?;
+    let (parts, many) = per_target(common, filter, false, Extensions::default(), |_| {
+        Counts::asked(filter.states)
+    })?;
     let hosts = parts
         .into_iter()
         .map(|(label, counts)| HostCounts::known(label, counts))
@@ -54,19 +62,39 @@ fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, b
 /// One target's label and groups.
 type HostGroups = (String, Vec<Group>);
 
-/// Groups per target, as `count_targets`.
+/// How the groups are asked for: the keys, whether with their figures, the ranking and cut.
+struct GroupAsk<'a> {
+    by: &'a Grouping,
+    stats: bool,
+    order: GroupOrder,
+    top: Option<usize>,
+}
+
+/// Groups per target, as `count_targets`; grouped by namespace, one grouping across every
+/// target.
 fn group_targets(
     common: &Common,
     filter: &Filter,
-    by: &Grouping,
-    top: Option<usize>,
+    ask: &GroupAsk,
 ) -> Result<(Vec<HostGroups>, bool)> {
-    let (parts, many) = per_target(common, filter, by.needs_processes(), |owners| {
-        Grouper::with_processes(by.clone(), owners)
-    })?;
+    let extensions = Extensions {
+        info: ask.stats,
+        memory: false,
+    };
+    let make = |owners| Grouper::with_processes(ask.by.clone(), owners).with_stats(ask.stats);
+    if ask.by.spans_targets() {
+        let mut scope = open_scope(common, ask.by.needs_processes())?;
+        scope.ask(extensions);
+        let mut grouper = make(scope.owners());
+        let report = scope.scan(filter, &mut grouper, Order::Any)?;
+        print_notices(&report);
+        let groups = grouper.finish_by(ask.order, ask.top);
+        return Ok((vec![(String::new(), groups)], false));
+    }
+    let (parts, many) = per_target(common, filter, ask.by.needs_processes(), extensions, make)?;
     let hosts = parts
         .into_iter()
-        .map(|(label, g)| (label, g.finish(top)))
+        .map(|(label, g)| (label, g.finish_by(ask.order, ask.top)))
         .collect();
     Ok((hosts, many))
 }
@@ -81,11 +109,26 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let style = Style::for_stdout();
     if !args.by.is_empty() {
         let by = Grouping::of(&args.by).map_err(UsageError)?;
-        let (hosts, many) = group_targets(common, &filter, &by, args.top)?;
+        let order = args.sort.unwrap_or(GroupOrder::Total);
+        if order.needs_stats() && !args.stats {
+            return Err(UsageError(format!(
+                "--sort {} ranks by a figure of --stats; add --stats",
+                order.word()
+            ))
+            .into());
+        }
+        let ask = GroupAsk {
+            by: &by,
+            stats: args.stats,
+            order,
+            top: args.top,
+        };
+        let (hosts, many) = group_targets(common, &filter, &ask)?;
         let view = GroupView {
             by: &by,
             hosts: &hosts,
             many,
+            stats: args.stats,
         };
         let mut out = stdout();
         render::groups(&mut out, format, style, &view)?;

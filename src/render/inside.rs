@@ -9,13 +9,14 @@ use serde_json::{Value, json};
 
 use crate::tcpinfo::{SocketMemory, TcpInfo};
 
-fn n<T: ToString>(v: Option<T>) -> String {
+/// A value, or `-` when unknown.
+pub(crate) fn n<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
 
-/// Microseconds as milliseconds with three decimals (`0.250`).
-fn ms(us: Option<u32>) -> String {
-    us.map(|us| format!("{:.3}", f64::from(us) / 1000.0))
+/// Microseconds as milliseconds with three decimals (`0.250`), as ss writes rtt.
+pub(crate) fn ms<T: Into<u64>>(us: Option<T>) -> String {
+    us.map(|us| format!("{:.3}", us.into() as f64 / 1000.0))
         .unwrap_or_else(|| "-".into())
 }
 
