@@ -16,6 +16,7 @@ mod docs;
 mod explain_fsm;
 mod fixture;
 mod fleet;
+mod group_stats;
 mod inside;
 mod list_order;
 mod live;
