@@ -358,5 +358,35 @@ fn groups_equal_a_hand_computation_from_ss() {
         let first = out.split_whitespace().next();
         assert_eq!(first, Some(want), "--sort {sort}:\n{out}");
     }
+
+    // Grouped by namespace: the client's one namespace holds all of them.
+    let out = client
+        .check_output(
+            env!("CARGO_BIN_EXE_tcpstate"),
+            &[
+                "summary",
+                "--by",
+                "netns",
+                "--stats",
+                "--state",
+                "established",
+                "-f",
+                "json",
+            ],
+        )
+        .expect("runs tcpstate");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let all: Hand = hand.values().fold(Hand::default(), |mut a, h| {
+        a.count += h.count;
+        a.bytes_sent += h.bytes_sent;
+        a
+    });
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v[0]["total"].as_u64(), Some(all.count), "{v}");
+    assert_eq!(
+        v[0]["stats"]["bytes_sent"].as_u64(),
+        Some(all.bytes_sent),
+        "{v}"
+    );
     drop((conns, held));
 }
