@@ -958,7 +958,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__list)
-            opts="-e -o -i -m -p -s -4 -6 -f -h --extended --timers --info --memory --sort --limit --processes --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-e -o -i -m -l -p -s -4 -6 -f -h --extended --timers --info --memory --listening --sort --limit --processes --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -119,6 +119,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --info 'Inside each connection: the kernel''s tcp_info (rtt, cwnd, retransmits, bytes, rates, congestion algorithm) on a second line, an `info` object in JSON, columns in CSV; with -e, every field. From the same dump, never a call per socket'
             cand -m 'The socket''s memory (buffers, queued bytes, drops; for a listener, the drops of its queue): a line, a `memory` object, columns'
             cand --memory 'The socket''s memory (buffers, queued bytes, drops; for a listener, the drops of its queue): a line, a `memory` object, columns'
+            cand -l 'Listening sockets only, as ss -l and netstat -l (the same as --state listen); with -m, each listener''s accept queue, backlog and drops: which listener drops'
+            cand --listening 'Listening sockets only, as ss -l and netstat -l (the same as --state listen); with -m, each listener''s accept queue, backlog and drops: which listener drops'
             cand -p 'PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`). TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process listening on their local port, marked `(via listener)`; a client''s TIME_WAIT shows `-`'
             cand --processes 'PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`). TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process listening on their local port, marked `(via listener)`; a client''s TIME_WAIT shows `-`'
             cand -4 'IPv4 sockets only'

@@ -244,6 +244,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s e -l extended
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s o -l timers -d 'Timer column as netstat -o shows it: kind (remaining seconds/retransmits/probes)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s i -l info -d 'Inside each connection: the kernel\'s tcp_info (rtt, cwnd, retransmits, bytes, rates, congestion algorithm) on a second line, an `info` object in JSON, columns in CSV; with -e, every field. From the same dump, never a call per socket'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s m -l memory -d 'The socket\'s memory (buffers, queued bytes, drops; for a listener, the drops of its queue): a line, a `memory` object, columns'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l (the same as --state listen); with -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s p -l processes -d 'PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`). TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process listening on their local port, marked `(via listener)`; a client\'s TIME_WAIT shows `-`'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s 6 -l ipv6 -d 'IPv6 sockets only'

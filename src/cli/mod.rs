@@ -361,6 +361,11 @@ pub struct ListArgs {
     #[arg(short = 'm', long)]
     pub memory: bool,
 
+    /// Listening sockets only, as ss -l and netstat -l (the same as --state listen); with
+    /// -m, each listener's accept queue, backlog and drops: which listener drops.
+    #[arg(short = 'l', long, conflicts_with = "state")]
+    pub listening: bool,
+
     /// Order the list: recv-q or send-q (largest first), state, local, remote, or timer
     /// (soonest first). Sorting holds every socket in memory; without it the list streams.
     #[arg(long, value_enum, value_name = "KEY")]

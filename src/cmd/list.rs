@@ -13,6 +13,7 @@ use tcpstate::sink::{Flow, Sink, StopAfter, TargetInfo};
 use tcpstate::socket::Socket;
 use tcpstate::source::process::{Attribution, ProcessMap};
 use tcpstate::source::scope::{Order, Scope};
+use tcpstate::tcp::state::{StateSet, TcpState};
 use tcpstate::tcpinfo::Extensions;
 
 /// Names of namespaces and owners of sockets, as the list writer asks for them.
@@ -50,7 +51,10 @@ impl Lookup for Names {
 }
 
 pub fn run(common: &Common, args: &ListArgs) -> Result<()> {
-    let filter = common.filter();
+    let mut filter = common.filter();
+    if args.listening {
+        filter.states = StateSet::of(&[TcpState::Listen]);
+    }
     let format = common.format.data(OutputKind::List)?;
     let mut scope = open_scope(common, args.processes)?;
     scope.ask(Extensions {

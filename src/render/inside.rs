@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use crate::socket::Socket;
+use crate::tcp::state::TcpState;
 use crate::tcpinfo::{SocketMemory, TcpInfo};
 
 /// A value, or `-` when unknown.
@@ -89,10 +91,23 @@ pub fn info_line(i: &TcpInfo, extended: bool) -> String {
     l
 }
 
-/// The table's continuation line for the socket's memory.
-pub fn memory_line(m: &SocketMemory) -> String {
+/// The table's continuation line for the socket's memory. A listener's line starts with its
+/// accept queue against its backlog limit and its drops (`sk_drops`: every connection request
+/// dropped on that socket, accept-queue overflows among them), the question `list -l -m`
+/// answers: which listener drops.
+pub fn memory_line(s: &Socket, m: &SocketMemory) -> String {
+    let lead = if s.state == TcpState::Listen {
+        format!(
+            "    listen accept-queue {}/{} drops {}; mem",
+            n(s.recv_q),
+            n(s.send_q),
+            n(m.drops)
+        )
+    } else {
+        "    mem".to_string()
+    };
     format!(
-        "    mem rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
+        "{lead} rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
         n(m.rmem_alloc),
         n(m.rcvbuf),
         n(m.wmem_alloc),

@@ -265,7 +265,7 @@ impl<'w> ListWriter<'w> {
                 if self.cols.memory
                     && let Some(m) = s.memory.as_deref()
                 {
-                    writeln!(self.w, "{}", inside::memory_line(m))?;
+                    writeln!(self.w, "{}", inside::memory_line(s, m))?;
                 }
                 Ok(())
             }
