@@ -26,3 +26,4 @@ mod serve;
 mod shape;
 mod trace;
 mod watch;
+mod watch_drops;
