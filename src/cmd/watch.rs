@@ -17,7 +17,7 @@ use tcpstate::render::{Format, OutputKind};
 use tcpstate::sink::Sink;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
-use tcpstate::tcp::state::{StateSet, TcpState};
+use tcpstate::tcp::state::StateSet;
 use tcpstate::tcpinfo::Extensions;
 use tcpstate::watch::app::{App, WatchOptions};
 use tcpstate::watch::sample::{self, Probe, SampleRequest};
@@ -39,31 +39,20 @@ impl Probe for ScopeProbe {
     fn scan(&mut self, sink: &mut dyn Sink, listener_memory: bool) -> Result<Report> {
         self.scope.refresh()?;
         print_lines(&self.scope.take_notices());
-        let listen = StateSet::of(&[TcpState::Listen]);
-        if !listener_memory
-            || self.scope.is_captures()
-            || !self.filter.states.contains(TcpState::Listen)
-        {
+        if !listener_memory {
             return self.scope.scan(&self.filter, sink, Order::Any);
         }
-        let listeners = Filter {
-            states: listen,
-            ..self.filter.clone()
-        };
-        let rest = Filter {
-            states: self.filter.states.without(TcpState::Listen),
-            ..self.filter.clone()
-        };
-        self.scope.ask(Extensions {
+        let memory = Extensions {
             info: false,
             memory: true,
-        });
-        let mut report = self.scope.scan(&listeners, sink, Order::Any)?;
-        self.scope.ask(Extensions::default());
-        if !rest.states.is_empty() {
-            report.merge(self.scope.scan(&rest, sink, Order::Any)?);
-        }
-        Ok(report)
+        };
+        self.scope.scan_listeners_apart(
+            &self.filter,
+            sink,
+            Order::Any,
+            memory,
+            Extensions::default(),
+        )
     }
 
     fn counters(&mut self) -> Option<Counters> {

@@ -342,6 +342,45 @@ impl Scope {
         self.extensions = extensions;
     }
 
+    /// One pass with the LISTEN sockets in a dump of their own that asks for `listeners`
+    /// (their memory holds their drops: few sockets, so it costs little), then the rest asking
+    /// for `rest`, both into `sink`. A capture, or a filter without LISTEN, is one plain scan
+    /// asking for `rest`. What was asked before is asked again afterwards.
+    pub fn scan_listeners_apart(
+        &mut self,
+        filter: &Filter,
+        sink: &mut dyn Sink,
+        order: Order,
+        listeners: Extensions,
+        rest: Extensions,
+    ) -> Result<Report> {
+        let before = self.extensions;
+        let listen = StateSet::of(&[TcpState::Listen]);
+        let result = if self.is_captures() || !filter.states.contains(TcpState::Listen) {
+            self.extensions = rest;
+            self.scan(filter, sink, order)
+        } else {
+            let only = Filter {
+                states: listen,
+                ..filter.clone()
+            };
+            let others = Filter {
+                states: filter.states.without(TcpState::Listen),
+                ..filter.clone()
+            };
+            self.extensions = listeners;
+            self.scan(&only, sink, order).and_then(|mut report| {
+                if !others.states.is_empty() {
+                    self.extensions = rest;
+                    report.merge(self.scan(&others, sink, order)?);
+                }
+                Ok(report)
+            })
+        };
+        self.extensions = before;
+        result
+    }
+
     /// Whether the one target is the caller's own network namespace (what a tracepoint,
     /// which sees every namespace without telling them apart, can stand for).
     pub fn is_caller_namespace(&self) -> bool {
