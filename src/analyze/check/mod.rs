@@ -7,6 +7,7 @@
 
 /// The host facts the rules read live in `kernel/` (reading them is I/O); named here too.
 pub use crate::kernel::facts;
+mod config_file;
 pub mod messages;
 pub mod rules;
 pub mod sink;
