@@ -76,6 +76,19 @@ impl Thresholds {
             }
             s.sockets.apply(&mut self.stuck_sockets);
         }
+        if let Some(s) = cfg.slow_peers {
+            s.rtt_p99_ms.apply(&mut self.peer_rtt_p99_ms);
+            s.retrans_share.apply(&mut self.peer_retrans);
+            if let Some(b) = s.min_bytes {
+                self.peer_min_bytes = b;
+            }
+        }
+        if let Some(s) = cfg.listener_drops {
+            s.increase.apply(&mut self.listener_drops);
+        }
+        if let Some(s) = cfg.sndbuf_limited {
+            s.sockets.apply(&mut self.sndbuf_limited);
+        }
         Ok(())
     }
 }
@@ -173,6 +186,29 @@ struct Config {
     orphans: Option<OrphansSection>,
     memory: Option<MemorySection>,
     stuck_queues: Option<StuckSection>,
+    slow_peers: Option<SlowPeersSection>,
+    listener_drops: Option<ListenerDropsSection>,
+    sndbuf_limited: Option<SndbufSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlowPeersSection {
+    rtt_p99_ms: Option<LimitSetting>,
+    retrans_share: Option<LimitSetting>,
+    min_bytes: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListenerDropsSection {
+    increase: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SndbufSection {
+    sockets: Option<LimitSetting>,
 }
 
 #[derive(Debug, Deserialize)]

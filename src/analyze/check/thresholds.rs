@@ -147,6 +147,16 @@ pub struct Thresholds {
     pub stuck_bytes: u64,
     /// Number of stuck sockets.
     pub stuck_sockets: Limit,
+    /// A peer's 99th percentile rtt, in milliseconds.
+    pub peer_rtt_p99_ms: Limit,
+    /// A peer's retransmitted bytes, of the bytes sent to it.
+    pub peer_retrans: Limit,
+    /// A peer's retransmitted share is judged once this many bytes were sent to it.
+    pub peer_min_bytes: u64,
+    /// Increase of one listener's drops between the two samples.
+    pub listener_drops: Limit,
+    /// Sockets limited by their send buffer for most of their busy time.
+    pub sndbuf_limited: Limit,
 }
 
 impl Default for Thresholds {
@@ -186,6 +196,11 @@ impl Default for Thresholds {
             },
             stuck_bytes: 1 << 20,
             stuck_sockets: Limit::counts(10, 100),
+            peer_rtt_p99_ms: Limit::counts(500, 2000),
+            peer_retrans: Limit::percents(5.0, 20.0),
+            peer_min_bytes: 1 << 20,
+            listener_drops: Limit::counts(0, 100),
+            sndbuf_limited: Limit::counts(10, 100),
         }
     }
 }
