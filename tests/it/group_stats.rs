@@ -7,7 +7,9 @@
 //! acknowledged, the groups' counts, rtt quantiles (within the histogram's 1/16), bytes sent
 //! and retransmitted, sockets retransmitting now and queue totals equal what `ss -tin` printed
 //! for the same sockets, the lossy peer lost bytes (and, with netem, is the slow one), and
-//! `--sort retrans-share` and `--sort rtt-p99` rank the peers as the hand computation does.
+//! `--sort retrans-share` and `--sort rtt-p99` rank the peers as the hand computation does;
+//! `check`'s slow_peers names exactly the peers whose share the hand computation puts past its
+//! threshold.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -388,5 +390,49 @@ fn groups_equal_a_hand_computation_from_ss() {
         Some(all.bytes_sent),
         "{v}"
     );
+
+    // check's slow_peers names the peers whose retransmitted share crosses its threshold:
+    // those the hand computation puts at 0.1 % or more.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cfg = dir.path().join("check.toml");
+    std::fs::write(
+        &cfg,
+        "[slow_peers]\nrtt_p99_ms = { warn = \"off\", crit = \"off\" }\n\
+         retrans_share = { warn = \"0.1%\", crit = \"off\" }\nmin_bytes = 0\n",
+    )
+    .expect("write the thresholds");
+    let cfg = cfg.display().to_string();
+    let out = client
+        .command(env!("CARGO_BIN_EXE_tcpstate"))
+        .args([
+            "check",
+            "-f",
+            "json",
+            "--config",
+            &cfg,
+            "--state",
+            "established",
+        ])
+        .output()
+        .expect("runs tcpstate check");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let f = report["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["rule"] == "slow_peers"))
+        .expect("a slow_peers finding");
+    let mut named: Vec<&str> = f["offenders"]
+        .as_array()
+        .expect("offenders")
+        .iter()
+        .filter_map(|o| o["key"].as_str())
+        .collect();
+    named.sort_unstable();
+    let want: Vec<&str> = hand
+        .iter()
+        .filter(|(_, h)| h.bytes_retrans * 1000 >= h.bytes_sent)
+        .map(|(peer, _)| peer.as_str())
+        .collect();
+    assert_eq!(named, want, "{f}");
+    assert_eq!(f["severity"], "WARNING", "{f}");
     drop((conns, held));
 }
