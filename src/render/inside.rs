@@ -3,7 +3,9 @@
 //! `memory` object in JSON whose field names carry their unit, and trailing columns in CSV. A
 //! value the kernel did not give is `-`, null or empty.
 
-use std::fmt::Write as _;
+use std::io;
+
+use super::Known;
 
 use serde_json::{Value, json};
 
@@ -14,6 +16,19 @@ use crate::tcpinfo::{SocketMemory, TcpInfo};
 /// A value, or `-` when unknown.
 pub(crate) fn n<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Microseconds as milliseconds with three decimals (`0.250`), as ss writes rtt; `-` when
+/// unknown. Written in place, with no string of its own.
+struct Ms(Option<u32>);
+
+impl std::fmt::Display for Ms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(us) => write!(f, "{}.{:03}", us / 1000, us % 1000),
+            None => f.write_str("-"),
+        }
+    }
 }
 
 /// Microseconds as milliseconds with three decimals (`0.250`), as ss writes rtt.
@@ -35,22 +50,26 @@ fn rate(bps: Option<u64>) -> String {
 
 /// The table's continuation line for tcp_info: rtt/rttvar, cwnd, mss, retransmits now and in
 /// all, bytes sent and received, the algorithm; with `extended`, the rest.
-pub fn info_line(i: &TcpInfo, extended: bool) -> String {
-    let mut l = format!(
+pub fn write_info_line(w: &mut dyn io::Write, i: &TcpInfo, extended: bool) -> io::Result<()> {
+    write!(
+        w,
         "    rtt {}/{}ms cwnd {} mss {} retrans {}/{} bytes sent {} recv {} {}",
-        ms(i.rtt_us),
-        ms(i.rttvar_us),
-        n(i.cwnd),
-        n(i.mss),
-        n(i.retrans),
-        n(i.total_retrans),
-        n(i.bytes_sent),
-        n(i.bytes_received),
+        Ms(i.rtt_us),
+        Ms(i.rttvar_us),
+        Known(i.cwnd),
+        Known(i.mss),
+        Known(i.retrans),
+        Known(i.total_retrans),
+        Known(i.bytes_sent),
+        Known(i.bytes_received),
         i.congestion.as_deref().unwrap_or("-"),
-    );
-    if extended {
-        let _ = write!(
-            l,
+    )?;
+    if !extended {
+        return w.write_all(b"\n");
+    }
+    {
+        writeln!(
+            w,
             "\n    rto {}ms minrtt {}ms ssthresh {} pmtu {} rcvmss {} lost {} unacked {} sacked {} \
              retrans-bytes {} segs out/in {}/{} delivery {} pacing {} last send/recv/ack {}/{}/{}ms \
              busy {}ms rwnd-limited {}ms sndbuf-limited {}ms{}{}{}{}",
@@ -86,37 +105,39 @@ pub fn info_line(i: &TcpInfo, extended: bool) -> String {
             },
             if i.sack == Some(true) { " sack" } else { "" },
             if i.ecn == Some(true) { " ecn" } else { "" },
-        );
+        )
     }
-    l
 }
 
-/// The table's continuation line for the socket's memory. A listener's line starts with its
+/// The table's continuation line for the socket's memory, written straight to `w` (no
+/// string per field: `list -m` writes one per socket). A listener's line starts with its
 /// accept queue against its backlog limit and its drops (`sk_drops`: every connection request
 /// dropped on that socket, accept-queue overflows among them), the question `list -l -m`
 /// answers: which listener drops.
-pub fn memory_line(s: &Socket, m: &SocketMemory) -> String {
-    let lead = if s.state == TcpState::Listen {
-        format!(
+pub fn write_memory_line(w: &mut dyn io::Write, s: &Socket, m: &SocketMemory) -> io::Result<()> {
+    if s.state == TcpState::Listen {
+        write!(
+            w,
             "    listen accept-queue {}/{} drops {}; mem",
-            n(s.recv_q),
-            n(s.send_q),
-            n(m.drops)
-        )
+            Known(s.recv_q),
+            Known(s.send_q),
+            Known(m.drops)
+        )?;
     } else {
-        "    mem".to_string()
-    };
-    format!(
-        "{lead} rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
-        n(m.rmem_alloc),
-        n(m.rcvbuf),
-        n(m.wmem_alloc),
-        n(m.sndbuf),
-        n(m.wmem_queued),
-        n(m.fwd_alloc),
-        n(m.optmem),
-        n(m.backlog),
-        n(m.drops),
+        w.write_all(b"    mem")?;
+    }
+    writeln!(
+        w,
+        " rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
+        Known(m.rmem_alloc),
+        Known(m.rcvbuf),
+        Known(m.wmem_alloc),
+        Known(m.sndbuf),
+        Known(m.wmem_queued),
+        Known(m.fwd_alloc),
+        Known(m.optmem),
+        Known(m.backlog),
+        Known(m.drops),
     )
 }
 
