@@ -115,30 +115,32 @@ pub fn write_info_line(w: &mut dyn io::Write, i: &TcpInfo, extended: bool) -> io
 /// dropped on that socket, accept-queue overflows among them), the question `list -l -m`
 /// answers: which listener drops.
 pub fn write_memory_line(w: &mut dyn io::Write, s: &Socket, m: &SocketMemory) -> io::Result<()> {
+    let mut num = itoa::Buffer::new();
+    let mut put = |w: &mut dyn io::Write, word: &[u8], v: Option<u32>| -> io::Result<()> {
+        w.write_all(word)?;
+        match v {
+            Some(v) => w.write_all(num.format(v).as_bytes()),
+            None => w.write_all(b"-"),
+        }
+    };
     if s.state == TcpState::Listen {
-        write!(
-            w,
-            "    listen accept-queue {}/{} drops {}; mem",
-            Known(s.recv_q),
-            Known(s.send_q),
-            Known(m.drops)
-        )?;
+        put(w, b"    listen accept-queue ", s.recv_q)?;
+        put(w, b"/", s.send_q)?;
+        put(w, b" drops ", m.drops)?;
+        w.write_all(b"; mem")?;
     } else {
         w.write_all(b"    mem")?;
     }
-    writeln!(
-        w,
-        " rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
-        Known(m.rmem_alloc),
-        Known(m.rcvbuf),
-        Known(m.wmem_alloc),
-        Known(m.sndbuf),
-        Known(m.wmem_queued),
-        Known(m.fwd_alloc),
-        Known(m.optmem),
-        Known(m.backlog),
-        Known(m.drops),
-    )
+    put(w, b" rmem ", m.rmem_alloc)?;
+    put(w, b"/", m.rcvbuf)?;
+    put(w, b" wmem ", m.wmem_alloc)?;
+    put(w, b"/", m.sndbuf)?;
+    put(w, b" queued ", m.wmem_queued)?;
+    put(w, b" fwd ", m.fwd_alloc)?;
+    put(w, b" opt ", m.optmem)?;
+    put(w, b" backlog ", m.backlog)?;
+    put(w, b" drops ", m.drops)?;
+    w.write_all(b"\n")
 }
 
 /// The `info` object.
