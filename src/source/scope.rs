@@ -342,10 +342,9 @@ impl Scope {
         self.extensions = extensions;
     }
 
-    /// One pass with the LISTEN sockets in a dump of their own that asks for `listeners`
-    /// (their memory holds their drops: few sockets, so it costs little), then the rest asking
-    /// for `rest`, both into `sink`. A capture, or a filter without LISTEN, is one plain scan
-    /// asking for `rest`. What was asked before is asked again afterwards.
+    /// The LISTEN sockets in a dump of their own asking `listeners` (their memory: few sockets,
+    /// little cost), then the rest asking `rest`, into `sink`; a capture, or a filter without
+    /// LISTEN, is one scan asking `rest`. What was asked before is asked again afterwards.
     pub fn scan_listeners_apart(
         &mut self,
         filter: &Filter,
@@ -355,19 +354,13 @@ impl Scope {
         rest: Extensions,
     ) -> Result<Report> {
         let before = self.extensions;
-        let listen = StateSet::of(&[TcpState::Listen]);
         let result = if self.is_captures() || !filter.states.contains(TcpState::Listen) {
             self.extensions = rest;
             self.scan(filter, sink, order)
         } else {
-            let only = Filter {
-                states: listen,
-                ..filter.clone()
-            };
-            let others = Filter {
-                states: filter.states.without(TcpState::Listen),
-                ..filter.clone()
-            };
+            let (mut only, mut others) = (filter.clone(), filter.clone());
+            only.states = StateSet::of(&[TcpState::Listen]);
+            others.states = filter.states.without(TcpState::Listen);
             self.extensions = listeners;
             self.scan(&only, sink, order).and_then(|mut report| {
                 if !others.states.is_empty() {
