@@ -1,7 +1,9 @@
 //! Analyses that consume a socket stream: per-state counts (constant memory), grouping by a
-//! key with per-state counts (memory grows with the number of keys, not sockets), the health check (rules over aggregates built in one pass,
-//! kernel counters and sysctls), and the exporter's one-pass scrape (counts, queues,
-//! listeners, tracked ports), and the fleet's counts read back from Prometheus.
+//! key with per-state counts and, on request, each group's figures from tcp_info (`stats`,
+//! with the log-linear histograms of `hist`; memory grows with the number of keys, not
+//! sockets), the health check (rules over aggregates built in one pass, kernel counters and
+//! sysctls), the exporter's one-pass scrape (counts, queues, listeners, tracked ports, the
+//! busiest peers), and the fleet's counts read back from Prometheus.
 
 pub mod check;
 pub mod count;
