@@ -141,7 +141,11 @@ impl TcpInfo {
             ssthresh: u32_at(b, 76),
             cwnd: u32_at(b, 80),
             total_retrans: u32_at(b, 100),
-            pacing_rate_bps: u64_at(b, 104).map(|r| r.saturating_mul(8)),
+            // ~0 is the kernel's "no pacing limit" (listeners, unpaced sockets): no rate, as
+            // ss shows it, rather than 147 exabit/s.
+            pacing_rate_bps: u64_at(b, 104)
+                .filter(|&r| r != u64::MAX)
+                .map(|r| r.saturating_mul(8)),
             bytes_acked: u64_at(b, 120),
             bytes_received: u64_at(b, 128),
             segs_out: u32_at(b, 136),
@@ -264,6 +268,8 @@ mod tests {
         );
         assert_eq!(old.app_limited, None);
         assert_eq!(TcpInfo::decode(&[]), TcpInfo::default());
+        put64(&mut b, 104, u64::MAX);
+        assert_eq!(TcpInfo::decode(&b).pacing_rate_bps, None, "unpaced");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 use tcpstate::analyze::count::Counts;
 use tcpstate::source::netlink::NetlinkSource;
 use tcpstate::source::{Query, Source};
+use tcpstate::tcpinfo::Extensions;
 use tcpstate::{StateSet, TcpState};
 
 use measure::{Sample, median};
@@ -65,7 +66,14 @@ enum Sub {
         count: usize,
     },
     /// The floor: dump every TCP socket of the current namespace with sock_diag, discard it.
-    Floor,
+    Floor {
+        /// Ask for tcp_info and the congestion algorithm too (as `list -i`, `summary --stats`).
+        #[arg(long)]
+        info: bool,
+        /// Ask for the socket memory too (as `list -m`).
+        #[arg(long)]
+        memory: bool,
+    },
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -165,6 +173,66 @@ fn cases(t: &str, me: &str, with_processes: bool, port: u16) -> Vec<Case> {
         cmd: format!("{t} summary '{e}' > /dev/null"),
         vs: Some("floor: raw sock_diag dump".into()),
     });
+    // Inside the connections (issue 17): tcp_info and memory from the same dump. `ss -t`
+    // without -a lists the states below; `ss -ta` every socket, as `tcpstate list` does.
+    let ss_default = "established,syn-sent,fin-wait-1,fin-wait-2,close-wait,last-ack,closing";
+    v.extend([
+        Case {
+            label: "floor: raw sock_diag dump with tcp_info".into(),
+            cmd: format!("{me} floor --info"),
+            vs: None,
+        },
+        Case {
+            label: "ss -tin".into(),
+            cmd: "ss -tin > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "tcpstate list -i (ss -t's states)".into(),
+            cmd: format!("{t} list -i --state {ss_default} > /dev/null"),
+            vs: Some("ss -tin".into()),
+        },
+        Case {
+            label: "ss -tain".into(),
+            cmd: "ss -tain > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "tcpstate list -i".into(),
+            cmd: format!("{t} list -i > /dev/null"),
+            vs: Some("ss -tain".into()),
+        },
+        Case {
+            label: "ss -tm".into(),
+            cmd: "ss -tm > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "tcpstate list -m (ss -t's states)".into(),
+            cmd: format!("{t} list -m --state {ss_default} > /dev/null"),
+            vs: Some("ss -tm".into()),
+        },
+        Case {
+            label: "ss -tam".into(),
+            cmd: "ss -tam > /dev/null".into(),
+            vs: None,
+        },
+        Case {
+            label: "tcpstate list -m".into(),
+            cmd: format!("{t} list -m > /dev/null"),
+            vs: Some("ss -tam".into()),
+        },
+        Case {
+            label: "tcpstate summary --by remote-ip --stats".into(),
+            cmd: format!("{t} summary --by remote-ip --stats > /dev/null"),
+            vs: Some("floor: raw sock_diag dump with tcp_info".into()),
+        },
+        Case {
+            label: "tcpstate summary --by remote-ip".into(),
+            cmd: format!("{t} summary --by remote-ip > /dev/null"),
+            vs: Some("floor: raw sock_diag dump".into()),
+        },
+    ]);
     if with_processes {
         v.push(Case {
             label: "ss -tanp".into(),
@@ -288,9 +356,13 @@ fn main() -> Result<()> {
         Some(Sub::Worker { kind, port, count }) => {
             return worker::serve(Job { kind, port, count });
         }
-        Some(Sub::Floor) => {
+        Some(Sub::Floor { info, memory }) => {
             let mut src = NetlinkSource::open()?;
-            let bytes = src.dump_raw(&Query::default())?;
+            let q = Query {
+                extensions: Extensions { info, memory },
+                ..Query::default()
+            };
+            let bytes = src.dump_raw(&q)?;
             println!("{bytes}");
             return Ok(());
         }

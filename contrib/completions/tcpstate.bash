@@ -110,18 +110,22 @@ _tcpstate() {
 
     case "${cmd}" in
         tcpstate)
-            opts="-n -l -a -t -s -4 -6 -f -h -V --by --top --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace kill fleet completions help"
+            opts="-n -l -a -t -s -4 -6 -f -h -V --by --top --stats --sort --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace kill fleet completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process netns" -- "${cur}"))
                     return 0
                     ;;
                 --top)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "total rtt-p50 rtt-p99 retrans-share retransmitting recv-q send-q" -- "${cur}"))
                     return 0
                     ;;
                 --state)
@@ -1142,7 +1146,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__serve)
-            opts="-l -a -t -s -4 -6 -f -h --listen --by-port --listeners --max-ports --min-interval --compat-node-exporter --max-connections --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-l -a -t -s -4 -6 -f -h --listen --by-port --listeners --max-ports --peers --min-interval --compat-node-exporter --max-connections --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1157,6 +1161,10 @@ _tcpstate() {
                     return 0
                     ;;
                 --max-ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --peers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1240,18 +1248,22 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__summary)
-            opts="-n -l -a -t -s -4 -6 -f -h --by --top --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-n -l -a -t -s -4 -6 -f -h --by --top --stats --sort --explain --numeric --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --by)
-                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "remote-ip remote-port local-ip local-port state process netns" -- "${cur}"))
                     return 0
                     ;;
                 --top)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "total rtt-p50 rtt-p99 retrans-share retransmitting recv-q send-q" -- "${cur}"))
                     return 0
                     ;;
                 --state)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tcpstate_global_optspecs
-    string join \n by= top= explain n/numeric l/listening a/all-sockets t/tcp s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
+    string join \n by= top= stats sort= explain n/numeric l/listening a/all-sockets t/tcp s/state= sport= dport= port= src= dst= 4/ipv4 6/ipv6 source= f/format= from= input-format= assume-state= strict label= lang= netns= all-netns h/help V/version
 end
 
 function __fish_tcpstate_needs_command
@@ -29,8 +29,16 @@ remote-port\t''
 local-ip\t''
 local-port\t''
 state\t''
-process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'"
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -l top -d 'With --by: only the N largest groups (N at least 1)' -r
+process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'
+netns\t'The network namespace (with --all-netns, each one; with --from, each capture)'"
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l top -d 'With --by: only the N largest groups (N at least 1; largest by --sort)' -r
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l sort -d 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last' -r -f -a "total\t'Sockets in the group'
+rtt-p50\t'Median rtt (with --stats)'
+rtt-p99\t'99th percentile rtt (with --stats)'
+retrans-share\t'Retransmitted share of the bytes sent (with --stats)'
+retransmitting\t'Sockets retransmitting now (with --stats)'
+recv-q\t'Receive queue total (with --stats)'
+send-q\t'Send queue total (with --stats)'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -82,9 +90,10 @@ complete -c tcpstate -n "__fish_tcpstate_needs_command" -l label -d 'Name for th
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l stats -d 'With --by: what is inside each group\'s connections, from the kernel\'s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -110,8 +119,16 @@ remote-port\t''
 local-ip\t''
 local-port\t''
 state\t''
-process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l top -d 'With --by: only the N largest groups (N at least 1)' -r
+process\t'The processes holding the socket (TIME_WAIT and SYN_RECV: the listener\'s owners)'
+netns\t'The network namespace (with --all-netns, each one; with --from, each capture)'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l top -d 'With --by: only the N largest groups (N at least 1; largest by --sort)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l sort -d 'With --by: rank the groups by total (the default) or, with --stats, by rtt-p50, rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last' -r -f -a "total\t'Sockets in the group'
+rtt-p50\t'Median rtt (with --stats)'
+rtt-p99\t'99th percentile rtt (with --stats)'
+retrans-share\t'Retransmitted share of the bytes sent (with --stats)'
+retransmitting\t'Sockets retransmitting now (with --stats)'
+recv-q\t'Receive queue total (with --stats)'
+send-q\t'Send queue total (with --stats)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -163,9 +180,10 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l label -d '
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l stats -d 'With --by: what is inside each group\'s connections, from the kernel\'s tcp_info of the same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets retransmitting now, send and receive queue totals (listeners left out)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l explain -d 'Add each state\'s one-line meaning to the summary (not with --by)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -238,7 +256,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s m -l memory -
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s p -l processes -d 'PID/Program column: the processes holding each socket (`1874/nginx,1875/nginx`). TIME_WAIT and SYN_RECV sockets have no owner: they are credited to the process listening on their local port, marked `(via listener)`; a client\'s TIME_WAIT shows `-`'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s H -l no-header -d 'No header line in the table or CSV (ss\'s -H)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s n -l numeric -d 'Numeric addresses and ports (always so; accepted for ss\'s -n)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -419,7 +437,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l lang -d 'Lan
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s v -l verbose -d 'Show the evidence and top offenders of OK findings too'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -485,7 +503,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l netns -d 'Lo
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l plain -d 'One line per interval instead of the dashboard (the default when stdout is not a terminal, or with --format plain, json or csv)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l all-states -d 'Plain lines: every state, zeros included'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l no-header -d 'Plain lines: no header line'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -496,6 +514,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s h -l help -d
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l listen -d 'Where to listen: ADDR:PORT (127.0.0.1:10011, [::1]:10011), HOST:PORT (a name resolved at start; every address it has is listened on, e.g. localhost:10011 is 127.0.0.1 and ::1) or :PORT for every address of the host, IPv4 and IPv6, as other exporters read it. Loopback by default: say :10011 to let other hosts scrape' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l by-port -d 'Ports that get per-state series (tcpstate_connections_by_port), as the local and as the remote port: numbers, ranges (8000-8100) or service names; comma-separated' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l max-ports -d 'At most this many ports get per-port series, and at most this many listening ports get listener series; the rest are counted in tcpstate_ports_truncated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l peers -d 'Per-peer series (tcpstate_peer_*: connections, rtt p50 and p99, bytes sent and retransmitted, sockets retransmitting) for the N remote addresses with the most connections; the rest are counted in tcpstate_ports_truncated{table="peers"}. Off by default: it asks the kernel for every connection\'s tcp_info at each collection' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l min-interval -d 'Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect on every scrape)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l max-connections -d 'Connections open at once. At the limit a new connection closes the oldest one that has not sent a whole request yet; only when all are being answered does it get 503' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
@@ -551,7 +570,7 @@ zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l listeners -d 'Also give per-state series to every port that has a LISTEN socket'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l compat-node-exporter -d 'Also write node_exporter\'s node_tcp_connection_states{state} so existing dashboards keep working'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -615,7 +634,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l lang -d 'Lan
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s 4 -l ipv4 -d 'IPv4 sockets only'
@@ -657,8 +676,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -678,7 +697,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l netns -d 'Loo
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l all -d 'Close every socket the flags select, also with no filter at all'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l dry-run -d 'List the sockets that would be closed; close nothing'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s y -l yes -d 'Close without asking (needed when standard input is not a terminal)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s l -l listening -d 'Listening sockets only (ss\'s -l)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -s 4 -l ipv4 -d 'IPv4 sockets only'

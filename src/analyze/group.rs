@@ -1,14 +1,16 @@
 //! Grouping: one row per key (remote IP, remote port, local IP, local port, state, owning
-//! process) with its total and its count in each state — which peers hold the TIME_WAITs,
-//! which local port or process has the CLOSE_WAITs. Memory grows with the number of distinct
-//! keys only.
+//! process, namespace) with its total and its count in each state — which peers hold the
+//! TIME_WAITs, which local port or process has the CLOSE_WAITs — and, when asked, what is
+//! inside each group's connections (`analyze::stats`). Memory grows with the number of
+//! distinct keys only.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::sink::{Flow, Sink};
+use crate::analyze::stats::{GroupOrder, GroupStats, StatsAccumulator};
+use crate::sink::{Flow, Sink, TargetInfo};
 use crate::socket::{Endpoint, Host, Socket};
 use crate::source::process::ProcessMap;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
@@ -24,6 +26,8 @@ pub enum GroupBy {
     State,
     /// The processes holding the socket (TIME_WAIT and SYN_RECV: the listener's owners).
     Process,
+    /// The network namespace (with --all-netns, each one; with --from, each capture).
+    Netns,
 }
 
 impl GroupBy {
@@ -36,6 +40,7 @@ impl GroupBy {
             GroupBy::LocalPort => "local_port",
             GroupBy::State => "state",
             GroupBy::Process => "process",
+            GroupBy::Netns => "netns",
         }
     }
 }
@@ -88,10 +93,24 @@ impl Grouping {
 
     /// The key of `s`: the one key's part, or the tuple of them.
     pub fn key_with(&self, s: &Socket, processes: Option<&ProcessMap>) -> Key {
+        self.key_in(s, processes, None)
+    }
+
+    /// The key of `s` read from the target labelled `target` (what `GroupBy::Netns` keys by).
+    pub fn key_in(&self, s: &Socket, processes: Option<&ProcessMap>, target: Option<&str>) -> Key {
+        let part = |k: GroupBy| match (k, target) {
+            (GroupBy::Netns, Some(label)) => Key::Name(label.into()),
+            (k, _) => k.key_with(s, processes),
+        };
         match self.0.as_slice() {
-            [one] => one.key_with(s, processes),
-            many => Key::Tuple(many.iter().map(|k| k.key_with(s, processes)).collect()),
+            [one] => part(*one),
+            many => Key::Tuple(many.iter().map(|&k| part(k)).collect()),
         }
+    }
+
+    /// Whether one of the keys is the namespace (one grouping across every target).
+    pub fn spans_targets(&self) -> bool {
+        self.0.contains(&GroupBy::Netns)
     }
 }
 
@@ -127,8 +146,8 @@ fn port_key(e: &Endpoint) -> Key {
 }
 
 impl GroupBy {
-    /// The key of `s`. Keys that need more than the socket record (processes) are
-    /// `Key::Unknown` here; see `key_with`.
+    /// The key of `s`. Keys that need more than the socket record (processes, the target's
+    /// name) are `Key::Unknown` here; see `key_with` and `Grouping::key_in`.
     pub fn key(self, s: &Socket) -> Key {
         self.key_with(s, None)
     }
@@ -150,6 +169,7 @@ impl GroupBy {
                 ),
                 None => Key::Unknown,
             },
+            GroupBy::Netns => Key::Unknown,
         }
     }
 
@@ -159,12 +179,13 @@ impl GroupBy {
     }
 }
 
-/// One group: its key, total and per-state counts.
+/// One group: its key, total and per-state counts, and its figures when they were asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub key: Key,
     pub total: u64,
     pub states: [u64; STATE_SLOTS],
+    pub stats: Option<GroupStats>,
 }
 
 impl Group {
@@ -183,12 +204,23 @@ impl Key {
     }
 }
 
+/// A group while the sockets come in.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    states: [u64; STATE_SLOTS],
+    stats: Option<Box<StatsAccumulator>>,
+}
+
 /// A grouping sink.
 #[derive(Debug, Clone)]
 pub struct Grouper {
     by: Grouping,
-    groups: HashMap<Key, [u64; STATE_SLOTS]>,
+    groups: HashMap<Key, Tally>,
     processes: Option<Arc<ProcessMap>>,
+    /// Keep each group's figures (`--stats`).
+    stats: bool,
+    /// The label of the target being read (for `GroupBy::Netns`).
+    target: Option<Box<str>>,
 }
 
 impl Grouper {
@@ -197,7 +229,14 @@ impl Grouper {
             by,
             groups: HashMap::new(),
             processes: None,
+            stats: false,
+            target: None,
         }
+    }
+
+    /// The same grouper, keeping each group's figures (the dump must ask for tcp_info).
+    pub fn with_stats(self, stats: bool) -> Grouper {
+        Grouper { stats, ..self }
     }
 
     /// A grouper that can key sockets by their owning processes.
@@ -213,22 +252,32 @@ impl Grouper {
     }
 
     pub fn add(&mut self, key: Key, state: TcpState, n: u64) {
-        self.groups.entry(key).or_insert([0; STATE_SLOTS])
-            [usize::from(state.reported().kernel())] += n;
+        self.groups.entry(key).or_default().states[usize::from(state.reported().kernel())] += n;
     }
 
     /// Groups sorted by total, largest first (ties by key), at most `top` of them.
     pub fn finish(self, top: Option<usize>) -> Vec<Group> {
+        self.finish_by(GroupOrder::Total, top)
+    }
+
+    /// Groups ranked by `order` (ties by total, then key), at most `top` of them.
+    pub fn finish_by(self, order: GroupOrder, top: Option<usize>) -> Vec<Group> {
         let mut v: Vec<Group> = self
             .groups
             .into_iter()
-            .map(|(key, states)| Group {
+            .map(|(key, t)| Group {
                 key,
-                total: states.iter().sum(),
-                states,
+                total: t.states.iter().sum(),
+                states: t.states,
+                stats: t.stats.map(|a| a.finish()),
             })
             .collect();
-        v.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+        v.sort_by(|a, b| {
+            order
+                .compare(a.stats.as_ref(), b.stats.as_ref())
+                .then_with(|| b.total.cmp(&a.total))
+                .then_with(|| a.key.cmp(&b.key))
+        });
         if let Some(n) = top {
             v.truncate(n);
         }
@@ -240,13 +289,24 @@ impl Grouper {
     /// Take one socket into the aggregates.
     #[inline]
     pub fn add_socket(&mut self, s: &Socket) -> Flow {
-        let key = self.by.key_with(s, self.processes.as_deref());
-        self.add(key, s.state, 1);
+        let key = self
+            .by
+            .key_in(s, self.processes.as_deref(), self.target.as_deref());
+        let tally = self.groups.entry(key).or_default();
+        tally.states[usize::from(s.state.reported().kernel())] += 1;
+        if self.stats {
+            tally.stats.get_or_insert_default().add(s);
+        }
         Flow::Continue
     }
 }
 
 impl Sink for Grouper {
+    fn begin(&mut self, target: &TargetInfo<'_>) -> io::Result<()> {
+        self.target = Some(target.label.into());
+        Ok(())
+    }
+
     #[inline]
     fn socket(&mut self, s: &Socket) -> io::Result<Flow> {
         Ok(self.add_socket(s))

@@ -18,6 +18,13 @@ pub struct ListenQueue {
     /// The backlog limit: listen()'s backlog capped by net.core.somaxconn; `None` when the
     /// input does not carry it (/proc/net/tcp, netstat, BSD and Windows listings).
     pub backlog: Option<u64>,
+    /// Connection requests dropped on this socket since it was opened (its `sk_drops`, from
+    /// the socket memory: accept-queue overflows and every other drop); `None` when the dump
+    /// did not carry the memory.
+    pub drops: Option<u64>,
+    /// The kernel's socket cookie, which tells one listener from another across samples
+    /// (and namespaces); `None` when the input does not carry it.
+    pub cookie: Option<u64>,
 }
 
 impl ListenQueue {
@@ -28,7 +35,26 @@ impl ListenQueue {
             local: s.local.clone(),
             queued: s.recv_q.map(u64::from),
             backlog: s.send_q.map(u64::from),
+            drops: s.memory.as_ref().and_then(|m| m.drops).map(u64::from),
+            cookie: s.cookie,
         })
+    }
+
+    /// Whether `other` is the same listening socket seen in another sample: the same cookie
+    /// when both carry one, else the same family and local endpoint.
+    pub fn same_socket(&self, other: &ListenQueue) -> bool {
+        match (self.cookie, other.cookie) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.family == other.family && self.local == other.local,
+        }
+    }
+
+    /// Drops per second since `prev` (the same socket `elapsed` earlier); `None` when either
+    /// count is unknown, no time passed, or the count went down (not the same socket).
+    pub fn drop_rate(&self, prev: &ListenQueue, elapsed: std::time::Duration) -> Option<f64> {
+        let secs = elapsed.as_secs_f64();
+        let (now, before) = (self.drops?, prev.drops?);
+        (secs > 0.0 && now >= before).then(|| (now - before) as f64 / secs)
     }
 
     /// The local port; `None` only for a capture that named the service instead.
@@ -146,5 +172,30 @@ mod tests {
         assert_eq!(full.fill(), Some(1.0));
         let unknown = ListenQueue { backlog: None, ..q };
         assert_eq!(unknown.fill(), None);
+    }
+
+    #[test]
+    fn drop_rates_of_the_same_socket_only() {
+        use std::time::Duration;
+        let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+        let at = |drops: Option<u64>, cookie: Option<u64>| ListenQueue {
+            family: Family::V4,
+            local: Endpoint::new(ip, 80),
+            queued: Some(0),
+            backlog: Some(128),
+            drops,
+            cookie,
+        };
+        let two = Duration::from_secs(2);
+        let now = at(Some(30), Some(7));
+        assert_eq!(now.drop_rate(&at(Some(10), Some(7)), two), Some(10.0));
+        assert!(now.same_socket(&at(None, Some(7))));
+        // Reopened on the same address: another cookie, another socket.
+        assert!(!now.same_socket(&at(Some(10), Some(8))));
+        // Without cookies the address decides.
+        assert!(at(Some(1), None).same_socket(&at(Some(1), Some(9))));
+        assert_eq!(now.drop_rate(&at(Some(40), Some(7)), two), None);
+        assert_eq!(now.drop_rate(&at(None, Some(7)), two), None);
+        assert_eq!(now.drop_rate(&at(Some(10), Some(7)), Duration::ZERO), None);
     }
 }

@@ -7,11 +7,17 @@
 //! asks the source twice per family — LISTEN sockets first, then every other state — and each
 //! socket still crosses the sink once (the kernel walks its listening table and its
 //! established table separately anyway). Sources that ignore the state mask (`/proc`) are
-//! handled by the sink itself: in each phase it ignores the sockets of the other one.
+//! handled by the sink itself: in each phase it ignores the sockets of the other one. With
+//! `--peers N` the second phase also asks for tcp_info, and the N peers with the most
+//! connections get their rtt and retransmission figures (`analyze::stats`).
+
+use std::collections::HashMap;
 
 use crate::analyze::count::Counts;
+use crate::analyze::stats::{GroupStats, StatsAccumulator};
 use crate::filter::PortRange;
 use crate::sink::{Flow, Sink};
+use crate::socket::Host;
 use crate::socket::Socket;
 use crate::source::Query;
 use crate::tcp::state::{STATE_SLOTS, StateSet, TcpState};
@@ -26,6 +32,9 @@ pub struct PortPlan {
     pub listeners: bool,
     /// At most this many tracked ports, and at most this many listener rows.
     pub max_ports: usize,
+    /// Per-peer figures for this many peers, those with the most connections (0: none, and
+    /// no tcp_info is asked for).
+    pub peers: usize,
 }
 
 impl Default for PortPlan {
@@ -34,6 +43,7 @@ impl Default for PortPlan {
             explicit: Vec::new(),
             listeners: false,
             max_ports: 50,
+            peers: 0,
         }
     }
 }
@@ -86,6 +96,17 @@ pub struct Scrape {
     pub truncated_listeners: u64,
     /// Sockets that crossed the sink.
     pub sockets: u64,
+    /// The peers with the most connections (with tcp_info), most first, at most `peers`.
+    pub peers: Vec<PeerFigures>,
+    /// Peers left out of `peers`; `None` when no peer figures were asked for.
+    pub truncated_peers: Option<u64>,
+}
+
+/// One peer's figures, from the tcp_info of its connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerFigures {
+    pub host: Host,
+    pub stats: GroupStats,
 }
 
 impl Scrape {
@@ -119,6 +140,8 @@ pub struct ScrapeSink {
     raw_listeners: Vec<(u16, Option<u64>, Option<u64>)>,
     /// (port, drops) of each LISTEN socket of the scrape.
     raw_drops: Vec<(u16, Option<u64>)>,
+    /// Each peer's running figures, when `plan.peers` asks for them.
+    peer_figures: HashMap<Host, StatsAccumulator>,
     phase: Phase,
     out: Scrape,
 }
@@ -130,6 +153,7 @@ impl ScrapeSink {
             slot: vec![UNTRACKED; 1 << 16].into_boxed_slice(),
             raw_listeners: Vec::new(),
             raw_drops: Vec::new(),
+            peer_figures: HashMap::new(),
             phase: Phase::Listeners,
             out: Scrape::default(),
         }
@@ -156,7 +180,9 @@ impl ScrapeSink {
     ) -> Result<&Scrape, E> {
         self.reset();
         self.out.counts = Counts::asked(query.states);
-        let [first, second] = ScrapeSink::phases(query);
+        let [first, mut second] = ScrapeSink::phases(query);
+        // Per-peer figures need every connection's tcp_info: asked only when wanted.
+        second.extensions.info |= self.plan.peers > 0;
         self.phase = Phase::Listeners;
         if !first.states.is_empty() {
             dump(&first, self)?;
@@ -166,6 +192,7 @@ impl ScrapeSink {
         if !second.states.is_empty() {
             dump(&second, self)?;
         }
+        self.end_peers();
         Ok(&self.out)
     }
 
@@ -189,6 +216,32 @@ impl ScrapeSink {
         self.out.listeners.clear();
         self.raw_listeners.clear();
         self.raw_drops.clear();
+        self.peer_figures.clear();
+    }
+
+    /// After the dump: the peers with the most connections, at most `plan.peers`.
+    fn end_peers(&mut self) {
+        if self.plan.peers == 0 {
+            return;
+        }
+        let mut all: Vec<PeerFigures> = self
+            .peer_figures
+            .drain()
+            .map(|(host, acc)| PeerFigures {
+                host,
+                stats: acc.finish(),
+            })
+            .collect();
+        all.sort_by(|a, b| {
+            b.stats
+                .with_info
+                .cmp(&a.stats.with_info)
+                .then_with(|| a.host.cmp(&b.host))
+        });
+        let over = all.len().saturating_sub(self.plan.peers);
+        all.truncate(self.plan.peers);
+        self.out.peers = all;
+        self.out.truncated_peers = Some(over as u64);
     }
 
     /// Start tracking `port`, unless it is already tracked or the plan is full.
@@ -265,6 +318,9 @@ impl ScrapeSink {
         }
         self.out.recv_bytes[i] += s.recv_q.map_or(0, u64::from);
         self.out.send_bytes[i] += s.send_q.map_or(0, u64::from);
+        if self.plan.peers > 0 && s.info.is_some() {
+            self.peer_figures.entry(s.remote.host()).or_default().add(s);
+        }
         if let Some(p) = s.local.port {
             let slot = self.slot[usize::from(p)];
             if slot != UNTRACKED {
@@ -335,6 +391,7 @@ mod tests {
             explicit: vec![PortRange { lo: 443, hi: 443 }],
             listeners: true,
             max_ports: 50,
+            peers: 0,
         };
         let mut sink = ScrapeSink::new(plan);
         let r = sink
@@ -388,6 +445,7 @@ mod tests {
             explicit: vec![],
             listeners: true,
             max_ports: 4,
+            peers: 0,
         };
         let mut sink = ScrapeSink::new(plan);
         let r = sink.scrape(&Query::default(), all_at_once(&socks)).unwrap();
@@ -414,5 +472,52 @@ mod tests {
         };
         let [a, _] = ScrapeSink::phases(&q);
         assert!(a.states.is_empty());
+    }
+
+    #[test]
+    fn peers_are_bounded_and_ask_for_tcp_info() {
+        use crate::tcpinfo::TcpInfo;
+        let with_info = |rport: u16, peer: u8| {
+            let mut s = sock(TcpState::Established, 40000, rport, 0, 0);
+            s.remote.ip = Some(IpAddr::V4(Ipv4Addr::new(10, 0, 0, peer)));
+            s.info = Some(Box::new(TcpInfo {
+                rtt_us: Some(1000 * u32::from(peer)),
+                ..TcpInfo::default()
+            }));
+            s
+        };
+        let socks: Vec<Socket> = [(1, 3), (2, 1), (3, 2)]
+            .into_iter()
+            .flat_map(|(peer, n)| (0..n).map(move |i| with_info(443 + i, peer)))
+            .collect();
+        let mut sink = ScrapeSink::new(PortPlan {
+            peers: 2,
+            ..PortPlan::default()
+        });
+        let mut asked = Vec::new();
+        let r = sink
+            .scrape(&Query::default(), |q, s| {
+                asked.push(q.extensions.info);
+                all_at_once(&socks)(q, s)
+            })
+            .unwrap();
+        assert_eq!(asked, [false, true], "tcp_info only for the connections");
+        let peers: Vec<_> = r
+            .peers
+            .iter()
+            .map(|p| (p.host.clone(), p.stats.with_info))
+            .collect();
+        let host = |n| Host::Ip(IpAddr::V4(Ipv4Addr::new(10, 0, 0, n)));
+        assert_eq!(peers, [(host(1), 3), (host(3), 2)]);
+        assert_eq!(r.truncated_peers, Some(1));
+        // Without --peers: no figures, nothing truncated, no tcp_info asked.
+        let mut plain = ScrapeSink::new(PortPlan::default());
+        let r = plain
+            .scrape(&Query::default(), |q, s| {
+                assert!(!q.extensions.info);
+                all_at_once(&socks)(q, s)
+            })
+            .unwrap();
+        assert!(r.peers.is_empty() && r.truncated_peers.is_none());
     }
 }

@@ -350,9 +350,20 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY[,KEY…]")]
     pub by: Vec<GroupBy>,
 
-    /// With --by: only the N largest groups (N at least 1).
+    /// With --by: only the N largest groups (N at least 1; largest by --sort).
     #[arg(long, value_name = "N", requires = "by", value_parser = parse_top)]
     pub top: Option<usize>,
+
+    /// With --by: what is inside each group's connections, from the kernel's tcp_info of the
+    /// same dump — rtt p50 and p99, the retransmitted share of the bytes sent, sockets
+    /// retransmitting now, send and receive queue totals (listeners left out).
+    #[arg(long, requires = "by")]
+    pub stats: bool,
+
+    /// With --by: rank the groups by total (the default) or, with --stats, by rtt-p50,
+    /// rtt-p99, retrans-share, retransmitting, recv-q or send-q; largest first, unknown last.
+    #[arg(long, value_enum, value_name = "KEY", requires = "by")]
+    pub sort: Option<tcpstate::analyze::stats::GroupOrder>,
 
     /// Add each state's one-line meaning to the summary (not with --by).
     #[arg(long, conflicts_with = "by")]

@@ -34,6 +34,13 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub max_ports: u16,
 
+    /// Per-peer series (tcpstate_peer_*: connections, rtt p50 and p99, bytes sent and
+    /// retransmitted, sockets retransmitting) for the N remote addresses with the most
+    /// connections; the rest are counted in tcpstate_ports_truncated{table="peers"}. Off by
+    /// default: it asks the kernel for every connection's tcp_info at each collection.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub peers: Option<u16>,
+
     /// Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect
     /// on every scrape).
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = super::duration::serve_min_interval)]

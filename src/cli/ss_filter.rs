@@ -9,7 +9,8 @@ use clap::Args;
 /// The trailing words, and ss's one-letter habits that select.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SsFilterArgs {
-    /// Listening sockets only (ss's -l).
+    /// Listening sockets only, as ss -l and netstat -l; with list -m, each listener's accept
+    /// queue, backlog and drops: which listener drops.
     #[arg(short = 'l', long)]
     pub listening: bool,
 

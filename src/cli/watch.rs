@@ -59,6 +59,9 @@ fn parse_grouping(s: &str) -> Result<GroupBy, String> {
         Ok(GroupBy::State) => Err(
             "watch groups the sockets of one state, so 'state' is no grouping here; use remote-ip, local-port, remote-port or local-ip".into(),
         ),
+        Ok(GroupBy::Netns) => Err(
+            "watch does not group by namespace (summary --by netns does); use remote-ip, local-port, remote-port or local-ip".into(),
+        ),
         Ok(g) => Ok(g),
         Err(_) => Err(format!(
             "unknown grouping '{s}'; use remote-ip, local-port, remote-port or local-ip"

@@ -19,11 +19,14 @@ use tcpstate::analyze::check::facts::HostFacts;
 use tcpstate::analyze::check::sink::{CheckSink, SinkConfig};
 use tcpstate::analyze::check::thresholds::Thresholds;
 use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
+use tcpstate::filter::Filter;
 use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
 use tcpstate::render::{self, Format, OutputKind, Style};
+use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::{StateSet, TcpState};
+use tcpstate::tcpinfo::Extensions;
 
 /// The thresholds the flags give: the defaults, the configuration file, then --warn/--crit.
 pub fn thresholds(args: &ThresholdArgs) -> Result<Thresholds> {
@@ -127,12 +130,13 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
         remember_close_wait: args.interval.is_some(),
     };
     let mut first = CheckSink::new(cfg).with_owners(owners.clone());
-    print_notices(&scope.scan(&filter, &mut first, Order::Any)?);
+    print_notices(&scan(&mut scope, &filter, &mut first)?);
     let Some(interval) = args.interval else {
         let obs = Observation {
             sockets: &first,
             facts: facts1.as_ref(),
             previous: None,
+            previous_listeners: None,
             interval: None,
         };
         return Ok((evaluate(&t, &obs), scope.describe()));
@@ -146,8 +150,9 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
     })
     .with_owners(owners)
     .compare_with(std::mem::take(&mut first.close_wait_ids));
+    let first_listeners = std::mem::take(&mut first.listeners);
     drop(first);
-    print_notices(&scope.scan(&filter, &mut second, Order::Any)?);
+    print_notices(&scan(&mut scope, &filter, &mut second)?);
     let measured = match (&facts1, &facts2) {
         (Some(f1), Some(f2)) => f2.at.duration_since(f1.at),
         _ => interval,
@@ -156,9 +161,24 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
         sockets: &second,
         facts: facts2.as_ref(),
         previous: facts1.as_ref(),
+        previous_listeners: Some(&first_listeners),
         interval: Some(measured),
     };
     Ok((evaluate(&t, &obs), scope.describe()))
+}
+
+/// One sample of the sockets: the listeners with their memory (their drops), the rest with
+/// their tcp_info (rtt, retransmissions, send-buffer limits), from the kernel's dump.
+fn scan(scope: &mut Scope, filter: &Filter, sink: &mut CheckSink) -> Result<Report> {
+    let memory = Extensions {
+        info: false,
+        memory: true,
+    };
+    let info = Extensions {
+        info: true,
+        memory: false,
+    };
+    scope.scan_listeners_apart(filter, sink, Order::Any, memory, info)
 }
 
 /// Counters and sysctls of the one live target the sockets come from (this namespace or the

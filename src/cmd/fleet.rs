@@ -52,6 +52,7 @@ pub fn run(common: &Common, args: &FleetArgs) -> Result<()> {
         let hosts: Vec<_> = groups.into_iter().map(|g| (g.label, g.groups)).collect();
         let grouping = Grouping::one(group_by);
         let view = GroupView {
+            stats: false,
             by: &grouping,
             hosts: &hosts,
             many: true,

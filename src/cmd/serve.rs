@@ -22,6 +22,7 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
             explicit: args.by_port.clone(),
             listeners: args.listeners,
             max_ports: usize::from(args.max_ports),
+            peers: args.peers.map_or(0, usize::from),
         },
         min_interval: args.min_interval,
         compat_node_exporter: args.compat_node_exporter,

@@ -1,6 +1,8 @@
 //! `tcpstate summary` (and `tcpstate` alone): counts per state, or grouped by a key (the
-//! owning process included), of the live host, of one network namespace, of every namespace
-//! (one column each), or of saved captures (one column per file).
+//! owning process and the namespace included) with, on `--stats`, what is inside each group's
+//! connections, of the live host, of one network namespace, of every namespace (one column
+//! each), or of saved captures (one column per file). Only `--stats` asks the kernel for
+//! tcp_info; plain counting does not.
 
 use std::sync::Arc;
 
@@ -12,6 +14,7 @@ use super::{
 use crate::cli::{Common, SummaryArgs};
 use tcpstate::analyze::count::Counts;
 use tcpstate::analyze::group::{Group, Grouper, Grouping};
+use tcpstate::analyze::stats::GroupOrder;
 use tcpstate::filter::Filter;
 use tcpstate::render::{self, GroupView, HostCounts, OutputKind, Style, SummaryView};
 use tcpstate::sink::{PerTarget, Sink};
@@ -19,6 +22,7 @@ use tcpstate::source::process::ProcessMap;
 use tcpstate::source::scope::Order;
 use tcpstate::tcp::explain::one_line;
 use tcpstate::tcp::state::{StateSet, TcpState};
+use tcpstate::tcpinfo::Extensions;
 
 /// Targets of the run that could not be read (captures among several), by position, each with
 /// its sentence.
@@ -35,6 +39,7 @@ fn per_target<S: Sink>(
     common: &Common,
     filter: &Filter,
     owners: bool,
+    extensions: Extensions,
     make: impl Fn(Option<Arc<ProcessMap>>) -> S,
 ) -> Result<(Labelled<S>, bool, Failed)> {
     let mut scope = open_scope(common, owners)?;
@@ -42,6 +47,7 @@ fn per_target<S: Sink>(
     if let Some(bar) = render::progress::on_stderr() {
         scope.show_progress(bar);
     }
+    scope.ask(extensions);
     let map = scope.owners();
     let mut split = PerTarget::new(|| make(map.clone()));
     let report = scope.scan(filter, &mut split, Order::Any)?;
@@ -61,8 +67,9 @@ fn per_target<S: Sink>(
 /// Counts per target (every count of a capture that could not be read unknown), whether they
 /// are shown side by side, and the captures that could not be read.
 fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, bool, Failed)> {
-    let (parts, many, failed) =
-        per_target(common, filter, false, |_| Counts::asked(filter.states))?;
+    let (parts, many, failed) = per_target(common, filter, false, Extensions::default(), |_| {
+        Counts::asked(filter.states)
+    })?;
     let hosts = parts
         .into_iter()
         .enumerate()
@@ -84,19 +91,40 @@ fn count_targets(common: &Common, filter: &Filter) -> Result<(Vec<HostCounts>, b
 /// One target's label and groups.
 type HostGroups = (String, Vec<Group>);
 
-/// Groups per target, as `count_targets`.
+/// How the groups are asked for: the keys, whether with their figures, the ranking and cut.
+struct GroupAsk<'a> {
+    by: &'a Grouping,
+    stats: bool,
+    order: GroupOrder,
+    top: Option<usize>,
+}
+
+/// Groups per target, as `count_targets`; grouped by namespace, one grouping across every
+/// target.
 fn group_targets(
     common: &Common,
     filter: &Filter,
-    by: &Grouping,
-    top: Option<usize>,
+    ask: &GroupAsk,
 ) -> Result<(Vec<HostGroups>, bool, Failed)> {
-    let (parts, many, failed) = per_target(common, filter, by.needs_processes(), |owners| {
-        Grouper::with_processes(by.clone(), owners)
-    })?;
+    let extensions = Extensions {
+        info: ask.stats,
+        memory: false,
+    };
+    let make = |owners| Grouper::with_processes(ask.by.clone(), owners).with_stats(ask.stats);
+    if ask.by.spans_targets() {
+        let mut scope = open_scope(common, ask.by.needs_processes())?;
+        scope.ask(extensions);
+        let mut grouper = make(scope.owners());
+        let report = scope.scan(filter, &mut grouper, Order::Any)?;
+        print_notices(&report);
+        let groups = grouper.finish_by(ask.order, ask.top);
+        return Ok((vec![(String::new(), groups)], false, report.failed));
+    }
+    let (parts, many, failed) =
+        per_target(common, filter, ask.by.needs_processes(), extensions, make)?;
     let hosts = parts
         .into_iter()
-        .map(|(label, g)| (label, g.finish(top)))
+        .map(|(label, g)| (label, g.finish_by(ask.order, ask.top)))
         .collect();
     Ok((hosts, many, failed))
 }
@@ -111,11 +139,26 @@ pub fn run(common: &Common, args: &SummaryArgs) -> Result<()> {
     let style = Style::for_stdout();
     if !args.by.is_empty() {
         let by = Grouping::of(&args.by).map_err(UsageError)?;
-        let (hosts, many, failed) = group_targets(common, &filter, &by, args.top)?;
+        let order = args.sort.unwrap_or(GroupOrder::Total);
+        if order.needs_stats() && !args.stats {
+            return Err(UsageError(format!(
+                "--sort {} ranks by a figure of --stats; add --stats",
+                order.word()
+            ))
+            .into());
+        }
+        let ask = GroupAsk {
+            by: &by,
+            stats: args.stats,
+            order,
+            top: args.top,
+        };
+        let (hosts, many, failed) = group_targets(common, &filter, &ask)?;
         let view = GroupView {
             by: &by,
             hosts: &hosts,
             many,
+            stats: args.stats,
         };
         let mut out = stdout();
         render::groups(&mut out, format, style, &view)?;

@@ -18,6 +18,7 @@ use tcpstate::sink::Sink;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::StateSet;
+use tcpstate::tcpinfo::Extensions;
 use tcpstate::watch::app::{App, WatchOptions};
 use tcpstate::watch::sample::{self, Probe, SampleRequest};
 use tcpstate::watch::term::StderrCapture;
@@ -32,10 +33,26 @@ struct ScopeProbe {
 }
 
 impl Probe for ScopeProbe {
-    fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report> {
+    /// One pass of the sockets; when the listener panel wants their drops, from the kernel,
+    /// the listeners first with their memory (few sockets, so it costs nothing), then the
+    /// rest without, as the exporter does.
+    fn scan(&mut self, sink: &mut dyn Sink, listener_memory: bool) -> Result<Report> {
         self.scope.refresh()?;
         print_lines(&self.scope.take_notices());
-        self.scope.scan(&self.filter, sink, Order::Any)
+        if !listener_memory {
+            return self.scope.scan(&self.filter, sink, Order::Any);
+        }
+        let memory = Extensions {
+            info: false,
+            memory: true,
+        };
+        self.scope.scan_listeners_apart(
+            &self.filter,
+            sink,
+            Order::Any,
+            memory,
+            Extensions::default(),
+        )
     }
 
     fn counters(&mut self) -> Option<Counters> {

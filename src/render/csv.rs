@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{GroupView, SummaryView};
+use super::{GroupView, SummaryView, group_stats};
 use crate::analyze::count::share;
 use crate::socket::Family;
 use crate::tcp::state::TcpState;
@@ -70,7 +70,8 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     c.flush()
 }
 
-/// `[host,]key,total,STATE…` with every reported state as a column.
+/// `[host,]key,total,STATE…` with every reported state as a column; with `--stats`, the
+/// group's figures after them.
 pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);
     let mut h = Vec::new();
@@ -80,8 +81,18 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     h.extend(v.by.keys().iter().map(|k| k.key_name().to_string()));
     h.push("total".into());
     h.extend(TcpState::REPORTED.iter().map(|s| s.key().to_string()));
+    if v.stats {
+        h.extend(group_stats::FIELDS.iter().map(|f| f.to_string()));
+    }
     c.write_record(&h).map_err(csv_err)?;
-    for r in v.rows(&TcpState::REPORTED) {
+    let rows = v.rows(&TcpState::REPORTED, |g| {
+        if v.stats {
+            group_stats::csv_fields(g.stats.as_ref())
+        } else {
+            Vec::new()
+        }
+    });
+    for r in rows {
         c.write_record(&r).map_err(csv_err)?;
     }
     c.flush()

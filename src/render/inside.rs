@@ -3,19 +3,37 @@
 //! `memory` object in JSON whose field names carry their unit, and trailing columns in CSV. A
 //! value the kernel did not give is `-`, null or empty.
 
-use std::fmt::Write as _;
+use std::io;
+
+use super::Known;
 
 use serde_json::{Value, json};
 
+use crate::socket::Socket;
+use crate::tcp::state::TcpState;
 use crate::tcpinfo::{SocketMemory, TcpInfo};
 
-fn n<T: ToString>(v: Option<T>) -> String {
+/// A value, or `-` when unknown.
+pub(crate) fn n<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
 
-/// Microseconds as milliseconds with three decimals (`0.250`).
-fn ms(us: Option<u32>) -> String {
-    us.map(|us| format!("{:.3}", f64::from(us) / 1000.0))
+/// Microseconds as milliseconds with three decimals (`0.250`), as ss writes rtt; `-` when
+/// unknown. Written in place, with no string of its own.
+struct Ms(Option<u32>);
+
+impl std::fmt::Display for Ms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(us) => write!(f, "{}.{:03}", us / 1000, us % 1000),
+            None => f.write_str("-"),
+        }
+    }
+}
+
+/// Microseconds as milliseconds with three decimals (`0.250`), as ss writes rtt.
+pub(crate) fn ms<T: Into<u64>>(us: Option<T>) -> String {
+    us.map(|us| format!("{:.3}", us.into() as f64 / 1000.0))
         .unwrap_or_else(|| "-".into())
 }
 
@@ -32,22 +50,26 @@ fn rate(bps: Option<u64>) -> String {
 
 /// The table's continuation line for tcp_info: rtt/rttvar, cwnd, mss, retransmits now and in
 /// all, bytes sent and received, the algorithm; with `extended`, the rest.
-pub fn info_line(i: &TcpInfo, extended: bool) -> String {
-    let mut l = format!(
+pub fn write_info_line(w: &mut dyn io::Write, i: &TcpInfo, extended: bool) -> io::Result<()> {
+    write!(
+        w,
         "    rtt {}/{}ms cwnd {} mss {} retrans {}/{} bytes sent {} recv {} {}",
-        ms(i.rtt_us),
-        ms(i.rttvar_us),
-        n(i.cwnd),
-        n(i.mss),
-        n(i.retrans),
-        n(i.total_retrans),
-        n(i.bytes_sent),
-        n(i.bytes_received),
+        Ms(i.rtt_us),
+        Ms(i.rttvar_us),
+        Known(i.cwnd),
+        Known(i.mss),
+        Known(i.retrans),
+        Known(i.total_retrans),
+        Known(i.bytes_sent),
+        Known(i.bytes_received),
         i.congestion.as_deref().unwrap_or("-"),
-    );
-    if extended {
-        let _ = write!(
-            l,
+    )?;
+    if !extended {
+        return w.write_all(b"\n");
+    }
+    {
+        writeln!(
+            w,
             "\n    rto {}ms minrtt {}ms ssthresh {} pmtu {} rcvmss {} lost {} unacked {} sacked {} \
              retrans-bytes {} segs out/in {}/{} delivery {} pacing {} last send/recv/ack {}/{}/{}ms \
              busy {}ms rwnd-limited {}ms sndbuf-limited {}ms{}{}{}{}",
@@ -83,25 +105,42 @@ pub fn info_line(i: &TcpInfo, extended: bool) -> String {
             },
             if i.sack == Some(true) { " sack" } else { "" },
             if i.ecn == Some(true) { " ecn" } else { "" },
-        );
+        )
     }
-    l
 }
 
-/// The table's continuation line for the socket's memory.
-pub fn memory_line(m: &SocketMemory) -> String {
-    format!(
-        "    mem rmem {}/{} wmem {}/{} queued {} fwd {} opt {} backlog {} drops {}",
-        n(m.rmem_alloc),
-        n(m.rcvbuf),
-        n(m.wmem_alloc),
-        n(m.sndbuf),
-        n(m.wmem_queued),
-        n(m.fwd_alloc),
-        n(m.optmem),
-        n(m.backlog),
-        n(m.drops),
-    )
+/// The table's continuation line for the socket's memory, written straight to `w` (no
+/// string per field: `list -m` writes one per socket). A listener's line starts with its
+/// accept queue against its backlog limit and its drops (`sk_drops`: every connection request
+/// dropped on that socket, accept-queue overflows among them), the question `list -l -m`
+/// answers: which listener drops.
+pub fn write_memory_line(w: &mut dyn io::Write, s: &Socket, m: &SocketMemory) -> io::Result<()> {
+    let mut num = itoa::Buffer::new();
+    let mut put = |w: &mut dyn io::Write, word: &[u8], v: Option<u32>| -> io::Result<()> {
+        w.write_all(word)?;
+        match v {
+            Some(v) => w.write_all(num.format(v).as_bytes()),
+            None => w.write_all(b"-"),
+        }
+    };
+    if s.state == TcpState::Listen {
+        put(w, b"    listen accept-queue ", s.recv_q)?;
+        put(w, b"/", s.send_q)?;
+        put(w, b" drops ", m.drops)?;
+        w.write_all(b"; mem")?;
+    } else {
+        w.write_all(b"    mem")?;
+    }
+    put(w, b" rmem ", m.rmem_alloc)?;
+    put(w, b"/", m.rcvbuf)?;
+    put(w, b" wmem ", m.wmem_alloc)?;
+    put(w, b"/", m.sndbuf)?;
+    put(w, b" queued ", m.wmem_queued)?;
+    put(w, b" fwd ", m.fwd_alloc)?;
+    put(w, b" opt ", m.optmem)?;
+    put(w, b" backlog ", m.backlog)?;
+    put(w, b" drops ", m.drops)?;
+    w.write_all(b"\n")
 }
 
 /// The `info` object.

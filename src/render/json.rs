@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{GroupView, HostCounts, SummaryView};
+use super::{GroupView, HostCounts, SummaryView, group_stats};
 use crate::analyze::count::{Counts, share};
 use crate::analyze::group::Key;
 use crate::socket::{Family, Socket};
@@ -124,6 +124,11 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
                 && let Some(obj) = o.as_object_mut()
             {
                 obj.insert("host".into(), json!(label));
+            }
+            if v.stats
+                && let Some(obj) = o.as_object_mut()
+            {
+                obj.insert("stats".into(), group_stats::value(g.stats.as_ref()));
             }
             out.push(o);
         }

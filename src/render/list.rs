@@ -272,12 +272,12 @@ impl<'w> ListWriter<'w> {
                 if self.cols.info
                     && let Some(i) = s.info.as_deref()
                 {
-                    writeln!(self.w, "{}", inside::info_line(i, self.cols.extended))?;
+                    inside::write_info_line(&mut self.w, i, self.cols.extended)?;
                 }
                 if self.cols.memory
                     && let Some(m) = s.memory.as_deref()
                 {
-                    writeln!(self.w, "{}", inside::memory_line(m))?;
+                    inside::write_memory_line(&mut self.w, s, m)?;
                 }
                 Ok(())
             }

@@ -12,6 +12,7 @@ pub mod fleet;
 pub mod format;
 pub mod fsm;
 pub mod fsm_path;
+pub mod group_stats;
 pub mod inside;
 pub mod json;
 pub mod kill;
@@ -236,6 +237,8 @@ pub struct GroupView<'a> {
     pub hosts: &'a [(String, Vec<Group>)],
     /// A HOST column (every namespace, several captures), as `SummaryView::many`.
     pub many: bool,
+    /// The groups carry their figures (`--stats`).
+    pub stats: bool,
 }
 
 impl GroupView<'_> {
@@ -244,8 +247,12 @@ impl GroupView<'_> {
     }
 
     /// One row of text fields per group: `[host,] key parts…, total, count per state in
-    /// `states``.
-    pub fn rows(&self, states: &[TcpState]) -> Vec<Vec<String>> {
+    /// `states``, then what `extra` adds.
+    pub fn rows(
+        &self,
+        states: &[TcpState],
+        extra: impl Fn(&Group) -> Vec<String>,
+    ) -> Vec<Vec<String>> {
         let mut rows = Vec::new();
         for (label, groups) in self.hosts {
             for g in groups {
@@ -256,6 +263,7 @@ impl GroupView<'_> {
                 r.extend(g.key.parts().iter().map(|k| k.to_string()));
                 r.push(g.total.to_string());
                 r.extend(states.iter().map(|&s| g.count(s).to_string()));
+                r.extend(extra(g));
                 rows.push(r);
             }
         }
@@ -367,6 +375,7 @@ pub fn group_heading(by: GroupBy) -> &'static str {
         GroupBy::LocalPort => "LOCAL-PORT",
         GroupBy::State => "STATE",
         GroupBy::Process => "PID/PROGRAM",
+        GroupBy::Netns => "NETNS",
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::{GroupView, SummaryView};
+use super::{GroupView, SummaryView, group_stats};
 
 /// `STATE COUNT` lines; with several hosts, `HOST STATE COUNT` lines.
 pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
@@ -28,14 +28,25 @@ pub fn summary(w: &mut dyn Write, v: &SummaryView) -> io::Result<()> {
     Ok(())
 }
 
-/// `KEY TOTAL` lines (`HOST KEY TOTAL` with several hosts).
+/// `KEY TOTAL` lines (`HOST KEY TOTAL` with several hosts); with `--stats`, followed by
+/// `P50_US P99_US RETRANS_SHARE RETRANSMITTING RECV_Q SEND_Q` (`-` when unknown).
 pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     for (label, groups) in v.hosts {
         for g in groups {
             if v.multi() {
                 write!(w, "{label} ")?;
             }
-            writeln!(w, "{} {}", g.key, g.total)?;
+            if v.stats {
+                writeln!(
+                    w,
+                    "{} {} {}",
+                    g.key,
+                    g.total,
+                    group_stats::plain_fields(g.stats.as_ref())
+                )?;
+            } else {
+                writeln!(w, "{} {}", g.key, g.total)?;
+            }
         }
     }
     Ok(())

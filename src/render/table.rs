@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::text::width as display_width;
-use super::{GroupView, Style, SummaryView, cell, group_heading};
+use super::{GroupView, Style, SummaryView, cell, group_heading, group_stats};
 use crate::analyze::count::share;
 use crate::analyze::group::present_states;
 use crate::tcp::state::TcpState;
@@ -112,14 +112,20 @@ pub fn summary(w: &mut dyn Write, style: Style, v: &SummaryView) -> io::Result<(
     write_aligned(w, style, &header, &align, &rows)
 }
 
-/// Groups: one row per key with its total and the count in each state present.
+/// Groups: one row per key with its total and the count in each state present; with
+/// `--stats`, the total and the group's figures instead of the states (the row stays within
+/// 80 columns; JSON and CSV carry both).
 pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> {
     let all: Vec<_> = v
         .hosts
         .iter()
         .flat_map(|(_, g)| g.iter().cloned())
         .collect();
-    let states: Vec<TcpState> = present_states(&all);
+    let states: Vec<TcpState> = if v.stats {
+        Vec::new()
+    } else {
+        present_states(&all)
+    };
     let mut header = Vec::new();
     let mut align = Vec::new();
     if v.multi() {
@@ -136,5 +142,18 @@ pub fn groups(w: &mut dyn Write, style: Style, v: &GroupView) -> io::Result<()> 
         header.push(s.netstat_name().to_string());
         align.push(Align::Right);
     }
-    write_aligned(w, style, &header, &align, &v.rows(&states))
+    if v.stats {
+        for h in group_stats::TABLE_HEADINGS {
+            header.push(h.to_string());
+            align.push(Align::Right);
+        }
+    }
+    let rows = v.rows(&states, |g| {
+        if v.stats {
+            group_stats::table_cells(g.stats.as_ref())
+        } else {
+            Vec::new()
+        }
+    });
+    write_aligned(w, style, &header, &align, &rows)
 }

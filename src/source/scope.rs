@@ -373,6 +373,38 @@ impl Scope {
         self.extensions = extensions;
     }
 
+    /// The LISTEN sockets in a dump of their own asking `listeners` (their memory: few sockets,
+    /// little cost), then the rest asking `rest`, into `sink`; a capture, or a filter without
+    /// LISTEN, is one scan asking `rest`. What was asked before is asked again afterwards.
+    pub fn scan_listeners_apart(
+        &mut self,
+        filter: &Filter,
+        sink: &mut dyn Sink,
+        order: Order,
+        listeners: Extensions,
+        rest: Extensions,
+    ) -> Result<Report> {
+        let before = self.extensions;
+        let result = if self.is_captures() || !filter.states.contains(TcpState::Listen) {
+            self.extensions = rest;
+            self.scan(filter, sink, order)
+        } else {
+            let (mut only, mut others) = (filter.clone(), filter.clone());
+            only.states = StateSet::of(&[TcpState::Listen]);
+            others.states = filter.states.without(TcpState::Listen);
+            self.extensions = listeners;
+            self.scan(&only, sink, order).and_then(|mut report| {
+                if !others.states.is_empty() {
+                    self.extensions = rest;
+                    report.merge(self.scan(&others, sink, order)?);
+                }
+                Ok(report)
+            })
+        };
+        self.extensions = before;
+        result
+    }
+
     /// Whether the one target is the caller's own network namespace (what a tracepoint,
     /// which sees every namespace without telling them apart, can stand for).
     pub fn is_caller_namespace(&self) -> bool {

@@ -11,7 +11,6 @@ pub mod engine;
 pub mod event;
 pub mod filter;
 pub mod fsm_check;
-pub mod hist;
 pub mod merge;
 pub mod owner;
 pub mod perf;

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 
 use super::engine::{Dwell, Transition};
-use super::hist::Histogram;
 use super::owner::TracedOwner;
+use crate::analyze::hist::Histogram;
 use crate::socket::Family;
 use crate::tcp::state::{STATE_SLOTS, TcpState};
 

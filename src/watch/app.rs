@@ -13,6 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::sample::{GroupSample, Sample, SampleRequest, SocketSample};
 use crate::analyze::count::Counts;
 use crate::analyze::group::{GroupBy, Key};
+use crate::analyze::listener::ListenQueue;
 use crate::kernel::counters::Counters;
 use crate::tcp::state::{StateSet, TcpState};
 
@@ -113,6 +114,22 @@ pub struct Change {
     pub rate: Option<f64>,
 }
 
+/// Drops per second of each listener of `now` since the same socket in `prev`: found by
+/// cookie in a map, else (no cookie) by address.
+fn drop_rates(prev: &[ListenQueue], now: &[ListenQueue], elapsed: Duration) -> Vec<Option<f64>> {
+    let by_cookie: HashMap<u64, &ListenQueue> =
+        prev.iter().filter_map(|p| Some((p.cookie?, p))).collect();
+    now.iter()
+        .map(|l| {
+            let before = match l.cookie {
+                Some(c) => by_cookie.get(&c).copied(),
+                None => prev.iter().find(|p| p.same_socket(l)),
+            }?;
+            l.drop_rate(before, elapsed)
+        })
+        .collect()
+}
+
 /// A group of the selected state and how much it moved since the previous sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mover {
@@ -154,6 +171,9 @@ pub struct App {
     pub elapsed: Option<Duration>,
     pub movers: Vec<Mover>,
     pub counter_rates: Vec<CounterRate>,
+    /// Drops per second of each listener of the last sample (in its order), since the same
+    /// socket's previous sample; `None` before that or when a count is unknown.
+    pub listener_drop_rates: Vec<Option<f64>>,
     /// Samples taken so far.
     pub samples: u64,
     /// The last sampling error, shown until the next good sample.
@@ -191,6 +211,7 @@ impl App {
             elapsed: None,
             movers: Vec::new(),
             counter_rates: Vec::new(),
+            listener_drop_rates: Vec::new(),
             samples: 0,
             error: None,
             notice: None,
@@ -302,6 +323,10 @@ impl App {
         self.counter_rates = match &s.counters {
             Some(c) => counter_rates(prev_counters, c, self.elapsed),
             None => Vec::new(),
+        };
+        self.listener_drop_rates = match (self.last.as_ref(), self.elapsed) {
+            (Some(prev), Some(elapsed)) => drop_rates(&prev.listeners, &s.listeners, elapsed),
+            _ => vec![None; s.listeners.len()],
         };
         self.prev_counts = self.last.take().map(|l| l.counts);
         self.last = Some(s);

@@ -26,8 +26,9 @@ pub const SOCKET_LIMIT: usize = 100_000;
 /// counters of the same network namespace. The live probe sits in `cmd::watch`; a namespace
 /// or a capture plugs in by implementing this.
 pub trait Probe {
-    /// Push the sockets through the filter into `sink`, once.
-    fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report>;
+    /// Push the sockets through the filter into `sink`, once; `listener_memory`: the LISTEN
+    /// sockets with their memory (their drops), when the source can give it.
+    fn scan(&mut self, sink: &mut dyn Sink, listener_memory: bool) -> Result<Report>;
     /// The kernel counters, when this probe has them (a capture has none).
     fn counters(&mut self) -> Option<Counters>;
 }
@@ -143,7 +144,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
         sockets: Vec::new(),
         seen: 0,
     };
-    probe.scan(&mut sink)?;
+    probe.scan(&mut sink, req.listeners)?;
     let counters = if req.counters { probe.counters() } else { None };
     let taken = Instant::now();
     let wall = SystemTime::now();
@@ -194,7 +195,7 @@ pub(crate) mod tests {
     pub(crate) struct Fixed(pub Vec<Socket>);
 
     impl Probe for Fixed {
-        fn scan(&mut self, sink: &mut dyn Sink) -> Result<Report> {
+        fn scan(&mut self, sink: &mut dyn Sink, _listener_memory: bool) -> Result<Report> {
             for s in &self.0 {
                 if sink.socket(s)? == Flow::Stop {
                     break;

@@ -377,7 +377,7 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
         .map(|s| s.listeners.as_slice())
         .unwrap_or(&[]);
     let title = format!(
-        " Listeners ({}): accept queue/backlog, worst first ",
+        " Listeners ({}): accept queue/backlog, drops/s, worst first ",
         listeners.len()
     );
     let block = Block::bordered().title(title);
@@ -392,20 +392,37 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
     } else {
         ("QUEUE/BACKLOG", 14)
     };
-    let addr_w = (inner.width as usize).saturating_sub(qb_w + 6);
+    const DROPS_W: usize = 9;
+    let addr_w = (inner.width as usize).saturating_sub(qb_w + 6 + DROPS_W);
     let mut lines = vec![
         Line::from(format!(
-            "{}{qb_head:>qb_w$}{:>6}",
+            "{}{qb_head:>qb_w$}{:>6}{:>DROPS_W$}",
             fit("LOCAL ADDRESS", addr_w),
-            "FILL"
+            "FILL",
+            "DROPS/s"
         ))
         .bold()
         .underlined(),
     ];
-    for l in listeners
+    for (i, l) in listeners
         .iter()
+        .enumerate()
         .take(inner.height.saturating_sub(1) as usize)
     {
+        // Drops per second since the previous sample; `-` before it or when the source does
+        // not carry them (/proc, captures).
+        let rate = app.listener_drop_rates.get(i).copied().flatten();
+        let drops = Span::styled(
+            format!(
+                "{:>DROPS_W$}",
+                rate.map_or_else(|| "-".to_string(), |r| format!("{r:.1}"))
+            ),
+            if rate.is_some_and(|r| r > 0.0) {
+                Style::new().red().bold()
+            } else {
+                Style::new()
+            },
+        );
         let addr = NetstatAddr {
             e: &l.local,
             wildcard_port: true,
@@ -434,6 +451,7 @@ fn draw_listeners(f: &mut Frame, area: Rect, app: &App) {
                 },
                 style,
             ),
+            drops,
         ]));
     }
     f.render_widget(Paragraph::new(lines), inner);
@@ -502,7 +520,8 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App) {
         Line::raw(
             "Listeners: QUEUE is the accept queue (connections waiting for accept()), \
              BACKLOG its limit (net.core.somaxconn caps it); a full queue drops SYNs \
-             (ListenOverflows).",
+             (ListenOverflows). DROPS/s: requests this listener dropped per second (its \
+             sk_drops: overflows and every other drop on it).",
         ),
         Line::raw(
             "Moved most: the groups of the selected state whose count changed most since \

@@ -194,3 +194,19 @@ fn closed_pipe_ends_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn ranking_groups_by_a_figure_needs_stats() {
+    tcpstate()
+        .args(["summary", "--by", "remote-ip", "--sort", "rtt-p99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--sort rtt-p99 ranks by a figure of --stats; add --stats",
+        ));
+    tcpstate()
+        .args(["summary", "--stats"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--by"));
+}

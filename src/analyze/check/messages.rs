@@ -15,6 +15,14 @@ pub enum Measure {
     SynRecvOfBacklog,
     /// A listener's accept queue, of its backlog.
     QueueOfBacklog,
+    /// A peer's 99th percentile rtt, in ms.
+    PeerRttP99Ms,
+    /// A peer's retransmitted bytes, of the bytes sent to it.
+    PeerRetransShare,
+    /// The increase of one listener's drops between the samples.
+    ListenerDropsIncrease,
+    /// Sockets held back by their send buffer most of their busy time.
+    SndbufSockets,
 }
 
 /// A finding's summary, evidence, notes and offender lines.
@@ -80,6 +88,26 @@ pub enum CheckMsg {
     StuckSummary {
         count: u64,
         bytes: u64,
+    },
+    SlowPeersSummary {
+        /// Peers with a connection whose tcp_info was read.
+        peers: u64,
+        /// Of those, the ones past a threshold.
+        slow: u64,
+    },
+    ListenerDropsSummary {
+        /// Listeners whose drops are known in both samples.
+        listeners: u64,
+        /// Of those, the ones whose drops rose.
+        rising: u64,
+        /// The port whose listener's drops rose most, and by how much.
+        worst: Option<(u16, u64)>,
+        secs: f64,
+    },
+    SndbufSummary {
+        count: u64,
+        /// Sockets busy long enough to judge.
+        judged: u64,
     },
     StateCountsSummary {
         worst: Option<(TcpState, u64)>,
@@ -162,8 +190,21 @@ pub enum CheckMsg {
         bytes: u64,
         limit: Limit,
     },
+    /// Peers judged by their rtt and retransmissions, and the bytes from which a share counts.
+    PeersJudged {
+        peers: u64,
+        sockets: u64,
+        min_bytes: u64,
+    },
     // ---- notes ----
     NoHostFacts,
+    /// The input carries no tcp_info (a capture, /proc): rtt, retransmissions and send-buffer
+    /// limits cannot be judged.
+    NoTcpInfo,
+    /// The input carries no listener's memory (a capture, /proc): its drops are unknown.
+    NoListenerDrops,
+    /// Listener drops are judged by their rise between two samples (`--interval`).
+    NeedsIntervalListenerDrops,
     SysctlMissing {
         name: &'static str,
     },
@@ -207,5 +248,18 @@ pub enum CheckMsg {
         sockets: u64,
         max_send_q: u64,
         max_recv_q: u64,
+    },
+    PeerSlow {
+        sockets: u64,
+        rtt_p99_us: Option<u64>,
+        /// Retransmitted share of the bytes sent, in percent (when judged).
+        retrans_pct: Option<f64>,
+    },
+    ListenerDropsRose {
+        by: u64,
+        secs: f64,
+    },
+    PeerSndbuf {
+        sockets: u64,
     },
 }

@@ -7,6 +7,7 @@
 
 /// The host facts the rules read live in `kernel/` (reading them is I/O); named here too.
 pub use crate::kernel::facts;
+mod config_file;
 pub mod messages;
 pub mod rules;
 pub mod sink;
@@ -15,6 +16,7 @@ pub mod thresholds;
 use std::time::Duration;
 
 use crate::analyze::count::Counts;
+use crate::analyze::listener::ListenQueue;
 use crate::tcp::state::TcpState;
 
 use facts::HostFacts;
@@ -59,12 +61,15 @@ impl Severity {
 pub enum Rule {
     AcceptQueue,
     SynBacklog,
+    ListenerDrops,
     CloseWait,
     EphemeralPorts,
     TimeWait,
     ClosingPeers,
     FinWait2,
     StuckQueues,
+    SlowPeers,
+    SndbufLimited,
     Orphans,
     Memory,
     StateCounts,
@@ -76,12 +81,15 @@ impl Rule {
         match self {
             Rule::AcceptQueue => "accept_queue",
             Rule::SynBacklog => "syn_backlog",
+            Rule::ListenerDrops => "listener_drops",
             Rule::CloseWait => "close_wait",
             Rule::EphemeralPorts => "ephemeral_ports",
             Rule::TimeWait => "time_wait",
             Rule::ClosingPeers => "closing_peers",
             Rule::FinWait2 => "fin_wait2",
             Rule::StuckQueues => "stuck_queues",
+            Rule::SlowPeers => "slow_peers",
+            Rule::SndbufLimited => "sndbuf_limited",
             Rule::Orphans => "orphans",
             Rule::Memory => "memory",
             Rule::StateCounts => "state_counts",
@@ -169,6 +177,8 @@ pub struct Observation<'a> {
     pub facts: Option<&'a HostFacts>,
     /// Counters and sysctls at the first of two samples.
     pub previous: Option<&'a HostFacts>,
+    /// The listeners of the first of two samples (their drops then).
+    pub previous_listeners: Option<&'a [ListenQueue]>,
     /// Time between the two samples; `None` with one sample.
     pub interval: Option<Duration>,
 }

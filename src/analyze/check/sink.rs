@@ -11,6 +11,7 @@ use std::io;
 use std::net::IpAddr;
 
 use crate::analyze::count::Counts;
+use crate::analyze::stats::StatsAccumulator;
 use std::sync::Arc;
 
 use crate::sink::{Flow, Sink};
@@ -87,6 +88,19 @@ pub struct PeerCounts {
     pub stuck: u64,
     pub max_send_q: u64,
     pub max_recv_q: u64,
+    /// Sockets limited by their send buffer for most of their busy time.
+    pub sndbuf_limited: u64,
+}
+
+/// A socket is judged for its send buffer once it has been busy (data in flight) this long.
+pub const SNDBUF_MIN_BUSY_MS: u64 = 1000;
+
+/// Whether a socket's send buffer held it back for most (over half) of its busy time; `None`
+/// when it has not been busy `SNDBUF_MIN_BUSY_MS` or its kernel does not say.
+pub fn sndbuf_bound(s: &Socket) -> Option<bool> {
+    let i = s.info.as_deref()?;
+    let (busy, limited) = (i.busy_ms?, i.sndbuf_limited_ms?);
+    (busy >= SNDBUF_MIN_BUSY_MS).then_some(limited * 2 > busy)
 }
 
 /// Every aggregate of one sample.
@@ -105,6 +119,13 @@ pub struct CheckSink {
     /// CLOSE_WAIT sockets also present in the previous sample; `None` without one.
     pub close_wait_persistent: Option<u64>,
     pub peers: HashMap<Host, PeerCounts>,
+    /// Connected sockets that carried tcp_info (0 when the dump did not ask for it).
+    pub with_info: u64,
+    /// Each peer's rtt and retransmissions, from the tcp_info of its connections.
+    pub peer_stats: HashMap<Host, StatsAccumulator>,
+    /// Sockets busy long enough to judge their send buffer, and those it held back.
+    pub sndbuf_judged: u64,
+    pub sndbuf_limited: u64,
     /// The most retransmissions of any FIN_WAIT1 socket's FIN.
     pub fin_wait1_max_retransmits: u32,
     /// FIN_WAIT2 sockets still held by the application (not orphaned): no timeout applies.
@@ -128,6 +149,10 @@ impl CheckSink {
             close_wait_ids: HashSet::new(),
             close_wait_persistent: None,
             peers: HashMap::new(),
+            with_info: 0,
+            peer_stats: HashMap::new(),
+            sndbuf_judged: 0,
+            sndbuf_limited: 0,
             fin_wait1_max_retransmits: 0,
             fin_wait2_held: 0,
             fin_wait2_unknown: 0,
@@ -219,10 +244,29 @@ impl CheckSink {
 }
 
 impl CheckSink {
+    /// What a connection's tcp_info says: its peer's rtt and retransmissions, and whether its
+    /// send buffer held it back.
+    fn inside(&mut self, s: &Socket) {
+        self.with_info += 1;
+        self.peer_stats.entry(s.remote.host()).or_default().add(s);
+        if let Some(bound) = sndbuf_bound(s) {
+            self.sndbuf_judged += 1;
+            if bound {
+                self.sndbuf_limited += 1;
+                self.peer(s).sndbuf_limited += 1;
+            }
+        }
+    }
+}
+
+impl CheckSink {
     /// Take one socket into the aggregates.
     #[inline]
     pub fn add_socket(&mut self, s: &Socket) -> Flow {
         self.counts.add_socket(s);
+        if s.info.is_some() && s.state != TcpState::Listen {
+            self.inside(s);
+        }
         match s.state.reported() {
             TcpState::Listen => {
                 // A listener a capture named by service (no port) cannot be judged per port.

@@ -11,11 +11,14 @@ use crate::tcp::state::TcpState;
 
 /// The rules that need sockets, counters or sysctls: on Prometheus's counts they are skipped.
 /// (close_wait, time_wait, closing_peers and fin_wait2 are judged on their state counts.)
-pub const SKIPPED: [Rule; 6] = [
+pub const SKIPPED: [Rule; 9] = [
     Rule::AcceptQueue,
     Rule::SynBacklog,
+    Rule::ListenerDrops,
     Rule::EphemeralPorts,
     Rule::StuckQueues,
+    Rule::SlowPeers,
+    Rule::SndbufLimited,
     Rule::Orphans,
     Rule::Memory,
 ];

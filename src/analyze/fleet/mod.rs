@@ -294,6 +294,7 @@ pub fn port_groups(
                 key: Key::Port(port),
                 total: 0,
                 states: [0; STATE_SLOTS],
+                stats: None,
             });
         g.states[usize::from(state.reported().kernel())] += n;
         g.total += n;

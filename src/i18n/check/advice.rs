@@ -127,6 +127,29 @@ fn en(rule: Rule, settings: AdviceSettings) -> String {
                 congested path). Look at the peers listed: for Recv-Q the local consumer, for \
                 Send-Q the remote consumer and the path (retransmissions in `ss -ti`)."
                 .to_string(),
+            Rule::ListenerDrops => "A listener's drops are its own count (sk_drops) of \
+                connection requests it dropped: accept-queue overflows (the application does not \
+                call accept() fast enough, or its backlog is small), and also SYNs refused for \
+                memory or by a socket filter. The host-wide ListenDrops says that something \
+                dropped; the listeners listed are the ones that did. Look at the process behind \
+                the port (is it saturated or blocked?), raise its listen() backlog together with \
+                net.core.somaxconn, or add workers."
+                .to_string(),
+            Rule::SlowPeers => "The peers listed have a high 99th percentile rtt or lose a share \
+                of the bytes sent to them (retransmissions). Both point at the path or the peer: \
+                a congested or lossy link, a saturated peer, a bufferbloated queue, a firewall \
+                or middlebox dropping packets. Compare with other peers on the same path \
+                (summary --by remote-ip --stats), look at `ss -ti dst PEER` for lost and \
+                retransmitted segments, and at the interface's errors and drops."
+                .to_string(),
+            Rule::SndbufLimited => "These sockets spent most of their busy time with a full send \
+                buffer: the application writes faster than the buffer lets data go out, so \
+                throughput is capped by the buffer, not by the network. Let the kernel grow it \
+                (do not set SO_SNDBUF by hand, which turns autotuning off) and raise the \
+                maximum in net.ipv4.tcp_wmem (third value), with net.core.wmem_max for \
+                applications that set SO_SNDBUF; on long, fast paths the buffer must hold a \
+                bandwidth-delay product."
+                .to_string(),
             Rule::Orphans => "Orphaned sockets are connections the application has closed \
                 and the kernel is still finishing (FIN_WAIT1, LAST_ACK, CLOSING). Above \
                 net.ipv4.tcp_max_orphans the kernel resets them at once and logs \"too many \
@@ -228,6 +251,23 @@ fn zh(rule: Rule, settings: AdviceSettings) -> String {
                 Send-Q 大表示对端没有确认已发送的数据（对端读取慢或停滞，或路径拥塞）。请查看所列\
                 对端：Recv-Q 问题看本地消费者，Send-Q 问题看远端消费者和网络路径（`ss -ti` 中的\
                 重传）。"
+                .to_string(),
+            Rule::ListenerDrops => "监听套接字的丢弃数是它自己的计数（sk_drops），即它丢弃的\
+                连接请求：全连接队列溢出（应用调用 accept() 不够快，或 backlog 太小），也包括因\
+                内存不足或套接字过滤器而被拒绝的 SYN。主机级的 ListenDrops 只说明有丢弃；这里列出\
+                的才是丢弃的那些监听套接字。请查看该端口背后的进程（是否饱和或阻塞），同时调高其 \
+                listen() backlog 与 net.core.somaxconn，或增加工作进程。"
+                .to_string(),
+            Rule::SlowPeers => "所列对端的 rtt 99 分位数过高，或发往它们的字节有一部分需要\
+                重传。两者都指向网络路径或对端：链路拥塞或丢包、对端饱和、队列过深（bufferbloat）、\
+                防火墙或中间设备丢包。请与同一路径上的其他对端比较（summary --by remote-ip \
+                --stats），用 `ss -ti dst 对端` 查看丢失和重传的报文段，并检查网卡的错误和丢包计数。"
+                .to_string(),
+            Rule::SndbufLimited => "这些套接字大部分忙碌时间里发送缓冲区都是满的：应用写入的\
+                速度超过缓冲区放行的速度，吞吐受限于缓冲区而不是网络。让内核自动调整缓冲区（不要\
+                手动设置 SO_SNDBUF，那会关闭自动调整），并调高 net.ipv4.tcp_wmem 的最大值（第三个\
+                值）；对设置了 SO_SNDBUF 的应用还要调高 net.core.wmem_max。在长距离高速路径上，\
+                缓冲区需要容纳一个带宽时延积。"
                 .to_string(),
             Rule::Orphans => "孤儿套接字是应用已关闭、内核仍在收尾的连接（FIN_WAIT1、\
                 LAST_ACK、CLOSING）。超过 net.ipv4.tcp_max_orphans 时，内核会立即重置它们并记录 \

@@ -104,6 +104,31 @@ impl CheckMsg {
                 "{} with {bytes} bytes or more queued",
                 count_of(*count, "connected socket", "connected sockets")
             ),
+            CheckMsg::SlowPeersSummary { peers, slow: 0 } => format!(
+                "{} within the rtt and retransmission thresholds",
+                count_of(*peers, "peer", "peers")
+            ),
+            CheckMsg::SlowPeersSummary { peers, slow } => format!(
+                "{} of {peers} past the rtt or retransmission thresholds",
+                count_of(*slow, "peer", "peers")
+            ),
+            CheckMsg::ListenerDropsSummary {
+                worst: Some((port, by)),
+                rising,
+                secs,
+                ..
+            } => format!(
+                "{} dropped connection requests in {secs:.1}s, most port {port} ({by})",
+                count_of(*rising, "listener", "listeners")
+            ),
+            CheckMsg::ListenerDropsSummary { listeners, .. } => format!(
+                "no drops on {}",
+                count_of(*listeners, "listener", "listeners")
+            ),
+            CheckMsg::SndbufSummary { count, judged } => format!(
+                "{} of {judged} busy held back by the send buffer most of the time",
+                count_of(*count, "socket", "sockets")
+            ),
             CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} {s} sockets"),
                 None => format!("{states} states within their limits"),
@@ -139,6 +164,12 @@ impl CheckMsg {
                     Measure::TupleOfRange => "ports used towards one destination, of the range",
                     Measure::SynRecvOfBacklog => "SYN_RECV of a listening port, of its backlog",
                     Measure::QueueOfBacklog => "accept queue of a listener, of its backlog",
+                    Measure::PeerRttP99Ms => "99th percentile rtt of a peer, in ms",
+                    Measure::PeerRetransShare => "bytes retransmitted to a peer, of those sent",
+                    Measure::ListenerDropsIncrease => "rise of one listener's drops",
+                    Measure::SndbufSockets => {
+                        "sockets held back by their send buffer over half their busy time"
+                    }
                 };
                 format!("thresholds: {what}: {}", limit_en(limit))
             }
@@ -224,12 +255,27 @@ impl CheckMsg {
                 "{count} ESTABLISHED sockets with Send-Q or Recv-Q of {bytes} bytes or more ({})",
                 limit_en(limit)
             ),
+            CheckMsg::PeersJudged {
+                peers,
+                sockets,
+                min_bytes,
+            } => format!(
+                "tcp_info of {} towards {}; the retransmitted share is judged from {min_bytes} bytes sent",
+                count_of(*sockets, "connection", "connections"),
+                count_of(*peers, "peer", "peers")
+            ),
             CheckMsg::BacklogUnknown { listeners } => format!(
                 "the backlog of {} is not in this input (/proc/net/tcp and netstat show 0 for it, BSD and Windows listings do not show it): read the live host through sock_diag netlink (--source netlink) or save captures with ss -tan",
                 count_of(*listeners, "listening socket", "listening sockets")
             ),
             CheckMsg::NoHostFacts => {
                 "a saved capture holds no kernel counters or sysctls".to_string()
+            }
+            CheckMsg::NoTcpInfo => "this input carries no tcp_info (a saved capture, /proc/net/tcp): rtt, retransmissions and send-buffer limits are read live through sock_diag netlink".to_string(),
+            CheckMsg::NoListenerDrops => "this input carries no listener's memory (a saved capture, /proc/net/tcp): its drops are read live through sock_diag netlink".to_string(),
+            CheckMsg::NeedsIntervalListenerDrops => {
+                "whether a listener's drops rise needs two samples: run with --interval 2s"
+                    .to_string()
             }
             CheckMsg::SysctlMissing { name } => format!(
                 "{name} cannot be read here (host-wide sysctls are only visible in the host's own network namespace)"
@@ -280,6 +326,25 @@ impl CheckMsg {
                 max_recv_q,
             } => format!(
                 "{sockets} sockets, largest Send-Q {max_send_q} bytes, largest Recv-Q {max_recv_q} bytes"
+            ),
+            CheckMsg::PeerSlow {
+                sockets,
+                rtt_p99_us,
+                retrans_pct,
+            } => {
+                let rtt = rtt_p99_us.map_or("-".to_string(), |us| format!("{:.1}", us as f64 / 1000.0));
+                let share = retrans_pct.map_or("-".to_string(), |p| format!("{p:.2}%"));
+                format!(
+                    "{}, rtt p99 {rtt} ms, {share} of bytes retransmitted",
+                    count_of(*sockets, "connection", "connections")
+                )
+            }
+            CheckMsg::ListenerDropsRose { by, secs } => {
+                format!("{by} requests dropped in {secs:.1}s")
+            }
+            CheckMsg::PeerSndbuf { sockets } => format!(
+                "{} held back by the send buffer",
+                count_of(*sockets, "socket", "sockets")
             ),
         }
     }

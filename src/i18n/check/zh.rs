@@ -92,6 +92,26 @@ impl CheckMsg {
             CheckMsg::StuckSummary { count, bytes } => {
                 format!("{count} 个已连接套接字的队列积压达到 {bytes} 字节或更多")
             }
+            CheckMsg::SlowPeersSummary { peers, slow: 0 } => {
+                format!("{peers} 个对端的 rtt 与重传均在阈值之内")
+            }
+            CheckMsg::SlowPeersSummary { peers, slow } => {
+                format!("{peers} 个对端中有 {slow} 个超过 rtt 或重传阈值")
+            }
+            CheckMsg::ListenerDropsSummary {
+                worst: Some((port, by)),
+                rising,
+                secs,
+                ..
+            } => format!(
+                "{secs:.1} 秒内有 {rising} 个监听套接字丢弃了连接请求，最多的是端口 {port}（{by} 个）"
+            ),
+            CheckMsg::ListenerDropsSummary { listeners, .. } => {
+                format!("{listeners} 个监听套接字均无丢弃")
+            }
+            CheckMsg::SndbufSummary { count, judged } => {
+                format!("{judged} 个忙碌套接字中有 {count} 个大部分时间受发送缓冲区限制")
+            }
             CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} 个 {s} 套接字"),
                 None => format!("{states} 个状态均在阈值之内"),
@@ -125,6 +145,10 @@ impl CheckMsg {
                     Measure::TupleOfRange => "到同一目标占用的端口占端口范围的比例",
                     Measure::SynRecvOfBacklog => "监听端口的 SYN_RECV 数占其 backlog 的比例",
                     Measure::QueueOfBacklog => "监听套接字的全连接队列占其 backlog 的比例",
+                    Measure::PeerRttP99Ms => "对端 rtt 的 99 分位数（毫秒）",
+                    Measure::PeerRetransShare => "发往对端的字节中重传所占比例",
+                    Measure::ListenerDropsIncrease => "单个监听套接字丢弃数的增长",
+                    Measure::SndbufSockets => "超过一半忙碌时间受发送缓冲区限制的套接字数",
                 };
                 format!("阈值：{what}：{}", limit_zh(limit))
             }
@@ -209,10 +233,22 @@ impl CheckMsg {
                 "{count} 个 ESTABLISHED 套接字的 Send-Q 或 Recv-Q 达到 {bytes} 字节或更多（{}）",
                 limit_zh(limit)
             ),
+            CheckMsg::PeersJudged {
+                peers,
+                sockets,
+                min_bytes,
+            } => format!(
+                "读取了指向 {peers} 个对端的 {sockets} 个连接的 tcp_info；发送满 {min_bytes} 字节后才评判重传比例"
+            ),
             CheckMsg::BacklogUnknown { listeners } => format!(
                 "此输入中没有 {listeners} 个监听套接字的 backlog（/proc/net/tcp 和 netstat 在此处显示 0，BSD 和 Windows 的列表不显示）：请通过 sock_diag netlink 读取本机（--source netlink），或用 ss -tan 保存抓取"
             ),
             CheckMsg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
+            CheckMsg::NoTcpInfo => "此输入不含 tcp_info（保存的抓取、/proc/net/tcp）：rtt、重传和发送缓冲区限制需通过 sock_diag netlink 在线读取".to_string(),
+            CheckMsg::NoListenerDrops => "此输入不含监听套接字的内存信息（保存的抓取、/proc/net/tcp）：其丢弃数需通过 sock_diag netlink 在线读取".to_string(),
+            CheckMsg::NeedsIntervalListenerDrops => {
+                "判断监听套接字的丢弃是否在增长需要两次采样：请加 --interval 2s 运行".to_string()
+            }
             CheckMsg::SysctlMissing { name } => {
                 format!("此处无法读取 {name}（主机级 sysctl 只在主机自己的网络命名空间中可见）")
             }
@@ -263,6 +299,19 @@ impl CheckMsg {
             } => format!(
                 "{sockets} 个套接字，最大 Send-Q {max_send_q} 字节，最大 Recv-Q {max_recv_q} 字节"
             ),
+            CheckMsg::PeerSlow {
+                sockets,
+                rtt_p99_us,
+                retrans_pct,
+            } => {
+                let rtt = rtt_p99_us.map_or("-".to_string(), |us| format!("{:.1}", us as f64 / 1000.0));
+                let share = retrans_pct.map_or("-".to_string(), |p| format!("{p:.2}%"));
+                format!("{sockets} 个连接，rtt 99 分位 {rtt} 毫秒，重传字节占 {share}")
+            }
+            CheckMsg::ListenerDropsRose { by, secs } => {
+                format!("{secs:.1} 秒内丢弃 {by} 个请求")
+            }
+            CheckMsg::PeerSndbuf { sockets } => format!("{sockets} 个套接字受发送缓冲区限制"),
         }
     }
 }

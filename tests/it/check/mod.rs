@@ -562,4 +562,5 @@ fn a_configuration_that_is_no_small_regular_file_is_refused_at_once() {
     }
 }
 
+mod inside;
 mod unknown;

@@ -20,6 +20,7 @@ mod known_sockets;
 mod listen;
 mod listener_drops;
 mod namespaces;
+mod peers;
 mod prometheus;
 mod requests;
 mod rules;

@@ -5,6 +5,7 @@
 
 mod close_wait;
 mod closing;
+mod inside;
 mod memory;
 mod ports;
 mod queues;
@@ -22,6 +23,7 @@ use crate::tcp::state::TcpState;
 
 pub use close_wait::close_wait;
 pub use closing::{closing_peers, fin_wait2};
+pub use inside::{listener_drops, slow_peers, sndbuf_limited};
 pub use memory::{memory, orphans};
 pub use ports::ephemeral_ports;
 pub use queues::{accept_queue, stuck_queues, syn_backlog};
@@ -33,12 +35,15 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
     let out = vec![
         accept_queue(t, obs),
         syn_backlog(t, obs),
+        listener_drops(t, obs),
         close_wait(t, obs),
         ephemeral_ports(t, obs),
         time_wait(t, obs),
         closing_peers(t, obs),
         fin_wait2(t, obs),
         stuck_queues(t, obs),
+        slow_peers(t, obs),
+        sndbuf_limited(t, obs),
         orphans(t, obs),
         memory(t, obs),
     ];

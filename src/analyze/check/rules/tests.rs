@@ -67,6 +67,7 @@ fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
         sockets: &k,
         facts: Some(&h),
         previous: None,
+        previous_listeners: None,
         interval: None,
     };
     let fs = all(&Thresholds::default(), &obs);
@@ -112,6 +113,7 @@ fn two_samples_judge_increases_and_persistence() {
         sockets: &k2,
         facts: Some(&after),
         previous: Some(&before),
+        previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
     };
     let fs = all(&t, &obs);
@@ -138,6 +140,7 @@ fn a_capture_has_no_host_facts() {
         sockets: &k,
         facts: None,
         previous: None,
+        previous_listeners: None,
         interval: None,
     };
     let fs = all(&t, &obs);
@@ -170,6 +173,7 @@ fn the_headline_names_what_raised_the_severity() {
         sockets: &k,
         facts: Some(&now),
         previous: None,
+        previous_listeners: None,
         interval: None,
     };
     let fs = all(&t, &obs);
@@ -206,6 +210,7 @@ fn the_headline_names_what_raised_the_severity() {
         sockets: &k,
         facts: Some(&after),
         previous: Some(&before),
+        previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
     };
     let fs = all(&Thresholds::default(), &obs);

@@ -1,7 +1,8 @@
-//! A small HDR-style histogram of durations in nanoseconds: logarithmic buckets, each power of
-//! two split into 16 linear sub-buckets, so any percentile is within 1/16 (6.25 %) of the true
-//! value, recording is a few instructions, and memory is fixed (976 counters) whatever the
-//! range — from a nanosecond to centuries.
+//! Small HDR-style histograms: logarithmic buckets, each power of two split into 16 linear
+//! sub-buckets, so any percentile is within 1/16 (6.25 %) above the true value and recording is
+//! a few instructions. `Histogram` holds every bucket (976 counters, fixed whatever the range —
+//! the trace's durations in nanoseconds); `SparseHistogram` holds only the buckets a value fell
+//! in, for quantiles kept per group where groups are many (`summary --by … --stats`).
 
 const SUB_BITS: u32 = 4;
 const SUB: u64 = 1 << SUB_BITS;
@@ -86,12 +87,64 @@ impl Histogram {
         if self.count == 0 {
             return None;
         }
-        let rank = ((q.clamp(0.0, 1.0) * self.count as f64).ceil() as u64).max(1);
+        let rank = rank_of(q, self.count);
         let mut seen = 0u64;
         for (i, &c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
                 return Some(upper(i).min(self.max).max(self.min));
+            }
+        }
+        Some(self.max)
+    }
+}
+
+/// The 1-based rank of quantile `q` among `count` values (nearest rank).
+fn rank_of(q: f64, count: u64) -> u64 {
+    ((q.clamp(0.0, 1.0) * count as f64).ceil() as u64).max(1)
+}
+
+/// The buckets of `Histogram`, stored only where a value fell (in bucket order): a group of
+/// three sockets costs three entries, and no group more than the 976 buckets, whatever the
+/// number of values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SparseHistogram {
+    /// (bucket, values in it), by bucket.
+    buckets: Vec<(u16, u64)>,
+    count: u64,
+    min: u64,
+    max: u64,
+}
+
+impl SparseHistogram {
+    pub fn record(&mut self, v: u64) {
+        // `index` is below BUCKETS (976), so it fits a u16.
+        let i = index(v) as u16;
+        match self.buckets.binary_search_by_key(&i, |&(b, _)| b) {
+            Ok(at) => self.buckets[at].1 += 1,
+            Err(at) => self.buckets.insert(at, (i, 1)),
+        }
+        self.min = if self.count == 0 { v } else { self.min.min(v) };
+        self.max = self.max.max(v);
+        self.count += 1;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// As `Histogram::quantile`: the top of the bucket holding the rank, within the values
+    /// seen; `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = rank_of(q, self.count);
+        let mut seen = 0u64;
+        for &(i, c) in &self.buckets {
+            seen += c;
+            if seen >= rank {
+                return Some(upper(usize::from(i)).min(self.max).max(self.min));
             }
         }
         Some(self.max)
@@ -127,5 +180,24 @@ mod tests {
         assert_eq!(h.quantile(1.0), Some(10_000_000));
         assert_eq!(h.count(), 10_000);
         assert_eq!(Histogram::new().quantile(0.5), None);
+    }
+
+    #[test]
+    fn sparse_answers_as_the_full_one() {
+        let mut full = Histogram::new();
+        let mut sparse = SparseHistogram::default();
+        for v in [250u64, 20_000, 20_480, 61_000, 7, 1_000_000, 20_100, 59_999] {
+            full.record(v);
+            sparse.record(v);
+        }
+        for q in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
+            assert_eq!(sparse.quantile(q), full.quantile(q), "{q}");
+        }
+        assert_eq!(sparse.count(), 8);
+        assert!(sparse.buckets.len() < 8, "two values share a bucket");
+        assert_eq!(SparseHistogram::default().quantile(0.5), None);
+        let mut one = SparseHistogram::default();
+        one.record(20_317);
+        assert_eq!(one.quantile(0.99), Some(20_317));
     }
 }
