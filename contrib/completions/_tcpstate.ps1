@@ -294,7 +294,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
         }
         'tcpstate;trace' {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds)')
-            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N transitions')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N events shown (transitions and incidents)')
             [CompletionResult]::new('--buffer-pages', '--buffer-pages', [CompletionResultType]::ParameterName, 'Ring buffer size per CPU in 4 KiB pages, a power of two')
             [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Once tracing is running, write tcpstate''s process id to this file (for scripts that start traffic then, and stop the trace with a signal to that pid)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
@@ -313,7 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
             [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
-            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops and errors), not every event')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')

@@ -283,7 +283,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
         }
         &'tcpstate;trace'= {
             cand --duration 'Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds)'
-            cand --count 'Stop after N transitions'
+            cand --events 'What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all'
+            cand --count 'Stop after N events shown (transitions and incidents)'
             cand --buffer-pages 'Ring buffer size per CPU in 4 KiB pages, a power of two'
             cand --ready-file 'Once tracing is running, write tcpstate''s process id to this file (for scripts that start traffic then, and stop the trace with a signal to that pid)'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
@@ -302,7 +303,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
             cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
             cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
-            cand --summary 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
+            cand --summary 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops and errors), not every event'
             cand -4 'IPv4 sockets only'
             cand --ipv4 'IPv4 sockets only'
             cand -6 'IPv6 sockets only'

@@ -537,7 +537,8 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l strict -d 'F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l duration -d 'Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l count -d 'Stop after N transitions' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l events -d 'What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l count -d 'Stop after N events shown (transitions and incidents)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l buffer-pages -d 'Ring buffer size per CPU in 4 KiB pages, a power of two' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l ready-file -d 'Once tracing is running, write tcpstate\'s process id to this file (for scripts that start traffic then, and stop the trace with a signal to that pid)' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
@@ -591,7 +592,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l label -d 'Na
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops and errors), not every event'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s 4 -l ipv4 -d 'IPv4 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s 6 -l ipv6 -d 'IPv6 sockets only'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'

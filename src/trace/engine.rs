@@ -110,6 +110,21 @@ struct Track {
 
 type SocketKey = (Family, SocketAddr, SocketAddr);
 
+/// Owners of sockets closed lately, kept for the events that follow a close (a socket's
+/// error report comes after its move to CLOSE); cleared when it grows past this.
+const RECENT_CLOSED: usize = 4096;
+
+/// What the trace knows of a socket, by its kernel pointer.
+#[derive(Debug, Clone)]
+pub struct KnownSocket {
+    pub family: Family,
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    pub state: TcpState,
+    pub owner: Option<TracedOwner>,
+    pub in_snapshot: bool,
+}
+
 /// What working out an owner needs.
 struct Owners<'a, P> {
     comms: &'a mut CommCache,
@@ -212,6 +227,11 @@ pub struct Engine<C, P> {
     start: u64,
     tw: TimeWaitInference,
     summary: Summary,
+    /// Whether transitions are shown and counted (`--events` has `state`); sockets are
+    /// followed either way, to name the sockets of other events.
+    show_transitions: bool,
+    /// Owners of sockets closed lately, by address.
+    recent: HashMap<SocketKey, TracedOwner>,
 }
 
 impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
@@ -228,6 +248,71 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             start,
             tw: TimeWaitInference::default(),
             summary: Summary::default(),
+            show_transitions: true,
+            recent: HashMap::new(),
+        }
+    }
+
+    /// Follow sockets without showing or counting their transitions.
+    pub fn hide_transitions(&mut self) {
+        self.show_transitions = false;
+    }
+
+    pub fn filter(&self) -> &TraceFilter {
+        &self.filter
+    }
+
+    /// The socket the kernel pointer `skaddr` is, if an event showed it.
+    pub fn known_socket(&self, skaddr: u64) -> Option<KnownSocket> {
+        let t = self.tracks.get(&skaddr)?;
+        Some(KnownSocket {
+            family: t.family,
+            local: t.local,
+            remote: t.remote,
+            state: t.state,
+            owner: t.owner.clone(),
+            in_snapshot: t.in_snapshot,
+        })
+    }
+
+    /// Whether the starting snapshot had a socket with these addresses.
+    pub fn in_snapshot(&self, family: Family, local: SocketAddr, remote: SocketAddr) -> bool {
+        self.seed.contains_key(&(family, local, remote))
+    }
+
+    /// The owner of the socket with these addresses, when known better than "on the CPU":
+    /// a socket closed lately, the process scan, or the listener on the local port.
+    pub fn owner_by_tuple(
+        &mut self,
+        family: Family,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Option<TracedOwner> {
+        if let Some(o) = self.recent.get(&(family, local, remote)) {
+            return Some(o.clone());
+        }
+        if let Some((pid, comm)) = self.procs.owner(family, local, remote) {
+            return Some(TracedOwner {
+                pid,
+                comm: comm.into(),
+                source: OwnerSource::Process,
+            });
+        }
+        self.listeners
+            .get(&local.port())
+            .filter(|_| remote.port() != 0)
+            .map(|(_, o)| TracedOwner {
+                source: OwnerSource::Listener,
+                ..o.clone()
+            })
+    }
+
+    /// The task on the CPU as an owner of last resort.
+    pub fn on_cpu(&mut self, pid: u32) -> TracedOwner {
+        TracedOwner {
+            pid,
+            comm: self.comms.get(pid),
+            source: OwnerSource::OnCpu,
         }
     }
 
@@ -306,6 +391,11 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 let in_snapshot = t.in_snapshot;
                 let (owner, closing_for) = advance(t, ev, ctx);
                 if closing {
+                    if self.recent.len() >= RECENT_CLOSED {
+                        self.recent.clear();
+                    }
+                    self.recent
+                        .insert((ev.family, ev.local, ev.remote), owner.clone());
                     o.remove();
                 }
                 (dwell, owner, closing_for, in_snapshot)
@@ -363,7 +453,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             );
         }
 
-        if !(endpoints_ok && self.filter.states(ev.old, ev.new)) {
+        if !(self.show_transitions && endpoints_ok && self.filter.states(ev.old, ev.new)) {
             return None;
         }
         let t = Transition {
@@ -388,7 +478,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
 
     /// Whether a TIME_WAIT lookup batch is due.
     pub fn time_wait_due(&self, now: u64) -> bool {
-        self.tw.due(now)
+        self.show_transitions && self.tw.due(now)
     }
 
     /// Run one TIME_WAIT lookup batch; returns the confirmed moves the filter shows (to be
@@ -435,7 +525,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 g.at_least = at_least;
             }
         };
-        for t in self.tracks.values() {
+        let tracks = self.tracks.values().filter(|_| self.show_transitions);
+        for t in tracks {
             if t.state == TcpState::CloseWait
                 && self
                     .filter
@@ -452,7 +543,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         let seeded: Vec<SocketKey> = self
             .seed
             .iter()
-            .filter(|&(_, &s)| s == TcpState::CloseWait)
+            .filter(|&(_, &s)| self.show_transitions && s == TcpState::CloseWait)
             .map(|(k, _)| *k)
             .collect();
         for (family, local, remote) in seeded {
