@@ -16,6 +16,7 @@ pub mod causes;
 pub mod decode;
 pub mod engine;
 pub mod event;
+pub mod fastmap;
 pub mod filter;
 pub mod format;
 pub mod fsm_check;
