@@ -406,7 +406,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         };
 
         let endpoints_ok = self.filter.endpoints(ev.family, ev.local, ev.remote);
-        if ev.new == TcpState::Close
+        if self.show_transitions
+            && ev.new == TcpState::Close
             && matches!(ev.old, TcpState::FinWait2 | TcpState::Closing)
             && endpoints_ok
         {
