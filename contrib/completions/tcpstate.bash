@@ -1040,7 +1040,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__serve)
-            opts="-s -4 -6 -f -h --listen --by-port --listeners --max-ports --min-interval --compat-node-exporter --max-connections --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-s -4 -6 -f -h --listen --by-port --listeners --max-ports --min-interval --compat-node-exporter --events --events-buffer-pages --max-connections --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1059,6 +1059,14 @@ _tcpstate() {
                     return 0
                     ;;
                 --min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events-buffer-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

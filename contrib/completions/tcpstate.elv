@@ -253,6 +253,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --by-port 'Ports that get per-state series (tcpstate_connections_by_port), as the local and as the remote port: numbers, ranges (8000-8100) or service names; comma-separated'
             cand --max-ports 'At most this many ports get per-port series, and at most this many listening ports get listener series; the rest are counted in tcpstate_ports_truncated'
             cand --min-interval 'Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect on every scrape)'
+            cand --events 'Count traced events too, comma-separated: retrans (tcpstate_retransmits_total), reset (tcpstate_resets_total), drop (tcpstate_drops_total). Needs root or CAP_PERFMON. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted'
+            cand --events-buffer-pages 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two'
             cand --max-connections 'Connections open at once. At the limit a new connection closes the oldest one that has not sent a whole request yet; only when all are being answered does it get 503'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'

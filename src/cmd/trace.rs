@@ -76,6 +76,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let opts = TraceOptions {
         buffer_pages: args.buffer_pages,
         events: args.events,
+        keep_causes: true,
     };
     // Owners of the sockets that exist now: one process scan, every listener known.
     let owners = scope.find_owners(StateSet::ALL).map(|()| scope.owners());

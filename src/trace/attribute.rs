@@ -80,6 +80,9 @@ pub struct Incident {
     pub owner: Option<TracedOwner>,
     /// The socket was in the starting snapshot (it is in this network namespace).
     pub in_snapshot: bool,
+    /// Whether a listener is known on the local port (this side serves the connection);
+    /// `None` without addresses.
+    pub server: Option<bool>,
 }
 
 /// Names of the errors a TCP socket reports.
@@ -307,7 +310,9 @@ impl Attributor {
         let owner = owner.or_else(|| {
             (local.is_some() && kind != IncidentKind::Drop).then(|| engine.on_cpu(raw.pid))
         });
+        let server = local.map(|l| engine.is_listening_port(l.port()));
         Some(Incident {
+            server,
             ts: raw.ts,
             cpu: raw.cpu,
             kind,

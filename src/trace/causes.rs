@@ -156,6 +156,7 @@ mod tests {
             tcp: Some(true),
             owner: None,
             in_snapshot: false,
+            server: Some(true),
         }
     }
 

@@ -203,6 +203,8 @@ pub struct Engine<C, P> {
     show_transitions: bool,
     /// Owners of sockets closed lately, by address.
     recent: HashMap<SocketKey, TracedOwner>,
+    /// Local ports of the listeners in the starting snapshot.
+    seed_listen_ports: std::collections::HashSet<u16>,
 }
 
 impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
@@ -221,7 +223,14 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             summary: Summary::default(),
             show_transitions: true,
             recent: HashMap::new(),
+            seed_listen_ports: Default::default(),
         }
+    }
+
+    /// Whether a listener is known on the local port `port` (from the snapshot or a listen()
+    /// the trace saw): a connection on it is one this host serves.
+    pub fn is_listening_port(&self, port: u16) -> bool {
+        self.listeners.contains_key(&port) || self.seed_listen_ports.contains(&port)
     }
 
     /// Follow sockets without showing or counting their transitions.
@@ -307,6 +316,9 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             return;
         }
         self.summary.seeded += 1;
+        if s.state == TcpState::Listen {
+            self.seed_listen_ports.insert(lport);
+        }
         self.seed.insert(
             (
                 s.family,

@@ -75,6 +75,9 @@ pub struct TraceOptions {
     pub buffer_pages: usize,
     /// What to show and count.
     pub events: EventKinds,
+    /// Add incidents up per peer, port and reason for the summary (a long-running consumer
+    /// that counts on its own turns this off: the per-peer tables grow with the peers).
+    pub keep_causes: bool,
 }
 
 impl Default for TraceOptions {
@@ -82,6 +85,7 @@ impl Default for TraceOptions {
         TraceOptions {
             buffer_pages: 512,
             events: EventKinds::STATE,
+            keep_causes: true,
         }
     }
 }
@@ -119,6 +123,7 @@ pub struct Tracer<C, P> {
     reorder: Reorder<Item>,
     engine: Engine<C, P>,
     attributor: Attributor,
+    keep_causes: bool,
     probe: Option<Box<dyn Source + Send>>,
     /// Latest timestamp seen per CPU, and the time before which every event has been read.
     latest: Vec<u64>,
@@ -222,6 +227,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             reorder: Reorder::default(),
             engine,
             attributor,
+            keep_causes: opts.keep_causes,
             probe,
             complete_before: 0,
             other_protocol: 0,
@@ -312,13 +318,16 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
     fn release(&mut self, limit: u64, out: &mut dyn FnMut(Shown<'_>) -> bool) -> bool {
         let engine = &mut self.engine;
         let attributor = &mut self.attributor;
+        let keep_causes = self.keep_causes;
         let mut go = true;
         self.reorder.flush(limit, |item| {
             let t = match item {
                 Item::Kernel(ev) => engine.event(&ev),
                 Item::Incident(raw) => {
                     if let Some(i) = attributor.incident(engine, &raw) {
-                        engine.summary_mut().causes.add(&i);
+                        if keep_causes {
+                            engine.summary_mut().causes.add(&i);
+                        }
                         go = out(Shown::Incident(&i));
                     }
                     None
@@ -342,6 +351,11 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             go
         });
         go
+    }
+
+    /// Events the kernel dropped so far because a ring buffer was full.
+    pub fn lost_so_far(&self) -> u64 {
+        self.reader.losses().lost.iter().map(|&(_, n)| n).sum()
     }
 
     /// Stop the kernel side and read the buffers one last time; then call
