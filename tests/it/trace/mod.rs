@@ -19,6 +19,7 @@ macro_rules! ensure {
 }
 
 mod causes;
+mod decode_fuzz;
 mod events;
 mod lifecycle;
 mod options;
