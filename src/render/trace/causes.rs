@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::render::Style;
 use crate::render::table::{Align, write_aligned};
 use crate::trace::causes::{Causes, Name, ranked};
+use crate::trace::kinds::{EventKind, EventKinds};
 
 /// Rows each table shows.
 pub const TABLE_TOP: usize = 10;
@@ -130,21 +131,34 @@ pub fn csv_rows(c: &Causes) -> Vec<Vec<String>> {
     v
 }
 
-/// The tables.
-pub fn table(w: &mut dyn Write, style: Style, c: &Causes) -> io::Result<()> {
-    writeln!(
-        w,
-        "\n{} retransmits ({} of SYNs, {} failed to send), {} resets sent, {} received, {} drops ({} tied to a socket), {} SYN-ACK retransmits, {} socket errors",
-        c.retransmits,
-        c.syn_retransmits,
-        c.retransmits_failed,
-        c.resets_sent,
-        c.resets_received,
-        c.drops,
-        c.drops_tied,
-        c.synack_retransmits,
-        c.errors
-    )?;
+/// The tables (of the kinds traced: what was not traced is not shown as 0).
+pub fn table(w: &mut dyn Write, style: Style, c: &Causes, kinds: EventKinds) -> io::Result<()> {
+    let mut head = Vec::new();
+    if kinds.contains(EventKind::Retrans) {
+        head.push(format!(
+            "{} retransmits ({} of SYNs, {} failed to send)",
+            c.retransmits, c.syn_retransmits, c.retransmits_failed
+        ));
+    }
+    if kinds.contains(EventKind::Reset) {
+        head.push(format!(
+            "{} resets sent, {} received",
+            c.resets_sent, c.resets_received
+        ));
+    }
+    if kinds.contains(EventKind::Drop) {
+        head.push(format!(
+            "{} drops ({} tied to a socket)",
+            c.drops, c.drops_tied
+        ));
+    }
+    if kinds.contains(EventKind::SynAck) {
+        head.push(format!("{} SYN-ACK retransmits", c.synack_retransmits));
+    }
+    if kinds.contains(EventKind::Error) {
+        head.push(format!("{} socket errors", c.errors));
+    }
+    writeln!(w, "\n{}", head.join(", "))?;
     let share = |n: u64| format!("{:.1}%", 100.0 * n as f64 / c.retransmits.max(1) as f64);
     top(
         w,
@@ -233,8 +247,26 @@ pub fn table(w: &mut dyn Write, style: Style, c: &Causes) -> io::Result<()> {
     Ok(())
 }
 
-/// The JSON object (`"causes"` of the summary).
-pub fn value(c: &Causes) -> Value {
+/// The JSON object (`"causes"` of the summary); kinds not traced are null.
+pub fn value(c: &Causes, kinds: EventKinds) -> Value {
+    let mut v = all_values(c);
+    if let Some(o) = v.as_object_mut() {
+        for (key, kind) in [
+            ("retransmits", EventKind::Retrans),
+            ("resets", EventKind::Reset),
+            ("drops", EventKind::Drop),
+            ("synack_retransmits", EventKind::SynAck),
+            ("socket_errors", EventKind::Error),
+        ] {
+            if !kinds.contains(kind) {
+                o.insert(key.into(), Value::Null);
+            }
+        }
+    }
+    v
+}
+
+fn all_values(c: &Causes) -> Value {
     let opt = |n: &Name| {
         n.as_deref()
             .map(|s| Value::String(s.into()))

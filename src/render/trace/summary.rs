@@ -195,7 +195,7 @@ fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo)
             info.cpus,
             completeness(s)
         )?;
-        causes::table(w, style, &s.causes)?;
+        causes::table(w, style, &s.causes, info.events)?;
         return write_notes(w, s, info);
     }
     writeln!(
@@ -208,7 +208,7 @@ fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo)
         completeness(s)
     )?;
     if info.events.has_incidents() {
-        causes::table(w, style, &s.causes)?;
+        causes::table(w, style, &s.causes, info.events)?;
     }
     let states = s.matrix_states();
     // A cell counts the kernel's moves, plus the inferred ones into TIME_WAIT.
@@ -469,7 +469,7 @@ pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
             "oldest_at_least": g.at_least,
         })).collect::<Vec<_>>(),
         "traced": info.events.iter().map(|k| k.key()).collect::<Vec<_>>(),
-        "causes": info.events.has_incidents().then(|| causes::value(&s.causes)),
+        "causes": info.events.has_incidents().then(|| causes::value(&s.causes, info.events)),
     })
 }
 
