@@ -2,8 +2,9 @@
 //! retransmits counted per peer equal the namespace's `RetransSegs` increase under random loss
 //! (made by nftables: this kernel may lack `sch_netem`), a connect to a closed port shows the
 //! reset sent (reason `NO_SOCKET`), the reset received and `ECONNREFUSED` with the right
-//! addresses and owner, and packets an nftables rule drops show as `NETFILTER_DROP` at least as
-//! often as the rule's own counter says, with no addresses claimed.
+//! addresses and owner, packets an nftables rule drops show as `NETFILTER_DROP` at least as
+//! often as the rule's own counter says, with no addresses claimed, and a handshake left
+//! unfinished shows the listener's SYN-ACK retransmits.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -297,6 +298,68 @@ fn nftables_drop_shows_netfilter_drop() {
                 .filter_map(|r| r["count"].as_u64())
                 .sum();
             ensure!(n >= counted, "the summary counts {n} NETFILTER_DROP");
+            Ok(())
+        };
+        Some((summary.clone(), check()))
+    });
+}
+
+/// A client whose handshake never completes (an nftables rule drops its ACKs): the listener
+/// retransmits its SYN-ACK, each shown with the listener's and the client's addresses, per
+/// listener in the summary, as many as the namespace's RetransSegs rose (the kernel counts
+/// SYN-ACK retransmits there too).
+#[test]
+fn unfinished_handshake_shows_synack_retransmits() {
+    let Some(ns) = Netns::with_tools("t-synack", &["nft"]) else {
+        return;
+    };
+    until_complete("synack", || {
+        let (ip, port) = unique_endpoint();
+        let server = SocketAddr::from((ip, port));
+        ns.nft(&format!(
+            "table inet noack {{\n chain in {{\n type filter hook input priority 0;\n \
+             ip daddr {ip} tcp dport {port} tcp flags & (syn | ack) == ack drop\n }}\n}}\n"
+        ))
+        .expect("nft rule");
+        let _busy = Busy::new();
+        let trace = Trace::start(&ns, &["--events", "synack", "--port", &port.to_string()])?;
+        let before = retrans_segs(&ns);
+        let (listener, client) = ns.inside(|| {
+            let l = TcpListener::bind(server).expect("bind");
+            // The client's side completes (its SYN and the SYN-ACK pass); the server's never
+            // does (the client's ACK is dropped).
+            let c = TcpStream::connect(server).expect("connect");
+            (l, c)
+        });
+        trace.wait_until(10, |l| !of_type(l, "synack_retransmit").is_empty());
+        let (lines, summary) = trace.stop_all();
+        // The next SYN-ACK retransmit comes about 2 s after the first: read the counter now.
+        let increase = retrans_segs(&ns) - before;
+        let client_addr = client.local_addr().expect("client address");
+        drop((listener, client));
+        ns.run("nft", &["delete", "table", "inet", "noack"]).ok();
+        let check = || -> Result<(), String> {
+            let got = of_type(&lines, "synack_retransmit");
+            ensure!(!got.is_empty(), "no SYN-ACK retransmit shown");
+            ensure!(
+                got.len() as u64 == increase,
+                "{} SYN-ACK retransmits shown, RetransSegs rose by {increase}",
+                got.len()
+            );
+            for v in &got {
+                ensure!(
+                    endpoint(&v["local"]) == Some(server)
+                        && endpoint(&v["remote"]) == Some(client_addr),
+                    "wrong addresses: {v}"
+                );
+            }
+            let by = &summary["causes"]["synack_retransmits"]["by_listener"];
+            ensure!(
+                by[0]["listener"]["port"] == port
+                    && by[0]["listener"]["address"] == ip.to_string()
+                    && by[0]["count"] == got.len() as u64,
+                "per listener: {by}"
+            );
             Ok(())
         };
         Some((summary.clone(), check()))
