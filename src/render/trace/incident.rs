@@ -226,3 +226,107 @@ impl TraceWriter<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Style;
+    use crate::render::trace::TimeBase;
+    use crate::socket::Family;
+    use crate::tcp::state::TcpState;
+    use std::rc::Rc;
+
+    fn drop_without_socket() -> Incident {
+        Incident {
+            ts: 2_000_000_000,
+            cpu: 1,
+            kind: IncidentKind::Drop,
+            skaddr: None,
+            family: Family::V6,
+            local: None,
+            remote: None,
+            state: None,
+            reason: Some(Rc::from("NETFILTER_DROP")),
+            location: Some(Rc::from("nft_do_chain+0x46f")),
+            result: None,
+            tcp: None,
+            owner: None,
+            in_snapshot: false,
+            server: None,
+        }
+    }
+
+    fn retransmit() -> Incident {
+        Incident {
+            kind: IncidentKind::Retransmit,
+            skaddr: Some(0xffff_8880_0000_1000),
+            family: Family::V4,
+            local: Some("10.0.0.1:443".parse().unwrap()),
+            remote: Some("10.0.0.2:50000".parse().unwrap()),
+            state: Some(TcpState::Established),
+            reason: None,
+            location: None,
+            result: Some(-105),
+            tcp: Some(true),
+            server: Some(true),
+            ..drop_without_socket()
+        }
+    }
+
+    fn render(format: Format, i: &Incident) -> String {
+        let mut out = Vec::new();
+        let tb = TimeBase {
+            mono: 1_000_000_000,
+            wall: 1_709_210_096_000_000_000,
+        };
+        let mut w = TraceWriter::new(&mut out, format, Style::default(), tb).with_incidents();
+        w.begin().unwrap();
+        w.incident(i).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_says_null_for_what_the_kernel_did_not_say() {
+        let v: serde_json::Value =
+            serde_json::from_str(render(Format::Json, &drop_without_socket()).trim()).unwrap();
+        assert_eq!(v["type"], "drop");
+        assert_eq!(v["family"], "ipv6");
+        assert!(v["local"].is_null() && v["remote"].is_null() && v["owner"].is_null());
+        assert!(v["tcp"].is_null() && v["skaddr"].is_null() && v["state"].is_null());
+        assert_eq!(v["reason"], "NETFILTER_DROP");
+        assert_eq!(v["location"], "nft_do_chain+0x46f");
+        let v: serde_json::Value =
+            serde_json::from_str(render(Format::Json, &retransmit()).trim()).unwrap();
+        assert_eq!(v["local"]["port"], 443);
+        assert_eq!(v["state"], "ESTABLISHED");
+        assert_eq!(v["result"], -105);
+    }
+
+    #[test]
+    fn csv_rows_fit_the_header_and_the_table_says_what_failed() {
+        for i in [drop_without_socket(), retransmit()] {
+            let text = render(Format::Csv, &i);
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let headers = r.headers().unwrap().clone();
+            let rec = r.records().next().unwrap().unwrap();
+            assert_eq!(headers.len(), rec.len(), "{text}");
+            let get = |k: &str| {
+                rec.get(headers.iter().position(|h| h == k).unwrap())
+                    .unwrap()
+            };
+            assert_eq!(get("event"), i.kind.key());
+            assert_eq!(get("old"), "");
+        }
+        let line = render(Format::Table, &retransmit());
+        assert!(
+            line.contains("RETRANSMIT ESTABLISHED (failed -105)"),
+            "{line}"
+        );
+        let line = render(Format::Table, &drop_without_socket());
+        assert!(line.contains("DROP NETFILTER_DROP"), "{line}");
+        assert!(
+            line.contains("at nft_do_chain+0x46f  (protocol not known)"),
+            "{line}"
+        );
+    }
+}
