@@ -1146,7 +1146,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__serve)
-            opts="-l -a -t -s -4 -6 -f -h --listen --by-port --listeners --max-ports --peers --min-interval --compat-node-exporter --max-connections --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-l -a -t -s -4 -6 -f -h --listen --by-port --listeners --max-ports --peers --min-interval --compat-node-exporter --events --events-buffer-pages --max-connections --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,6 +1169,14 @@ _tcpstate() {
                     return 0
                     ;;
                 --min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events-buffer-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1338,13 +1346,17 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__trace)
-            opts="-l -a -t -s -4 -6 -f -h --summary --duration --count --buffer-pages --ready-file --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-l -a -t -s -4 -6 -f -h --summary --duration --events --count --buffer-pages --ready-file --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -297,6 +297,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --max-ports 'At most this many ports get per-port series, and at most this many listening ports get listener series; the rest are counted in tcpstate_ports_truncated'
             cand --peers 'Per-peer series (tcpstate_peer_*: connections, rtt p50 and p99, bytes sent and retransmitted, sockets retransmitting) for the N remote addresses with the most connections; the rest are counted in tcpstate_ports_truncated{table="peers"}. Off by default: it asks the kernel for every connection''s tcp_info at each collection'
             cand --min-interval 'Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect on every scrape)'
+            cand --events 'Count traced events too, comma-separated: retrans (tcpstate_retransmits_total), reset (tcpstate_resets_total), drop (tcpstate_drops_total). Needs root or CAP_PERFMON. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted'
+            cand --events-buffer-pages 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two'
             cand --max-connections 'Connections open at once. At the limit a new connection closes the oldest one that has not sent a whole request yet; only when all are being answered does it get 503'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
@@ -333,7 +335,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
         }
         &'tcpstate;trace'= {
             cand --duration 'Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds)'
-            cand --count 'Stop after N transitions'
+            cand --events 'What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all'
+            cand --count 'Stop after N events shown (transitions and incidents)'
             cand --buffer-pages 'Ring buffer size per CPU in 4 KiB pages, a power of two'
             cand --ready-file 'Once tracing is running, write tcpstate''s process id to this file (for scripts that start traffic then, and stop the trace with a signal to that pid)'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
@@ -352,7 +355,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
             cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
             cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
-            cand --summary 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
+            cand --summary 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops and errors), not every event'
             cand -l 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener''s accept queue, backlog and drops: which listener drops'
             cand --listening 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener''s accept queue, backlog and drops: which listener drops'
             cand -a 'Every state (the default; accepted for ss''s -a)'

@@ -516,6 +516,8 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l by-port -d '
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l max-ports -d 'At most this many ports get per-port series, and at most this many listening ports get listener series; the rest are counted in tcpstate_ports_truncated' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l peers -d 'Per-peer series (tcpstate_peer_*: connections, rtt p50 and p99, bytes sent and retransmitted, sockets retransmitting) for the N remote addresses with the most connections; the rest are counted in tcpstate_ports_truncated{table="peers"}. Off by default: it asks the kernel for every connection\'s tcp_info at each collection' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l min-interval -d 'Scrapes closer together than this share one collection (e.g. 1s, 500ms, 0 to collect on every scrape)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l events -d 'Count traced events too, comma-separated: retrans (tcpstate_retransmits_total), reset (tcpstate_resets_total), drop (tcpstate_drops_total). Needs root or CAP_PERFMON. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l events-buffer-pages -d 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l max-connections -d 'Connections open at once. At the limit a new connection closes the oldest one that has not sent a whole request yet; only when all are being answered does it get 503' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
@@ -579,7 +581,8 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l strict -d 'F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l duration -d 'Stop after this long: 10s, 500ms, 2m, 1h (a bare number is seconds)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l count -d 'Stop after N transitions' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l events -d 'What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l count -d 'Stop after N events shown (transitions and incidents)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l buffer-pages -d 'Ring buffer size per CPU in 4 KiB pages, a power of two' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l ready-file -d 'Once tracing is running, write tcpstate\'s process id to this file (for scripts that start traffic then, and stop the trace with a signal to that pid)' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
@@ -633,7 +636,7 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l label -d 'Na
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
 zh\t'Simplified Chinese'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind), not every transition'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l summary -d 'Print only the summary (transitions matrix, time in state, slowest handshakes and closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops and errors), not every event'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s l -l listening -d 'Listening sockets only, as ss -l and netstat -l; with list -m, each listener\'s accept queue, backlog and drops: which listener drops'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s a -l all-sockets -d 'Every state (the default; accepted for ss\'s -a)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -s t -l tcp -d 'TCP (the only protocol; accepted for ss\'s -t)'

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod count;
+pub mod event_counts;
 pub mod fleet;
 pub mod group;
 pub mod hist;

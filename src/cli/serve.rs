@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use tcpstate::filter::{PortRange, parse_port};
+use tcpstate::trace::kinds::{EventKinds, parse_kinds};
 
 /// The default address: loopback only, on a port outside the exporters' 9100-9999 range
 /// (which Prometheus's port list has used up) and below the kernel's ephemeral ports.
@@ -50,6 +51,17 @@ pub struct ServeArgs {
     /// keep working.
     #[arg(long)]
     pub compat_node_exporter: bool,
+
+    /// Count traced events too, comma-separated: retrans (tcpstate_retransmits_total),
+    /// reset (tcpstate_resets_total), drop (tcpstate_drops_total). Needs root or CAP_PERFMON.
+    /// The tracepoints see every network namespace of the host; --port, --src and --dst narrow
+    /// what is counted.
+    #[arg(long, value_parser = parse_kinds, value_name = "KINDS")]
+    pub events: Option<EventKinds>,
+
+    /// Ring buffer size per CPU for --events, in 4 KiB pages, a power of two.
+    #[arg(long, value_parser = super::trace::parse_pages, default_value_t = 64, value_name = "N")]
+    pub events_buffer_pages: usize,
 
     /// Connections open at once. At the limit a new connection closes the oldest one that
     /// has not sent a whole request yet; only when all are being answered does it get 503.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use tcpstate::trace::TraceOptions;
+use tcpstate::trace::kinds::{EventKinds, parse_kinds};
 
 pub const TRACE_ABOUT: &str = "\
 Trace TCP state transitions live, from the kernel tracepoint sock:inet_sock_set_state (read
@@ -25,13 +26,27 @@ says the trace is INCOMPLETE.
 
 The filters of every command apply; a transition matches --state when its old or its new
 state does. The tracepoint sees every network namespace; the starting snapshot and the TIME_WAIT
-confirmation see the current one.";
+confirmation see the current one.
+
+--events adds what says why connections fail, merged in time order with the transitions:
+  retrans  segments retransmitted (tcp:tcp_retransmit_skb), with the socket's state
+  synack   SYN-ACKs a listener retransmitted: clients that never finish the handshake
+  reset    resets sent (with the kernel's reason, Linux 6.10+) and received
+  drop     packets the kernel dropped (skb:kfree_skb) with its reason (named from the
+           tracepoint's format file) and the kernel function (from /proc/kallsyms); tied to a
+           socket, and so to addresses and owner, only when an event showed that socket
+  error    errors sockets reported (sock:inet_sk_error_report): ECONNREFUSED, ETIMEDOUT …
+The summary then ranks retransmits per peer and per local port, resets per peer and reason,
+drops per reason, place and listener, SYN-ACK retransmits per listener and errors per peer.
+--state selects transitions only; --port, --src, --dst and the family select events by their
+addresses, and a drop the kernel tied to no socket is shown only without them.";
 
 /// Flags of `trace`.
 #[derive(Debug, Clone, Args)]
 pub struct TraceArgs {
     /// Print only the summary (transitions matrix, time in state, slowest handshakes and
-    /// closes, CLOSE_WAIT left behind), not every transition.
+    /// closes, CLOSE_WAIT left behind; with --events, the ranked retransmits, resets, drops
+    /// and errors), not every event.
     #[arg(long)]
     pub summary: bool,
 
@@ -39,7 +54,11 @@ pub struct TraceArgs {
     #[arg(long, value_parser = super::duration::trace, value_name = "TIME")]
     pub duration: Option<Duration>,
 
-    /// Stop after N transitions.
+    /// What to trace, comma-separated: state, retrans, reset, drop, synack, error, or all.
+    #[arg(long, value_parser = parse_kinds, default_value = "state", value_name = "KINDS")]
+    pub events: EventKinds,
+
+    /// Stop after N events shown (transitions and incidents).
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
 

@@ -11,9 +11,12 @@ use super::{UsageError, open_scope};
 use crate::cli::serve::Listen;
 use crate::cli::{Common, ServeArgs};
 use tcpstate::analyze::scrape::PortPlan;
+use tcpstate::serve::events::EventCounters;
 use tcpstate::serve::http::{self, Limits};
 use tcpstate::serve::{Exporter, Settings};
+use tcpstate::source::scope::Scope;
 use tcpstate::stop::{self, Stop};
+use tcpstate::trace::{EventKind, EventKinds};
 
 pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     let settings = Settings {
@@ -26,6 +29,7 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         },
         min_interval: args.min_interval,
         compat_node_exporter: args.compat_node_exporter,
+        events: None,
     };
     // Signals are caught before anything else, so a SIGTERM during start-up is not lost.
     // A second one ends the process at once, whatever is still being answered.
@@ -39,6 +43,12 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         )
         .into());
     }
+    let mut settings = settings;
+    let counters = match args.events {
+        Some(kinds) => Some(start_event_counters(common, args, kinds, &scope)?),
+        None => None,
+    };
+    settings.events = counters.as_ref().map(|c| c.counts.clone());
     raise_descriptor_limit(usize::from(args.max_connections));
     let exporter = Exporter::start(scope, settings)?;
     let limits = Limits {
@@ -52,8 +62,56 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
         .collect();
     eprintln!("tcpstate serve: listening on {}", urls.join(", "));
     http::serve(listeners, Arc::new(exporter), limits, &stop).context("serving HTTP")?;
+    drop(counters);
     eprintln!("tcpstate serve: stopped");
     Ok(())
+}
+
+/// Start counting `--events` (host-wide: the tracepoints see every namespace), with the
+/// listeners of a snapshot of this namespace telling inbound from outbound.
+fn start_event_counters(
+    common: &Common,
+    args: &ServeArgs,
+    kinds: EventKinds,
+    scope: &Scope,
+) -> Result<EventCounters> {
+    if let Some(k) = kinds
+        .iter()
+        .find(|k| !matches!(k, EventKind::Retrans | EventKind::Reset | EventKind::Drop))
+    {
+        return Err(UsageError(format!(
+            "serve --events counts retrans, reset and drop; '{}' is for tcpstate trace",
+            k.key()
+        ))
+        .into());
+    }
+    if !scope.is_caller_namespace() {
+        return Err(UsageError(
+            "serve --events cannot be split by network namespace (the kernel's tracepoints see every namespace and do not say which a socket is in); run the exporter without --netns or --all-netns to count the host's events, narrowed with --port, --src or --dst"
+                .into(),
+        )
+        .into());
+    }
+    let filter = common.filter(&args.ss)?;
+    if let Some(word) = filter.expr.as_ref().and_then(|e| e.kernel_only()) {
+        return Err(UsageError(format!(
+            "serve --events cannot filter events by '{word}': a traced event carries addresses and ports only"
+        ))
+        .into());
+    }
+    let snapshot = open_scope(common, false)?
+        .into_targets()
+        .pop()
+        .and_then(|t| t.into_live_source());
+    let c = EventCounters::start(
+        kinds,
+        filter,
+        usize::from(args.max_ports),
+        args.events_buffer_pages,
+        snapshot,
+    )?;
+    eprintln!("tcpstate serve: counting {} events", kinds.label());
+    Ok(c)
 }
 
 /// Raise the soft limit on open descriptors towards the hard one, so `--max-connections`

@@ -15,7 +15,7 @@ use tcpstate::render::{DataFormat as Format, OutputKind, Style};
 use tcpstate::stop::{self, Stop};
 use tcpstate::tcp::state::StateSet;
 use tcpstate::trace::perf::monotonic_ns;
-use tcpstate::trace::{ScannedOwners, StateMachine, TraceOptions, Tracer, Transition};
+use tcpstate::trace::{ScannedOwners, Shown, StateMachine, TraceOptions, Tracer};
 
 /// Hands transitions to the writer and counts them against `--count`.
 struct Emitter<'w> {
@@ -27,12 +27,15 @@ struct Emitter<'w> {
 }
 
 impl Emitter<'_> {
-    /// Show one transition; false when the trace should stop (count reached, or output
-    /// failed).
-    fn emit(&mut self, t: &Transition) -> bool {
-        if self.per_event
-            && let Err(e) = self.writer.transition(t)
-        {
+    /// Show one transition or incident; false when the trace should stop (count reached, or
+    /// output failed).
+    fn emit(&mut self, shown: Shown<'_>) -> bool {
+        let written = match shown {
+            _ if !self.per_event => Ok(()),
+            Shown::Transition(t) => self.writer.transition(t),
+            Shown::Incident(i) => self.writer.incident(i),
+        };
+        if let Err(e) = written {
             self.err = Some(e);
             return false;
         }
@@ -79,6 +82,8 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
         Stop::on_signals(stop::TERMINATE).context("installing the SIGTERM/SIGINT handlers")?;
     let opts = TraceOptions {
         buffer_pages: args.buffer_pages,
+        events: args.events,
+        keep_causes: true,
     };
     // Owners of the sockets that exist now: one process scan, every listener known.
     let owners = scope.find_owners(StateSet::ALL).map(|()| scope.owners());
@@ -112,6 +117,7 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let info = TraceInfo {
         cpus: tracer.cpus(),
         buffer_pages: args.buffer_pages,
+        events: args.events,
     };
     let time = TimeBase {
         mono: tracer.start,
@@ -125,8 +131,12 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     let per_event = !args.summary;
     let style = Style::for_stdout();
     let mut out = stdout();
+    let mut writer = TraceWriter::new(&mut out, format, style, time).with_netns(snapshot_of);
+    if args.events.has_incidents() {
+        writer = writer.with_incidents();
+    }
     let mut em = Emitter {
-        writer: TraceWriter::new(&mut out, format, style, time).with_netns(snapshot_of),
+        writer,
         per_event,
         shown: 0,
         limit: args.count.unwrap_or(u64::MAX),
@@ -135,8 +145,13 @@ pub fn run(common: &Common, args: &TraceArgs) -> Result<()> {
     if per_event {
         em.writer.begin()?;
     }
+    let what = if args.events == tcpstate::trace::EventKinds::STATE {
+        "TCP state transitions".to_string()
+    } else {
+        format!("TCP events ({})", args.events.label())
+    };
     eprintln!(
-        "tcpstate: tracing TCP state transitions on {} CPUs ({} pages per CPU, {} existing sockets known); Ctrl-C to stop",
+        "tcpstate: tracing {what} on {} CPUs ({} pages per CPU, {} existing sockets known); Ctrl-C to stop",
         info.cpus,
         info.buffer_pages,
         tracer.seeded()

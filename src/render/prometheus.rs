@@ -10,6 +10,8 @@
 
 use std::sync::Arc;
 
+use crate::analyze::event_counts::EventCounts;
+
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{
     DescriptorEncoder, EncodeGaugeValue, EncodeLabel, EncodeLabelSet, EncodeMetric, LabelSetEncoder,
@@ -69,6 +71,8 @@ pub struct Snapshot {
     pub collections: u64,
     /// Failed dumps and counter reads since start.
     pub errors: u64,
+    /// Counters of traced events (`serve --events`), when traced.
+    pub events: Option<EventCounts>,
 }
 
 /// node_exporter's state label values for `node_tcp_connection_states`, in its order.
@@ -317,6 +321,37 @@ impl Collector for SnapshotCollector {
         }
 
         peer_series(&mut enc, snap)?;
+
+        if let Some(ev) = &snap.events {
+            counters(
+                &mut enc,
+                "tcpstate_retransmits",
+                "Segments retransmitted (tracepoint tcp:tcp_retransmit_skb), by service port: the local port when a listener is known on it (direction=inbound), else the remote port (direction=outbound); ports past --max-ports are port=\"other\".",
+                ev.retransmits
+                    .iter()
+                    .map(|((p, d), n)| ([("port", p.as_str()), ("direction", *d)], *n)),
+            )?;
+            counters(
+                &mut enc,
+                "tcpstate_resets",
+                "Resets sent and received (tracepoints tcp:tcp_send_reset, tcp:tcp_receive_reset), by the kernel's reason (\"unknown\" where it gives none).",
+                ev.resets
+                    .iter()
+                    .map(|((d, r), n)| ([("direction", *d), ("reason", r.as_str())], *n)),
+            )?;
+            counters(
+                &mut enc,
+                "tcpstate_drops",
+                "IPv4 and IPv6 packets the kernel dropped, UDP and ICMP code excepted (tracepoint skb:kfree_skb), by the kernel's drop reason.",
+                ev.drops.iter().map(|(r, n)| ([("reason", r.as_str())], *n)),
+            )?;
+            counters(
+                &mut enc,
+                "tcpstate_events_lost",
+                "Traced events the kernel dropped because a ring buffer was full: the event counters are low by this much.",
+                [(NONE, ev.lost)],
+            )?;
+        }
 
         for (name, section, field, help) in KERNEL_COUNTERS {
             counters(

@@ -4,6 +4,8 @@
 //! at the end (`summary`). Inferred moves say so, moves the state machine does not allow carry
 //! a `!`, lower bounds a `≥`, and an owner known only from the CPU says "on-CPU".
 
+pub mod causes;
+pub mod incident;
 pub mod summary;
 
 pub use summary::{TraceInfo, summary, summary_value};
@@ -214,6 +216,8 @@ pub struct TraceWriter<'w> {
     line: String,
     /// The namespace the snapshot read, shown on the events of sockets it saw.
     netns: Option<String>,
+    /// Incidents come too: CSV rows get their columns.
+    incidents: bool,
 }
 
 const TABLE_HEADER: &str = "TIME             LOCAL                  REMOTE                 TRANSITION                         IN-OLD(ms)  OWNER";
@@ -230,7 +234,14 @@ impl<'w> TraceWriter<'w> {
             clock: Clock::default(),
             line: String::with_capacity(512),
             netns: None,
+            incidents: false,
         }
+    }
+
+    /// Incidents will be written too (CSV rows get their columns).
+    pub fn with_incidents(mut self) -> Self {
+        self.incidents = true;
+        self
     }
 
     /// Name the namespace of the events whose socket the starting snapshot saw.
@@ -247,6 +258,10 @@ impl<'w> TraceWriter<'w> {
                 self.w.write_all(b"\n")
             }
             Format::Plain | Format::Json => Ok(()),
+            Format::Csv if self.incidents => {
+                let head = CSV_HEADER.trim_end();
+                writeln!(self.w, "{head}{}", incident::CSV_INCIDENT_COLUMNS)
+            }
             Format::Csv => self.w.write_all(CSV_HEADER.as_bytes()),
         }
     }
@@ -414,6 +429,9 @@ impl<'w> TraceWriter<'w> {
         let _ = write!(l, ",{:#x},", t.skaddr);
         if let Some(ns) = self.netns.as_deref().filter(|_| t.in_snapshot) {
             push_csv_field(l, ns);
+        }
+        if self.incidents {
+            l.push_str(",transition,,,,,");
         }
     }
 }

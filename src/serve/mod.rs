@@ -9,6 +9,7 @@
 //! `--all-netns` the scope is refreshed before each collection, so a namespace made after the
 //! start is exported and one deleted stops being exported.
 
+pub mod events;
 pub mod http;
 
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ pub struct Settings {
     /// A collection younger than this is served again instead of collecting anew.
     pub min_interval: Duration,
     pub compat_node_exporter: bool,
+    /// Counters of traced events (`--events`), copied into each collection.
+    pub events: Option<events::SharedCounts>,
 }
 
 /// A rendered exposition, shared by every request that asked for it.
@@ -237,6 +240,11 @@ impl Collector {
             collect_seconds: started.elapsed().as_secs_f64(),
             collections: self.collections,
             errors: self.errors,
+            events: self
+                .settings
+                .events
+                .as_ref()
+                .map(|c| events::lock(c).clone()),
         };
         self.cache = Some(Cache {
             at: started,

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 
 use super::event::RawEvent;
+pub use super::fastmap::{FastMap, PtrHasher};
 use super::filter::TraceFilter;
 use super::fsm_check::TransitionCheck;
 use super::owner::{CommCache, OwnerSource, ProcessOwners, TracedOwner};
@@ -59,35 +59,6 @@ pub struct Transition {
     pub in_snapshot: bool,
 }
 
-/// A hasher for kernel pointers and pids: one multiply, the high bits folded down (hash
-/// tables index with the low bits and tag with the high ones). SipHash's flood resistance
-/// buys nothing against keys the kernel chooses.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PtrHasher(u64);
-
-impl Hasher for PtrHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0 ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-    fn write_u16(&mut self, v: u16) {
-        self.write_u64(u64::from(v));
-    }
-}
-
-/// A map keyed by kernel pointers, pids or ports.
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PtrHasher>>;
-
 /// What is remembered of one socket.
 #[derive(Debug, Clone)]
 struct Track {
@@ -109,6 +80,21 @@ struct Track {
 }
 
 type SocketKey = (Family, SocketAddr, SocketAddr);
+
+/// Owners of sockets closed lately, kept for the events that follow a close (a socket's
+/// error report comes after its move to CLOSE); cleared when it grows past this.
+const RECENT_CLOSED: usize = 4096;
+
+/// What the trace knows of a socket, by its kernel pointer.
+#[derive(Debug, Clone)]
+pub struct KnownSocket {
+    pub family: Family,
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    pub state: TcpState,
+    pub owner: Option<TracedOwner>,
+    pub in_snapshot: bool,
+}
 
 /// What working out an owner needs.
 struct Owners<'a, P> {
@@ -212,6 +198,13 @@ pub struct Engine<C, P> {
     start: u64,
     tw: TimeWaitInference,
     summary: Summary,
+    /// Whether transitions are shown and counted (`--events` has `state`); sockets are
+    /// followed either way, to name the sockets of other events.
+    show_transitions: bool,
+    /// Owners of sockets closed lately, by address.
+    recent: HashMap<SocketKey, TracedOwner>,
+    /// Local ports of the listeners in the starting snapshot.
+    seed_listen_ports: std::collections::HashSet<u16>,
 }
 
 impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
@@ -228,6 +221,78 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             start,
             tw: TimeWaitInference::default(),
             summary: Summary::default(),
+            show_transitions: true,
+            recent: HashMap::new(),
+            seed_listen_ports: Default::default(),
+        }
+    }
+
+    /// Whether a listener is known on the local port `port` (from the snapshot or a listen()
+    /// the trace saw): a connection on it is one this host serves.
+    pub fn is_listening_port(&self, port: u16) -> bool {
+        self.listeners.contains_key(&port) || self.seed_listen_ports.contains(&port)
+    }
+
+    /// Follow sockets without showing or counting their transitions.
+    pub fn hide_transitions(&mut self) {
+        self.show_transitions = false;
+    }
+
+    pub fn filter(&self) -> &TraceFilter {
+        &self.filter
+    }
+
+    /// The socket the kernel pointer `skaddr` is, if an event showed it.
+    pub fn known_socket(&self, skaddr: u64) -> Option<KnownSocket> {
+        let t = self.tracks.get(&skaddr)?;
+        Some(KnownSocket {
+            family: t.family,
+            local: t.local,
+            remote: t.remote,
+            state: t.state,
+            owner: t.owner.clone(),
+            in_snapshot: t.in_snapshot,
+        })
+    }
+
+    /// Whether the starting snapshot had a socket with these addresses.
+    pub fn in_snapshot(&self, family: Family, local: SocketAddr, remote: SocketAddr) -> bool {
+        self.seed.contains_key(&(family, local, remote))
+    }
+
+    /// The owner of the socket with these addresses, when known better than "on the CPU":
+    /// a socket closed lately, the process scan, or the listener on the local port.
+    pub fn owner_by_tuple(
+        &mut self,
+        family: Family,
+        local: SocketAddr,
+        remote: SocketAddr,
+    ) -> Option<TracedOwner> {
+        if let Some(o) = self.recent.get(&(family, local, remote)) {
+            return Some(o.clone());
+        }
+        if let Some((pid, comm)) = self.procs.owner(family, local, remote) {
+            return Some(TracedOwner {
+                pid,
+                comm: comm.into(),
+                source: OwnerSource::Process,
+            });
+        }
+        self.listeners
+            .get(&local.port())
+            .filter(|_| remote.port() != 0)
+            .map(|(_, o)| TracedOwner {
+                source: OwnerSource::Listener,
+                ..o.clone()
+            })
+    }
+
+    /// The task on the CPU as an owner of last resort.
+    pub fn on_cpu(&mut self, pid: u32) -> TracedOwner {
+        TracedOwner {
+            pid,
+            comm: self.comms.get(pid),
+            source: OwnerSource::OnCpu,
         }
     }
 
@@ -251,6 +316,9 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             return;
         }
         self.summary.seeded += 1;
+        if s.state == TcpState::Listen {
+            self.seed_listen_ports.insert(lport);
+        }
         self.seed.insert(
             (
                 s.family,
@@ -306,6 +374,11 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 let in_snapshot = t.in_snapshot;
                 let (owner, closing_for) = advance(t, ev, ctx);
                 if closing {
+                    if self.recent.len() >= RECENT_CLOSED {
+                        self.recent.clear();
+                    }
+                    self.recent
+                        .insert((ev.family, ev.local, ev.remote), owner.clone());
                     o.remove();
                 }
                 (dwell, owner, closing_for, in_snapshot)
@@ -345,7 +418,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         };
 
         let endpoints_ok = self.filter.endpoints(ev.family, ev.local, ev.remote);
-        if ev.new == TcpState::Close
+        if self.show_transitions
+            && ev.new == TcpState::Close
             && matches!(ev.old, TcpState::FinWait2 | TcpState::Closing)
             && endpoints_ok
         {
@@ -363,7 +437,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
             );
         }
 
-        if !(endpoints_ok && self.filter.states(ev.old, ev.new)) {
+        if !(self.show_transitions && endpoints_ok && self.filter.states(ev.old, ev.new)) {
             return None;
         }
         let t = Transition {
@@ -388,7 +462,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
 
     /// Whether a TIME_WAIT lookup batch is due.
     pub fn time_wait_due(&self, now: u64) -> bool {
-        self.tw.due(now)
+        self.show_transitions && self.tw.due(now)
     }
 
     /// Run one TIME_WAIT lookup batch; returns the confirmed moves the filter shows (to be
@@ -435,7 +509,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
                 g.at_least = at_least;
             }
         };
-        for t in self.tracks.values() {
+        let tracks = self.tracks.values().filter(|_| self.show_transitions);
+        for t in tracks {
             if t.state == TcpState::CloseWait
                 && self
                     .filter
@@ -452,7 +527,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
         let seeded: Vec<SocketKey> = self
             .seed
             .iter()
-            .filter(|&(_, &s)| s == TcpState::CloseWait)
+            .filter(|&(_, &s)| self.show_transitions && s == TcpState::CloseWait)
             .map(|(k, _)| *k)
             .collect();
         for (family, local, remote) in seeded {
@@ -482,103 +557,5 @@ impl<C: TransitionCheck, P: ProcessOwners> Engine<C, P> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::socket::Endpoint;
-    use crate::tcp::state::StateSet;
-    use crate::trace::fsm_check::StateMachine;
-    use crate::trace::owner::NoProcessScan;
-    use TcpState::*;
-
-    fn ev(ts: u64, sk: u64, old: TcpState, new: TcpState, local: u16, remote: u16) -> RawEvent {
-        RawEvent {
-            ts,
-            cpu: 0,
-            pid: std::process::id(),
-            tid: std::process::id(),
-            skaddr: sk,
-            old,
-            new,
-            family: Family::V4,
-            local: SocketAddr::from(([127, 0, 0, 1], local)),
-            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
-        }
-    }
-
-    #[test]
-    fn time_in_state_owner_and_flags() {
-        let f = Filter::default();
-        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 0);
-        let a = e.event(&ev(10, 1, Close, SynSent, 0, 80)).unwrap();
-        assert_eq!(a.dwell, Dwell::Unknown);
-        assert_eq!(a.owner.source, OwnerSource::Connect);
-        let b = e.event(&ev(25, 1, SynSent, Established, 5000, 80)).unwrap();
-        assert_eq!(b.dwell, Dwell::Exact(15));
-        assert_eq!(b.owner.source, OwnerSource::Connect);
-        assert!(!b.unexpected);
-        e.event(&ev(30, 1, Established, FinWait1, 5000, 80));
-        e.event(&ev(31, 1, FinWait1, FinWait2, 5000, 80));
-        let c = e.event(&ev(40, 1, FinWait2, Close, 5000, 80)).unwrap();
-        assert_eq!(c.closing_for, Some(10));
-        assert_eq!(e.summary().closes.items.len(), 1);
-        assert_eq!(e.summary().handshakes.items[0].ns, 15);
-        // Not allowed: flagged, still shown.
-        let d = e.event(&ev(50, 2, Close, Established, 6000, 80)).unwrap();
-        assert!(d.unexpected);
-        assert_eq!(e.summary().shown, 6);
-        assert_eq!(e.summary().get(SynSent, Established), 1);
-        assert_eq!(e.summary().unexpected, 1);
-    }
-
-    #[test]
-    fn seeded_sockets_and_close_wait() {
-        let f = Filter::default();
-        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 100);
-        let mut s = Socket::new(
-            Family::V4,
-            Established,
-            Endpoint::new([127, 0, 0, 1].into(), 7000),
-            Endpoint::new([127, 0, 0, 1].into(), 80),
-        );
-        e.seed(&s);
-        s.local.port = Some(7001);
-        s.state = CloseWait;
-        e.seed(&s);
-        let t = e
-            .event(&ev(150, 9, Established, CloseWait, 7000, 80))
-            .unwrap();
-        assert_eq!(t.dwell, Dwell::AtLeast(50));
-        let sum = e.finish(1000);
-        assert_eq!(sum.close_wait.len(), 2);
-        assert!(sum.close_wait.iter().all(|g| g.count == 1));
-        let seeded = sum
-            .close_wait
-            .iter()
-            .find(|g| g.local_port == 7001)
-            .unwrap();
-        assert!(seeded.at_least && seeded.oldest_ns == 900);
-    }
-
-    #[test]
-    fn filters_by_port_and_state() {
-        let mut f = Filter::default();
-        f.port.push(crate::filter::PortRange { lo: 80, hi: 80 });
-        f.states = StateSet::of(&[CloseWait]);
-        let mut e = Engine::new(&f, StateMachine, NoProcessScan, 0);
-        assert!(
-            e.event(&ev(1, 1, Established, CloseWait, 5000, 81))
-                .is_none()
-        );
-        assert!(
-            e.event(&ev(2, 2, Established, FinWait1, 5000, 80))
-                .is_none()
-        );
-        assert!(
-            e.event(&ev(3, 3, Established, CloseWait, 5000, 80))
-                .is_some()
-        );
-        assert!(e.event(&ev(4, 3, CloseWait, LastAck, 5000, 80)).is_some());
-        assert_eq!(e.summary().shown, 2);
-        assert_eq!(e.summary().seen, 4);
-    }
-}
+#[path = "engine_tests.rs"]
+mod tests;

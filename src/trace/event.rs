@@ -6,19 +6,74 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use super::format::EventFormat;
+pub use super::format::{Field, FormatError};
 use crate::socket::Family;
 use crate::tcp::state::TcpState;
 
 /// `IPPROTO_TCP`.
-const IPPROTO_TCP: u64 = 6;
+pub const IPPROTO_TCP: u64 = 6;
 const AF_INET: u64 = 2;
 const AF_INET6: u64 = 10;
 
-/// Where one field sits in the raw record.
+/// Where a socket's addresses sit in a tracepoint record: the layout that
+/// `sock:inet_sock_set_state` and most `tcp:` tracepoints share (ports in host order, IPv4
+/// and IPv6 addresses side by side, the family telling which to read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Field {
-    pub offset: usize,
-    pub size: usize,
+pub struct TupleLayout {
+    pub sport: Field,
+    pub dport: Field,
+    pub family: Field,
+    pub saddr: Field,
+    pub daddr: Field,
+    pub saddr_v6: Field,
+    pub daddr_v6: Field,
+}
+
+impl TupleLayout {
+    pub fn from_format(f: &EventFormat) -> Result<TupleLayout, FormatError> {
+        Ok(TupleLayout {
+            sport: f.field("sport", &[2], "2")?,
+            dport: f.field("dport", &[2], "2")?,
+            family: f.field("family", &[1, 2, 4], "1, 2 or 4")?,
+            saddr: f.field("saddr", &[4], "4")?,
+            daddr: f.field("daddr", &[4], "4")?,
+            saddr_v6: f.field("saddr_v6", &[16], "16")?,
+            daddr_v6: f.field("daddr_v6", &[16], "16")?,
+        })
+    }
+
+    pub fn end(&self) -> usize {
+        [
+            self.sport,
+            self.dport,
+            self.family,
+            self.saddr,
+            self.daddr,
+            self.saddr_v6,
+            self.daddr_v6,
+        ]
+        .iter()
+        .map(Field::end)
+        .max()
+        .unwrap_or(0)
+    }
+
+    /// The family, local and remote address of a record at least `end()` long; `None` for
+    /// a family other than IPv4 or IPv6.
+    #[inline]
+    pub fn decode(&self, raw: &[u8]) -> Option<(Family, SocketAddr, SocketAddr)> {
+        let (family, saddr, daddr) = match uint(raw, self.family) {
+            AF_INET => (Family::V4, v4(raw, self.saddr), v4(raw, self.daddr)),
+            AF_INET6 => (Family::V6, v6(raw, self.saddr_v6), v6(raw, self.daddr_v6)),
+            _ => return None,
+        };
+        Some((
+            family,
+            SocketAddr::new(saddr, uint(raw, self.sport) as u16),
+            SocketAddr::new(daddr, uint(raw, self.dport) as u16),
+        ))
+    }
 }
 
 /// The fields of `sock:inet_sock_set_state` this tool reads.
@@ -27,100 +82,30 @@ pub struct Layout {
     pub skaddr: Field,
     pub oldstate: Field,
     pub newstate: Field,
-    pub sport: Field,
-    pub dport: Field,
-    pub family: Field,
     pub protocol: Field,
-    pub saddr: Field,
-    pub daddr: Field,
-    pub saddr_v6: Field,
-    pub daddr_v6: Field,
+    pub tuple: TupleLayout,
     /// The shortest record that holds every field.
     pub min_len: usize,
 }
 
-/// What is wrong with a `format` file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FormatError {
-    #[error(
-        "the tracepoint has no field '{0}' (this kernel's sock:inet_sock_set_state differs from Linux 4.16+)"
-    )]
-    Missing(&'static str),
-    #[error("the tracepoint's field '{name}' is {size} bytes, expected {expected}")]
-    Size {
-        name: &'static str,
-        size: usize,
-        expected: &'static str,
-    },
-}
-
-/// Parse a tracefs `format` file into the layout of the fields we need.
+/// Parse the `format` file of `sock:inet_sock_set_state` into the layout of the fields we
+/// need.
 pub fn parse_format(text: &str) -> Result<Layout, FormatError> {
-    let mut fields: Vec<(&str, Field)> = Vec::new();
-    for line in text.lines() {
-        let Some(rest) = line.trim().strip_prefix("field:") else {
-            continue;
-        };
-        let mut decl = None;
-        let mut offset = None;
-        let mut size = None;
-        for (i, part) in rest.split(';').enumerate() {
-            let part = part.trim();
-            if i == 0 {
-                decl = Some(part);
-            } else if let Some(v) = part.strip_prefix("offset:") {
-                offset = v.trim().parse().ok();
-            } else if let Some(v) = part.strip_prefix("size:") {
-                size = v.trim().parse().ok();
-            }
-        }
-        let (Some(decl), Some(offset), Some(size)) = (decl, offset, size) else {
-            continue;
-        };
-        let name = decl
-            .rsplit(|c: char| c.is_whitespace() || c == '*')
-            .next()
-            .unwrap_or("");
-        let name = name.split('[').next().unwrap_or(name);
-        fields.push((name, Field { offset, size }));
-    }
-    let get = |name: &'static str, sizes: &[usize], expected: &'static str| {
-        let f = fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, f)| *f)
-            .ok_or(FormatError::Missing(name))?;
-        if !sizes.contains(&f.size) {
-            return Err(FormatError::Size {
-                name,
-                size: f.size,
-                expected,
-            });
-        }
-        Ok(f)
-    };
+    let f = EventFormat::parse("sock:inet_sock_set_state", text);
     let l = Layout {
-        skaddr: get("skaddr", &[4, 8], "4 or 8")?,
-        oldstate: get("oldstate", &[1, 2, 4], "1, 2 or 4")?,
-        newstate: get("newstate", &[1, 2, 4], "1, 2 or 4")?,
-        sport: get("sport", &[2], "2")?,
-        dport: get("dport", &[2], "2")?,
-        family: get("family", &[1, 2, 4], "1, 2 or 4")?,
-        protocol: get("protocol", &[1, 2, 4], "1, 2 or 4")?,
-        saddr: get("saddr", &[4], "4")?,
-        daddr: get("daddr", &[4], "4")?,
-        saddr_v6: get("saddr_v6", &[16], "16")?,
-        daddr_v6: get("daddr_v6", &[16], "16")?,
+        skaddr: f.field("skaddr", &[4, 8], "4 or 8")?,
+        oldstate: f.field("oldstate", &[1, 2, 4], "1, 2 or 4")?,
+        newstate: f.field("newstate", &[1, 2, 4], "1, 2 or 4")?,
+        protocol: f.field("protocol", &[1, 2, 4], "1, 2 or 4")?,
+        tuple: TupleLayout::from_format(&f)?,
         min_len: 0,
     };
-    let min_len = [
-        l.skaddr, l.oldstate, l.newstate, l.sport, l.dport, l.family, l.protocol, l.saddr, l.daddr,
-        l.saddr_v6, l.daddr_v6,
-    ]
-    .iter()
-    .map(|f| f.offset + f.size)
-    .max()
-    .unwrap_or(0);
+    let min_len = [l.skaddr, l.oldstate, l.newstate, l.protocol]
+        .iter()
+        .map(Field::end)
+        .max()
+        .unwrap_or(0)
+        .max(l.tuple.end());
     Ok(Layout { min_len, ..l })
 }
 
@@ -146,14 +131,17 @@ pub struct RawEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decoded {
     Tcp(RawEvent),
+    /// A retransmit, reset, drop or socket error (see `incident`).
+    Incident(super::incident::RawIncident),
     /// MPTCP, SCTP or another protocol sharing the tracepoint.
     OtherProtocol,
     /// Too short, an unknown family or an unknown state number.
     Malformed,
 }
 
+/// An unsigned field of 1, 2, 4 or 8 bytes in host order; the record must hold it.
 #[inline]
-fn uint(raw: &[u8], f: Field) -> u64 {
+pub fn uint(raw: &[u8], f: Field) -> u64 {
     let b = &raw[f.offset..f.offset + f.size];
     match f.size {
         1 => u64::from(b[0]),
@@ -163,8 +151,9 @@ fn uint(raw: &[u8], f: Field) -> u64 {
     }
 }
 
+/// A TCP state number.
 #[inline]
-fn state(raw: &[u8], f: Field) -> Option<TcpState> {
+pub fn state(raw: &[u8], f: Field) -> Option<TcpState> {
     u8::try_from(uint(raw, f))
         .ok()
         .and_then(TcpState::from_kernel)
@@ -193,10 +182,8 @@ impl Layout {
         if uint(raw, self.protocol) != IPPROTO_TCP {
             return Decoded::OtherProtocol;
         }
-        let (family, saddr, daddr) = match uint(raw, self.family) {
-            AF_INET => (Family::V4, v4(raw, self.saddr), v4(raw, self.daddr)),
-            AF_INET6 => (Family::V6, v6(raw, self.saddr_v6), v6(raw, self.daddr_v6)),
-            _ => return Decoded::Malformed,
+        let Some((family, local, remote)) = self.tuple.decode(raw) else {
+            return Decoded::Malformed;
         };
         let (Some(old), Some(new)) = (state(raw, self.oldstate), state(raw, self.newstate)) else {
             return Decoded::Malformed;
@@ -210,8 +197,8 @@ impl Layout {
             old,
             new,
             family,
-            local: SocketAddr::new(saddr, uint(raw, self.sport) as u16),
-            remote: SocketAddr::new(daddr, uint(raw, self.dport) as u16),
+            local,
+            remote,
         })
     }
 }
@@ -265,7 +252,7 @@ print fmt: \"family=%s ...\"
         let l = parse_format(FORMAT).unwrap();
         assert_eq!(l.skaddr, Field { offset: 8, size: 8 });
         assert_eq!(
-            l.saddr_v6,
+            l.tuple.saddr_v6,
             Field {
                 offset: 40,
                 size: 16
@@ -273,7 +260,13 @@ print fmt: \"family=%s ...\"
         );
         assert_eq!(l.min_len, 72);
         let broken = FORMAT.replace("protocol", "proto");
-        assert_eq!(parse_format(&broken), Err(FormatError::Missing("protocol")));
+        assert_eq!(
+            parse_format(&broken),
+            Err(FormatError::Missing {
+                event: "sock:inet_sock_set_state",
+                field: "protocol"
+            })
+        );
     }
 
     #[test]

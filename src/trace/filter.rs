@@ -42,6 +42,16 @@ impl TraceFilter {
         self.endpoints.matches(&s)
     }
 
+    /// Whether an event that carries no addresses (a drop the kernel did not tie to a
+    /// socket) may be shown: only when no address or port is asked for, and its family is.
+    pub fn without_tuple(&self, family: Family) -> bool {
+        self.endpoints.only_states()
+            && match family {
+                Family::V4 => self.endpoints.v4,
+                Family::V6 => self.endpoints.v6,
+            }
+    }
+
     pub fn states(&self, old: TcpState, new: TcpState) -> bool {
         self.states.contains(old) || self.states.contains(new)
     }

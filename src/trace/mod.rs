@@ -1,16 +1,28 @@
-//! Live TCP state transitions from the kernel tracepoint `sock:inet_sock_set_state`, read
-//! through perf (no eBPF, no compiler): `tracefs` finds the tracepoint and its record layout,
-//! `perf` opens it on every CPU and reads the ring buffers, `event` decodes records (TCP only),
+//! Live TCP state transitions from the kernel tracepoint `sock:inet_sock_set_state`, and
+//! with `--events` the retransmits, resets, drops, SYN-ACK retransmits and socket errors that
+//! say why connections fail, read through perf (no eBPF, no compiler): `tracefs` finds the
+//! tracepoints and `format` their record layouts, `perf` opens them on every CPU into one ring
+//! buffer per CPU, `decode` tells records apart, `event` and `incident` decode them (TCP only),
+//! `attribute` ties incidents to sockets and names their reasons (`kallsyms` their places),
+//! `causes` adds them up,
 //! `reader` empties the buffers on a thread of its own, `merge` puts the
 //! CPUs' events back in time order, `engine` turns them into transitions
 //! (time in the old state, owner, state-machine check, filters), `timewait` confirms the moves
 //! into TIME_WAIT the tracepoint never reports, and `summary` adds everything up. [`Tracer`]
 //! ties them together for `tcpstate trace`; rendering lives in `render::trace`.
 
+pub mod attribute;
+pub mod causes;
+pub mod decode;
 pub mod engine;
 pub mod event;
+pub mod fastmap;
 pub mod filter;
+pub mod format;
 pub mod fsm_check;
+pub mod incident;
+pub mod kallsyms;
+pub mod kinds;
 pub mod merge;
 pub mod owner;
 pub mod perf;
@@ -19,13 +31,20 @@ pub mod summary;
 pub mod timewait;
 pub mod tracefs;
 
+pub use attribute::{Incident, IncidentKind};
 pub use engine::{Dwell, Engine, Transition};
 pub use filter::TraceFilter;
 pub use fsm_check::{StateMachine, TransitionCheck};
+pub use kinds::{EventKind, EventKinds};
 pub use owner::{NoProcessScan, OwnerSource, ProcessOwners, ScannedOwners, TracedOwner};
 pub use summary::Summary;
 
+use attribute::Attributor;
+use decode::Decoders;
 use event::RawEvent;
+use format::Symbols;
+use incident::RawIncident;
+use kallsyms::Kallsyms;
 use merge::{Reorder, Timed};
 use perf::{PerfError, PerfSet};
 use reader::{Reader, TaskNote};
@@ -53,18 +72,35 @@ pub enum TraceError {
 pub struct TraceOptions {
     /// Ring buffer data pages per CPU (a power of two).
     pub buffer_pages: usize,
+    /// What to show and count.
+    pub events: EventKinds,
+    /// Add incidents up per peer, port and reason for the summary (a long-running consumer
+    /// that counts on its own turns this off: the per-peer tables grow with the peers).
+    pub keep_causes: bool,
 }
 
 impl Default for TraceOptions {
     fn default() -> TraceOptions {
-        TraceOptions { buffer_pages: 512 }
+        TraceOptions {
+            buffer_pages: 512,
+            events: EventKinds::STATE,
+            keep_causes: true,
+        }
     }
+}
+
+/// What a step hands out: a transition or an incident.
+#[derive(Debug, Clone, Copy)]
+pub enum Shown<'a> {
+    Transition(&'a Transition),
+    Incident(&'a Incident),
 }
 
 /// An item of the merged stream.
 #[derive(Debug)]
 enum Item {
     Kernel(RawEvent),
+    Incident(RawIncident),
     Inferred(Box<Transition>),
     Task(TaskNote),
 }
@@ -73,6 +109,7 @@ impl Timed for Item {
     fn ts(&self) -> u64 {
         match self {
             Item::Kernel(e) => e.ts,
+            Item::Incident(i) => i.ts,
             Item::Inferred(t) => t.ts,
             Item::Task(n) => n.ts(),
         }
@@ -84,6 +121,8 @@ pub struct Tracer<C, P> {
     reader: Reader,
     reorder: Reorder<Item>,
     engine: Engine<C, P>,
+    attributor: Attributor,
+    keep_causes: bool,
     probe: Option<Box<dyn Source + Send>>,
     /// Latest timestamp seen per CPU, and the time before which every event has been read.
     latest: Vec<u64>,
@@ -109,13 +148,54 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         snapshot: Option<Box<dyn Source + Send>>,
     ) -> Result<Tracer<C, P>, TraceError> {
         let tp = tracefs::open()?;
-        let perf = PerfSet::open(tp.id, opts.buffer_pages)?;
+        let mut decoders = Decoders::new(tp.id, tp.layout);
+        let mut more = Vec::new();
+        let mut drop_reasons = Symbols::default();
+        let mut reset_reasons = Symbols::default();
+        for kind in opts.events.iter() {
+            for &name in kind.tracepoints() {
+                let t = tracefs::open_incident(name)?;
+                match name {
+                    "skb:kfree_skb" => drop_reasons = Symbols::new(t.format.symbols("reason")),
+                    "tcp:tcp_send_reset" => {
+                        reset_reasons = Symbols::new(t.format.symbols("reason"))
+                    }
+                    _ => {}
+                }
+                decoders.add(t.id, t.layout);
+                more.push((t.id, EventKind::kernel_filter(name).map(String::from)));
+            }
+        }
+        let (perf, filtered) = PerfSet::open(tp.id, opts.buffer_pages, &more)?;
         perf.enable()?;
         let start = perf::monotonic_ns();
         let start_wall = perf::realtime_ns();
-        let reader = Reader::start(perf, tp.layout).map_err(TraceError::Thread)?;
+        let reader = Reader::start(perf, decoders).map_err(TraceError::Thread)?;
         let mut engine = Engine::new(filter, check, procs, start);
+        if !opts.events.contains(EventKind::State) {
+            engine.hide_transitions();
+        }
         let mut notices = Vec::new();
+        for ((_, f), took) in more.iter().zip(&filtered) {
+            if f.is_some() && !took {
+                notices.push(
+                    "the kernel did not take the tracepoint filter for skb:kfree_skb: every dropped packet is delivered and sorted here"
+                        .into(),
+                );
+            }
+        }
+        let kallsyms = if opts.events.contains(EventKind::Drop) {
+            let k = Kallsyms::load();
+            if !k.available() {
+                notices.push(
+                    "/proc/kallsyms hides kernel addresses (kernel.kptr_restrict, or no privilege): drop locations are not named".into(),
+                );
+            }
+            k
+        } else {
+            Kallsyms::default()
+        };
+        let attributor = Attributor::new(drop_reasons, reset_reasons, kallsyms);
         let probe = match snapshot {
             Some(mut nl) => {
                 // Mini-sockets (TIME_WAIT, SYN_RECV) never reach the tracepoint: leave
@@ -145,6 +225,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
             reader,
             reorder: Reorder::default(),
             engine,
+            attributor,
+            keep_causes: opts.keep_causes,
             probe,
             complete_before: 0,
             other_protocol: 0,
@@ -175,6 +257,8 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         let c = self.reader.take(timeout_ms);
         self.reorder.extend(c.tasks.into_iter().map(Item::Task));
         self.reorder.extend(c.events.into_iter().map(Item::Kernel));
+        self.reorder
+            .extend(c.incidents.into_iter().map(Item::Incident));
         for (a, b) in self.latest.iter_mut().zip(&c.latest) {
             *a = (*a).max(*b);
         }
@@ -191,13 +275,13 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
 
     /// Wait up to `timeout_ms` for events, release every event that is safely in order
     /// through the engine, and run a TIME_WAIT lookup batch when one is due. `out` gets each
-    /// transition to show and returns false to stop; `step` then returns false too. With
-    /// `last` (after [`Tracer::stop`]), everything still queued is released.
+    /// transition and incident to show and returns false to stop; `step` then returns false
+    /// too. With `last` (after [`Tracer::stop`]), everything still queued is released.
     pub fn step(
         &mut self,
         timeout_ms: u64,
         last: bool,
-        out: &mut dyn FnMut(&Transition) -> bool,
+        out: &mut dyn FnMut(Shown<'_>) -> bool,
     ) -> bool {
         self.gather(if last { 0 } else { timeout_ms });
         let limit = if last {
@@ -230,12 +314,23 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         go
     }
 
-    fn release(&mut self, limit: u64, out: &mut dyn FnMut(&Transition) -> bool) -> bool {
+    fn release(&mut self, limit: u64, out: &mut dyn FnMut(Shown<'_>) -> bool) -> bool {
         let engine = &mut self.engine;
+        let attributor = &mut self.attributor;
+        let keep_causes = self.keep_causes;
         let mut go = true;
         self.reorder.flush(limit, |item| {
             let t = match item {
                 Item::Kernel(ev) => engine.event(&ev),
+                Item::Incident(raw) => {
+                    if let Some(i) = attributor.incident(engine, &raw) {
+                        if keep_causes {
+                            engine.summary_mut().causes.add(&i);
+                        }
+                        go = out(Shown::Incident(&i));
+                    }
+                    None
+                }
                 Item::Inferred(t) => {
                     engine.inferred(&t);
                     Some(*t)
@@ -250,11 +345,16 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
                 }
             };
             if let Some(t) = t {
-                go = out(&t);
+                go = out(Shown::Transition(&t));
             }
             go
         });
         go
+    }
+
+    /// Events the kernel dropped so far because a ring buffer was full.
+    pub fn lost_so_far(&self) -> u64 {
+        self.reader.losses().lost.iter().map(|&(_, n)| n).sum()
     }
 
     /// Stop the kernel side and read the buffers one last time; then call
@@ -272,7 +372,7 @@ impl<C: TransitionCheck, P: ProcessOwners> Tracer<C, P> {
         s.undelivered = losses.undelivered;
         s.throttled = losses.throttled;
         s.late = self.reorder.late;
-        s.other_protocol = self.other_protocol;
+        s.other_protocol = self.other_protocol + self.attributor.other_protocol;
         s.malformed = self.malformed;
         self.engine.finish(end)
     }

@@ -110,6 +110,8 @@ pub struct RingBuffer {
     data_size: u64,
     /// Where we have read up to (monotonic byte count, like the kernel's head).
     tail: u64,
+    /// Further tracepoints on this CPU whose samples go into this buffer.
+    extra: Vec<OwnedFd>,
     /// A record that wraps around the end of the buffer is copied here.
     scratch: Vec<u8>,
     /// Samples the kernel reported lost on this CPU.
@@ -123,52 +125,67 @@ pub struct RingBuffer {
 // The mapping belongs to this value alone; it is only touched through &mut self.
 unsafe impl Send for RingBuffer {}
 
+/// `perf_event_open` of the tracepoint `id` on `cpu` for every task, disabled, sampling
+/// every hit with the task, a CLOCK_MONOTONIC time and the raw record. `wakeup` is the
+/// watermark in bytes for an event that owns a ring buffer.
+fn open_event(
+    id: u64,
+    cpu: u32,
+    wakeup: Option<u32>,
+    track_tasks: bool,
+) -> Result<OwnedFd, PerfError> {
+    let mut attr = perf_event_attr {
+        type_: PERF_TYPE_TRACEPOINT,
+        size: std::mem::size_of::<perf_event_attr>() as u32,
+        config: id,
+        sample_type: u64::from(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW),
+        ..Default::default()
+    };
+    attr.__bindgen_anon_1.sample_period = 1;
+    attr.set_disabled(1);
+    if let Some(bytes) = wakeup {
+        // Wake the reader only when a quarter of the buffer is full; it also polls with a
+        // timeout, so a quiet host still sees its events promptly.
+        attr.set_watermark(1);
+        attr.__bindgen_anon_2.wakeup_watermark = bytes;
+    }
+    // Timestamps on CLOCK_MONOTONIC, comparable with clock_gettime (and required to be the
+    // same clock for events sharing a buffer).
+    attr.set_use_clockid(1);
+    attr.clockid = libc::CLOCK_MONOTONIC;
+    if track_tasks {
+        attr.set_comm(1);
+        attr.set_task(1);
+        // Comm and fork records carry the time too, so they merge in order with samples.
+        attr.set_sample_id_all(1);
+    }
+    // SAFETY: attr is a fully initialised perf_event_attr of the size it claims.
+    let fd = unsafe {
+        sys::perf_event_open(
+            &mut attr,
+            -1,
+            cpu as i32,
+            -1,
+            u64::from(PERF_FLAG_FD_CLOEXEC) as _,
+        )
+    };
+    if fd < 0 {
+        let err = io::Error::last_os_error();
+        return Err(match err.raw_os_error() {
+            Some(libc::EACCES) | Some(libc::EPERM) => PerfError::Permission(err),
+            _ => PerfError::Open { cpu, err },
+        });
+    }
+    // SAFETY: fd is a fresh descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 impl RingBuffer {
     /// Open the tracepoint `id` on `cpu` for every task, with a ring buffer of `pages` data
     /// pages (a power of two). The event starts disabled; see [`RingBuffer::enable`].
     pub fn open(id: u64, cpu: u32, pages: usize, track_tasks: bool) -> Result<Self, PerfError> {
-        let mut attr = perf_event_attr {
-            type_: PERF_TYPE_TRACEPOINT,
-            size: std::mem::size_of::<perf_event_attr>() as u32,
-            config: id,
-            sample_type: u64::from(PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW),
-            ..Default::default()
-        };
-        attr.__bindgen_anon_1.sample_period = 1;
-        attr.set_disabled(1);
-        // Wake the reader only when a quarter of the buffer is full; it also polls with a
-        // timeout, so a quiet host still sees its events promptly.
-        attr.set_watermark(1);
         let data_bytes = pages * page_size();
-        attr.__bindgen_anon_2.wakeup_watermark = (data_bytes / 4).max(1) as u32;
-        // Timestamps on CLOCK_MONOTONIC, comparable with clock_gettime.
-        attr.set_use_clockid(1);
-        attr.clockid = libc::CLOCK_MONOTONIC;
-        if track_tasks {
-            attr.set_comm(1);
-            attr.set_task(1);
-            // Comm and fork records carry the time too, so they merge in order with samples.
-            attr.set_sample_id_all(1);
-        }
-        // SAFETY: attr is a fully initialised perf_event_attr of the size it claims.
-        let fd = unsafe {
-            sys::perf_event_open(
-                &mut attr,
-                -1,
-                cpu as i32,
-                -1,
-                u64::from(PERF_FLAG_FD_CLOEXEC) as _,
-            )
-        };
-        if fd < 0 {
-            let err = io::Error::last_os_error();
-            return Err(match err.raw_os_error() {
-                Some(libc::EACCES) | Some(libc::EPERM) => PerfError::Permission(err),
-                _ => PerfError::Open { cpu, err },
-            });
-        }
-        // SAFETY: fd is a fresh descriptor we own.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let fd = open_event(id, cpu, Some((data_bytes / 4).max(1) as u32), track_tasks)?;
         let ps = page_size();
         let map_len = (pages + 1) * ps;
         // SAFETY: mapping a perf fd with a length of 1 + 2^n pages, as perf_event_open(2)
@@ -214,6 +231,7 @@ impl RingBuffer {
             data: unsafe { base.add(off as usize) },
             data_size: size,
             tail,
+            extra: Vec::new(),
             scratch: Vec::with_capacity(256),
             lost: 0,
             samples: 0,
@@ -229,22 +247,54 @@ impl RingBuffer {
         self.fd.as_raw_fd()
     }
 
-    pub fn enable(&self) -> Result<(), PerfError> {
-        // SAFETY: a valid perf fd; the ioctl takes no pointer.
-        let r = unsafe { sys::ioctls::ENABLE(self.fd.as_raw_fd(), 0) };
+    /// Open the tracepoint `id` on this buffer's CPU too, its samples written into this
+    /// buffer (`PERF_EVENT_IOC_SET_OUTPUT`), so one reader sees both in time order. With
+    /// `filter`, the kernel delivers only the hits that pass it (`PERF_EVENT_IOC_SET_FILTER`,
+    /// the tracefs filter syntax); returns whether the kernel accepted the filter.
+    pub fn attach(&mut self, id: u64, filter: Option<&str>) -> Result<bool, PerfError> {
+        let fd = open_event(id, self.cpu, None, false)?;
+        // SAFETY: both are perf fds we own on the same CPU with the same clock.
+        let r = unsafe { sys::ioctls::SET_OUTPUT(fd.as_raw_fd(), self.fd.as_raw_fd()) };
         if r < 0 {
-            return Err(PerfError::Enable {
+            return Err(PerfError::Open {
                 cpu: self.cpu,
                 err: io::Error::last_os_error(),
             });
+        }
+        let mut filtered = false;
+        if let Some(f) = filter.and_then(|f| std::ffi::CString::new(f).ok()) {
+            // SAFETY: a NUL-terminated string that lives across the call; the kernel copies it.
+            let r = unsafe { sys::ioctls::SET_FILTER(fd.as_raw_fd(), f.as_ptr().cast_mut()) };
+            filtered = r == 0;
+        }
+        self.extra.push(fd);
+        Ok(filtered)
+    }
+
+    fn fds(&self) -> impl Iterator<Item = i32> + '_ {
+        std::iter::once(self.fd.as_raw_fd()).chain(self.extra.iter().map(|f| f.as_raw_fd()))
+    }
+
+    pub fn enable(&self) -> Result<(), PerfError> {
+        for fd in self.fds() {
+            // SAFETY: a valid perf fd; the ioctl takes no pointer.
+            let r = unsafe { sys::ioctls::ENABLE(fd, 0) };
+            if r < 0 {
+                return Err(PerfError::Enable {
+                    cpu: self.cpu,
+                    err: io::Error::last_os_error(),
+                });
+            }
         }
         Ok(())
     }
 
     pub fn disable(&self) {
-        // SAFETY: as for enable; failure only means the event keeps counting until close.
-        unsafe {
-            sys::ioctls::DISABLE(self.fd.as_raw_fd(), 0);
+        for fd in self.fds() {
+            // SAFETY: as for enable; failure only means the event keeps counting until close.
+            unsafe {
+                sys::ioctls::DISABLE(fd, 0);
+            }
         }
     }
 
@@ -261,13 +311,21 @@ impl RingBuffer {
         unsafe { AtomicU64::from_ptr(std::ptr::addr_of_mut!((*page).data_tail)) }
     }
 
-    /// How many times the tracepoint fired on this CPU since the event was enabled: the
-    /// event's counter, which the kernel keeps even when it delivers no sample.
+    /// How many times the tracepoints fired on this CPU since they were enabled (those that
+    /// passed their filter): the events' counters, which the kernel keeps even when it
+    /// delivers no sample.
     pub fn count(&self) -> Option<u64> {
-        let mut v = [0u8; 8];
-        // SAFETY: reading 8 bytes into an 8-byte buffer from our perf fd.
-        let n = unsafe { libc::read(self.fd.as_raw_fd(), v.as_mut_ptr().cast(), v.len()) };
-        (n == 8).then(|| u64::from_ne_bytes(v))
+        let mut total = 0;
+        for fd in self.fds() {
+            let mut v = [0u8; 8];
+            // SAFETY: reading 8 bytes into an 8-byte buffer from our perf fd.
+            let n = unsafe { libc::read(fd, v.as_mut_ptr().cast(), v.len()) };
+            if n != 8 {
+                return None;
+            }
+            total += u64::from_ne_bytes(v);
+        }
+        Some(total)
     }
 
     /// Bytes written by the kernel and not yet read.
@@ -412,12 +470,24 @@ pub struct PerfSet {
 }
 
 impl PerfSet {
-    /// Open the tracepoint on every online CPU with `pages` data pages each. Comm and fork
-    /// records are asked for on every CPU (they are rare) to keep process names accurate.
-    pub fn open(id: u64, pages: usize) -> Result<PerfSet, PerfError> {
+    /// Open the tracepoint on every online CPU with `pages` data pages each, and the `more`
+    /// tracepoints (id, kernel filter) into the same buffers. Comm and fork records are asked
+    /// for on every CPU (they are rare) to keep process names accurate. Returns the set and,
+    /// per tracepoint of `more`, whether the kernel took its filter.
+    pub fn open(
+        id: u64,
+        pages: usize,
+        more: &[(u64, Option<String>)],
+    ) -> Result<(PerfSet, Vec<bool>), PerfError> {
         let mut buffers = Vec::new();
+        let mut filtered = vec![true; more.len()];
         for cpu in online_cpus()? {
-            buffers.push(RingBuffer::open(id, cpu, pages, true)?);
+            let mut b = RingBuffer::open(id, cpu, pages, true)?;
+            for (i, (more_id, filter)) in more.iter().enumerate() {
+                let took = b.attach(*more_id, filter.as_deref())?;
+                filtered[i] &= took && filter.is_some();
+            }
+            buffers.push(b);
         }
         let pollfds = buffers
             .iter()
@@ -427,7 +497,7 @@ impl PerfSet {
                 revents: 0,
             })
             .collect();
-        Ok(PerfSet { buffers, pollfds })
+        Ok((PerfSet { buffers, pollfds }, filtered))
     }
 
     pub fn enable(&self) -> Result<(), PerfError> {
@@ -475,60 +545,5 @@ fn clock_ns(clock: libc::clockid_t) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cpu_lists() {
-        assert_eq!(parse_cpu_list("0"), Some(vec![0]));
-        assert_eq!(parse_cpu_list("0-3,5,7-8"), Some(vec![0, 1, 2, 3, 5, 7, 8]));
-        assert_eq!(parse_cpu_list(""), None);
-        assert_eq!(parse_cpu_list("3-1"), None);
-        assert_eq!(parse_cpu_list("a"), None);
-    }
-
-    #[test]
-    fn sample_records() {
-        let mut body = Vec::new();
-        body.extend(7u32.to_ne_bytes());
-        body.extend(8u32.to_ne_bytes());
-        body.extend(99u64.to_ne_bytes());
-        body.extend(4u32.to_ne_bytes());
-        body.extend([1, 2, 3, 4]);
-        match parse_record(PERF_RECORD_SAMPLE, &body) {
-            Some(Record::Sample {
-                pid: 7,
-                tid: 8,
-                time: 99,
-                raw,
-            }) => assert_eq!(raw, &[1, 2, 3, 4]),
-            other => panic!("{other:?}"),
-        }
-        // A raw size past the record's end is refused, not read.
-        body[16] = 200;
-        assert!(parse_record(PERF_RECORD_SAMPLE, &body).is_none());
-        let mut lost = Vec::new();
-        lost.extend(1u64.to_ne_bytes());
-        lost.extend(42u64.to_ne_bytes());
-        assert!(matches!(
-            parse_record(PERF_RECORD_LOST, &lost),
-            Some(Record::Lost(42))
-        ));
-        // COMM: pid, tid, name padded to 8 bytes, then the sample_id trailer.
-        let mut comm = Vec::new();
-        comm.extend(5u32.to_ne_bytes());
-        comm.extend(5u32.to_ne_bytes());
-        comm.extend(b"bash\0\0\0\0");
-        comm.extend(5u32.to_ne_bytes());
-        comm.extend(5u32.to_ne_bytes());
-        comm.extend(77u64.to_ne_bytes());
-        match parse_record(PERF_RECORD_COMM, &comm) {
-            Some(Record::Comm {
-                pid: 5,
-                name,
-                time: 77,
-            }) => assert_eq!(name, b"bash"),
-            other => panic!("{other:?}"),
-        }
-    }
-}
+#[path = "perf_tests.rs"]
+mod tests;

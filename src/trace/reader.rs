@@ -11,7 +11,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::event::{Decoded, Layout, RawEvent};
+use super::decode::Decoders;
+use super::event::{Decoded, RawEvent};
+use super::incident::RawIncident;
 use super::perf::{self, PerfSet, Record};
 
 /// How long an event may be in flight (stamped but not yet visible in its ring buffer)
@@ -40,6 +42,8 @@ impl TaskNote {
 #[derive(Debug, Default)]
 pub struct Chunk {
     pub events: Vec<RawEvent>,
+    /// Retransmits, resets, drops and socket errors.
+    pub incidents: Vec<RawIncident>,
     pub tasks: Vec<TaskNote>,
     /// Every event stamped before this (CLOCK_MONOTONIC ns) has been read.
     pub complete_before: u64,
@@ -94,7 +98,7 @@ pub struct Reader {
 
 impl Reader {
     /// Start reading `perf` (already enabled) on a thread of its own.
-    pub fn start(perf: PerfSet, layout: Layout) -> std::io::Result<Reader> {
+    pub fn start(perf: PerfSet, decoders: Decoders) -> std::io::Result<Reader> {
         let cpus = perf.buffers.len();
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
@@ -111,7 +115,7 @@ impl Reader {
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("tcpstate-ring".into())
-            .spawn(move || run(perf, layout, &s))?;
+            .spawn(move || run(perf, decoders, &s))?;
         Ok(Reader {
             shared,
             thread: Some(thread),
@@ -126,7 +130,7 @@ impl Reader {
     /// Wait up to `timeout_ms` for a chunk with something in it; take what there is.
     pub fn take(&self, timeout_ms: u64) -> Chunk {
         let mut q = lock(&self.shared.queue);
-        if q.chunk.events.is_empty() && !q.done && timeout_ms > 0 {
+        if q.chunk.events.is_empty() && q.chunk.incidents.is_empty() && !q.done && timeout_ms > 0 {
             q = self
                 .shared
                 .ready
@@ -172,7 +176,7 @@ impl Drop for Reader {
     }
 }
 
-fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
+fn run(mut perf: PerfSet, decoders: Decoders, shared: &Shared) {
     let cpus = perf.buffers.len();
     let mut local = Chunk {
         latest: vec![0; cpus],
@@ -185,7 +189,10 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
         } else {
             perf.wait(50);
         }
-        let full = lock(&shared.queue).chunk.events.len() >= MAX_QUEUED;
+        let full = {
+            let q = lock(&shared.queue);
+            q.chunk.events.len() + q.chunk.incidents.len() >= MAX_QUEUED
+        };
         if full && !stopping {
             // The engine is behind: leave the records in the kernel's buffers for now.
             std::thread::sleep(Duration::from_millis(5));
@@ -196,6 +203,7 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
         for (i, buf) in perf.buffers.iter_mut().enumerate() {
             let latest = &mut local.latest[i];
             let events = &mut local.events;
+            let incidents = &mut local.incidents;
             let tasks = &mut local.tasks;
             let other = &mut local.other_protocol;
             let malformed = &mut local.malformed;
@@ -205,10 +213,14 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
                     tid,
                     time,
                     raw,
-                } => match layout.decode(raw, time, cpu, pid, tid) {
+                } => match decoders.decode(raw, time, cpu, pid, tid) {
                     Decoded::Tcp(ev) => {
                         *latest = (*latest).max(time);
                         events.push(ev);
+                    }
+                    Decoded::Incident(i) => {
+                        *latest = (*latest).max(time);
+                        incidents.push(i);
                     }
                     Decoded::OtherProtocol => *other += 1,
                     Decoded::Malformed => *malformed += 1,
@@ -231,6 +243,7 @@ fn run(mut perf: PerfSet, layout: Layout, shared: &Shared) {
             let mut q = lock(&shared.queue);
             let c = &mut q.chunk;
             c.events.append(&mut local.events);
+            c.incidents.append(&mut local.incidents);
             c.tasks.append(&mut local.tasks);
             c.other_protocol += std::mem::take(&mut local.other_protocol);
             c.malformed += std::mem::take(&mut local.malformed);

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use super::causes::Causes;
 use super::engine::{Dwell, Transition};
 use super::owner::TracedOwner;
 use crate::analyze::hist::Histogram;
@@ -113,6 +114,8 @@ pub struct Summary {
     /// Length of the trace (ns).
     pub duration_ns: u64,
     pub close_wait: Vec<Stuck>,
+    /// Retransmits, resets, drops, SYN-ACK retransmits and socket errors.
+    pub causes: Causes,
 }
 
 impl Default for Summary {
@@ -138,6 +141,7 @@ impl Default for Summary {
             seeded: 0,
             duration_ns: 0,
             close_wait: Vec::new(),
+            causes: Causes::default(),
         }
     }
 }

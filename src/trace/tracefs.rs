@@ -7,6 +7,8 @@ use std::io;
 use std::path::Path;
 
 use super::event::{FormatError, Layout, parse_format};
+use super::format::EventFormat;
+use super::incident::IncidentLayout;
 
 /// Where tracefs lives on every kernel since 4.1.
 pub const TRACEFS: &str = "/sys/kernel/tracing";
@@ -28,6 +30,15 @@ pub enum TracefsError {
         "this kernel has no sock:inet_sock_set_state tracepoint ({TRACEFS}/{EVENT_DIR} is missing); it needs Linux 4.16 or later built with CONFIG_TRACEPOINTS"
     )]
     NoTracepoint,
+    #[error("this kernel has no {name} tracepoint")]
+    NoEvent { name: &'static str },
+    #[error(
+        "this kernel has no {name} tracepoint (it needs Linux {since} or later built with CONFIG_TRACEPOINTS); leave its kind out of --events"
+    )]
+    NoIncidentEvent {
+        name: &'static str,
+        since: &'static str,
+    },
     #[error(
         "cannot read {path}: permission denied; tracing needs root (or CAP_PERFMON with read access to tracefs): run tcpstate trace with sudo"
     )]
@@ -98,12 +109,15 @@ fn read(path: &Path) -> Result<String, TracefsError> {
     })
 }
 
-/// Find `sock:inet_sock_set_state`: mount tracefs if needed, read its id and format.
-pub fn open() -> Result<Tracepoint, TracefsError> {
-    ensure_mounted()?;
-    let dir = Path::new(TRACEFS).join(EVENT_DIR);
+/// Read the id and the `format` file of the tracepoint in `dir` (`events/sock/…` under
+/// tracefs). `name` (`sock:inet_sock_set_state`) is for messages.
+pub fn read_event(dir: &str, name: &'static str) -> Result<(u64, EventFormat), TracefsError> {
+    let dir = Path::new(TRACEFS).join(dir);
     let id_path = dir.join("id");
-    let id_text = read(&id_path)?;
+    let id_text = read(&id_path).map_err(|e| match e {
+        TracefsError::NoTracepoint => TracefsError::NoEvent { name },
+        e => e,
+    })?;
     let id = id_text
         .trim()
         .parse::<u64>()
@@ -112,9 +126,87 @@ pub fn open() -> Result<Tracepoint, TracefsError> {
             err: io::Error::other(format!("'{}' is not a tracepoint id", id_text.trim())),
         })?;
     let fmt_path = dir.join("format");
-    let layout = parse_format(&read(&fmt_path)?).map_err(|err| TracefsError::Format {
+    let text = read(&fmt_path)?;
+    Ok((id, EventFormat::parse(name, &text)))
+}
+
+/// Find `sock:inet_sock_set_state`: mount tracefs if needed, read its id and format.
+pub fn open() -> Result<Tracepoint, TracefsError> {
+    ensure_mounted()?;
+    let fmt_path = Path::new(TRACEFS).join(EVENT_DIR).join("format");
+    let (id, _) = read_event(EVENT_DIR, "sock:inet_sock_set_state").map_err(|e| match e {
+        TracefsError::NoEvent { .. } => TracefsError::NoTracepoint,
+        e => e,
+    })?;
+    let text = read(&fmt_path)?;
+    let layout = parse_format(&text).map_err(|err| TracefsError::Format {
         path: fmt_path.display().to_string(),
         err,
     })?;
     Ok(Tracepoint { id, layout })
+}
+
+/// The tracepoint behind each kind of incident, and the kernel that brought it.
+pub const INCIDENT_EVENTS: &[(&str, &str, &str)] = &[
+    (
+        "events/tcp/tcp_retransmit_skb",
+        "tcp:tcp_retransmit_skb",
+        "4.15",
+    ),
+    (
+        "events/tcp/tcp_retransmit_synack",
+        "tcp:tcp_retransmit_synack",
+        "4.16",
+    ),
+    ("events/tcp/tcp_send_reset", "tcp:tcp_send_reset", "4.15"),
+    (
+        "events/tcp/tcp_receive_reset",
+        "tcp:tcp_receive_reset",
+        "4.15",
+    ),
+    ("events/skb/kfree_skb", "skb:kfree_skb", "2.6.32"),
+    (
+        "events/sock/inet_sk_error_report",
+        "sock:inet_sk_error_report",
+        "5.13",
+    ),
+];
+
+/// An incident tracepoint as perf needs it: its id, name, decoder and its format (for the
+/// names of values).
+#[derive(Debug, Clone)]
+pub struct IncidentTracepoint {
+    pub id: u64,
+    pub name: &'static str,
+    pub layout: IncidentLayout,
+    pub format: EventFormat,
+}
+
+/// Find the incident tracepoint `name` (one of [`INCIDENT_EVENTS`]).
+pub fn open_incident(name: &str) -> Result<IncidentTracepoint, TracefsError> {
+    ensure_mounted()?;
+    let Some(&(dir, name, since)) = INCIDENT_EVENTS.iter().find(|(_, n, _)| *n == name) else {
+        return Err(TracefsError::Io {
+            path: name.to_string(),
+            err: io::Error::other("not a tracepoint tcpstate knows"),
+        });
+    };
+    let (id, format) = read_event(dir, name).map_err(|e| match e {
+        TracefsError::NoEvent { name } => TracefsError::NoIncidentEvent { name, since },
+        e => e,
+    })?;
+    let layout = IncidentLayout::from_format(&format).map_err(|err| TracefsError::Format {
+        path: Path::new(TRACEFS)
+            .join(dir)
+            .join("format")
+            .display()
+            .to_string(),
+        err,
+    })?;
+    Ok(IncidentTracepoint {
+        id,
+        name,
+        layout,
+        format,
+    })
 }

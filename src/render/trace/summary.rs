@@ -8,10 +8,12 @@ use std::net::SocketAddr;
 
 use serde_json::{Map, Value, json};
 
+use super::causes;
 use super::owner_label;
 use crate::render::table::{Align, write_aligned};
 use crate::render::{DataFormat as Format, Style};
 use crate::tcp::state::TcpState;
+use crate::trace::kinds::{EventKind, EventKinds};
 use crate::trace::owner::TracedOwner;
 use crate::trace::summary::{Slow, Summary};
 
@@ -49,6 +51,8 @@ fn csv_err(e: csv::Error) -> io::Error {
 pub struct TraceInfo {
     pub cpus: usize,
     pub buffer_pages: usize,
+    /// What was traced.
+    pub events: EventKinds,
 }
 
 fn quantiles(s: &Summary, st: TcpState) -> [Option<u64>; 4] {
@@ -117,7 +121,10 @@ fn notes(s: &Summary, info: &TraceInfo) -> Vec<String> {
         ));
     }
     if s.other_protocol > 0 {
-        n.push(format!("{} MPTCP/SCTP events ignored", s.other_protocol));
+        n.push(format!(
+            "{} events of other protocols ignored (MPTCP, SCTP; drops in UDP or ICMP code)",
+            s.other_protocol
+        ));
     }
     if s.malformed > 0 {
         n.push(format!("{} records could not be decoded", s.malformed));
@@ -160,11 +167,37 @@ pub fn summary(
             serde_json::to_writer(&mut *w, &summary_value(s, info))?;
             w.write_all(b"\n")
         }
-        Format::Csv => summary_csv(w, s),
+        Format::Csv => {
+            summary_csv(w, s)?;
+            if info.events.has_incidents() {
+                w.write_all(b"\n")?;
+                let mut c = csv::Writer::from_writer(Vec::new());
+                for r in causes::csv_rows(&s.causes) {
+                    c.write_record(&r).map_err(csv_err)?;
+                }
+                let buf = c
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                w.write_all(&buf)?;
+            }
+            Ok(())
+        }
     }
 }
 
 fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo) -> io::Result<()> {
+    if !info.events.contains(EventKind::State) {
+        writeln!(
+            w,
+            "\n{} traced for {:.1} s on {} CPUs; {}",
+            info.events.label(),
+            s.duration_ns as f64 / 1e9,
+            info.cpus,
+            completeness(s)
+        )?;
+        causes::table(w, style, &s.causes, info.events)?;
+        return write_notes(w, s, info);
+    }
     writeln!(
         w,
         "\n{} transitions in {:.1} s on {} CPUs, {} TIME_WAIT inferred; {}",
@@ -174,6 +207,9 @@ fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo)
         s.inferred_total(),
         completeness(s)
     )?;
+    if info.events.has_incidents() {
+        causes::table(w, style, &s.causes, info.events)?;
+    }
     let states = s.matrix_states();
     // A cell counts the kernel's moves, plus the inferred ones into TIME_WAIT.
     let cell = |from: TcpState, to: TcpState| {
@@ -320,6 +356,10 @@ fn summary_table(w: &mut dyn Write, style: Style, s: &Summary, info: &TraceInfo)
             &rows,
         )?;
     }
+    write_notes(w, s, info)
+}
+
+fn write_notes(w: &mut dyn Write, s: &Summary, info: &TraceInfo) -> io::Result<()> {
     let n = notes(s, info);
     if !n.is_empty() {
         writeln!(w)?;
@@ -428,6 +468,8 @@ pub fn summary_value(s: &Summary, info: &TraceInfo) -> Value {
             "oldest_ms": ms3(g.oldest_ns),
             "oldest_at_least": g.at_least,
         })).collect::<Vec<_>>(),
+        "traced": info.events.iter().map(|k| k.key()).collect::<Vec<_>>(),
+        "causes": info.events.has_incidents().then(|| causes::value(&s.causes, info.events)),
     })
 }
 

@@ -11,9 +11,10 @@
 //! `namespaces` how `--all-netns` follows namespaces made and deleted while it runs,
 //! `slow_clients` idle and trickling connections, the connection limit and stopping with
 //! connections open, `listen` the host-name and bare-port forms of `--listen`, `listener_drops` which listener
-//! drops, and `rules` the
+//! drops, `event_counters` the traced retransmit and reset counters, and `rules` the
 //! shipped alerting and recording rules evaluated by that Prometheus.
 
+mod event_counters;
 mod exposition;
 mod http;
 mod known_sockets;

@@ -5,8 +5,9 @@
 //! address of its own) and filters on it. Needs root; skips with a reason otherwise.
 //!
 //! The submodules: `tracer` runs the binary and retries incomplete traces, `events` reads its
-//! JSON lines, `lifecycle` follows whole connections through their states, and `options` checks
-//! filters, owners, seeding and the unprivileged error.
+//! JSON lines, `lifecycle` follows whole connections through their states, `options` checks
+//! filters, owners, seeding and the unprivileged error, and `causes` checks retransmits,
+//! resets, drops and socket errors against the kernel's counters.
 
 /// Fail the check with a message unless `cond`.
 macro_rules! ensure {
@@ -17,6 +18,8 @@ macro_rules! ensure {
     };
 }
 
+mod causes;
+mod decode_fuzz;
 mod events;
 mod lifecycle;
 mod options;

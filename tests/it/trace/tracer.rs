@@ -143,7 +143,18 @@ impl Trace {
     }
 
     /// Stop it with SIGINT; return its transitions and its summary.
-    pub(super) fn stop(mut self) -> (Vec<Value>, Value) {
+    pub(super) fn stop(self) -> (Vec<Value>, Value) {
+        let (lines, summary) = self.stop_all();
+        let events = lines
+            .into_iter()
+            .filter(|v| v["type"] == "transition")
+            .collect();
+        (events, summary)
+    }
+
+    /// Stop it with SIGINT; return every line before the summary (transitions and
+    /// incidents) and the summary.
+    pub(super) fn stop_all(mut self) -> (Vec<Value>, Value) {
         self.interrupt();
         let status = self.child.child.wait().expect("wait for tcpstate");
         assert!(status.success(), "tcpstate trace failed: {}", self.stderr());
@@ -155,7 +166,7 @@ impl Trace {
             .unwrap_or_else(|| panic!("no summary line; stderr: {}", self.stderr()));
         let events = lines
             .into_iter()
-            .filter(|v| v["type"] == "transition")
+            .filter(|v| v["type"] != "summary")
             .collect();
         (events, summary)
     }
