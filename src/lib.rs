@@ -4,6 +4,7 @@
 //! composes them.
 
 pub mod analyze;
+pub mod conntrack;
 pub mod filter;
 pub mod i18n;
 pub mod kernel;

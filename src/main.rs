@@ -74,6 +74,9 @@ fn main() -> ExitCode {
         // `fleet check`'s exit code is the worst instance's severity, as check's.
         Some(Command::Fleet(a)) if a.is_check() => return cmd::fleet::run_check(&cli.common, a),
         Some(Command::Fleet(a)) => cmd::fleet::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Conntrack(a)) => {
+            cmd::conntrack::run(&cli.common, a).map(|()| ExitCode::SUCCESS)
+        }
         Some(Command::Completions(a)) => {
             with_stdout(|out| cmd::completions::run(a, out).map(|()| ExitCode::SUCCESS))
         }

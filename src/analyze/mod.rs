@@ -4,6 +4,7 @@
 //! listeners, tracked ports), and the fleet's counts read back from Prometheus.
 
 pub mod check;
+pub mod conntrack;
 pub mod count;
 pub mod fleet;
 pub mod group;

@@ -64,6 +64,10 @@ pub enum OutputKind {
     Fleet,
     /// `fleet check`.
     FleetCheck,
+    /// `conntrack`: counts of the conntrack table, or groups of its entries.
+    Conntrack,
+    /// `conntrack list`.
+    ConntrackList,
 }
 
 impl OutputKind {
@@ -79,6 +83,8 @@ impl OutputKind {
             OutputKind::Fsm => "fsm",
             OutputKind::Fleet => "fleet",
             OutputKind::FleetCheck => "fleet check",
+            OutputKind::Conntrack => "conntrack",
+            OutputKind::ConntrackList => "conntrack list",
         }
     }
 
@@ -90,7 +96,9 @@ impl OutputKind {
             | OutputKind::List
             | OutputKind::Watch
             | OutputKind::Trace
-            | OutputKind::Fleet => &[Table, Plain, Json, Csv],
+            | OutputKind::Fleet
+            | OutputKind::Conntrack
+            | OutputKind::ConntrackList => &[Table, Plain, Json, Csv],
             OutputKind::Check => &[Table, Plain, Json, Nagios],
             OutputKind::Explain => &[Table, Json],
             OutputKind::FleetCheck => &[Table, Json, Nagios],

@@ -6,6 +6,8 @@
 //! OpenMetrics exposition in `prometheus`.
 
 pub mod check;
+pub mod conntrack;
+pub mod conntrack_list;
 pub mod csv;
 pub mod explain;
 pub mod fleet;

@@ -4,6 +4,7 @@
 //! not read is returned in its `Report`, never dropped silently.
 
 pub mod capture;
+pub mod conntrack;
 mod diag_request;
 pub mod netlink;
 pub mod netns;

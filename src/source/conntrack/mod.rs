@@ -1,0 +1,243 @@
+//! Where conntrack entries come from: the live table of a namespace (ctnetlink by default,
+//! `/proc/net/nf_conntrack` when ctnetlink cannot be used), and saved `conntrack -L` or
+//! `/proc/net/nf_conntrack` text (`--from`). The places are the scope's own: live targets
+//! are the namespaces `source::scope` opens (entered only through it), captures are the
+//! `--from` files. Each target pushes its TCP entries into a caller's closure, streaming.
+
+pub mod ctnetlink;
+pub mod text;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use self::ctnetlink::{Ctnetlink, CtnetlinkError};
+use self::text::{Line, parse_line};
+use super::Unread;
+use super::scope::{Place, Scope, ScopeSpec, Target};
+use crate::conntrack::{CtEntry, CtStats, CtTable};
+use crate::kernel::sysctl;
+
+/// Which live reader to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CtReader {
+    /// ctnetlink, else /proc/net/nf_conntrack.
+    #[default]
+    Auto,
+    Ctnetlink,
+    Proc,
+}
+
+/// What a scan of one target says besides its entries.
+#[derive(Debug, Clone, Default)]
+pub struct CtReport {
+    /// The table's size (every protocol) and limit; unknown for captures.
+    pub table: CtTable,
+    /// The statistics (ctnetlink only).
+    pub stats: Option<CtStats>,
+    /// Lines of a capture that looked like TCP entries but could not be read.
+    pub unread: Vec<Unread>,
+    /// Notices for stderr (a fallback taken).
+    pub notices: Vec<String>,
+}
+
+enum Input {
+    Live(Target),
+    Capture { path: PathBuf, strict: bool },
+}
+
+/// One place conntrack entries come from.
+pub struct CtTarget {
+    /// The name output shows: the host, a namespace, a capture's label.
+    pub label: String,
+    input: Input,
+}
+
+/// The sentence for a table that cannot be read at all.
+fn unreadable(netlink: &CtnetlinkError, proc_err: &io::Error) -> anyhow::Error {
+    let denied =
+        netlink.errno() == Some(libc::EPERM) || proc_err.kind() == io::ErrorKind::PermissionDenied;
+    if denied {
+        return anyhow!(
+            "reading the conntrack table needs CAP_NET_ADMIN (for ctnetlink) or read access \
+             to /proc/net/nf_conntrack: run tcpstate conntrack as root"
+        );
+    }
+    if proc_err.kind() == io::ErrorKind::NotFound {
+        return anyhow!(
+            "this kernel has no connection tracking in this namespace (ctnetlink: {netlink}; \
+             no /proc/net/nf_conntrack): nf_conntrack is not loaded, so there is no table"
+        );
+    }
+    anyhow!("cannot read the conntrack table: {netlink}; /proc/net/nf_conntrack: {proc_err}")
+}
+
+/// The table size and limit from the sysctls of the current namespace.
+fn table_from_sysctls() -> CtTable {
+    let get = |n: &str| sysctl::read_i64(n).and_then(|v| u64::try_from(v).ok());
+    CtTable {
+        entries: get("net.netfilter.nf_conntrack_count"),
+        max: get("net.netfilter.nf_conntrack_max"),
+    }
+}
+
+/// Read the live table of the current namespace (the caller is inside it).
+pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Result<CtReport> {
+    let mut report = CtReport::default();
+    let netlink_err = if reader == CtReader::Proc {
+        None
+    } else {
+        let mut run = || -> Result<CtStats, CtnetlinkError> {
+            let mut nl = Ctnetlink::open()?;
+            nl.entries(true, true, &mut |e| each(&e))?;
+            let stats = nl.stats()?;
+            if let Ok(t) = nl.table() {
+                report.table = t;
+            }
+            Ok(stats)
+        };
+        match run() {
+            Ok(stats) => {
+                report.stats = Some(stats);
+                if report.table.max.is_none() {
+                    report.table = table_from_sysctls();
+                }
+                return Ok(report);
+            }
+            Err(e) if reader == CtReader::Ctnetlink => {
+                return Err(e).context("reading the conntrack table through ctnetlink");
+            }
+            Err(e) => Some(e),
+        }
+    };
+    let path = Path::new("/proc/thread-self/net/nf_conntrack");
+    match File::open(path) {
+        Ok(f) => {
+            if let Some(e) = &netlink_err {
+                report.notices.push(format!(
+                    "ctnetlink unavailable ({e}): read /proc/net/nf_conntrack instead, \
+                     without the table's statistics"
+                ));
+            }
+            read_text(f, "/proc/net/nf_conntrack", true, each, &mut report)?;
+            report.table = table_from_sysctls();
+            Ok(report)
+        }
+        Err(proc_err) => match netlink_err {
+            Some(nl) => Err(unreadable(&nl, &proc_err)),
+            None => Err(proc_err).context("cannot read /proc/net/nf_conntrack"),
+        },
+    }
+}
+
+/// Read conntrack text (a capture or the proc file), line by line.
+fn read_text(
+    input: impl Read,
+    name: &str,
+    strict: bool,
+    each: &mut dyn FnMut(&CtEntry) -> bool,
+    report: &mut CtReport,
+) -> Result<()> {
+    let mut r = BufReader::with_capacity(256 * 1024, input);
+    let mut line = Vec::with_capacity(512);
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {name}"))?
+            == 0
+        {
+            return Ok(());
+        }
+        n += 1;
+        let text = String::from_utf8_lossy(&line);
+        match parse_line(&text) {
+            Ok(Line::Tcp(e)) => {
+                if !each(&e) {
+                    return Ok(());
+                }
+            }
+            Ok(Line::Other) => {}
+            Err(why) if strict => return Err(anyhow!("{name}:{n}: {why}")),
+            Err(why) => report.unread.push(Unread {
+                file: name.to_string(),
+                line: n,
+                why,
+            }),
+        }
+    }
+}
+
+impl CtTarget {
+    /// Push this target's TCP entries into `each` until it returns false.
+    pub fn scan(
+        &self,
+        reader: CtReader,
+        each: &mut (dyn FnMut(&CtEntry) -> bool + Send),
+    ) -> Result<CtReport> {
+        match &self.input {
+            Input::Live(t) => t.inside(|| scan_here(reader, each))?,
+            Input::Capture { path, strict } => {
+                let mut report = CtReport::default();
+                let name = path.display().to_string();
+                if name == "-" {
+                    read_text(io::stdin().lock(), "<stdin>", *strict, each, &mut report)?;
+                } else {
+                    let f = File::open(path).with_context(|| format!("cannot read {name}"))?;
+                    read_text(f, &name, *strict, each, &mut report)?;
+                }
+                Ok(report)
+            }
+        }
+    }
+
+    /// Whether this is the live table (its size, limit and statistics can be known).
+    pub fn is_live(&self) -> bool {
+        matches!(self.input, Input::Live(_))
+    }
+}
+
+/// The conntrack targets of a scope: each live namespace the scope opens, or each `--from`
+/// file (read as conntrack text, not as socket captures).
+pub fn targets(spec: ScopeSpec) -> Result<(Vec<CtTarget>, Vec<String>)> {
+    if let Place::Captures(files) = &spec.place {
+        let mut used = std::collections::HashSet::new();
+        let out = files
+            .iter()
+            .map(|f| {
+                let stem = f.label.clone().unwrap_or_else(|| {
+                    f.path
+                        .file_stem()
+                        .map_or("stdin".into(), |s| s.to_string_lossy().into_owned())
+                });
+                let mut label = stem.clone();
+                let mut i = 2;
+                while !used.insert(label.clone()) {
+                    label = format!("{stem} ({i})");
+                    i += 1;
+                }
+                CtTarget {
+                    label,
+                    input: Input::Capture {
+                        path: f.path.clone(),
+                        strict: f.strict,
+                    },
+                }
+            })
+            .collect();
+        return Ok((out, Vec::new()));
+    }
+    let mut scope = Scope::open(spec)?;
+    let notices = scope.take_notices();
+    let out = scope
+        .into_targets()
+        .into_iter()
+        .map(|t| CtTarget {
+            label: t.label.clone(),
+            input: Input::Live(t),
+        })
+        .collect();
+    Ok((out, notices))
+}
