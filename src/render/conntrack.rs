@@ -43,7 +43,7 @@ pub fn state_key(s: CtState) -> String {
 /// Non-zero states, largest first (ties in `CtState::ALL` order).
 fn rows(c: &CtCounts) -> Vec<(CtState, u64)> {
     let mut v: Vec<(CtState, u64)> = c.all().filter(|&(_, n)| n > 0).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     v
 }
 
@@ -77,7 +77,7 @@ fn stats_value(s: &Option<CtStats>) -> Value {
 
 fn host_value(h: &CtHost) -> Value {
     json!({
-        "label": h.label,
+        "host": h.label,
         "total": h.counts.total(),
         "states": states_value(&h.counts),
         "table": table_value(&h.table),

@@ -12,6 +12,7 @@ mod capture_fuzz;
 mod capture_handmade;
 mod check;
 mod cli;
+mod conntrack;
 mod docs;
 mod explain_fsm;
 mod fixture;
