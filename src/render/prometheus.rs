@@ -20,8 +20,10 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::analyze::scrape::{ListenerPort, Scrape};
+use crate::conntrack::{CtState, CtStats};
 use crate::kernel::counters::Counters;
 use crate::socket::Family;
+use crate::source::conntrack::CtCensus;
 use crate::tcp::state::TcpState;
 
 /// Which text exposition format to write.
@@ -53,6 +55,9 @@ pub struct NamespaceSnapshot {
     pub counters: Option<Counters>,
     /// `net.ipv4.tcp_max_tw_buckets` of the namespace, `None` when it could not be read.
     pub max_tw_buckets: Option<u64>,
+    /// The conntrack table's TCP entries per state, size, limit and statistics; `None` when
+    /// the namespace has no table (nf_conntrack not loaded) or it could not be read.
+    pub conntrack: Option<CtCensus>,
 }
 
 /// Everything one exposition shows.
@@ -338,6 +343,8 @@ impl Collector for SnapshotCollector {
                 .filter_map(|ns| ns.max_tw_buckets.map(|v| (Netns::of(ns), v))),
         )?;
 
+        conntrack_metrics(&mut enc, snap)?;
+
         if snap.compat_node_exporter {
             gauges(
                 &mut enc,
@@ -354,6 +361,74 @@ impl Collector for SnapshotCollector {
 
         self_metrics(&mut enc, snap)
     }
+}
+
+/// The conntrack table of each namespace that has one: TCP entries per conntrack state
+/// (zero-filled), the table's size and limit, and its statistics as counters.
+fn conntrack_metrics(enc: &mut DescriptorEncoder, snap: &Snapshot) -> Result<(), std::fmt::Error> {
+    let tables = || {
+        snap.namespaces
+            .iter()
+            .filter_map(|ns| ns.conntrack.as_ref().map(|c| (Netns::of(ns), c)))
+    };
+    gauges(
+        enc,
+        "tcpstate_conntrack_entries",
+        "TCP entries of the netfilter conntrack table by conntrack state (every state, zeros included).",
+        None,
+        tables().flat_map(|(ns, c)| {
+            CtState::ALL.into_iter().map(move |st| {
+                let key = crate::render::conntrack::state_key(st);
+                ((ns, [("state", key)]), c.counts.get(st))
+            })
+        }),
+    )?;
+    gauges(
+        enc,
+        "tcpstate_conntrack_table_entries",
+        "Entries of the conntrack table, every protocol (net.netfilter.nf_conntrack_count).",
+        None,
+        tables().filter_map(|(ns, c)| Some((ns, c.table.entries?))),
+    )?;
+    gauges(
+        enc,
+        "tcpstate_conntrack_max",
+        "Entries the conntrack table may hold (net.netfilter.nf_conntrack_max); beyond it new flows are dropped.",
+        None,
+        tables().filter_map(|(ns, c)| Some((ns, c.table.max?))),
+    )?;
+    type StatField = fn(&CtStats) -> u64;
+    let stats: [(&str, &str, StatField); 4] = [
+        (
+            "tcpstate_conntrack_insert_failed",
+            "Entries conntrack could not insert (a race lost, or the table full), summed over CPUs.",
+            |s: &CtStats| s.insert_failed,
+        ),
+        (
+            "tcpstate_conntrack_drop",
+            "Packets dropped because no conntrack entry could be made (the table full), summed over CPUs.",
+            |s: &CtStats| s.drop,
+        ),
+        (
+            "tcpstate_conntrack_early_drop",
+            "Conntrack entries evicted early to make room for new flows, summed over CPUs.",
+            |s: &CtStats| s.early_drop,
+        ),
+        (
+            "tcpstate_conntrack_search_restart",
+            "Conntrack lookups restarted because the hash table changed under them, summed over CPUs.",
+            |s: &CtStats| s.search_restart,
+        ),
+    ];
+    for (name, help, field) in stats {
+        counters(
+            enc,
+            name,
+            help,
+            tables().filter_map(|(ns, c)| Some((ns, field(&c.stats?)))),
+        )?;
+    }
+    Ok(())
 }
 
 /// The exporter's figures about itself.

@@ -132,6 +132,37 @@ pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Re
     }
 }
 
+/// Per-state counts of one namespace's table with its size, limit and statistics.
+#[derive(Debug, Clone, Default)]
+pub struct CtCensus {
+    pub counts: crate::conntrack::CtCounts,
+    pub table: CtTable,
+    pub stats: Option<CtStats>,
+}
+
+/// Whether the current namespace has a conntrack table (nf_conntrack is loaded).
+pub fn table_exists() -> bool {
+    sysctl::path("net.netfilter.nf_conntrack_max").is_some_and(|p| p.exists())
+}
+
+/// Count the current namespace's table (the caller is inside it); `None` when there is no
+/// table. Streams: memory does not grow with the entries.
+pub fn census_here() -> Result<Option<CtCensus>> {
+    if !table_exists() {
+        return Ok(None);
+    }
+    let mut counts = crate::conntrack::CtCounts::default();
+    let r = scan_here(CtReader::Auto, &mut |e| {
+        counts.add(e.state);
+        true
+    })?;
+    Ok(Some(CtCensus {
+        counts,
+        table: r.table,
+        stats: r.stats,
+    }))
+}
+
 /// Read conntrack text (a capture or the proc file), line by line.
 fn read_text(
     input: impl Read,

@@ -14,6 +14,7 @@
 //! drops, and `rules` the
 //! shipped alerting and recording rules evaluated by that Prometheus.
 
+mod conntrack;
 mod exposition;
 mod http;
 mod known_sockets;
