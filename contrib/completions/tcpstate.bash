@@ -383,7 +383,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__conntrack)
-            opts="-s -4 -6 -f -h --by --top --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help list help"
+            opts="-s -4 -6 -f -h --by --reconcile --top --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

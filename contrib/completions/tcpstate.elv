@@ -407,6 +407,7 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
             cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
             cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand --reconcile 'Compare the table with the sockets of the namespace: entries conntrack holds ESTABLISHED while no socket exists at their local end (stale: they keep a table slot and any NAT mapping), and ESTABLISHED sockets whose flow conntrack has no entry for (lost). Live namespaces only'
             cand -4 'IPv4 sockets only'
             cand --ipv4 'IPv4 sockets only'
             cand -6 'IPv6 sockets only'

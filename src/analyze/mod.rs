@@ -10,4 +10,5 @@ pub mod fleet;
 pub mod group;
 pub mod listener;
 pub mod order;
+pub mod reconcile;
 pub mod scrape;

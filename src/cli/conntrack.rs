@@ -32,6 +32,13 @@ pub struct ConntrackArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KEY[,KEY…]")]
     pub by: Vec<CtKey>,
 
+    /// Compare the table with the sockets of the namespace: entries conntrack holds
+    /// ESTABLISHED while no socket exists at their local end (stale: they keep a table slot
+    /// and any NAT mapping), and ESTABLISHED sockets whose flow conntrack has no entry for
+    /// (lost). Live namespaces only.
+    #[arg(long, conflicts_with = "by")]
+    pub reconcile: bool,
+
     /// With --by: only the N largest groups (N at least 1).
     #[arg(long, value_name = "N", requires = "by", value_parser = parse_top)]
     pub top: Option<usize>,

@@ -13,6 +13,7 @@ use tcpstate::analyze::conntrack::{CtFilter, CtGrouper};
 use tcpstate::conntrack::{CtCounts, CtEntry};
 use tcpstate::render::conntrack::{CtGroupView, CtHost, CtSummaryView};
 use tcpstate::render::conntrack_list::CtListWriter;
+use tcpstate::render::reconcile::ReconcileView;
 use tcpstate::render::{self, OutputKind, Style};
 use tcpstate::source::Report;
 use tcpstate::source::conntrack::{CtReader, CtReport, CtTarget, targets};
@@ -50,9 +51,24 @@ pub fn run(common: &Common, args: &ConntrackArgs) -> Result<()> {
     }
     let format = common.format.data(OutputKind::Conntrack)?;
     let filter = CtFilter::of(&common.filter()).map_err(UsageError)?;
-    let (targets, many) = open(common)?;
+    let (mut targets, many) = open(common)?;
     let reader = reader(common);
     let style = Style::for_stdout();
+    if args.reconcile {
+        let mut hosts = Vec::new();
+        for t in &mut targets {
+            let (found, r) = t.reconcile(reader)?;
+            tell(&r);
+            hosts.push((t.label.clone(), found));
+        }
+        let mut out = stdout();
+        let view = ReconcileView {
+            hosts: &hosts,
+            many,
+        };
+        render::reconcile::write(&mut out, format, style, &view)?;
+        return finish(out);
+    }
     if !args.by.is_empty() {
         let mut hosts = Vec::new();
         for t in &targets {

@@ -20,6 +20,7 @@ pub mod list;
 pub mod nagios;
 pub mod plain;
 pub mod prometheus;
+pub mod reconcile;
 pub mod table;
 pub mod text;
 pub mod trace;

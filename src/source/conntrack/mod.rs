@@ -16,9 +16,15 @@ use anyhow::{Context, Result, anyhow};
 use self::ctnetlink::{Ctnetlink, CtnetlinkError};
 use self::text::{Line, parse_line};
 use super::Unread;
-use super::scope::{Place, Scope, ScopeSpec, Target};
+use super::scope::{Order, Place, Scope, ScopeSpec, Target, Unsupported};
+use crate::analyze::reconcile::{Reconciled, Reconciler};
 use crate::conntrack::{CtEntry, CtStats, CtTable};
+use crate::filter::Filter;
+use crate::kernel::addrs::local_addresses;
 use crate::kernel::sysctl;
+use crate::sink::Flow;
+use crate::socket::Socket;
+use crate::tcpinfo::Extensions;
 
 /// Which live reader to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -222,6 +228,52 @@ impl CtTarget {
                 Ok(report)
             }
         }
+    }
+
+    /// Compare this namespace's table with its sockets: sockets, the table, sockets again
+    /// (see `analyze::reconcile`). Only for a live namespace.
+    pub fn reconcile(&mut self, reader: CtReader) -> Result<(Reconciled, CtReport)> {
+        let Input::Live(t) = &mut self.input else {
+            return Err(Unsupported(
+                "--reconcile compares the live conntrack table with the live sockets; a --from \
+                 capture holds only one of them"
+                    .into(),
+            )
+            .into());
+        };
+        let local = t
+            .inside(local_addresses)?
+            .context("listing the namespace's addresses")?;
+        let mut rec = Reconciler::new(local);
+        let all = Filter::default();
+        let none = Extensions::default();
+        t.scan(
+            0,
+            &all,
+            none,
+            &mut |s: &Socket| {
+                rec.socket(s);
+                Flow::Continue
+            },
+            Order::Any,
+        )?;
+        let report = t.inside(|| {
+            scan_here(reader, &mut |e| {
+                rec.entry(e);
+                true
+            })
+        })??;
+        t.scan(
+            0,
+            &all,
+            none,
+            &mut |s: &Socket| {
+                rec.socket_after(s);
+                Flow::Continue
+            },
+            Order::Any,
+        )?;
+        Ok((rec.finish(), report))
     }
 
     /// Whether this is the live table (its size, limit and statistics can be known).
