@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod conntrack;
 pub mod filter;
 pub mod i18n;
+pub mod ipvs;
 pub mod kernel;
 pub mod render;
 pub mod serve;

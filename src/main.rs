@@ -77,6 +77,7 @@ fn main() -> ExitCode {
         Some(Command::Conntrack(a)) => {
             cmd::conntrack::run(&cli.common, a).map(|()| ExitCode::SUCCESS)
         }
+        Some(Command::Ipvs(_)) => cmd::ipvs::run(&cli.common).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions(a)) => {
             with_stdout(|out| cmd::completions::run(a, out).map(|()| ExitCode::SUCCESS))
         }

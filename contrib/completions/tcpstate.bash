@@ -37,6 +37,9 @@ _tcpstate() {
             tcpstate,help)
                 cmd="tcpstate__subcmd__help"
                 ;;
+            tcpstate,ipvs)
+                cmd="tcpstate__subcmd__ipvs"
+                ;;
             tcpstate,list)
                 cmd="tcpstate__subcmd__list"
                 ;;
@@ -97,6 +100,9 @@ _tcpstate() {
             tcpstate__subcmd__help,help)
                 cmd="tcpstate__subcmd__help__subcmd__help"
                 ;;
+            tcpstate__subcmd__help,ipvs)
+                cmd="tcpstate__subcmd__help__subcmd__ipvs"
+                ;;
             tcpstate__subcmd__help,list)
                 cmd="tcpstate__subcmd__help__subcmd__list"
                 ;;
@@ -125,7 +131,7 @@ _tcpstate() {
 
     case "${cmd}" in
         tcpstate)
-            opts="-s -4 -6 -f -h -V --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace fleet conntrack completions help"
+            opts="-s -4 -6 -f -h -V --by --top --explain --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help --version summary list explain fsm check watch serve trace fleet conntrack ipvs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1003,7 +1009,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__help)
-            opts="summary list explain fsm check watch serve trace fleet conntrack completions help"
+            opts="summary list explain fsm check watch serve trace fleet conntrack ipvs completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1142,6 +1148,20 @@ _tcpstate() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tcpstate__subcmd__help__subcmd__ipvs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tcpstate__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1205,6 +1225,84 @@ _tcpstate() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tcpstate__subcmd__ipvs)
+            opts="-s -4 -6 -f -h --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close close-wait last-ack listen closing bound-inactive all connected synchronized bucket big closing-all" -- "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close close-wait last-ack listen closing bound-inactive all connected synchronized bucket big closing-all" -- "${cur}"))
+                    return 0
+                    ;;
+                --sport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --src)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -W "auto netlink proc" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table plain json csv dot mermaid nagios" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table plain json csv dot mermaid nagios" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-state)
+                    COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait close close-wait last-ack listen closing bound-inactive" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh" -- "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -342,6 +342,24 @@ const CONNTRACK_LIST: &[Task] = &[Task {
     ],
 }];
 
+const IPVS: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate ipvs",
+            "IPVS connections per state, virtual service and real server",
+        ),
+        ex(
+            "tcpstate ipvs --format plain",
+            "STATE COUNT lines, as awk over ipvsadm -lnc prints",
+        ),
+        ex(
+            "tcpstate ipvs --from lb1-ipvsadm.txt",
+            "a saved `ipvsadm -lnc` or /proc/net/ip_vs_conn",
+        ),
+    ],
+}];
+
 /// The examples of a command, grouped by task (`""`: tcpstate itself).
 pub fn tasks(command: &str) -> &'static [Task] {
     match command {
@@ -358,6 +376,7 @@ pub fn tasks(command: &str) -> &'static [Task] {
         "fleet-check" => FLEET_CHECK,
         "conntrack" => CONNTRACK,
         "conntrack-list" => CONNTRACK_LIST,
+        "ipvs" => IPVS,
         "" => TOP,
         // A command without examples here gets none, rather than another command's.
         _ => &[],
@@ -475,6 +494,7 @@ mod tests {
             "fleet-check",
             "conntrack",
             "conntrack-list",
+            "ipvs",
         ] {
             let tasks = tasks(c);
             assert!(!tasks.is_empty(), "{c}");

@@ -25,6 +25,7 @@ pub mod explain;
 pub mod fleet;
 pub mod fsm;
 pub mod help;
+pub mod ipvs;
 pub mod serve;
 pub mod state;
 pub mod trace;
@@ -119,6 +120,9 @@ pub enum Command {
     /// The netfilter conntrack table's TCP entries: counts per state, fill, list.
     #[command(long_about = conntrack::CONNTRACK_ABOUT, after_long_help = help::after_long_help("conntrack"))]
     Conntrack(ConntrackArgs),
+    /// The IPVS connection table of a director: counts per state, virtual service, real server.
+    #[command(long_about = ipvs::IPVS_ABOUT, after_long_help = help::after_long_help("ipvs"))]
+    Ipvs(ipvs::IpvsArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     #[command(after_long_help = help::after_long_help("completions"))]
     Completions(CompletionsArgs),

@@ -16,8 +16,9 @@ use tcpstate::render::conntrack_list::CtListWriter;
 use tcpstate::render::reconcile::ReconcileView;
 use tcpstate::render::{self, OutputKind, Style};
 use tcpstate::source::Report;
-use tcpstate::source::conntrack::{CtReader, CtReport, CtTarget, targets};
+use tcpstate::source::conntrack::{CtReader, CtReport};
 use tcpstate::source::scope::LiveSource;
+use tcpstate::source::table::{TableTarget, targets};
 
 /// The live reader `--source` names.
 fn reader(common: &Common) -> CtReader {
@@ -29,7 +30,7 @@ fn reader(common: &Common) -> CtReader {
 }
 
 /// The targets the flags name, and whether they are shown side by side.
-fn open(common: &Common) -> Result<(Vec<CtTarget>, bool)> {
+fn open(common: &Common) -> Result<(Vec<TableTarget>, bool)> {
     let (t, notices) = targets(common.scope_spec(false)?)?;
     print_lines(&notices);
     let many = common.all_netns || t.len() > 1;

@@ -9,6 +9,7 @@ pub mod conntrack;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;
+pub mod ipvs;
 pub mod list;
 pub mod serve;
 pub mod summary;

@@ -68,6 +68,8 @@ pub enum OutputKind {
     Conntrack,
     /// `conntrack list`.
     ConntrackList,
+    /// `ipvs`.
+    Ipvs,
 }
 
 impl OutputKind {
@@ -85,6 +87,7 @@ impl OutputKind {
             OutputKind::FleetCheck => "fleet check",
             OutputKind::Conntrack => "conntrack",
             OutputKind::ConntrackList => "conntrack list",
+            OutputKind::Ipvs => "ipvs",
         }
     }
 
@@ -98,7 +101,8 @@ impl OutputKind {
             | OutputKind::Trace
             | OutputKind::Fleet
             | OutputKind::Conntrack
-            | OutputKind::ConntrackList => &[Table, Plain, Json, Csv],
+            | OutputKind::ConntrackList
+            | OutputKind::Ipvs => &[Table, Plain, Json, Csv],
             OutputKind::Check => &[Table, Plain, Json, Nagios],
             OutputKind::Explain => &[Table, Json],
             OutputKind::FleetCheck => &[Table, Json, Nagios],

@@ -15,6 +15,7 @@ pub mod format;
 pub mod fsm;
 pub mod fsm_path;
 pub mod inside;
+pub mod ipvs;
 pub mod json;
 pub mod list;
 pub mod nagios;

@@ -6,12 +6,14 @@
 pub mod capture;
 pub mod conntrack;
 mod diag_request;
+pub mod ipvs;
 pub mod netlink;
 pub mod netns;
 pub mod process;
 pub mod procfs;
 pub mod prometheus;
 pub mod scope;
+pub mod table;
 
 pub use crate::filter::Query;
 use crate::sink::Sink;

@@ -18,6 +18,7 @@ mod explain_fsm;
 mod fixture;
 mod fleet;
 mod inside;
+mod ipvs;
 mod list_order;
 mod live;
 mod netns;

@@ -1,22 +1,22 @@
 //! Where conntrack entries come from: the live table of a namespace (ctnetlink by default,
 //! `/proc/net/nf_conntrack` when ctnetlink cannot be used), and saved `conntrack -L` or
-//! `/proc/net/nf_conntrack` text (`--from`). The places are the scope's own: live targets
-//! are the namespaces `source::scope` opens (entered only through it), captures are the
-//! `--from` files. Each target pushes its TCP entries into a caller's closure, streaming.
+//! `/proc/net/nf_conntrack` text (`--from`), read from the places of `source::table`. Each
+//! target pushes its TCP entries into a caller's closure, streaming.
 
 pub mod ctnetlink;
 pub mod text;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 
 use self::ctnetlink::{Ctnetlink, CtnetlinkError};
 use self::text::{Line, parse_line};
 use super::Unread;
-use super::scope::{Order, Place, Scope, ScopeSpec, Target, Unsupported};
+use super::scope::{Order, Unsupported};
+use super::table::{TableInput, TableTarget};
 use crate::analyze::reconcile::{Reconciled, Reconciler};
 use crate::conntrack::{CtEntry, CtStats, CtTable};
 use crate::filter::Filter;
@@ -47,18 +47,6 @@ pub struct CtReport {
     pub unread: Vec<Unread>,
     /// Notices for stderr (a fallback taken).
     pub notices: Vec<String>,
-}
-
-enum Input {
-    Live(Target),
-    Capture { path: PathBuf, strict: bool },
-}
-
-/// One place conntrack entries come from.
-pub struct CtTarget {
-    /// The name output shows: the host, a namespace, a capture's label.
-    pub label: String,
-    input: Input,
 }
 
 /// The sentence for a table that cannot be read at all.
@@ -207,7 +195,7 @@ fn read_text(
     }
 }
 
-impl CtTarget {
+impl TableTarget {
     /// Push this target's TCP entries into `each` until it returns false.
     pub fn scan(
         &self,
@@ -215,8 +203,8 @@ impl CtTarget {
         each: &mut (dyn FnMut(&CtEntry) -> bool + Send),
     ) -> Result<CtReport> {
         match &self.input {
-            Input::Live(t) => t.inside(|| scan_here(reader, each))?,
-            Input::Capture { path, strict } => {
+            TableInput::Live(t) => t.inside(|| scan_here(reader, each))?,
+            TableInput::Capture { path, strict } => {
                 let mut report = CtReport::default();
                 let name = path.display().to_string();
                 if name == "-" {
@@ -233,7 +221,7 @@ impl CtTarget {
     /// Compare this namespace's table with its sockets: sockets, the table, sockets again
     /// (see `analyze::reconcile`). Only for a live namespace.
     pub fn reconcile(&mut self, reader: CtReader) -> Result<(Reconciled, CtReport)> {
-        let Input::Live(t) = &mut self.input else {
+        let TableInput::Live(t) = &mut self.input else {
             return Err(Unsupported(
                 "--reconcile compares the live conntrack table with the live sockets; a --from \
                  capture holds only one of them"
@@ -275,52 +263,4 @@ impl CtTarget {
         )?;
         Ok((rec.finish(), report))
     }
-
-    /// Whether this is the live table (its size, limit and statistics can be known).
-    pub fn is_live(&self) -> bool {
-        matches!(self.input, Input::Live(_))
-    }
-}
-
-/// The conntrack targets of a scope: each live namespace the scope opens, or each `--from`
-/// file (read as conntrack text, not as socket captures).
-pub fn targets(spec: ScopeSpec) -> Result<(Vec<CtTarget>, Vec<String>)> {
-    if let Place::Captures(files) = &spec.place {
-        let mut used = std::collections::HashSet::new();
-        let out = files
-            .iter()
-            .map(|f| {
-                let stem = f.label.clone().unwrap_or_else(|| {
-                    f.path
-                        .file_stem()
-                        .map_or("stdin".into(), |s| s.to_string_lossy().into_owned())
-                });
-                let mut label = stem.clone();
-                let mut i = 2;
-                while !used.insert(label.clone()) {
-                    label = format!("{stem} ({i})");
-                    i += 1;
-                }
-                CtTarget {
-                    label,
-                    input: Input::Capture {
-                        path: f.path.clone(),
-                        strict: f.strict,
-                    },
-                }
-            })
-            .collect();
-        return Ok((out, Vec::new()));
-    }
-    let mut scope = Scope::open(spec)?;
-    let notices = scope.take_notices();
-    let out = scope
-        .into_targets()
-        .into_iter()
-        .map(|t| CtTarget {
-            label: t.label.clone(),
-            input: Input::Live(t),
-        })
-        .collect();
-    Ok((out, notices))
 }
