@@ -4,6 +4,7 @@
 //! and peak RSS with every ratio to the floor and to the matching `ss`/`netstat` command.
 //! Run as root: `cargo run --release -p tcpstate-bench -- --sockets 100000`.
 
+mod conntrack;
 mod measure;
 
 use std::collections::BTreeMap;
@@ -61,6 +62,12 @@ enum Sub {
     },
     /// The floor: dump every TCP socket of the current namespace with sock_diag, discard it.
     Floor,
+    /// Time `tcpstate conntrack` beside `conntrack -L -p tcp | awk` and awk over
+    /// /proc/net/nf_conntrack on a conntrack table of ENTRIES TCP entries (+10 % UDP).
+    Conntrack {
+        #[arg(long, default_value_t = 100_000)]
+        entries: usize,
+    },
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -268,7 +275,7 @@ fn main() -> Result<()> {
             println!("{bytes}");
             return Ok(());
         }
-        None => {}
+        Some(Sub::Conntrack { .. }) | None => {}
     }
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
@@ -281,6 +288,9 @@ fn main() -> Result<()> {
         )
     })?;
     let t = t.display().to_string();
+    if let Some(Sub::Conntrack { entries }) = args.cmd {
+        return conntrack::run(&t, entries, args.reps, enter_netns);
+    }
     let me = std::env::current_exe()?.display().to_string();
     let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
 
