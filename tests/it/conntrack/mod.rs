@@ -6,6 +6,7 @@
 //! against text written by the documented formats.
 
 mod captures;
+mod fuzz;
 mod reconcile;
 
 use std::collections::BTreeMap;
