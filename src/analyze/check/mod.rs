@@ -67,6 +67,7 @@ pub enum Rule {
     StuckQueues,
     Orphans,
     Memory,
+    Conntrack,
     StateCounts,
 }
 
@@ -84,6 +85,7 @@ impl Rule {
             Rule::StuckQueues => "stuck_queues",
             Rule::Orphans => "orphans",
             Rule::Memory => "memory",
+            Rule::Conntrack => "conntrack",
             Rule::StateCounts => "state_counts",
         }
     }

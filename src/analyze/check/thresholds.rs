@@ -148,6 +148,12 @@ pub struct Thresholds {
     pub stuck_bytes: u64,
     /// Number of stuck sockets.
     pub stuck_sockets: Limit,
+    /// Entries of the conntrack table of `nf_conntrack_max`.
+    pub conntrack_fill: Limit,
+    /// Increase of the conntrack statistic insert_failed over the interval.
+    pub conntrack_insert_failed: Limit,
+    /// Increase of the conntrack statistic drop over the interval.
+    pub conntrack_drop: Limit,
 }
 
 impl Default for Thresholds {
@@ -166,6 +172,15 @@ impl Default for Thresholds {
             states,
             ephemeral_tuple: Limit::percents(50.0, 80.0),
             tw_buckets: Limit::percents(80.0, 95.0),
+            conntrack_fill: Limit::percents(80.0, 95.0),
+            conntrack_insert_failed: Limit {
+                warn: Some(Level::Count(0)),
+                crit: None,
+            },
+            conntrack_drop: Limit {
+                warn: None,
+                crit: Some(Level::Count(0)),
+            },
             tw_overflow: Limit {
                 warn: Some(Level::Count(0)),
                 crit: None,
@@ -247,6 +262,11 @@ impl Thresholds {
         if let Some(s) = cfg.time_wait {
             s.buckets.apply(&mut self.tw_buckets);
             s.overflow.apply(&mut self.tw_overflow);
+        }
+        if let Some(s) = cfg.conntrack {
+            s.fill.apply(&mut self.conntrack_fill);
+            s.insert_failed.apply(&mut self.conntrack_insert_failed);
+            s.drop.apply(&mut self.conntrack_drop);
         }
         if let Some(s) = cfg.close_wait {
             s.persistent.apply(&mut self.close_wait_persistent);
@@ -391,6 +411,7 @@ struct Config {
     states: std::collections::BTreeMap<toml::Spanned<String>, LimitSetting>,
     ephemeral_ports: Option<EphemeralSection>,
     time_wait: Option<TimeWaitSection>,
+    conntrack: Option<ConntrackSection>,
     close_wait: Option<CloseWaitSection>,
     syn_backlog: Option<SynBacklogSection>,
     accept_queue: Option<AcceptQueueSection>,
@@ -403,6 +424,14 @@ struct Config {
 #[serde(deny_unknown_fields)]
 struct EphemeralSection {
     tuple: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConntrackSection {
+    fill: Option<LimitSetting>,
+    insert_failed: Option<LimitSetting>,
+    drop: Option<LimitSetting>,
 }
 
 #[derive(Debug, Deserialize)]

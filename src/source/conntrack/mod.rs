@@ -127,7 +127,7 @@ pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Re
 }
 
 /// Per-state counts of one namespace's table with its size, limit and statistics.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CtCensus {
     pub counts: crate::conntrack::CtCounts,
     pub table: CtTable,

@@ -172,6 +172,36 @@ fn fill_and_limit_are_the_sysctls() {
 }
 
 #[test]
+fn check_judges_the_table_of_the_namespace() {
+    let Some(ns) = Netns::with_tools("ct-check", &["nft", "ss"]) else {
+        return;
+    };
+    let _pop = populate(&ns);
+    let out = tcpstate()
+        .args(["check", "--netns", ns.name(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let f = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "conntrack")
+        .unwrap_or_else(|| panic!("a conntrack finding: {v}"))
+        .clone();
+    let count: u64 = ns
+        .read_sysctl("net.netfilter.nf_conntrack_count")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let tcp = awk_count(&proc_table(&ns)).values().sum::<u64>();
+    assert_eq!(f["metrics"]["conntrack_entries"], count, "{f}");
+    assert_eq!(f["metrics"]["conntrack_tcp"], tcp, "{f}");
+    assert_eq!(f["severity"], "OK", "a table far from its limit: {f}");
+}
+
+#[test]
 fn list_shows_each_flow_and_filters_the_original_tuple() {
     let Some(ns) = Netns::with_tools("ct-list", &["nft", "ss"]) else {
         return;

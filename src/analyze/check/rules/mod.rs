@@ -5,6 +5,7 @@
 
 mod close_wait;
 mod closing;
+mod conntrack;
 mod memory;
 mod ports;
 mod queues;
@@ -22,6 +23,7 @@ use crate::tcp::state::TcpState;
 
 pub use close_wait::close_wait;
 pub use closing::{closing_peers, fin_wait2};
+pub use conntrack::conntrack;
 pub use memory::{memory, orphans};
 pub use ports::ephemeral_ports;
 pub use queues::{accept_queue, stuck_queues, syn_backlog};
@@ -41,6 +43,7 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
         stuck_queues(t, obs),
         orphans(t, obs),
         memory(t, obs),
+        conntrack(t, obs),
     ];
     out.into_iter()
         .chain(state_counts(t, obs))
