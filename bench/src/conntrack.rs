@@ -85,7 +85,13 @@ struct Case {
     vs: &'static [&'static str],
 }
 
-pub fn run(t: &str, tcp: usize, reps: usize, enter: impl Fn(&str) -> Result<()>) -> Result<()> {
+pub fn run(
+    t: &str,
+    me: &str,
+    tcp: usize,
+    reps: usize,
+    enter: impl Fn(&str) -> Result<()>,
+) -> Result<()> {
     let ns = Netns::create("bench-ct")?;
     let max: usize = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_max")
         .context("nf_conntrack is not loaded (no nf_conntrack_max)")?
@@ -118,6 +124,11 @@ pub fn run(t: &str, tcp: usize, reps: usize, enter: impl Fn(&str) -> Result<()>)
     let awk = "'{++S[$4]} END {for (a in S) print a, S[a]}'";
     let cases = [
         Case {
+            label: "floor: ctnetlink dump, decoded",
+            cmd: format!("{me} ct-floor > /dev/null"),
+            vs: &[],
+        },
+        Case {
             label: "conntrack -L -p tcp | awk",
             cmd: format!("conntrack -L -p tcp 2>/dev/null | awk {awk} > /dev/null"),
             vs: &[],
@@ -130,7 +141,11 @@ pub fn run(t: &str, tcp: usize, reps: usize, enter: impl Fn(&str) -> Result<()>)
         Case {
             label: "tcpstate conntrack",
             cmd: format!("{t} conntrack > /dev/null"),
-            vs: &["conntrack -L -p tcp | awk", "awk /proc/net/nf_conntrack"],
+            vs: &[
+                "conntrack -L -p tcp | awk",
+                "awk /proc/net/nf_conntrack",
+                "floor: ctnetlink dump, decoded",
+            ],
         },
         Case {
             label: "tcpstate conntrack --format plain",

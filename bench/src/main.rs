@@ -68,6 +68,9 @@ enum Sub {
         #[arg(long, default_value_t = 100_000)]
         entries: usize,
     },
+    /// The conntrack floor: one ctnetlink dump of the TCP entries of the current namespace,
+    /// each decoded and dropped (what the kernel costs, plus decoding).
+    CtFloor,
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -275,6 +278,16 @@ fn main() -> Result<()> {
             println!("{bytes}");
             return Ok(());
         }
+        Some(Sub::CtFloor) => {
+            let mut nl = tcpstate::source::conntrack::ctnetlink::Ctnetlink::open()?;
+            let mut n = 0u64;
+            nl.entries(true, true, &mut |_| {
+                n += 1;
+                true
+            })?;
+            println!("{n}");
+            return Ok(());
+        }
         Some(Sub::Conntrack { .. }) | None => {}
     }
     // SAFETY: geteuid has no preconditions.
@@ -289,7 +302,8 @@ fn main() -> Result<()> {
     })?;
     let t = t.display().to_string();
     if let Some(Sub::Conntrack { entries }) = args.cmd {
-        return conntrack::run(&t, entries, args.reps, enter_netns);
+        let me = std::env::current_exe()?.display().to_string();
+        return conntrack::run(&t, &me, entries, args.reps, enter_netns);
     }
     let me = std::env::current_exe()?.display().to_string();
     let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
