@@ -202,6 +202,32 @@ fn check_judges_the_table_of_the_namespace() {
 }
 
 #[test]
+fn watch_shows_the_tables_fill_and_state_mix() {
+    let Some(ns) = Netns::with_tools("ct-watch", &["nft", "ss", "tmux"]) else {
+        return;
+    };
+    let _pop = populate(&ns);
+    let kernel = awk_count(&proc_table(&ns));
+    let cmd = format!(
+        "ip netns exec {} {} watch --interval 200ms",
+        ns.name(),
+        env!("CARGO_BIN_EXE_tcpstate")
+    );
+    let t = crate::common::tmux::Tmux::start("ct-watch", 160, 50, &cmd);
+    let screen = t.wait_for("the conntrack line with the kernel's counts", |s| {
+        s.lines().any(|l| {
+            l.contains("conntrack ")
+                && l.contains("% full")
+                && kernel
+                    .iter()
+                    .filter(|(st, _)| *st != "ESTABLISHED")
+                    .all(|(st, n)| l.contains(&format!("· {st} {n}")))
+        })
+    });
+    assert!(screen.contains("entries ("), "{screen}");
+}
+
+#[test]
 fn list_shows_each_flow_and_filters_the_original_tuple() {
     let Some(ns) = Netns::with_tools("ct-list", &["nft", "ss"]) else {
         return;
