@@ -83,24 +83,31 @@ pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Re
     let netlink_err = if reader == CtReader::Proc {
         None
     } else {
-        let mut run = || -> Result<CtStats, CtnetlinkError> {
-            let mut nl = Ctnetlink::open()?;
-            nl.entries(true, true, &mut |e| each(&e))?;
-            let stats = nl.stats()?;
-            if let Ok(t) = nl.table() {
-                report.table = t;
-            }
-            Ok(stats)
-        };
-        match run() {
-            Ok(stats) => {
-                report.stats = Some(stats);
-                if report.table.max.is_none() {
-                    report.table = table_from_sysctls();
+        // Entries pushed before a failure must not be pushed again by the fallback: only a
+        // dump that delivered nothing falls back to /proc.
+        let mut delivered = 0u64;
+        let dumped = Ctnetlink::open().and_then(|mut nl| {
+            nl.entries(true, true, &mut |e| {
+                delivered += 1;
+                each(&e)
+            })?;
+            Ok(nl)
+        });
+        match dumped {
+            Ok(mut nl) => {
+                match nl.stats() {
+                    Ok(stats) => report.stats = Some(stats),
+                    Err(e) => report
+                        .notices
+                        .push(format!("the conntrack statistics could not be read: {e}")),
                 }
+                report.table = match nl.table() {
+                    Ok(t) if t.max.is_some() => t,
+                    _ => table_from_sysctls(),
+                };
                 return Ok(report);
             }
-            Err(e) if reader == CtReader::Ctnetlink => {
+            Err(e) if reader == CtReader::Ctnetlink || delivered > 0 => {
                 return Err(e).context("reading the conntrack table through ctnetlink");
             }
             Err(e) => Some(e),
