@@ -78,6 +78,13 @@ pub enum CheckMsg {
     },
     /// The statistics' increase needs two samples.
     ConntrackNeedsInterval,
+    /// Stale entries and lost flows, against their limits.
+    ConntrackReconciled {
+        stale: u64,
+        lost: u64,
+        stale_limit: Limit,
+        lost_limit: Limit,
+    },
     CloseWaitSummary {
         count: u64,
         ports: u64,

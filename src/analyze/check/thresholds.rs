@@ -154,6 +154,11 @@ pub struct Thresholds {
     pub conntrack_insert_failed: Limit,
     /// Increase of the conntrack statistic drop over the interval.
     pub conntrack_drop: Limit,
+    /// Stale conntrack entries (ESTABLISHED, no socket); none by default: judging them costs
+    /// two more socket dumps, so only a configured limit asks for it.
+    pub conntrack_stale: Limit,
+    /// Lost flows (ESTABLISHED socket, no conntrack entry); none by default, likewise.
+    pub conntrack_lost: Limit,
 }
 
 impl Default for Thresholds {
@@ -181,6 +186,8 @@ impl Default for Thresholds {
                 warn: None,
                 crit: Some(Level::Count(0)),
             },
+            conntrack_stale: Limit::NONE,
+            conntrack_lost: Limit::NONE,
             tw_overflow: Limit {
                 warn: Some(Level::Count(0)),
                 crit: None,
@@ -210,6 +217,11 @@ impl Thresholds {
     /// The limit of a state (request sockets share SYN_RECV's).
     pub fn state(&self, s: TcpState) -> Limit {
         self.states[usize::from(s.reported().kernel())]
+    }
+
+    /// Whether the check must reconcile the conntrack table with the sockets.
+    pub fn wants_reconcile(&self) -> bool {
+        self.conntrack_stale != Limit::NONE || self.conntrack_lost != Limit::NONE
     }
 
     pub fn state_mut(&mut self, s: TcpState) -> &mut Limit {
@@ -267,6 +279,8 @@ impl Thresholds {
             s.fill.apply(&mut self.conntrack_fill);
             s.insert_failed.apply(&mut self.conntrack_insert_failed);
             s.drop.apply(&mut self.conntrack_drop);
+            s.stale.apply(&mut self.conntrack_stale);
+            s.lost.apply(&mut self.conntrack_lost);
         }
         if let Some(s) = cfg.close_wait {
             s.persistent.apply(&mut self.close_wait_persistent);
@@ -432,6 +446,8 @@ struct ConntrackSection {
     fill: Option<LimitSetting>,
     insert_failed: Option<LimitSetting>,
     drop: Option<LimitSetting>,
+    stale: Option<LimitSetting>,
+    lost: Option<LimitSetting>,
 }
 
 #[derive(Debug, Deserialize)]

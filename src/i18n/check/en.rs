@@ -179,6 +179,17 @@ impl CheckMsg {
                 "conntrack {stat} rose by {by} in {secs:.1}s ({})",
                 limit_en(limit)
             ),
+            CheckMsg::ConntrackReconciled {
+                stale,
+                lost,
+                stale_limit,
+                lost_limit,
+            } => format!(
+                "{stale} stale conntrack entries (ESTABLISHED, no socket; {}), {lost} lost flows \
+                 (ESTABLISHED socket, no entry; {})",
+                limit_en(stale_limit),
+                limit_en(lost_limit)
+            ),
             CheckMsg::ConntrackNeedsInterval => "the increase of conntrack insert_failed and drop \
                 needs two samples: run with --interval 2s"
                 .to_string(),

@@ -163,6 +163,17 @@ impl CheckMsg {
                 "conntrack {stat} 在 {secs:.1} 秒内增加了 {by}（{}）",
                 limit_zh(limit)
             ),
+            CheckMsg::ConntrackReconciled {
+                stale,
+                lost,
+                stale_limit,
+                lost_limit,
+            } => format!(
+                "{stale} 条失效的 conntrack 条目（ESTABLISHED 但无套接字；{}），{lost} 个丢失的流\
+                 （ESTABLISHED 套接字但无条目；{}）",
+                limit_zh(stale_limit),
+                limit_zh(lost_limit)
+            ),
             CheckMsg::ConntrackNeedsInterval => {
                 "conntrack insert_failed 与 drop 的增量需要两次采样：请加 --interval 2s 运行"
                     .to_string()

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, anyhow};
 use self::ctnetlink::{Ctnetlink, CtnetlinkError};
 use self::text::{Line, parse_line};
 use super::Unread;
-use super::scope::{Order, Unsupported};
+use super::scope::{Order, Target, Unsupported};
 use super::table::{TableInput, TableTarget};
 use crate::analyze::reconcile::{Reconciled, Reconciler};
 use crate::conntrack::{CtEntry, CtStats, CtTable};
@@ -236,38 +236,44 @@ impl TableTarget {
             )
             .into());
         };
-        let local = t
-            .inside(local_addresses)?
-            .context("listing the namespace's addresses")?;
-        let mut rec = Reconciler::new(local);
-        let all = Filter::default();
-        let none = Extensions::default();
-        t.scan(
-            0,
-            &all,
-            none,
-            &mut |s: &Socket| {
-                rec.socket(s);
-                Flow::Continue
-            },
-            Order::Any,
-        )?;
-        let report = t.inside(|| {
-            scan_here(reader, &mut |e| {
-                rec.entry(e);
-                true
-            })
-        })??;
-        t.scan(
-            0,
-            &all,
-            none,
-            &mut |s: &Socket| {
-                rec.socket_after(s);
-                Flow::Continue
-            },
-            Order::Any,
-        )?;
-        Ok((rec.finish(), report))
+        reconcile(t, reader)
     }
+}
+
+/// Compare a live namespace's conntrack table with its sockets: sockets, the table, sockets
+/// again (see `analyze::reconcile`).
+pub fn reconcile(t: &mut Target, reader: CtReader) -> Result<(Reconciled, CtReport)> {
+    let local = t
+        .inside(local_addresses)?
+        .context("listing the namespace's addresses")?;
+    let mut rec = Reconciler::new(local);
+    let all = Filter::default();
+    let none = Extensions::default();
+    t.scan(
+        0,
+        &all,
+        none,
+        &mut |s: &Socket| {
+            rec.socket(s);
+            Flow::Continue
+        },
+        Order::Any,
+    )?;
+    let report = t.inside(|| {
+        scan_here(reader, &mut |e| {
+            rec.entry(e);
+            true
+        })
+    })??;
+    t.scan(
+        0,
+        &all,
+        none,
+        &mut |s: &Socket| {
+            rec.socket_after(s);
+            Flow::Continue
+        },
+        Order::Any,
+    )?;
+    Ok((rec.finish(), report))
 }

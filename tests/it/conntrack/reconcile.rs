@@ -52,6 +52,43 @@ fn a_stale_entry_made_on_purpose_is_found_and_a_deleted_one_is_lost() {
     assert_eq!(v["lost_count"], 0, "{v}");
     assert!(v["sockets"].as_u64().is_some_and(|n| n >= 2), "{v}");
 
+    // check judges them when a limit asks: a warning headed by the stale entry.
+    let mut cfg = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut cfg, b"[conntrack]\nstale = { warn = 0 }\n").unwrap();
+    let out = super::tcpstate()
+        .args([
+            "check",
+            "--netns",
+            ns.name(),
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(cfg.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "conntrack")
+        .expect("the conntrack finding")
+        .clone();
+    assert_eq!(f["severity"], "WARNING", "{f}");
+    assert_eq!(f["metrics"]["conntrack_stale"], 1, "{f}");
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    // Without the limit, no reconciliation (and no cost).
+    let v = json(&["check", "--netns", ns.name()]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "conntrack")
+        .expect("the conntrack finding")
+        .clone();
+    assert!(f["metrics"]["conntrack_stale"].is_null(), "{f}");
+
     if require_tool("conntrack") {
         ns.check_output("conntrack", &["-D", "-p", "tcp", "--orig-port-dst", "7802"])
             .expect("conntrack -D deletes the held connection's entry");

@@ -50,6 +50,22 @@ pub fn conntrack(t: &Thresholds, obs: &Observation) -> Finding {
         close,
         tcp,
     });
+    if let Some((stale, lost)) = h.conntrack_reconciled {
+        let said = CheckMsg::ConntrackReconciled {
+            stale,
+            lost,
+            stale_limit: t.conntrack_stale,
+            lost_limit: t.conntrack_lost,
+        };
+        let worst = t
+            .conntrack_stale
+            .severity(stale, 0)
+            .max(t.conntrack_lost.severity(lost, 0));
+        f.raise_because(worst, said.clone());
+        f.evidence.push(said);
+        f.metrics.push(("conntrack_stale", stale));
+        f.metrics.push(("conntrack_lost", lost));
+    }
     let before = obs
         .previous
         .and_then(|p| p.conntrack.as_ref())

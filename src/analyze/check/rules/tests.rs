@@ -38,6 +38,7 @@ pub(crate) fn facts(ext: &[(&str, i64)]) -> HostFacts {
         max_orphans: Some(100),
         tcp_mem: Some([100, 400, 1000]),
         conntrack: None,
+        conntrack_reconciled: None,
         at: Instant::now(),
     }
 }
