@@ -41,7 +41,7 @@ pub enum CtReader {
 pub struct CtReport {
     /// The table's size (every protocol) and limit; unknown for captures.
     pub table: CtTable,
-    /// The statistics (ctnetlink only).
+    /// The statistics (ctnetlink, or /proc/net/stat/nf_conntrack with the /proc reader).
     pub stats: Option<CtStats>,
     /// Lines of a capture that looked like TCP entries but could not be read.
     pub unread: Vec<Unread>,
@@ -66,6 +66,36 @@ fn unreadable(netlink: &CtnetlinkError, proc_err: &io::Error) -> anyhow::Error {
         );
     }
     anyhow!("cannot read the conntrack table: {netlink}; /proc/net/nf_conntrack: {proc_err}")
+}
+
+/// The statistics of `/proc/net/stat/nf_conntrack` (a header naming the columns, then one
+/// line of hexadecimal values per CPU), summed; `None` when a column or a value cannot be read.
+pub fn parse_proc_stats(text: &str) -> Option<CtStats> {
+    let mut lines = text.lines();
+    let names: Vec<&str> = lines.next()?.split_ascii_whitespace().collect();
+    let col = |name: &str| names.iter().position(|n| *n == name);
+    let cols = [
+        col("found")?,
+        col("invalid")?,
+        col("insert")?,
+        col("insert_failed")?,
+        col("drop")?,
+        col("early_drop")?,
+        col("search_restart")?,
+    ];
+    let mut s = CtStats::default();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let v: Vec<&str> = line.split_ascii_whitespace().collect();
+        let at = |i: usize| u64::from_str_radix(v.get(i)?, 16).ok();
+        s.found += at(cols[0])?;
+        s.invalid += at(cols[1])?;
+        s.insert += at(cols[2])?;
+        s.insert_failed += at(cols[3])?;
+        s.drop += at(cols[4])?;
+        s.early_drop += at(cols[5])?;
+        s.search_restart += at(cols[6])?;
+    }
+    Some(s)
 }
 
 /// The table size and limit from the sysctls of the current namespace.
@@ -118,12 +148,14 @@ pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Re
         Ok(f) => {
             if let Some(e) = &netlink_err {
                 report.notices.push(format!(
-                    "ctnetlink unavailable ({e}): read /proc/net/nf_conntrack instead, \
-                     without the table's statistics"
+                    "ctnetlink unavailable ({e}): read /proc/net/nf_conntrack instead"
                 ));
             }
             read_text(f, "/proc/net/nf_conntrack", true, each, &mut report)?;
             report.table = table_from_sysctls();
+            report.stats = std::fs::read_to_string("/proc/thread-self/net/stat/nf_conntrack")
+                .ok()
+                .and_then(|t| parse_proc_stats(&t));
             Ok(report)
         }
         Err(proc_err) => match netlink_err {
@@ -276,4 +308,18 @@ pub fn reconcile(t: &mut Target, reader: CtReader) -> Result<(Reconciled, CtRepo
         Order::Any,
     )?;
     Ok((rec.finish(), report))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn proc_statistics_are_summed_over_cpus_by_column_name() {
+        let text = "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n\
+                    0000000a  00000000 00000001 00000000 00000002 00000000 00000000 00000000 00000010 00000003 00000004 00000005 00000000  00000000 00000000 00000000 00000006\n\
+                    0000000a  00000000 00000001 00000000 00000002 00000000 00000000 00000000 00000010 0000000a 00000001 00000000 00000000  00000000 00000000 00000000 00000000\n";
+        let s = super::parse_proc_stats(text).unwrap();
+        assert_eq!((s.found, s.insert, s.insert_failed, s.drop), (2, 32, 13, 5));
+        assert_eq!((s.early_drop, s.search_restart, s.invalid), (5, 6, 4));
+        assert_eq!(super::parse_proc_stats("found drop\nzz 1\n"), None);
+    }
 }
