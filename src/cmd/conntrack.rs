@@ -54,6 +54,7 @@ pub fn run(common: &Common, args: &ConntrackArgs) -> Result<()> {
     let filter = CtFilter::of(&common.filter()).map_err(UsageError)?;
     let (mut targets, many) = open(common)?;
     let reader = reader(common);
+    let families = [!common.ipv6, !common.ipv4];
     let style = Style::for_stdout();
     if args.reconcile {
         let mut hosts = Vec::new();
@@ -74,7 +75,7 @@ pub fn run(common: &Common, args: &ConntrackArgs) -> Result<()> {
         let mut hosts = Vec::new();
         for t in &targets {
             let mut g = CtGrouper::new(args.by.clone());
-            let r = t.scan(reader, &mut |e| {
+            let r = t.scan(reader, families, &mut |e| {
                 if filter.matches(e) {
                     g.add(e);
                 }
@@ -95,7 +96,7 @@ pub fn run(common: &Common, args: &ConntrackArgs) -> Result<()> {
     let mut hosts = Vec::new();
     for t in &targets {
         let mut counts = CtCounts::default();
-        let r = t.scan(reader, &mut |e| {
+        let r = t.scan(reader, families, &mut |e| {
             if filter.matches(e) {
                 counts.add(e.state);
             }
@@ -126,6 +127,7 @@ fn list(common: &Common, args: &ConntrackListArgs) -> Result<()> {
     let filter = CtFilter::of(&common.filter()).map_err(UsageError)?;
     let (targets, many) = open(common)?;
     let reader = reader(common);
+    let families = [!common.ipv6, !common.ipv4];
     let mut out = stdout();
     let mut w = CtListWriter::start(&mut out, format, Style::for_stdout(), many)?;
     let mut left = args.limit;
@@ -138,7 +140,7 @@ fn list(common: &Common, args: &ConntrackListArgs) -> Result<()> {
         let filter = &filter;
         let (report, written) = std::thread::scope(|s| {
             let scan = s.spawn(move || {
-                t.scan(reader, &mut |e| {
+                t.scan(reader, families, &mut |e| {
                     !filter.matches(e) || tx.send(e.clone()).is_ok()
                 })
             });

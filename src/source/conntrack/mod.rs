@@ -107,8 +107,13 @@ fn table_from_sysctls() -> CtTable {
     }
 }
 
-/// Read the live table of the current namespace (the caller is inside it).
-pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Result<CtReport> {
+/// Read the live table of the current namespace (the caller is inside it); `families`:
+/// IPv4, IPv6 — the ctnetlink dump asks only for those (the /proc reader reads everything).
+pub fn scan_here(
+    reader: CtReader,
+    families: [bool; 2],
+    each: &mut dyn FnMut(&CtEntry) -> bool,
+) -> Result<CtReport> {
     let mut report = CtReport::default();
     let netlink_err = if reader == CtReader::Proc {
         None
@@ -117,7 +122,7 @@ pub fn scan_here(reader: CtReader, each: &mut dyn FnMut(&CtEntry) -> bool) -> Re
         // dump that delivered nothing falls back to /proc.
         let mut delivered = 0u64;
         let dumped = Ctnetlink::open().and_then(|mut nl| {
-            nl.entries(true, true, &mut |e| {
+            nl.entries(families[0], families[1], &mut |e| {
                 delivered += 1;
                 each(&e)
             })?;
@@ -185,7 +190,7 @@ pub fn census_here() -> Result<Option<CtCensus>> {
         return Ok(None);
     }
     let mut counts = crate::conntrack::CtCounts::default();
-    let r = scan_here(CtReader::Auto, &mut |e| {
+    let r = scan_here(CtReader::Auto, [true, true], &mut |e| {
         counts.add(e.state);
         true
     })?;
@@ -239,10 +244,11 @@ impl TableTarget {
     pub fn scan(
         &self,
         reader: CtReader,
+        families: [bool; 2],
         each: &mut (dyn FnMut(&CtEntry) -> bool + Send),
     ) -> Result<CtReport> {
         match &self.input {
-            TableInput::Live(t) => t.inside(|| scan_here(reader, each))?,
+            TableInput::Live(t) => t.inside(|| scan_here(reader, families, each))?,
             TableInput::Capture { path, strict } => {
                 let mut report = CtReport::default();
                 let name = path.display().to_string();
@@ -292,7 +298,7 @@ pub fn reconcile(t: &mut Target, reader: CtReader) -> Result<(Reconciled, CtRepo
         Order::Any,
     )?;
     let report = t.inside(|| {
-        scan_here(reader, &mut |e| {
+        scan_here(reader, [true, true], &mut |e| {
             rec.entry(e);
             true
         })

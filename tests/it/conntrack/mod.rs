@@ -107,7 +107,10 @@ fn counts_equal_the_kernels_own_table() {
     );
     assert_eq!(kernel.get("TIME_WAIT"), Some(&3), "{kernel:?}");
     // SYN_SENT: SYNs dropped after conntrack saw them; SYN_RECV: SYN-ACKs dropped likewise.
-    assert!(kernel.get("SYN_SENT").copied().unwrap_or(0) >= 2, "{kernel:?}");
+    assert!(
+        kernel.get("SYN_SENT").copied().unwrap_or(0) >= 2,
+        "{kernel:?}"
+    );
     assert!(kernel.contains_key("SYN_RECV"), "{kernel:?}");
     assert!(
         kernel.contains_key("CLOSE_WAIT") || kernel.contains_key("FIN_WAIT"),
@@ -337,4 +340,38 @@ fn a_state_conntrack_does_not_have_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("conntrack has no LISTEN state"), "{err}");
+}
+
+#[test]
+fn ipv4_and_ipv6_entries_and_the_family_flags() {
+    let Some(ns) = Netns::with_tools("ct-family", &["conntrack"]) else {
+        return;
+    };
+    // Entries made directly in the namespace's table, one per family.
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(
+        &mut f,
+        b"-I -p tcp -s 10.0.0.1 -d 10.0.1.1 --sport 1000 --dport 80 --state ESTABLISHED -t 3600 -u SEEN_REPLY,ASSURED\n\
+          -I -p tcp -s fd00::1 -d fd00::2 --sport 1001 --dport 80 --state TIME_WAIT -t 3600\n\
+          -I -p udp -s 10.0.0.1 -d 10.0.1.1 --sport 53 --dport 53 -t 3600\n",
+    )
+    .unwrap();
+    ns.check_output("conntrack", &["-R", f.path().to_str().unwrap()])
+        .expect("conntrack -R loads the entries");
+    let text = proc_table(&ns);
+    assert_eq!(awk_count(&text).values().sum::<u64>(), 2, "{text}");
+    for (flag, want) in [
+        (None, vec![("ESTABLISHED", 1), ("TIME_WAIT", 1)]),
+        (Some("-4"), vec![("ESTABLISHED", 1)]),
+        (Some("-6"), vec![("TIME_WAIT", 1)]),
+    ] {
+        let mut args = vec!["conntrack", "--netns", ns.name()];
+        args.extend(flag);
+        let v = json(&args);
+        let want: BTreeMap<String, u64> = want.into_iter().map(|(s, n)| (s.into(), n)).collect();
+        assert_eq!(states(&v["states"]), want, "{flag:?}: {v}");
+    }
+    let v = json(&["conntrack", "list", "--netns", ns.name(), "-6"]);
+    assert_eq!(v[0]["original"]["src"], "fd00::1", "{v}");
+    assert_eq!(v[0]["unreplied"], true, "{v}");
 }
