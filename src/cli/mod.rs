@@ -118,7 +118,8 @@ pub enum Command {
     #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
     Fleet(FleetArgs),
     /// The netfilter conntrack table's TCP entries: counts per state, fill, list.
-    #[command(long_about = conntrack::CONNTRACK_ABOUT, after_long_help = help::after_long_help("conntrack"))]
+    #[command(long_about = conntrack::CONNTRACK_ABOUT, after_long_help = help::after_long_help("conntrack"),
+              args_conflicts_with_subcommands = true)]
     Conntrack(ConntrackArgs),
     /// The IPVS connection table of a director: counts per state, virtual service, real server.
     #[command(long_about = ipvs::IPVS_ABOUT, after_long_help = help::after_long_help("ipvs"))]

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::{DataFormat, Style};
 use crate::conntrack::{CtEntry, CtTuple};
 
-const HEADER: [&str; 9] = [
-    "STATE", "ORIGINAL", "REPLY", "NAT", "MARK", "ZONE", "TIMEOUT", "FLAGS", "",
+const HEADER: [&str; 8] = [
+    "STATE", "ORIGINAL", "REPLY", "NAT", "MARK", "ZONE", "TIMEOUT", "FLAGS",
 ];
 
 /// Streams entries: `entry` for each, then `close`.
