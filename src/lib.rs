@@ -4,8 +4,10 @@
 //! composes them.
 
 pub mod analyze;
+pub mod conntrack;
 pub mod filter;
 pub mod i18n;
+pub mod ipvs;
 pub mod kernel;
 pub mod render;
 pub mod serve;

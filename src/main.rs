@@ -76,6 +76,10 @@ fn main() -> ExitCode {
         Some(Command::Kill(a)) => cmd::kill::run(&cli.common, a),
         Some(Command::Fleet(a)) if a.is_check() => return cmd::fleet::run_check(&cli.common, a),
         Some(Command::Fleet(a)) => cmd::fleet::run(&cli.common, a).map(|()| ExitCode::SUCCESS),
+        Some(Command::Conntrack(a)) => {
+            cmd::conntrack::run(&cli.common, a).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Ipvs(_)) => cmd::ipvs::run(&cli.common).map(|()| ExitCode::SUCCESS),
         Some(Command::Completions(a)) => {
             with_stdout(|out| cmd::completions::run(a, out).map(|()| ExitCode::SUCCESS))
         }

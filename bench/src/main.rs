@@ -4,6 +4,7 @@
 //! and peak RSS with every ratio to the floor and to the matching `ss`/`netstat` command.
 //! Run as root: `cargo run --release -p tcpstate-bench -- --sockets 100000`.
 
+mod conntrack;
 mod measure;
 
 use std::collections::BTreeMap;
@@ -74,6 +75,15 @@ enum Sub {
         #[arg(long)]
         memory: bool,
     },
+    /// Time `tcpstate conntrack` beside `conntrack -L -p tcp | awk` and awk over
+    /// /proc/net/nf_conntrack on a conntrack table of ENTRIES TCP entries (+10 % UDP).
+    Conntrack {
+        #[arg(long, default_value_t = 100_000)]
+        entries: usize,
+    },
+    /// The conntrack floor: one ctnetlink dump of the TCP entries of the current namespace,
+    /// each decoded and dropped (what the kernel costs, plus decoding).
+    CtFloor,
 }
 
 fn sh(cmd: &str) -> Result<()> {
@@ -366,7 +376,17 @@ fn main() -> Result<()> {
             println!("{bytes}");
             return Ok(());
         }
-        None => {}
+        Some(Sub::CtFloor) => {
+            let mut nl = tcpstate::source::conntrack::ctnetlink::Ctnetlink::open()?;
+            let mut n = 0u64;
+            nl.entries(true, true, &mut |_| {
+                n += 1;
+                true
+            })?;
+            println!("{n}");
+            return Ok(());
+        }
+        Some(Sub::Conntrack { .. }) | None => {}
     }
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
@@ -379,6 +399,10 @@ fn main() -> Result<()> {
         )
     })?;
     let t = t.display().to_string();
+    if let Some(Sub::Conntrack { entries }) = args.cmd {
+        let me = std::env::current_exe()?.display().to_string();
+        return conntrack::run(&t, &me, entries, args.reps, enter_netns);
+    }
     let me = std::env::current_exe()?.display().to_string();
     let with_p = sh_out(&format!("{t} list --help"))?.contains("--processes");
 

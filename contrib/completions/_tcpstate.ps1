@@ -70,6 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Trace TCP state transitions live (root or CAP_PERFMON)')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Close the sockets a filter selects, as `ss -K` does, but safely (root)')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'State counts of every host beside each other, from the Prometheus that scrapes them')
+            [CompletionResult]::new('conntrack', 'conntrack', [CompletionResultType]::ParameterValue, 'The netfilter conntrack table''s TCP entries: counts per state, fill, list')
+            [CompletionResult]::new('ipvs', 'ipvs', [CompletionResultType]::ParameterValue, 'The IPVS connection table of a director: counts per state, virtual service, real server')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -501,6 +503,104 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
         'tcpstate;fleet;help;help' {
             break
         }
+        'tcpstate;conntrack' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by one key or several of the original tuple, comma-separated (`dst,dport`)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'With --by: only the N largest groups (N at least 1)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Local port: a number, a range (8000-8100) or a service name; comma-separated')
+            [CompletionResult]::new('--dport', '--dport', [CompletionResultType]::ParameterName, 'Remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local or remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Remote address or CIDR block; comma-separated')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Live source of sockets (default: auto). Not with --from, which reads no live source')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)')
+            [CompletionResult]::new('--assume-state', '--assume-state', [CompletionResultType]::ParameterName, 'The state of every row of an `ss … state S` listing, which has no State column')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
+            [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
+            [CompletionResult]::new('--reconcile', '--reconcile', [CompletionResultType]::ParameterName, 'Compare the table with the sockets of the namespace: entries conntrack holds ESTABLISHED while no socket exists at their local end (stale: they keep a table slot and any NAT mapping), and ESTABLISHED sockets whose flow conntrack has no entry for (lost). Live namespaces only')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end')
+            [CompletionResult]::new('--all-netns', '--all-netns', [CompletionResultType]::ParameterName, 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tcpstate;conntrack;list' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N entries')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Local port: a number, a range (8000-8100) or a service name; comma-separated')
+            [CompletionResult]::new('--dport', '--dport', [CompletionResultType]::ParameterName, 'Remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local or remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Remote address or CIDR block; comma-separated')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Live source of sockets (default: auto). Not with --from, which reads no live source')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)')
+            [CompletionResult]::new('--assume-state', '--assume-state', [CompletionResultType]::ParameterName, 'The state of every row of an `ss … state S` listing, which has no State column')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
+            [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end')
+            [CompletionResult]::new('--all-netns', '--all-netns', [CompletionResultType]::ParameterName, 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tcpstate;conntrack;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tcpstate;conntrack;help;list' {
+            break
+        }
+        'tcpstate;conntrack;help;help' {
+            break
+        }
+        'tcpstate;ipvs' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
+            [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Local port: a number, a range (8000-8100) or a service name; comma-separated')
+            [CompletionResult]::new('--dport', '--dport', [CompletionResultType]::ParameterName, 'Remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Local or remote port: a number, a range or a service name; comma-separated')
+            [CompletionResult]::new('--src', '--src', [CompletionResultType]::ParameterName, 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated')
+            [CompletionResult]::new('--dst', '--dst', [CompletionResultType]::ParameterName, 'Remote address or CIDR block; comma-separated')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Live source of sockets (default: auto). Not with --from, which reads no live source')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)')
+            [CompletionResult]::new('--assume-state', '--assume-state', [CompletionResultType]::ParameterName, 'The state of every row of an `ss … state S` listing, which has no State column')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Name for the host of each --from file, in order (default: the file''s stem)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)')
+            [CompletionResult]::new('--netns', '--netns', [CompletionResultType]::ParameterName, 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 sockets only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 sockets only')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end')
+            [CompletionResult]::new('--all-netns', '--all-netns', [CompletionResultType]::ParameterName, 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tcpstate;completions' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)')
@@ -539,6 +639,8 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Trace TCP state transitions live (root or CAP_PERFMON)')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Close the sockets a filter selects, as `ss -K` does, but safely (root)')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'State counts of every host beside each other, from the Prometheus that scrapes them')
+            [CompletionResult]::new('conntrack', 'conntrack', [CompletionResultType]::ParameterValue, 'The netfilter conntrack table''s TCP entries: counts per state, fill, list')
+            [CompletionResult]::new('ipvs', 'ipvs', [CompletionResultType]::ParameterValue, 'The IPVS connection table of a director: counts per state, virtual service, real server')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for bash, zsh, fish, elvish or powershell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -575,6 +677,16 @@ Register-ArgumentCompleter -Native -CommandName 'tcpstate' -ScriptBlock {
             break
         }
         'tcpstate;help;fleet;check' {
+            break
+        }
+        'tcpstate;help;conntrack' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED')
+            break
+        }
+        'tcpstate;help;conntrack;list' {
+            break
+        }
+        'tcpstate;help;ipvs' {
             break
         }
         'tcpstate;help;completions' {

@@ -67,6 +67,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand trace 'Trace TCP state transitions live (root or CAP_PERFMON)'
             cand kill 'Close the sockets a filter selects, as `ss -K` does, but safely (root)'
             cand fleet 'State counts of every host beside each other, from the Prometheus that scrapes them'
+            cand conntrack 'The netfilter conntrack table''s TCP entries: counts per state, fill, list'
+            cand ipvs 'The IPVS connection table of a director: counts per state, virtual service, real server'
             cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -483,6 +485,98 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
         }
         &'tcpstate;fleet;help;help'= {
         }
+        &'tcpstate;conntrack'= {
+            cand --by 'Group by one key or several of the original tuple, comma-separated (`dst,dport`)'
+            cand --top 'With --by: only the N largest groups (N at least 1)'
+            cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'
+            cand --dport 'Remote port: a number, a range or a service name; comma-separated'
+            cand --port 'Local or remote port: a number, a range or a service name; comma-separated'
+            cand --src 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated'
+            cand --dst 'Remote address or CIDR block; comma-separated'
+            cand --source 'Live source of sockets (default: auto). Not with --from, which reads no live source'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --from 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input'
+            cand --input-format 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)'
+            cand --assume-state 'The state of every row of an `ss … state S` listing, which has no State column'
+            cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
+            cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
+            cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand --reconcile 'Compare the table with the sockets of the namespace: entries conntrack holds ESTABLISHED while no socket exists at their local end (stale: they keep a table slot and any NAT mapping), and ESTABLISHED sockets whose flow conntrack has no entry for (lost). Live namespaces only'
+            cand -4 'IPv4 sockets only'
+            cand --ipv4 'IPv4 sockets only'
+            cand -6 'IPv6 sockets only'
+            cand --ipv6 'IPv6 sockets only'
+            cand --strict 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+            cand --all-netns 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand list 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tcpstate;conntrack;list'= {
+            cand --limit 'Stop after N entries'
+            cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'
+            cand --dport 'Remote port: a number, a range or a service name; comma-separated'
+            cand --port 'Local or remote port: a number, a range or a service name; comma-separated'
+            cand --src 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated'
+            cand --dst 'Remote address or CIDR block; comma-separated'
+            cand --source 'Live source of sockets (default: auto). Not with --from, which reads no live source'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --from 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input'
+            cand --input-format 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)'
+            cand --assume-state 'The state of every row of an `ss … state S` listing, which has no State column'
+            cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
+            cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
+            cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand -4 'IPv4 sockets only'
+            cand --ipv4 'IPv4 sockets only'
+            cand -6 'IPv6 sockets only'
+            cand --ipv6 'IPv6 sockets only'
+            cand --strict 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+            cand --all-netns 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tcpstate;conntrack;help'= {
+            cand list 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tcpstate;conntrack;help;list'= {
+        }
+        &'tcpstate;conntrack;help;help'= {
+        }
+        &'tcpstate;ipvs'= {
+            cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
+            cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'
+            cand --dport 'Remote port: a number, a range or a service name; comma-separated'
+            cand --port 'Local or remote port: a number, a range or a service name; comma-separated'
+            cand --src 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated'
+            cand --dst 'Remote address or CIDR block; comma-separated'
+            cand --source 'Live source of sockets (default: auto). Not with --from, which reads no live source'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --from 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input'
+            cand --input-format 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)'
+            cand --assume-state 'The state of every row of an `ss … state S` listing, which has no State column'
+            cand --label 'Name for the host of each --from file, in order (default: the file''s stem)'
+            cand --lang 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)'
+            cand --netns 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root'
+            cand -4 'IPv4 sockets only'
+            cand --ipv4 'IPv4 sockets only'
+            cand -6 'IPv6 sockets only'
+            cand --ipv6 'IPv6 sockets only'
+            cand --strict 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+            cand --all-netns 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tcpstate;completions'= {
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
@@ -520,6 +614,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand trace 'Trace TCP state transitions live (root or CAP_PERFMON)'
             cand kill 'Close the sockets a filter selects, as `ss -K` does, but safely (root)'
             cand fleet 'State counts of every host beside each other, from the Prometheus that scrapes them'
+            cand conntrack 'The netfilter conntrack table''s TCP entries: counts per state, fill, list'
+            cand ipvs 'The IPVS connection table of a director: counts per state, virtual service, real server'
             cand completions 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -545,6 +641,13 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand check 'Judge every instance with check''s state thresholds; exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst instance)'
         }
         &'tcpstate;help;fleet;check'= {
+        }
+        &'tcpstate;help;conntrack'= {
+            cand list 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'
+        }
+        &'tcpstate;help;conntrack;list'= {
+        }
+        &'tcpstate;help;ipvs'= {
         }
         &'tcpstate;help;completions'= {
         }

@@ -112,6 +112,8 @@ complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "serve" -d 'Prometheu
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "trace" -d 'Trace TCP state transitions live (root or CAP_PERFMON)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "kill" -d 'Close the sockets a filter selects, as `ss -K` does, but safely (root)'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "fleet" -d 'State counts of every host beside each other, from the Prometheus that scrapes them'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "conntrack" -d 'The netfilter conntrack table\'s TCP entries: counts per state, fill, list'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "ipvs" -d 'The IPVS connection table of a director: counts per state, virtual service, real server'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l by -d 'Group by one key or several, comma-separated (`remote-ip,local-port`): one row per key (or combination) with its total and its count in each state' -r -f -a "remote-ip\t''
@@ -849,6 +851,186 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "check" -d 'Judge every instance with check\'s state thresholds; exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst instance)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l by -d 'Group by one key or several of the original tuple, comma-separated (`dst,dport`)' -r -f -a "src\t'The initiator\'s address'
+dst\t'The address the flow was opened to (before DNAT)'
+sport\t'The initiator\'s port'
+dport\t'The port the flow was opened to'
+state\t'The conntrack state'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l top -d 'With --by: only the N largest groups (N at least 1)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'
+all\t'every state'
+connected\t'every state but listen and close'
+synchronized\t'connected, without syn-sent'
+bucket\t'the mini-sockets: time-wait and syn-recv'
+big\t'every state but the mini-sockets'
+closing-all\t'every state of a connection being torn down'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l sport -d 'Local port: a number, a range (8000-8100) or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l dport -d 'Remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l port -d 'Local or remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l src -d 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l dst -d 'Remote address or CIDR block; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l source -d 'Live source of sockets (default: auto). Not with --from, which reads no live source' -r -f -a "auto\t'sock_diag netlink, falling back to /proc when netlink is unavailable'
+netlink\t'sock_diag netlink only'
+proc\t'/proc/net/tcp and /proc/net/tcp6'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns (or wrapped text) for people; also spelt `text`'
+plain\t'`STATE COUNT` lines exactly as the netstat+awk one-liner prints them'
+json\t'JSON (schema in the README)'
+csv\t'CSV with a header row'
+dot\t'Graphviz DOT (`fsm`)'
+mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
+nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l label -d 'Name for the host of each --from file, in order (default: the file\'s stem)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
+zh\t'Simplified Chinese'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l reconcile -d 'Compare the table with the sockets of the namespace: entries conntrack holds ESTABLISHED while no socket exists at their local end (stale: they keep a table slot and any NAT mapping), and ESTABLISHED sockets whose flow conntrack has no entry for (lost). Live namespaces only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -s 4 -l ipv4 -d 'IPv4 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -s 6 -l ipv6 -d 'IPv6 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l limit -d 'Stop after N entries' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'
+all\t'every state'
+connected\t'every state but listen and close'
+synchronized\t'connected, without syn-sent'
+bucket\t'the mini-sockets: time-wait and syn-recv'
+big\t'every state but the mini-sockets'
+closing-all\t'every state of a connection being torn down'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l sport -d 'Local port: a number, a range (8000-8100) or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l dport -d 'Remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l port -d 'Local or remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l src -d 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l dst -d 'Remote address or CIDR block; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l source -d 'Live source of sockets (default: auto). Not with --from, which reads no live source' -r -f -a "auto\t'sock_diag netlink, falling back to /proc when netlink is unavailable'
+netlink\t'sock_diag netlink only'
+proc\t'/proc/net/tcp and /proc/net/tcp6'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns (or wrapped text) for people; also spelt `text`'
+plain\t'`STATE COUNT` lines exactly as the netstat+awk one-liner prints them'
+json\t'JSON (schema in the README)'
+csv\t'CSV with a header row'
+dot\t'Graphviz DOT (`fsm`)'
+mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
+nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l label -d 'Name for the host of each --from file, in order (default: the file\'s stem)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
+zh\t'Simplified Chinese'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s 4 -l ipv4 -d 'IPv4 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s 6 -l ipv6 -d 'IPv6 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'
+all\t'every state'
+connected\t'every state but listen and close'
+synchronized\t'connected, without syn-sent'
+bucket\t'the mini-sockets: time-wait and syn-recv'
+big\t'every state but the mini-sockets'
+closing-all\t'every state of a connection being torn down'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l sport -d 'Local port: a number, a range (8000-8100) or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l dport -d 'Remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l port -d 'Local or remote port: a number, a range or a service name; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l src -d 'Local address or CIDR block (v4 or v6; IPv4-mapped IPv6 matches IPv4); comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l dst -d 'Remote address or CIDR block; comma-separated' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l source -d 'Live source of sockets (default: auto). Not with --from, which reads no live source' -r -f -a "auto\t'sock_diag netlink, falling back to /proc when netlink is unavailable'
+netlink\t'sock_diag netlink only'
+proc\t'/proc/net/tcp and /proc/net/tcp6'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -s f -l format -d 'Output format' -r -f -a "table\t'Aligned columns (or wrapped text) for people; also spelt `text`'
+plain\t'`STATE COUNT` lines exactly as the netstat+awk one-liner prints them'
+json\t'JSON (schema in the README)'
+csv\t'CSV with a header row'
+dot\t'Graphviz DOT (`fsm`)'
+mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
+nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+syn-sent\t'connect() sent SYN, waiting for the answer'
+syn-recv\t'SYN received, handshake not finished'
+fin-wait-1\t'closed here, FIN not yet acknowledged'
+fin-wait-2\t'closed here, waiting for the peer\'s FIN'
+time-wait\t'closed both ways, waiting out old segments'
+close\t'closed or unconnected'
+close-wait\t'the peer closed, this application has not'
+last-ack\t'closed last, waiting for the FIN\'s ACK'
+listen\t'waiting for connections'
+closing\t'both closed at once, waiting for the ACK'
+bound-inactive\t'bound, neither listening nor connected'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l label -d 'Name for the host of each --from file, in order (default: the file\'s stem)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l lang -d 'Language of explanations and advice: en or zh (default: from LC_ALL, LC_MESSAGES, LANG)' -r -f -a "en\t'English'
+zh\t'Simplified Chinese'"
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l netns -d 'Look into another network namespace: a name from /run/netns (as `ip netns add` makes them), a path to a namespace file, or a process id (the namespace it is in). Needs root' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -s 4 -l ipv4 -d 'IPv4 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -s 6 -l ipv6 -d 'IPv6 sockets only'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -905,16 +1087,19 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -s 6 -l i
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l strict -d 'Fail (exit 1) on the first capture line that looks like a TCP row but cannot be read, instead of reporting such lines at the end'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l all-netns -d 'Every network namespace on the host (/run/netns and those of every process), each on its own — one column per namespace in summaries, a NETNS column in lists — plus the total. Namespaces are named `host`, by their /run/netns name, their container or Kubernetes pod, or `pid N (command)` of a process inside. Needs root'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "summary" -d 'Count sockets per state (the default command)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "list" -d 'List sockets with netstat\'s six columns'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "explain" -d 'What TCP states mean, how long they last, and what a large count means'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "fsm" -d 'The TCP state machine: table, diagram, client/server paths, sequence check'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "check" -d 'Health check with advice; exit code and `--format nagios` as a monitoring plugin'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "watch" -d 'Watch the counts live: a dashboard on a terminal, one line per interval otherwise'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "serve" -d 'Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "trace" -d 'Trace TCP state transitions live (root or CAP_PERFMON)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "kill" -d 'Close the sockets a filter selects, as `ss -K` does, but safely (root)'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "fleet" -d 'State counts of every host beside each other, from the Prometheus that scrapes them'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "summary" -d 'Count sockets per state (the default command)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "list" -d 'List sockets with netstat\'s six columns'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "explain" -d 'What TCP states mean, how long they last, and what a large count means'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "fsm" -d 'The TCP state machine: table, diagram, client/server paths, sequence check'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "check" -d 'Health check with advice; exit code and `--format nagios` as a monitoring plugin'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "watch" -d 'Watch the counts live: a dashboard on a terminal, one line per interval otherwise'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "serve" -d 'Prometheus exporter: serve /metrics over HTTP (loopback port 10011 by default)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "trace" -d 'Trace TCP state transitions live (root or CAP_PERFMON)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "kill" -d 'Close the sockets a filter selects, as `ss -K` does, but safely (root)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "fleet" -d 'State counts of every host beside each other, from the Prometheus that scrapes them'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "conntrack" -d 'The netfilter conntrack table\'s TCP entries: counts per state, fill, list'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "ipvs" -d 'The IPVS connection table of a director: counts per state, virtual service, real server'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "completions" -d 'Print the shell completion script for bash, zsh, fish, elvish or powershell'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and not __fish_seen_subcommand_from summary list explain fsm check watch serve trace kill fleet conntrack ipvs completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "check" -d 'Judge every instance with check\'s state thresholds; exit code 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst instance)'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand help; and __fish_seen_subcommand_from conntrack" -f -a "list" -d 'List the TCP entries: state, original and reply tuples, NAT, mark, zone, timeout left, ASSURED/UNREPLIED'

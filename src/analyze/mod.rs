@@ -7,6 +7,7 @@
 //! between two samples.
 
 pub mod check;
+pub mod conntrack;
 pub mod count;
 pub mod event_counts;
 pub mod fleet;
@@ -15,5 +16,6 @@ pub mod hist;
 pub mod listener;
 pub mod order;
 pub mod persist;
+pub mod reconcile;
 pub mod scrape;
 pub mod stats;

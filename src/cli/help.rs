@@ -337,6 +337,64 @@ const COMPLETIONS: &[Task] = &[Task {
     ],
 }];
 
+const CONNTRACK: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate conntrack",
+            "TCP entries of the conntrack table per state; its fill and statistics",
+        ),
+        ex(
+            "tcpstate conntrack --format plain",
+            "STATE COUNT lines, as awk over /proc/net/nf_conntrack prints",
+        ),
+        ex(
+            "tcpstate conntrack --by dst,dport --top 10",
+            "which destinations fill the table",
+        ),
+        ex(
+            "tcpstate conntrack --all-netns",
+            "the table of every namespace, side by side",
+        ),
+        ex(
+            "tcpstate conntrack --from gw1-conntrack.txt",
+            "a saved `conntrack -L` or /proc/net/nf_conntrack",
+        ),
+    ],
+}];
+
+const CONNTRACK_LIST: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate conntrack list --state established --dport 443",
+            "each flow: tuples, NAT, mark, zone, timeout, flags",
+        ),
+        ex(
+            "tcpstate conntrack list --format json | jq 'select(.nat.dnat)'",
+            "flows whose destination was translated",
+        ),
+    ],
+}];
+
+const IPVS: &[Task] = &[Task {
+    title: "Examples",
+    examples: &[
+        ex(
+            "tcpstate ipvs",
+            "IPVS connections per state, virtual service and real server",
+        ),
+        ex(
+            "tcpstate ipvs --format plain",
+            "STATE COUNT lines, as awk over ipvsadm -lnc prints",
+        ),
+        ex(
+            "tcpstate ipvs --from lb1-ipvsadm.txt",
+            "a saved `ipvsadm -lnc` or /proc/net/ip_vs_conn",
+        ),
+    ],
+}];
+
 /// The examples of a command, grouped by task (`""`: tcpstate itself).
 pub fn tasks(command: &str) -> &'static [Task] {
     match command {
@@ -352,6 +410,9 @@ pub fn tasks(command: &str) -> &'static [Task] {
         "completions" => COMPLETIONS,
         "fleet" => FLEET,
         "fleet-check" => FLEET_CHECK,
+        "conntrack" => CONNTRACK,
+        "conntrack-list" => CONNTRACK_LIST,
+        "ipvs" => IPVS,
         "" => TOP,
         // A command without examples here gets none, rather than another command's.
         _ => &[],
@@ -482,6 +543,9 @@ mod tests {
             "completions",
             "fleet",
             "fleet-check",
+            "conntrack",
+            "conntrack-list",
+            "ipvs",
         ] {
             let tasks = tasks(c);
             assert!(!tasks.is_empty(), "{c}");

@@ -19,11 +19,13 @@ use tcpstate::tcp::state::{StateSet, TcpState};
 
 pub mod check;
 pub mod completions;
+pub mod conntrack;
 pub mod duration;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;
 pub mod help;
+pub mod ipvs;
 pub mod kill;
 pub mod serve;
 pub mod ss_filter;
@@ -33,6 +35,7 @@ pub mod watch;
 
 pub use check::CheckArgs;
 pub use completions::CompletionsArgs;
+pub use conntrack::ConntrackArgs;
 pub use explain::ExplainArgs;
 pub use fleet::FleetArgs;
 pub use fsm::FsmArgs;
@@ -43,7 +46,7 @@ pub use trace::TraceArgs;
 pub use watch::WatchArgs;
 
 /// `--top N`: a number of groups, at least one.
-fn parse_top(s: &str) -> Result<usize, String> {
+pub(crate) fn parse_top(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(0) => Err("--top 0 would show no group; give 1 or more".into()),
         Ok(n) => Ok(n),
@@ -122,6 +125,13 @@ pub enum Command {
     /// State counts of every host beside each other, from the Prometheus that scrapes them.
     #[command(long_about = fleet::FLEET_ABOUT, after_long_help = help::after_long_help("fleet"))]
     Fleet(FleetArgs),
+    /// The netfilter conntrack table's TCP entries: counts per state, fill, list.
+    #[command(long_about = conntrack::CONNTRACK_ABOUT, after_long_help = help::after_long_help("conntrack"),
+              args_conflicts_with_subcommands = true)]
+    Conntrack(ConntrackArgs),
+    /// The IPVS connection table of a director: counts per state, virtual service, real server.
+    #[command(long_about = ipvs::IPVS_ABOUT, after_long_help = help::after_long_help("ipvs"))]
+    Ipvs(ipvs::IpvsArgs),
     /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
     #[command(after_long_help = help::after_long_help("completions"))]
     Completions(CompletionsArgs),

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use tcpstate::source::conntrack::{CtReader, reconcile};
 
 use super::{is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
@@ -123,7 +124,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
     }
     let owners = scope.owners();
     let filter = common.filter(&args.ss)?;
-    let facts1 = facts(&mut scope)?;
+    let facts1 = facts(&mut scope, &t)?;
     let cfg = SinkConfig {
         ephemeral: facts1.as_ref().and_then(|f| f.port_range),
         stuck_bytes: t.stuck_bytes,
@@ -142,7 +143,7 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
         return Ok((evaluate(&t, &obs), scope.describe()));
     };
     std::thread::sleep(interval);
-    let facts2 = facts(&mut scope)?;
+    let facts2 = facts(&mut scope, &t)?;
     let mut second = CheckSink::new(SinkConfig {
         ephemeral: facts2.as_ref().and_then(|f| f.port_range),
         remember_close_wait: false,
@@ -184,9 +185,20 @@ fn scan(scope: &mut Scope, filter: &Filter, sink: &mut CheckSink) -> Result<Repo
 /// Counters and sysctls of the one live target the sockets come from (this namespace or the
 /// one `--netns` names, read inside it). A capture has none, and neither has a run over every
 /// namespace (each has its own), so the rules that need them say they were skipped.
-fn facts(scope: &mut Scope) -> Result<Option<HostFacts>> {
+fn facts(scope: &mut Scope, t: &Thresholds) -> Result<Option<HostFacts>> {
     match scope.single_live() {
-        Some(one) => one.facts(),
+        Some(one) => {
+            let mut facts = one.facts()?;
+            // Stale entries and lost flows only when a limit asks for them (two more dumps).
+            if let Some(f) = facts.as_mut()
+                && t.wants_reconcile()
+                && matches!(f.conntrack, Some(Ok(_)))
+            {
+                let (r, _) = reconcile(one, CtReader::Auto)?;
+                f.conntrack_reconciled = Some((r.stale.len() as u64, r.lost.len() as u64));
+            }
+            Ok(facts)
+        }
         None => Ok(None),
     }
 }

@@ -5,9 +5,11 @@
 
 pub mod check;
 pub mod completions;
+pub mod conntrack;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;
+pub mod ipvs;
 pub mod kill;
 pub mod list;
 pub mod serve;

@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::Result;
+use tcpstate::source::conntrack::{CtCensus, census_here};
 
 use super::{open_scope, print_lines, stdout};
 use crate::cli::{Common, WatchArgs};
@@ -61,6 +62,15 @@ impl Probe for ScopeProbe {
             .single_live()
             .and_then(|one| one.counters())
             .and_then(|r| r.ok())
+    }
+
+    fn conntrack(&mut self) -> Option<CtCensus> {
+        // One namespace's table, like the counters; an unreadable table shows nothing.
+        self.scope
+            .single_live()
+            .and_then(|one| one.inside(census_here).ok())
+            .and_then(|r| r.ok())
+            .flatten()
     }
 }
 

@@ -26,6 +26,12 @@ pub struct HostFacts {
     pub max_orphans: Option<i64>,
     /// `net.ipv4.tcp_mem`: min, pressure, max, in pages.
     pub tcp_mem: Option<[i64; 3]>,
+    /// The conntrack table's census: `None` when the namespace has none (nf_conntrack not
+    /// loaded), an error sentence when it could not be read.
+    pub conntrack: Option<Result<crate::source::conntrack::CtCensus, String>>,
+    /// Stale conntrack entries and lost flows (`conntrack --reconcile`), when the check was
+    /// asked to judge them.
+    pub conntrack_reconciled: Option<(u64, u64)>,
     /// When the counters were read.
     pub at: Instant,
 }
@@ -54,6 +60,8 @@ impl HostFacts {
             fin_timeout: sysctl::read_i64("net.ipv4.tcp_fin_timeout"),
             max_orphans: sysctl::read_i64("net.ipv4.tcp_max_orphans"),
             tcp_mem,
+            conntrack: None,
+            conntrack_reconciled: None,
             at: Instant::now(),
         }
     }

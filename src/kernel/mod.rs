@@ -4,6 +4,7 @@
 //! sees that one. Each reader returns what it read or why it could not, and never panics on a
 //! missing or unreadable file.
 
+pub mod addrs;
 pub mod counters;
 pub mod facts;
 pub mod sysctl;

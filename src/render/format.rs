@@ -64,6 +64,12 @@ pub enum OutputKind {
     Fleet,
     /// `fleet check`.
     FleetCheck,
+    /// `conntrack`: counts of the conntrack table, or groups of its entries.
+    Conntrack,
+    /// `conntrack list`.
+    ConntrackList,
+    /// `ipvs`.
+    Ipvs,
 }
 
 impl OutputKind {
@@ -79,6 +85,9 @@ impl OutputKind {
             OutputKind::Fsm => "fsm",
             OutputKind::Fleet => "fleet",
             OutputKind::FleetCheck => "fleet check",
+            OutputKind::Conntrack => "conntrack",
+            OutputKind::ConntrackList => "conntrack list",
+            OutputKind::Ipvs => "ipvs",
         }
     }
 
@@ -90,7 +99,10 @@ impl OutputKind {
             | OutputKind::List
             | OutputKind::Watch
             | OutputKind::Trace
-            | OutputKind::Fleet => &[Table, Plain, Json, Csv],
+            | OutputKind::Fleet
+            | OutputKind::Conntrack
+            | OutputKind::ConntrackList
+            | OutputKind::Ipvs => &[Table, Plain, Json, Csv],
             OutputKind::Check => &[Table, Plain, Json, Nagios],
             OutputKind::Explain => &[Table, Json],
             OutputKind::FleetCheck => &[Table, Json, Nagios],

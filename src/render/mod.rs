@@ -6,6 +6,8 @@
 //! OpenMetrics exposition in `prometheus`.
 
 pub mod check;
+pub mod conntrack;
+pub mod conntrack_list;
 pub mod csv;
 pub mod explain;
 pub mod fleet;
@@ -14,6 +16,7 @@ pub mod fsm;
 pub mod fsm_path;
 pub mod group_stats;
 pub mod inside;
+pub mod ipvs;
 pub mod json;
 pub mod kill;
 pub mod list;
@@ -21,6 +24,7 @@ pub mod nagios;
 pub mod plain;
 pub mod progress;
 pub mod prometheus;
+pub mod reconcile;
 pub mod table;
 pub mod text;
 pub mod trace;

@@ -218,11 +218,26 @@ impl Collector {
                 .ok()
                 .flatten()
                 .and_then(|v| u64::try_from(v).ok());
+            // The conntrack table, where the namespace has one.
+            let conntrack = match t.inside(crate::source::conntrack::census_here) {
+                Ok(Ok(c)) => c,
+                Ok(Err(e)) => {
+                    self.errors += 1;
+                    problems.push(format!("{shown}: the conntrack table: {e:#}"));
+                    None
+                }
+                Err(e) => {
+                    self.errors += 1;
+                    problems.push(format!("{shown}: the conntrack table: {e}"));
+                    None
+                }
+            };
             namespaces.push(NamespaceSnapshot {
                 netns: label,
                 scrape,
                 counters,
                 max_tw_buckets,
+                conntrack,
             });
             kept.insert(key, sink);
         }

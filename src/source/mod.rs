@@ -4,14 +4,17 @@
 //! not read is returned in its `Report`, never dropped silently.
 
 pub mod capture;
+pub mod conntrack;
 pub mod destroy;
 mod diag_request;
+pub mod ipvs;
 pub mod netlink;
 pub mod netns;
 pub mod process;
 pub mod procfs;
 pub mod prometheus;
 pub mod scope;
+pub mod table;
 
 pub use crate::filter::Query;
 use crate::sink::Sink;

@@ -216,6 +216,10 @@ impl Target {
         let counters = self.counters().and_then(|r| r.ok());
         let mut facts = self.inside(HostFacts::read_sysctls)?;
         facts.counters = counters;
+        facts.conntrack = self
+            .inside(super::conntrack::census_here)?
+            .map_err(|e| format!("{e:#}"))
+            .transpose();
         Ok(Some(facts))
     }
 }

@@ -17,6 +17,7 @@ use crate::kernel::counters::Counters;
 use crate::sink::{Flow, Sink};
 use crate::socket::{Family, Socket};
 use crate::source::Report;
+use crate::source::conntrack::CtCensus;
 use crate::tcp::state::TcpState;
 
 /// The most sockets the socket list keeps; the rest are counted, not kept.
@@ -31,6 +32,10 @@ pub trait Probe {
     fn scan(&mut self, sink: &mut dyn Sink, listener_memory: bool) -> Result<Report>;
     /// The kernel counters, when this probe has them (a capture has none).
     fn counters(&mut self) -> Option<Counters>;
+    /// The conntrack table of the probe's namespace, when it has one.
+    fn conntrack(&mut self) -> Option<CtCensus> {
+        None
+    }
 }
 
 /// What a sample should hold besides the counts.
@@ -77,6 +82,8 @@ pub struct Sample {
     pub listeners: Vec<ListenQueue>,
     pub sockets: Option<SocketSample>,
     pub counters: Option<Counters>,
+    /// The conntrack table's census (with the counters), when the namespace has a table.
+    pub conntrack: Option<CtCensus>,
 }
 
 /// The combined sink: counts every socket, and on the way groups, keeps listeners and keeps
@@ -146,6 +153,11 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     };
     probe.scan(&mut sink, req.listeners)?;
     let counters = if req.counters { probe.counters() } else { None };
+    let conntrack = if req.counters {
+        probe.conntrack()
+    } else {
+        None
+    };
     let taken = Instant::now();
     let wall = SystemTime::now();
     let groups = match (req.groups, sink.grouper) {
@@ -182,6 +194,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
         listeners,
         sockets,
         counters,
+        conntrack,
     })
 }
 

@@ -141,7 +141,8 @@ fn visible_rows(app: &App, room: usize) -> Vec<usize> {
 
 fn draw_dashboard(f: &mut Frame, area: Rect, app: &App) {
     let per_line = ((area.width.saturating_sub(2)) / COUNTER_CELL).max(1);
-    let counter_lines = (super::app::WATCHED.len() as u16).div_ceil(per_line);
+    let conntrack_line = u16::from(app.last.as_ref().is_some_and(|s| s.conntrack.is_some()));
+    let counter_lines = (super::app::WATCHED.len() as u16).div_ceil(per_line) + conntrack_line;
     let counters_h = counter_lines + 2;
     let table_h = |rows: usize| rows as u16 + 4; // border, header, total
     let full = table_h(app.states.len());
@@ -471,6 +472,9 @@ fn draw_counters(f: &mut Frame, area: Rect, app: &App, per_line: u16) {
         return;
     }
     let mut lines = Vec::new();
+    if let Some(c) = app.last.as_ref().and_then(|s| s.conntrack.as_ref()) {
+        lines.push(conntrack_line(c));
+    }
     for chunk in app.counter_rates.chunks(per_line as usize) {
         let mut spans = Vec::new();
         for c in chunk {
@@ -487,6 +491,27 @@ fn draw_counters(f: &mut Frame, area: Rect, app: &App, per_line: u16) {
         lines.push(Line::from(spans));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The conntrack table's fill and its TCP state mix on one line, the fill coloured by how
+/// close it is to nf_conntrack_max.
+fn conntrack_line(c: &crate::source::conntrack::CtCensus) -> Line<'static> {
+    let fill = c.table.fill();
+    let style = match fill {
+        Some(f) if f >= 0.95 => Style::new().red().bold(),
+        Some(f) if f >= 0.8 => Style::new().yellow().bold(),
+        _ => Style::new().bold(),
+    };
+    let mut spans = vec![
+        Span::raw("conntrack "),
+        Span::styled(crate::render::conntrack::table_line(&c.table), style),
+    ];
+    let mut states: Vec<_> = c.counts.all().filter(|&(_, n)| n > 0).collect();
+    states.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    for (s, n) in states {
+        spans.push(Span::raw(format!(" · {s} {n}")));
+    }
+    Line::from(spans)
 }
 
 fn draw_help(f: &mut Frame, area: Rect, app: &App) {

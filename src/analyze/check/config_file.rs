@@ -49,6 +49,13 @@ impl Thresholds {
             s.buckets.apply(&mut self.tw_buckets);
             s.overflow.apply(&mut self.tw_overflow);
         }
+        if let Some(s) = cfg.conntrack {
+            s.fill.apply(&mut self.conntrack_fill);
+            s.insert_failed.apply(&mut self.conntrack_insert_failed);
+            s.drop.apply(&mut self.conntrack_drop);
+            s.stale.apply(&mut self.conntrack_stale);
+            s.lost.apply(&mut self.conntrack_lost);
+        }
         if let Some(s) = cfg.close_wait {
             s.persistent.apply(&mut self.close_wait_persistent);
         }
@@ -180,6 +187,7 @@ struct Config {
     states: std::collections::BTreeMap<toml::Spanned<String>, LimitSetting>,
     ephemeral_ports: Option<EphemeralSection>,
     time_wait: Option<TimeWaitSection>,
+    conntrack: Option<ConntrackSection>,
     close_wait: Option<CloseWaitSection>,
     syn_backlog: Option<SynBacklogSection>,
     accept_queue: Option<AcceptQueueSection>,
@@ -215,6 +223,16 @@ struct SndbufSection {
 #[serde(deny_unknown_fields)]
 struct EphemeralSection {
     tuple: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConntrackSection {
+    fill: Option<LimitSetting>,
+    insert_failed: Option<LimitSetting>,
+    drop: Option<LimitSetting>,
+    stale: Option<LimitSetting>,
+    lost: Option<LimitSetting>,
 }
 
 #[derive(Debug, Deserialize)]

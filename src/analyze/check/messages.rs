@@ -52,6 +52,47 @@ pub enum CheckMsg {
         count: u64,
         max: Option<u64>,
     },
+    /// The conntrack table: its TCP entries, its size (every protocol) and limit.
+    ConntrackSummary {
+        tcp: u64,
+        entries: Option<u64>,
+        max: Option<u64>,
+    },
+    /// The namespace has no conntrack table (nf_conntrack not loaded).
+    ConntrackNone,
+    /// The table could not be read.
+    ConntrackUnreadable {
+        why: String,
+    },
+    /// The table's size of its limit.
+    ConntrackFill {
+        entries: u64,
+        max: u64,
+        limit: Limit,
+    },
+    /// TIME_WAIT and CLOSE entries among the TCP entries: what shorter
+    /// nf_conntrack_tcp_timeout_* would free.
+    ConntrackClosing {
+        time_wait: u64,
+        close: u64,
+        tcp: u64,
+    },
+    /// A conntrack statistic's increase over the interval.
+    ConntrackIncrease {
+        stat: &'static str,
+        by: u64,
+        secs: f64,
+        limit: Limit,
+    },
+    /// The statistics' increase needs two samples.
+    ConntrackNeedsInterval,
+    /// Stale entries and lost flows, against their limits.
+    ConntrackReconciled {
+        stale: u64,
+        lost: u64,
+        stale_limit: Limit,
+        lost_limit: Limit,
+    },
     CloseWaitSummary {
         count: u64,
         ports: u64,

@@ -72,6 +72,7 @@ pub enum Rule {
     SndbufLimited,
     Orphans,
     Memory,
+    Conntrack,
     StateCounts,
 }
 
@@ -92,6 +93,7 @@ impl Rule {
             Rule::SndbufLimited => "sndbuf_limited",
             Rule::Orphans => "orphans",
             Rule::Memory => "memory",
+            Rule::Conntrack => "conntrack",
             Rule::StateCounts => "state_counts",
         }
     }

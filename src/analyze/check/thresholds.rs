@@ -157,6 +157,17 @@ pub struct Thresholds {
     pub listener_drops: Limit,
     /// Sockets limited by their send buffer for most of their busy time.
     pub sndbuf_limited: Limit,
+    /// Entries of the conntrack table of `nf_conntrack_max`.
+    pub conntrack_fill: Limit,
+    /// Increase of the conntrack statistic insert_failed over the interval.
+    pub conntrack_insert_failed: Limit,
+    /// Increase of the conntrack statistic drop over the interval.
+    pub conntrack_drop: Limit,
+    /// Stale conntrack entries (ESTABLISHED, no socket); none by default: judging them costs
+    /// two more socket dumps, so only a configured limit asks for it.
+    pub conntrack_stale: Limit,
+    /// Lost flows (ESTABLISHED socket, no conntrack entry); none by default, likewise.
+    pub conntrack_lost: Limit,
 }
 
 impl Default for Thresholds {
@@ -175,6 +186,17 @@ impl Default for Thresholds {
             states,
             ephemeral_tuple: Limit::percents(50.0, 80.0),
             tw_buckets: Limit::percents(80.0, 95.0),
+            conntrack_fill: Limit::percents(80.0, 95.0),
+            conntrack_insert_failed: Limit {
+                warn: Some(Level::Count(0)),
+                crit: None,
+            },
+            conntrack_drop: Limit {
+                warn: None,
+                crit: Some(Level::Count(0)),
+            },
+            conntrack_stale: Limit::NONE,
+            conntrack_lost: Limit::NONE,
             tw_overflow: Limit {
                 warn: Some(Level::Count(0)),
                 crit: None,
@@ -209,6 +231,11 @@ impl Thresholds {
     /// The limit of a state (request sockets share SYN_RECV's).
     pub fn state(&self, s: TcpState) -> Limit {
         self.states[usize::from(s.reported().kernel())]
+    }
+
+    /// Whether the check must reconcile the conntrack table with the sockets.
+    pub fn wants_reconcile(&self) -> bool {
+        self.conntrack_stale != Limit::NONE || self.conntrack_lost != Limit::NONE
     }
 
     pub fn state_mut(&mut self, s: TcpState) -> &mut Limit {

@@ -163,6 +163,20 @@ fn en(rule: Rule, settings: AdviceSettings) -> String {
                 TCPAbortOnMemory). Find the sockets holding large queues (see stuck_queues), \
                 then raise tcp_mem if the host has memory to spare."
                 .to_string(),
+            Rule::Conntrack => "When the connection tracking table reaches \
+                net.netfilter.nf_conntrack_max, the kernel drops the first packet of every new \
+                flow (\"nf_conntrack: table full, dropping packet\" in the kernel log; the drop \
+                statistic rises) and connections fail. Raise nf_conntrack_max if memory allows \
+                (about 300 bytes per entry) together with net.netfilter.nf_conntrack_buckets, and \
+                find who fills it: `tcpstate conntrack --by dst,dport --top 10`. When TIME_WAIT \
+                and CLOSE entries make up much of the TCP part, shorter \
+                net.netfilter.nf_conntrack_tcp_timeout_time_wait (120 s by default) and \
+                nf_conntrack_tcp_timeout_close free them sooner; ESTABLISHED entries of \
+                connections that ended unseen linger for nf_conntrack_tcp_timeout_established \
+                (5 days): `tcpstate conntrack --reconcile` counts them. A rising insert_failed \
+                means inserts lost to a full table or to races (clashes of parallel packets of \
+                one new flow, common with UDP DNS)."
+                .to_string(),
             Rule::StateCounts => "These thresholds are your own (--warn/--crit or the \
                 [states] section of --config); `tcpstate summary --by remote-ip --state STATE` \
                 shows which peers hold the sockets."
@@ -278,6 +292,17 @@ fn zh(rule: Rule, settings: AdviceSettings) -> String {
                 缩小套接字缓冲区；达到上限（第三个值）时会丢包并中止连接（TcpExt \
                 TCPAbortOnMemory）。请找出队列积压大的套接字（见 stuck_queues），主机内存有余量时\
                 再调高 tcp_mem。"
+                .to_string(),
+            Rule::Conntrack => "连接跟踪表达到 net.netfilter.nf_conntrack_max 时，内核会丢弃每个新\
+                流的第一个包（内核日志出现 \"nf_conntrack: table full, dropping packet\"，drop 统计\
+                上升），新连接随之失败。内存允许时调大 nf_conntrack_max（每条约 300 字节），并同时调整 \
+                net.netfilter.nf_conntrack_buckets；用 `tcpstate conntrack --by dst,dport --top 10` \
+                找出占满表的目标。TIME_WAIT 与 CLOSE 条目在 TCP 部分占比很大时，缩短 \
+                net.netfilter.nf_conntrack_tcp_timeout_time_wait（默认 120 秒）和 \
+                nf_conntrack_tcp_timeout_close 可以更早释放它们；未被察觉就结束的连接，其 \
+                ESTABLISHED 条目会保留 nf_conntrack_tcp_timeout_established（5 天）之久，\
+                `tcpstate conntrack --reconcile` 可以统计它们。insert_failed 上升表示插入因表满或\
+                竞争（同一新流的并发包冲突，UDP DNS 常见）而失败。"
                 .to_string(),
             Rule::StateCounts => "这些阈值是你自己设定的（--warn/--crit 或 --config 的 \
                 [states] 段）；`tcpstate summary --by remote-ip --state STATE` 可显示哪些对端\

@@ -17,6 +17,17 @@ impl CheckMsg {
                 pct(*used, *size),
                 tuple_text(tuple)
             ),
+            CheckMsg::ConntrackSummary { tcp, entries, max } => match (entries, max) {
+                (Some(e), Some(m)) => format!(
+                    "conntrack table {:.0}% full ({e} of {m} entries; {tcp} TCP)",
+                    pct(*e, *m)
+                ),
+                _ => format!("conntrack table: {tcp} TCP entries, size or limit unknown"),
+            },
+            CheckMsg::ConntrackNone => {
+                "no conntrack table in this namespace (nf_conntrack is not loaded)".to_string()
+            }
+            CheckMsg::ConntrackUnreadable { why } => format!("conntrack table not read: {why}"),
             CheckMsg::TimeWaitSummary { count, max } => match max {
                 Some(m) => format!(
                     "{count} TIME_WAIT sockets, {:.0}% of tcp_max_tw_buckets ({m})",
@@ -173,6 +184,46 @@ impl CheckMsg {
                 };
                 format!("thresholds: {what}: {}", limit_en(limit))
             }
+            CheckMsg::ConntrackFill {
+                entries,
+                max,
+                limit,
+            } => format!(
+                "conntrack table: {entries} entries, net.netfilter.nf_conntrack_max = {max} ({:.0}%; {})",
+                pct(*entries, *max),
+                limit_en(limit)
+            ),
+            CheckMsg::ConntrackClosing {
+                time_wait,
+                close,
+                tcp,
+            } => format!(
+                "of its {tcp} TCP entries, {time_wait} TIME_WAIT and {close} CLOSE ({:.0}%)",
+                pct(time_wait + close, *tcp)
+            ),
+            CheckMsg::ConntrackIncrease {
+                stat,
+                by,
+                secs,
+                limit,
+            } => format!(
+                "conntrack {stat} rose by {by} in {secs:.1}s ({})",
+                limit_en(limit)
+            ),
+            CheckMsg::ConntrackReconciled {
+                stale,
+                lost,
+                stale_limit,
+                lost_limit,
+            } => format!(
+                "{stale} stale conntrack entries (ESTABLISHED, no socket; {}), {lost} lost flows \
+                 (ESTABLISHED socket, no entry; {})",
+                limit_en(stale_limit),
+                limit_en(lost_limit)
+            ),
+            CheckMsg::ConntrackNeedsInterval => "the increase of conntrack insert_failed and drop \
+                needs two samples: run with --interval 2s"
+                .to_string(),
             CheckMsg::TwBuckets { count, max, limit } => format!(
                 "{count} TIME_WAIT in this network namespace, net.ipv4.tcp_max_tw_buckets = {max} ({})",
                 limit_en(limit)

@@ -15,6 +15,15 @@ impl CheckMsg {
                 tuple_text(tuple),
                 pct(*used, *size)
             ),
+            CheckMsg::ConntrackSummary { tcp, entries, max } => match (entries, max) {
+                (Some(e), Some(m)) => format!(
+                    "conntrack 表已用 {:.0}%（{m} 条中的 {e} 条；TCP {tcp} 条）",
+                    pct(*e, *m)
+                ),
+                _ => format!("conntrack 表：TCP {tcp} 条，大小或上限未知"),
+            },
+            CheckMsg::ConntrackNone => "本命名空间没有 conntrack 表（未加载 nf_conntrack）".to_string(),
+            CheckMsg::ConntrackUnreadable { why } => format!("未能读取 conntrack 表：{why}"),
             CheckMsg::TimeWaitSummary { count, max } => match max {
                 Some(m) => format!(
                     "{count} 个 TIME_WAIT 套接字，占 tcp_max_tw_buckets（{m}）的 {:.0}%",
@@ -151,6 +160,47 @@ impl CheckMsg {
                     Measure::SndbufSockets => "超过一半忙碌时间受发送缓冲区限制的套接字数",
                 };
                 format!("阈值：{what}：{}", limit_zh(limit))
+            }
+            CheckMsg::ConntrackFill {
+                entries,
+                max,
+                limit,
+            } => format!(
+                "conntrack 表：{entries} 条，net.netfilter.nf_conntrack_max = {max}（{:.0}%；{}）",
+                pct(*entries, *max),
+                limit_zh(limit)
+            ),
+            CheckMsg::ConntrackClosing {
+                time_wait,
+                close,
+                tcp,
+            } => format!(
+                "{tcp} 条 TCP 条目中，TIME_WAIT {time_wait} 条、CLOSE {close} 条（{:.0}%）",
+                pct(time_wait + close, *tcp)
+            ),
+            CheckMsg::ConntrackIncrease {
+                stat,
+                by,
+                secs,
+                limit,
+            } => format!(
+                "conntrack {stat} 在 {secs:.1} 秒内增加了 {by}（{}）",
+                limit_zh(limit)
+            ),
+            CheckMsg::ConntrackReconciled {
+                stale,
+                lost,
+                stale_limit,
+                lost_limit,
+            } => format!(
+                "{stale} 条失效的 conntrack 条目（ESTABLISHED 但无套接字；{}），{lost} 个丢失的流\
+                 （ESTABLISHED 套接字但无条目；{}）",
+                limit_zh(stale_limit),
+                limit_zh(lost_limit)
+            ),
+            CheckMsg::ConntrackNeedsInterval => {
+                "conntrack insert_failed 与 drop 的增量需要两次采样：请加 --interval 2s 运行"
+                    .to_string()
             }
             CheckMsg::TwBuckets { count, max, limit } => format!(
                 "本网络命名空间有 {count} 个 TIME_WAIT，net.ipv4.tcp_max_tw_buckets = {max}（{}）",

@@ -14,6 +14,7 @@
 //! drops, `event_counters` the traced retransmit and reset counters, and `rules` the
 //! shipped alerting and recording rules evaluated by that Prometheus.
 
+mod conntrack;
 mod event_counters;
 mod exposition;
 mod http;

@@ -5,6 +5,7 @@
 
 mod close_wait;
 mod closing;
+mod conntrack;
 mod inside;
 mod memory;
 mod ports;
@@ -23,6 +24,7 @@ use crate::tcp::state::TcpState;
 
 pub use close_wait::close_wait;
 pub use closing::{closing_peers, fin_wait2};
+pub use conntrack::conntrack;
 pub use inside::{listener_drops, slow_peers, sndbuf_limited};
 pub use memory::{memory, orphans};
 pub use ports::ephemeral_ports;
@@ -46,6 +48,7 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
         sndbuf_limited(t, obs),
         orphans(t, obs),
         memory(t, obs),
+        conntrack(t, obs),
     ];
     out.into_iter()
         .chain(state_counts(t, obs))

@@ -19,7 +19,7 @@ pub(crate) fn sock(state: TcpState, lport: u16, rport: u16) -> Socket {
     )
 }
 
-fn facts(ext: &[(&str, i64)]) -> HostFacts {
+pub(crate) fn facts(ext: &[(&str, i64)]) -> HostFacts {
     let mut c = Counters::default();
     for (k, v) in ext {
         c.tcp_ext.insert(k.to_string(), *v);
@@ -37,6 +37,8 @@ fn facts(ext: &[(&str, i64)]) -> HostFacts {
         fin_timeout: Some(60),
         max_orphans: Some(100),
         tcp_mem: Some([100, 400, 1000]),
+        conntrack: None,
+        conntrack_reconciled: None,
         at: Instant::now(),
     }
 }

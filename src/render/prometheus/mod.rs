@@ -22,11 +22,16 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::{Registry, Unit};
 
 use crate::analyze::scrape::{ListenerPort, Scrape};
-use crate::analyze::stats::GroupStats;
 use crate::kernel::counters::Counters;
 use crate::socket::Family;
-use crate::socket::Host;
+use crate::source::conntrack::CtCensus;
 use crate::tcp::state::TcpState;
+
+mod conntrack;
+mod peers;
+
+use conntrack::conntrack_metrics;
+use peers::peer_series;
 
 /// Which text exposition format to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,6 +62,9 @@ pub struct NamespaceSnapshot {
     pub counters: Option<Counters>,
     /// `net.ipv4.tcp_max_tw_buckets` of the namespace, `None` when it could not be read.
     pub max_tw_buckets: Option<u64>,
+    /// The conntrack table's TCP entries per state, size, limit and statistics; `None` when
+    /// the namespace has no table (nf_conntrack not loaded) or it could not be read.
+    pub conntrack: Option<CtCensus>,
 }
 
 /// Everything one exposition shows.
@@ -377,6 +385,8 @@ impl Collector for SnapshotCollector {
                 .filter_map(|ns| ns.max_tw_buckets.map(|v| (Netns::of(ns), v))),
         )?;
 
+        conntrack_metrics(&mut enc, snap)?;
+
         if snap.compat_node_exporter {
             gauges(
                 &mut enc,
@@ -392,90 +402,6 @@ impl Collector for SnapshotCollector {
         }
 
         self_metrics(&mut enc, snap)
-    }
-}
-
-/// `--peers N`: the figures of the N peers with the most connections, one series each per
-/// peer (a figure no connection carried is left out, never written as 0).
-fn peer_series(enc: &mut DescriptorEncoder, snap: &Snapshot) -> Result<(), std::fmt::Error> {
-    if snap.namespaces.iter().all(|ns| {
-        ns.scrape
-            .as_ref()
-            .is_none_or(|s| s.truncated_peers.is_none())
-    }) {
-        return Ok(());
-    }
-    let peers = || {
-        snap.namespaces.iter().flat_map(|ns| {
-            ns.scrape.iter().flat_map(move |s| {
-                s.peers
-                    .iter()
-                    .map(move |p| ((Netns::of(ns), [("peer", host_text(&p.host))]), &p.stats))
-            })
-        })
-    };
-    gauges(
-        enc,
-        "tcpstate_peer_connections",
-        "Connections to the peer whose tcp_info was read (--peers: the peers with the most).",
-        None,
-        peers().map(|(l, g)| (l, g.with_info)),
-    )?;
-    for (name, help, pick) in [
-        (
-            "tcpstate_peer_rtt_p50",
-            "Median smoothed rtt of the connections to the peer (log-linear buckets, at most 1/16 above).",
-            (|g: &GroupStats| g.rtt_p50_us) as fn(&GroupStats) -> Option<u64>,
-        ),
-        (
-            "tcpstate_peer_rtt_p99",
-            "99th percentile smoothed rtt of the connections to the peer (at most 1/16 above).",
-            |g: &GroupStats| g.rtt_p99_us,
-        ),
-    ] {
-        gauges(
-            enc,
-            name,
-            help,
-            Some(&Unit::Seconds),
-            peers().filter_map(|(l, g)| Some((l, pick(g)? as f64 / 1e6))),
-        )?;
-    }
-    for (name, help, pick) in [
-        (
-            "tcpstate_peer_sent",
-            "Bytes sent (retransmissions included) by the connections open to the peer now.",
-            (|g: &GroupStats| g.bytes_sent) as fn(&GroupStats) -> Option<u64>,
-        ),
-        (
-            "tcpstate_peer_retransmitted",
-            "Bytes retransmitted by the connections open to the peer now.",
-            |g: &GroupStats| g.bytes_retrans,
-        ),
-    ] {
-        gauges(
-            enc,
-            name,
-            help,
-            Some(&Unit::Bytes),
-            peers().filter_map(|(l, g)| Some((l, pick(g)?))),
-        )?;
-    }
-    gauges(
-        enc,
-        "tcpstate_peer_retransmitting",
-        "Connections to the peer with retransmitted segments not yet acknowledged.",
-        None,
-        peers().filter_map(|(l, g)| Some((l, g.retransmitting?))),
-    )
-}
-
-/// A peer as its label value: the address, or the name a capture wrote, or `?`.
-fn host_text(h: &Host) -> String {
-    match h {
-        Host::Ip(ip) => ip.to_string(),
-        Host::Name(n) => n.to_string(),
-        Host::Unknown => "?".to_string(),
     }
 }
 
