@@ -15,6 +15,7 @@ pub mod procfs;
 pub mod prometheus;
 pub mod scope;
 pub mod table;
+pub mod target;
 
 pub use crate::filter::Query;
 use crate::sink::Sink;
