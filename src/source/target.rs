@@ -147,4 +147,3 @@ impl Target {
         Ok(Some(facts))
     }
 }
-
