@@ -186,7 +186,7 @@ fn summary_table(w: &mut dyn Write, style: Style, v: &CtSummaryView) -> io::Resu
             r
         })
         .collect();
-    let mut total = vec!["total".to_string()];
+    let mut total = vec!["TOTAL".to_string()];
     total.extend(v.hosts.iter().map(|h| h.counts.total().to_string()));
     rows.push(total);
     write_aligned(w, style, &header, &align, &rows)?;

@@ -10,6 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use anyhow::{Context, Result, anyhow};
 
 use super::Unread;
+use super::table::fail_if_nothing_read;
 use super::table::{TableInput, TableTarget};
 use crate::ipvs::{IpvsConn, IpvsState};
 
@@ -107,17 +108,22 @@ fn read_text(
     let mut r = BufReader::new(input);
     let mut line = String::new();
     let mut n = 0u64;
+    let mut entries = 0u64;
     loop {
         line.clear();
         if r.read_line(&mut line)
             .with_context(|| format!("cannot read {name}"))?
             == 0
         {
+            fail_if_nothing_read(entries, &report.unread, "IPVS")?;
             return Ok(report);
         }
         n += 1;
         match parse_line(&line) {
-            Ok(Line::Tcp(c)) => each(&c),
+            Ok(Line::Tcp(c)) => {
+                entries += 1;
+                each(&c)
+            }
             Ok(Line::Other) => {}
             Err(why) if strict => return Err(anyhow!("{name}:{n}: {why}")),
             Err(why) => report.unread.push(Unread {

@@ -6,9 +6,28 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 
+use super::Unread;
 use super::scope::{Place, Scope, ScopeSpec, Target};
+
+/// A capture of a table that yielded no entry but had lines it could not read is not a quiet
+/// table: it is the wrong file, or a layout not understood. One sentence naming the first
+/// such line, instead of an empty count that looks like an idle host.
+pub fn fail_if_nothing_read(entries: u64, unread: &[Unread], table: &str) -> Result<()> {
+    match unread.first() {
+        Some(u) if entries == 0 => Err(anyhow!(
+            "{}:{}: {}; no {table} entry was read from {} ({} line{} not understood): is it {table} text?",
+            u.file,
+            u.line,
+            u.why,
+            u.file,
+            unread.len(),
+            if unread.len() == 1 { "" } else { "s" }
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// Where one target's table comes from.
 pub enum TableInput {

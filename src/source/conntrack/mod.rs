@@ -16,6 +16,7 @@ use self::ctnetlink::{Ctnetlink, CtnetlinkError};
 use self::text::{Line, parse_line};
 use super::Unread;
 use super::scope::{Order, Target, Unsupported};
+use super::table::fail_if_nothing_read;
 use super::table::{TableInput, TableTarget};
 use crate::analyze::reconcile::{Reconciled, Reconciler};
 use crate::conntrack::{CtEntry, CtStats, CtTable};
@@ -212,18 +213,20 @@ fn read_text(
     let mut r = BufReader::with_capacity(256 * 1024, input);
     let mut line = Vec::with_capacity(512);
     let mut n = 0u64;
+    let mut entries = 0u64;
     loop {
         line.clear();
         if r.read_until(b'\n', &mut line)
             .with_context(|| format!("cannot read {name}"))?
             == 0
         {
-            return Ok(());
+            return fail_if_nothing_read(entries, &report.unread, "conntrack");
         }
         n += 1;
         let text = String::from_utf8_lossy(&line);
         match parse_line(&text) {
             Ok(Line::Tcp(e)) => {
+                entries += 1;
                 if !each(&e) {
                     return Ok(());
                 }

@@ -62,11 +62,16 @@ pub fn parse_line(line: &str) -> Result<Line, String> {
     }
     let proto = words.next().ok_or("the line ends before the protocol")?;
     if proto != "tcp" {
-        // Another protocol: by name (udp, icmp…), or by number where the name is unknown.
-        if proto.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Another protocol: by name (udp, icmp…, `unknown`) then its number, with tuples
+        // after; a word followed by anything else is not a conntrack entry at all.
+        let number = words.next().is_some_and(|w| w.parse::<u8>().is_ok());
+        if proto.bytes().all(|b| b.is_ascii_alphanumeric()) && number && line.contains(" src=") {
             return Ok(Line::Other);
         }
-        return Err(format!("'{proto}' is not a protocol name"));
+        return Err(format!(
+            "'{}' is not a conntrack entry (protocol, its number, timeout, tuples)",
+            line.trim_end()
+        ));
     }
     match words.next() {
         Some("6") => {}

@@ -168,3 +168,28 @@ fn a_broken_line_is_named_and_strict_makes_it_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_with_no_entry_and_unreadable_lines_is_not_an_empty_table() {
+    // The socket listing of another tool, given to the wrong command: no conntrack entry, every
+    // line unreadable. An empty table with exit 0 would look like a quiet host.
+    let f = file(
+        "State  Recv-Q Send-Q Local Address:Port  Peer Address:Port\n\
+         ESTAB  0      0      10.0.0.1:22         10.0.0.2:50000\n",
+    );
+    let path = f.path().to_str().unwrap();
+    for table in ["conntrack", "ipvs"] {
+        let out = tcpstate().args([table, "--from", path]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{table}");
+        assert!(out.stdout.is_empty(), "{table}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("{path}:1: ")), "{table}: {err}");
+        assert!(err.contains("entry was read"), "{table}: {err}");
+    }
+    // A real table holding only other protocols is a true zero.
+    let udp = file(
+        "udp      17 29 src=10.0.0.5 dst=10.0.0.53 sport=5353 dport=53 [UNREPLIED] src=10.0.0.53 dst=10.0.0.5 sport=53 dport=5353 mark=0 use=1\n",
+    );
+    let v = json(&["conntrack", "--from", udp.path().to_str().unwrap()]);
+    assert_eq!(v["total"], 0, "{v}");
+}
