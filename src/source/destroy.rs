@@ -5,11 +5,11 @@
 
 use std::io;
 
-use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR, NetlinkBuffer};
+use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR};
 
 use super::SourceError;
 use super::diag_request::exact_request;
-use super::netlink::{LOOKUP_BATCH, NetlinkSource, SLOT, recv_many};
+use super::netlink::{LOOKUP_BATCH, NetlinkSource, SLOT, read_answers};
 use crate::socket::Socket;
 
 /// `SOCK_DESTROY`, the sock_diag message that closes one socket.
@@ -77,38 +77,19 @@ impl NetlinkSource {
                 continue;
             }
             self.socks[0].send(&req, 0).map_err(SourceError::Netlink)?;
-            let mut answered = 0usize;
-            while answered < want {
-                let lens = recv_many(&self.socks[0], &mut slots, want - answered)?;
-                for (k, &n) in lens.iter().enumerate() {
-                    let msg = &slots[k * SLOT..k * SLOT + n.min(SLOT)];
-                    let mut off = 0usize;
-                    while off + 16 <= msg.len() {
-                        let nl = NetlinkBuffer::new_checked(&msg[off..])
-                            .map_err(|e| SourceError::Malformed(e.to_string()))?;
-                        let len = nl.length() as usize;
-                        if len < 16 {
-                            return Err(SourceError::Malformed(format!(
-                                "netlink message of {len} bytes"
-                            )));
-                        }
-                        let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
-                        if i < chunk.len() && asked[i] && nl.message_type() == NLMSG_ERROR {
-                            let code = nl
-                                .payload()
-                                .get(..4)
-                                .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                                .ok_or_else(|| {
-                                    SourceError::Malformed("netlink error cut short".into())
-                                })?;
-                            out[base + i] = Destroyed::of_errno(code);
-                            asked[i] = false;
-                            answered += 1;
-                        }
-                        off += (len + 3) & !3;
-                    }
+            read_answers(&self.socks[0], &mut slots, want, first_seq, |i, nl| {
+                if i >= chunk.len() || !asked[i] || nl.message_type() != NLMSG_ERROR {
+                    return Ok(false);
                 }
-            }
+                let code = nl
+                    .payload()
+                    .get(..4)
+                    .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+                    .ok_or_else(|| SourceError::Malformed("netlink error cut short".into()))?;
+                out[base + i] = Destroyed::of_errno(code);
+                asked[i] = false;
+                Ok(true)
+            })?;
         }
         Ok(out)
     }

@@ -219,6 +219,43 @@ pub(super) const LOOKUP_BATCH: usize = 64;
 /// Room for one reply to an exact lookup (an `inet_diag_msg` and a few attributes).
 pub(super) const SLOT: usize = 1024;
 
+/// Read the answers to a batch of `want` requests sent on `sock`, each message handed to
+/// `take` with its index in the batch (its sequence number less `first_seq`); `take` says
+/// whether the message answered its request. Returns when every request was answered.
+pub(super) fn read_answers(
+    sock: &NlSocket,
+    slots: &mut [u8],
+    want: usize,
+    first_seq: u32,
+    mut take: impl FnMut(usize, &NetlinkBuffer<&[u8]>) -> Result<bool, SourceError>,
+) -> Result<(), SourceError> {
+    let mut answered = 0usize;
+    while answered < want {
+        // One reply per datagram: take as many as are queued in one system call.
+        let lens = recv_many(sock, slots, want - answered)?;
+        for (k, &n) in lens.iter().enumerate() {
+            let msg = &slots[k * SLOT..k * SLOT + n.min(SLOT)];
+            let mut off = 0usize;
+            while off + 16 <= msg.len() {
+                let nl = NetlinkBuffer::new_checked(&msg[off..])
+                    .map_err(|e| SourceError::Malformed(e.to_string()))?;
+                let len = nl.length() as usize;
+                if len < 16 {
+                    return Err(SourceError::Malformed(format!(
+                        "netlink message of {len} bytes"
+                    )));
+                }
+                let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
+                if take(i, &nl)? {
+                    answered += 1;
+                }
+                off += (len + 3) & !3;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Receive up to `want` datagrams into `SLOT`-sized slots of `buf` with one `recvmmsg`,
 /// waiting for the first only. Returns each datagram's length.
 pub(super) fn recv_many(
@@ -298,33 +335,22 @@ impl NetlinkSource {
             self.socks[0].send(&req, 0).map_err(SourceError::Netlink)?;
             let base = out.len();
             out.resize(base + chunk.len(), None);
-            let mut answered = 0usize;
-            while answered < chunk.len() {
-                // One reply per datagram: take as many as are queued in one system call.
-                let lens = recv_many(&self.socks[0], &mut slots, chunk.len() - answered)?;
-                for (k, &n) in lens.iter().enumerate() {
-                    let msg = &slots[k * SLOT..k * SLOT + n.min(SLOT)];
-                    let mut off = 0usize;
-                    while off + 16 <= msg.len() {
-                        let nl = NetlinkBuffer::new_checked(&msg[off..])
-                            .map_err(|e| SourceError::Malformed(e.to_string()))?;
-                        let len = nl.length() as usize;
-                        if len < 16 {
-                            return Err(SourceError::Malformed(format!(
-                                "netlink message of {len} bytes"
-                            )));
-                        }
-                        let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
-                        if i < chunk.len() {
-                            answered += 1;
-                            if nl.message_type() == SOCK_DIAG_BY_FAMILY {
-                                out[base + i] = decode(nl.payload(), self.netns);
-                            }
-                        }
-                        off += (len + 3) & !3;
+            let netns = self.netns;
+            read_answers(
+                &self.socks[0],
+                &mut slots,
+                chunk.len(),
+                first_seq,
+                |i, nl| {
+                    if i >= chunk.len() {
+                        return Ok(false);
                     }
-                }
-            }
+                    if nl.message_type() == SOCK_DIAG_BY_FAMILY {
+                        out[base + i] = decode(nl.payload(), netns);
+                    }
+                    Ok(true)
+                },
+            )?;
         }
         Ok(out)
     }

@@ -6,7 +6,6 @@
 //! places end with one sentence naming file:line and a non-zero exit, and in a run over
 //! several captures the others are still shown.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::common;
@@ -15,6 +14,7 @@ use tcpstate::TcpState;
 use tcpstate::source::capture::{CaptureSource, InputFormat};
 use tcpstate::source::{Query, Source};
 
+use crate::common::tcpstate;
 use TcpState::*;
 use common::capture::{fixture, map, run, unread_lines};
 
@@ -202,10 +202,6 @@ fn layouts_keep_their_columns() {
     // ss -e-mailed: the empty keepalive timer field and the column-0 continuation lines.
     let s = sockets("ss-a-emailed.txt");
     assert_eq!(s.iter().filter(|s| s.state == Established).count(), 2);
-}
-
-fn tcpstate() -> Command {
-    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
 }
 
 #[test]

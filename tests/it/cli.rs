@@ -1,12 +1,8 @@
 //! Command-line behaviour that needs no namespace: usage errors and their exit codes, help
 //! texts, flags before or after the command word, and a closed pipe ending quietly.
 
-use assert_cmd::Command;
+use crate::common::tcpstate;
 use predicates::prelude::*;
-
-fn tcpstate() -> Command {
-    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
-}
 
 #[test]
 fn unknown_state_is_a_usage_error_listing_valid_states() {

@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{ChildStdin, Stdio};
 use std::time::Duration;
 
-use assert_cmd::Command;
+use crate::common::{json, tcpstate};
 use common::process::ChildGuard;
 use common::{Netns, poll, ss};
 use serde_json::Value;
@@ -156,24 +156,6 @@ fn by_state(counts: &ss::States) -> BTreeMap<TcpState, u64> {
 /// What `ss` in the namespace shows, per state.
 fn ss_counts(ns: &Netns) -> BTreeMap<TcpState, u64> {
     by_state(&ss::states(ns).expect("ss runs"))
-}
-
-fn tcpstate() -> Command {
-    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = tcpstate()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "tcpstate {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
 /// The non-zero states of a JSON `states` object.

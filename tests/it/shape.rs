@@ -3,12 +3,8 @@
 //! `--by`), repeatable `--state`, `explain --state`, the summary CSV in the table's order,
 //! cookies in one base, and error lists that offer only the words valid where they are given.
 
-use assert_cmd::Command;
+use crate::common::tcpstate;
 use predicates::prelude::*;
-
-fn tcpstate() -> Command {
-    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
-}
 
 fn capture(name: &str) -> String {
     format!(

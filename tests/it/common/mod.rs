@@ -23,6 +23,26 @@ pub use tcpstate_population::exact as population;
 pub use tcpstate_population::netns::find_tool;
 pub use tcpstate_population::{Counts, Expected, Family, Population};
 
+/// The tcpstate binary under test, as a command to add arguments to.
+pub fn tcpstate() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
+}
+
+/// What `tcpstate ARGS --format json` prints, parsed; the run must succeed.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let out = tcpstate()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("tcpstate runs");
+    assert!(
+        out.status.success(),
+        "tcpstate {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
 /// The keys tcpstate gives the eleven states of a TCP socket in JSON, CSV and perfdata, in the
 /// kernel's order: the ten a `Population` makes and `close`.
 pub const STATE_KEYS: [&str; 11] = [

@@ -11,31 +11,13 @@ mod reconcile;
 
 use std::collections::BTreeMap;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 use crate::common::{Counts, Netns, Population, require_tool};
+use crate::common::{json, tcpstate};
 
 /// A ruleset that makes conntrack track every flow of the namespace.
 const TRACK: &str = "table inet ct_track {\n  chain out { type filter hook output priority 0; ct state new counter accept; }\n}\n";
-
-fn tcpstate() -> Command {
-    Command::cargo_bin("tcpstate").expect("the tcpstate binary is built")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = tcpstate()
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "tcpstate {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 /// The non-zero states of a JSON `states` object, by kernel name.
 fn states(v: &Value) -> BTreeMap<String, u64> {
