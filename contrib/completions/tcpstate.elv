@@ -217,6 +217,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --crit 'Critical level of a state, as --warn'
             cand --config 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)'
             cand --interval 'Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and sockets that stay in CLOSE_WAIT'
+            cand --events 'During --interval, trace these events and judge them, comma-separated: retrans (peer_retransmits), drop (kernel_drops), reset (resets_sent). Needs root or CAP_PERFMON and tracefs; without them those rules are UNKNOWN. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted'
+            cand --events-buffer-pages 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod events;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;

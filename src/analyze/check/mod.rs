@@ -12,6 +12,7 @@ pub mod messages;
 pub mod rules;
 pub mod sink;
 pub mod thresholds;
+pub mod traced;
 
 use std::time::Duration;
 
@@ -70,6 +71,9 @@ pub enum Rule {
     StuckQueues,
     SlowPeers,
     SndbufLimited,
+    PeerRetransmits,
+    KernelDrops,
+    ResetsSent,
     Orphans,
     Memory,
     StateCounts,
@@ -90,6 +94,9 @@ impl Rule {
             Rule::StuckQueues => "stuck_queues",
             Rule::SlowPeers => "slow_peers",
             Rule::SndbufLimited => "sndbuf_limited",
+            Rule::PeerRetransmits => "peer_retransmits",
+            Rule::KernelDrops => "kernel_drops",
+            Rule::ResetsSent => "resets_sent",
             Rule::Orphans => "orphans",
             Rule::Memory => "memory",
             Rule::StateCounts => "state_counts",
@@ -118,6 +125,8 @@ pub enum OffenderKey {
     Listener { host: Host, port: u16 },
     /// A remote host.
     Peer(Host),
+    /// A reason the kernel gave (a drop's or a reset's).
+    Reason(Box<str>),
 }
 
 /// One of the top offenders of a finding.
@@ -181,6 +190,8 @@ pub struct Observation<'a> {
     pub previous_listeners: Option<&'a [ListenQueue]>,
     /// Time between the two samples; `None` with one sample.
     pub interval: Option<Duration>,
+    /// What was traced during the interval (`--events`); `None` when nothing was asked.
+    pub traced: Option<&'a traced::Traced>,
 }
 
 /// The whole check.

@@ -69,6 +69,7 @@ fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&Thresholds::default(), &obs);
     assert_eq!(find(&fs, Rule::AcceptQueue).severity, Severity::Critical);
@@ -115,6 +116,7 @@ fn two_samples_judge_increases_and_persistence() {
         previous: Some(&before),
         previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
+        traced: None,
     };
     let fs = all(&t, &obs);
     let aq = find(&fs, Rule::AcceptQueue);
@@ -142,6 +144,7 @@ fn a_capture_has_no_host_facts() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&t, &obs);
     assert_eq!(find(&fs, Rule::CloseWait).severity, Severity::Warning);
@@ -175,6 +178,7 @@ fn the_headline_names_what_raised_the_severity() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&t, &obs);
     let tw = find(&fs, Rule::TimeWait);
@@ -212,6 +216,7 @@ fn the_headline_names_what_raised_the_severity() {
         previous: Some(&before),
         previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
+        traced: None,
     };
     let fs = all(&Thresholds::default(), &obs);
     let aq = find(&fs, Rule::AcceptQueue);
