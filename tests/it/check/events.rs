@@ -1,0 +1,276 @@
+//! `check --interval D --events …` against events made on purpose in a private namespace:
+//! a bulk transfer towards a peer behind 5 % random loss (an nftables rule: this kernel may
+//! lack `sch_netem`), a steady trickle towards a clean peer. `peer_retransmits` names the lossy
+//! peer and not the clean one, with no more retransmits than the namespace's own
+//! `RetransSegs` rose by; `kernel_drops` names NETFILTER_DROP; the same in Chinese. Run as
+//! nobody, the traced rules are UNKNOWN with one sentence naming the privilege, and the
+//! check's exit code is 3.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::process::Output;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::check;
+use crate::common::{Netns, is_root, require_tool, skip};
+
+/// Sets the flag when dropped, so the transfers end even when an assertion fails.
+struct Stop<'a>(&'a AtomicBool);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// A loopback address no other test uses: the tracepoints see every namespace of the host,
+/// so a peer's address must be this test's alone.
+fn unique_ip() -> Ipv4Addr {
+    let n = SEQ.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mix = std::process::id()
+        .wrapping_mul(2_654_435_761)
+        .wrapping_add(nanos)
+        .wrapping_add(n * 7919);
+    Ipv4Addr::new(
+        127,
+        201 + (mix >> 16) as u8 % 50,
+        (mix >> 8) as u8,
+        1 + (n % 200) as u8,
+    )
+}
+
+/// Send `chunk` bytes at a time, `pause` apart, to a server on `addr` in `ns` until `stop`
+/// (at most 40 s). Call from a thread of its own.
+fn pump(ns: &Netns, addr: SocketAddr, chunk: usize, pause: Duration, stop: &AtomicBool) {
+    ns.inside(|| {
+        let l = TcpListener::bind(addr).expect("bind");
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                if let Ok((mut a, _)) = l.accept() {
+                    let mut buf = vec![0u8; 65536];
+                    while a.read(&mut buf).map(|n| n > 0).unwrap_or(false) {}
+                }
+            });
+            let mut c = TcpStream::connect(addr).expect("connect");
+            let chunk = vec![7u8; chunk];
+            let end = Instant::now() + Duration::from_secs(40);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < end {
+                if c.write_all(&chunk).is_err() {
+                    break;
+                }
+                std::thread::sleep(pause);
+            }
+            drop(c);
+        });
+    });
+}
+
+/// `RetransSegs` of the namespace (`Tcp:` of /proc/net/snmp, read inside it).
+fn retrans_segs(ns: &Netns) -> u64 {
+    let text = ns
+        .check_output("cat", &["/proc/net/snmp"])
+        .expect("read /proc/net/snmp");
+    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
+    let (names, values) = (tcp.next().expect("names"), tcp.next().expect("values"));
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "RetransSegs")
+        .and_then(|(_, v)| v.parse().ok())
+        .expect("RetransSegs")
+}
+
+fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["rule"] == rule))
+        .unwrap_or_else(|| panic!("no {rule} finding in {report}"))
+}
+
+fn keys(f: &Value) -> Vec<String> {
+    f["offenders"]
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .filter_map(|x| x["key"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn names_the_lossy_peer_and_netfilter_drops() {
+    let Some(ns) = Netns::with_tools("check-ev", &["nft"]) else {
+        return;
+    };
+    let (lossy, clean) = (unique_ip(), unique_ip());
+    let (lossy, clean) = (
+        SocketAddr::from((lossy, 7870)),
+        SocketAddr::from((clean, 7871)),
+    );
+    ns.nft(&format!(
+        "table inet loss {{\n chain in {{\n type filter hook input priority 0;\n \
+         ip daddr {} tcp dport 7870 numgen random mod 100 < 5 drop\n }}\n}}\n",
+        lossy.ip()
+    ))
+    .expect("nft loss rule");
+    // Any drop warns, so the rule's own drops are named however few; retransmits are judged
+    // at the default rate (10/s): loss of 5 % makes hundreds a second, while a clean peer on
+    // a loaded machine may see a spurious one or two.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("check.toml");
+    std::fs::write(
+        &config,
+        "[kernel_drops]\nper_second = { warn = 0, crit = \"off\" }\n",
+    )
+    .expect("write the configuration");
+    let config = config.to_str().expect("a UTF-8 path").to_string();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let _stop = Stop(&stop);
+        // Bulk towards the lossy peer; a steady trickle towards the clean one (two bulk
+        // transfers on loopback can overflow the CPU backlog: real drops, real retransmits).
+        s.spawn(|| pump(&ns, lossy, 65536, Duration::ZERO, &stop));
+        s.spawn(|| pump(&ns, clean, 1024, Duration::from_millis(10), &stop));
+        std::thread::sleep(Duration::from_millis(300));
+        let args = [
+            "--format",
+            "json",
+            "--interval",
+            "2s",
+            "--events",
+            "retrans,drop",
+            "--config",
+            &config,
+        ];
+        let before = retrans_segs(&ns);
+        let out = check(&ns, &args);
+        let increase = retrans_segs(&ns) - before;
+        let report: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {out:?}"));
+        let f = finding(&report, "peer_retransmits");
+        let named = keys(f);
+        assert!(named.contains(&lossy.ip().to_string()), "{f}");
+        assert!(!named.contains(&clean.ip().to_string()), "{f}");
+        assert!(
+            f["severity"] == "WARNING" || f["severity"] == "CRITICAL",
+            "{f}"
+        );
+        let counted = f["offenders"]
+            .as_array()
+            .and_then(|o| o.iter().find(|x| x["key"] == lossy.ip().to_string()))
+            .and_then(|x| x["count"].as_u64())
+            .expect("the lossy peer's count");
+        assert!(
+            counted > 0 && counted <= increase,
+            "{counted} retransmits counted, RetransSegs rose by {increase}"
+        );
+        let d = finding(&report, "kernel_drops");
+        assert!(keys(d).contains(&"NETFILTER_DROP".to_string()), "{d}");
+        assert!(matches!(out.status.code(), Some(1 | 2)), "{out:?}");
+
+        let zh = ns
+            .command(env!("CARGO_BIN_EXE_tcpstate"))
+            .args(["--lang", "zh", "check"])
+            .args(&args[2..])
+            .output()
+            .expect("runs tcpstate check");
+        let text = String::from_utf8_lossy(&zh.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.contains("peer_retransmits"))
+            .unwrap_or_else(|| panic!("no peer_retransmits line: {text}"));
+        assert!(line.contains("超过速率阈值"), "{text}");
+        assert!(text.contains(&lossy.ip().to_string()), "{text}");
+        assert!(!text.contains(&clean.ip().to_string()), "{text}");
+        assert!(text.contains("NETFILTER_DROP"), "{text}");
+    });
+    ns.run("nft", &["delete", "table", "inet", "loss"]).ok();
+}
+
+fn as_nobody(ns: &Netns, args: &[&str]) -> Output {
+    ns.command("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            env!("CARGO_BIN_EXE_tcpstate"),
+            "check",
+        ])
+        .args(args)
+        .env("LANG", "C")
+        .output()
+        .expect("run setpriv")
+}
+
+#[test]
+fn without_privilege_the_traced_rules_are_unknown() {
+    if !is_root() {
+        skip("needs root to run tcpstate as an unprivileged user");
+        return;
+    }
+    if !require_tool("setpriv") {
+        return;
+    }
+    let Some(ns) = Netns::new("check-evperm") else {
+        return;
+    };
+    let out = as_nobody(
+        &ns,
+        &[
+            "--format",
+            "nagios",
+            "--interval",
+            "1s",
+            "--events",
+            "retrans,drop,reset",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.starts_with("TCPSTATE UNKNOWN - "), "{text}");
+    // Inside `ip netns exec` tracefs is not mounted; in the host it is, but not readable.
+    assert!(
+        first.contains("CAP_PERFMON") || first.contains("tracefs"),
+        "{text}"
+    );
+    // One sentence, in every traced rule of the report.
+    let out = as_nobody(
+        &ns,
+        &[
+            "--format",
+            "json",
+            "--interval",
+            "1s",
+            "--events",
+            "drop,reset",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for rule in ["kernel_drops", "resets_sent"] {
+        let f = finding(&report, rule);
+        assert_eq!(f["severity"], "UNKNOWN", "{f}");
+        let why = f["summary"].to_string();
+        assert!(
+            why.contains("CAP_PERFMON") || why.contains("tracefs"),
+            "{f}"
+        );
+    }
+    // Not asked for: skipped, not unknown.
+    let f = finding(&report, "peer_retransmits");
+    assert_eq!(f["severity"], "OK", "{f}");
+    assert!(f["summary"].to_string().contains("--events retrans"), "{f}");
+}
