@@ -259,6 +259,8 @@ set edit:completion:arg-completer[tcpstate] = {|@words|
             cand --by 'How the selected state''s sockets are grouped at start (g changes it): remote-ip, local-port, remote-port or local-ip'
             cand -c 'Stop after N samples'
             cand --count 'Stop after N samples'
+            cand --events 'Trace these events and show them as rates, comma-separated: retrans (the peers retransmitted to most), drop (drop reasons), reset (resets sent and received). Needs root or CAP_PERFMON and tracefs. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted'
+            cand --events-buffer-pages 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two'
             cand -s 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --state 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)'
             cand --sport 'Local port: a number, a range (8000-8100) or a service name; comma-separated'

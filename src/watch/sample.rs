@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
+use crate::analyze::check::traced::TracedCounts;
 use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy, Grouper, Grouping};
 use crate::analyze::listener::ListenQueue;
@@ -31,6 +32,10 @@ pub trait Probe {
     fn scan(&mut self, sink: &mut dyn Sink, listener_memory: bool) -> Result<Report>;
     /// The kernel counters, when this probe has them (a capture has none).
     fn counters(&mut self) -> Option<Counters>;
+    /// The traced events since the previous call, when this probe traces (`--events`).
+    fn events(&mut self) -> Option<TracedCounts> {
+        None
+    }
 }
 
 /// What a sample should hold besides the counts.
@@ -77,6 +82,8 @@ pub struct Sample {
     pub listeners: Vec<ListenQueue>,
     pub sockets: Option<SocketSample>,
     pub counters: Option<Counters>,
+    /// Traced events since the previous sample (`--events`).
+    pub events: Option<TracedCounts>,
 }
 
 /// The combined sink: counts every socket, and on the way groups, keeps listeners and keeps
@@ -146,6 +153,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     };
     probe.scan(&mut sink, req.listeners)?;
     let counters = if req.counters { probe.counters() } else { None };
+    let events = probe.events();
     let taken = Instant::now();
     let wall = SystemTime::now();
     let groups = match (req.groups, sink.grouper) {
@@ -182,6 +190,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
         listeners,
         sockets,
         counters,
+        events,
     })
 }
 
