@@ -8,7 +8,7 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
@@ -208,11 +208,13 @@ fn trace_during(
             return Ok(Some(Traced::Unavailable { kinds, why }));
         }
     };
+    let started = Instant::now();
     std::thread::sleep(interval);
     let shared = counters.counts.clone();
     // Dropping the counters stops the tracer after it has read what is still queued.
     drop(counters);
-    let counted = lock(&shared).clone();
+    let mut counted = lock(&shared).clone();
+    counted.traced_for = Some(started.elapsed());
     Ok(Some(Traced::Counted(counted)))
 }
 

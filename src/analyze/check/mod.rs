@@ -19,6 +19,7 @@ use std::time::Duration;
 use crate::analyze::count::Counts;
 use crate::analyze::listener::ListenQueue;
 use crate::tcp::state::TcpState;
+use crate::trace::EventKind;
 
 use facts::HostFacts;
 use messages::CheckMsg;
@@ -270,6 +271,40 @@ fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
         min: Some(0),
         max: None,
     });
+    if let Some(traced::Traced::Counted(c)) = obs.traced {
+        // Counts over the interval; the rules' thresholds are rates per peer or per reason.
+        let kinds = c.kinds;
+        for (kind, label, value) in [
+            (EventKind::Retrans, "traced_retransmits", c.retransmits()),
+            (EventKind::Drop, "traced_drops", c.drops.values().sum()),
+            (
+                EventKind::Reset,
+                "traced_resets_sent",
+                c.resets_sent.values().sum(),
+            ),
+        ] {
+            if kinds.contains(kind) {
+                out.push(Perf {
+                    label,
+                    value,
+                    uom: "",
+                    warn: None,
+                    crit: None,
+                    min: Some(0),
+                    max: None,
+                });
+            }
+        }
+        out.push(Perf {
+            label: "traced_events_lost",
+            value: c.lost,
+            uom: "",
+            warn: None,
+            crit: None,
+            min: Some(0),
+            max: None,
+        });
+    }
     let Some(f) = obs.facts else {
         return out;
     };

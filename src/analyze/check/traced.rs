@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use crate::trace::EventKinds;
 use crate::trace::attribute::{Incident, IncidentKind};
@@ -48,6 +49,8 @@ pub struct TracedCounts {
     pub resets_received: u64,
     /// Events lost in the ring buffer or never delivered: the counts are low by that much.
     pub lost: u64,
+    /// How long the tracer counted, when the counting is over (rates are over this time).
+    pub traced_for: Option<Duration>,
 }
 
 impl TracedCounts {
@@ -60,6 +63,7 @@ impl TracedCounts {
             resets_sent: BTreeMap::new(),
             resets_received: 0,
             lost: 0,
+            traced_for: None,
         }
     }
 

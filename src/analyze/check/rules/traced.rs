@@ -73,6 +73,7 @@ pub fn peer_retransmits(t: &Thresholds, obs: &Observation) -> Finding {
     let Some(c) = counted(&mut f, obs, EventKind::Retrans) else {
         return f;
     };
+    let s = c.traced_for.map_or(s, |d| d.as_secs_f64());
     let mut over: Vec<(IpAddr, u64)> = Vec::new();
     for (&peer, &n) in &c.retrans_by_peer {
         let sev = t.peer_retransmits.severity(per_second(n, s), 0);
@@ -115,6 +116,7 @@ pub fn kernel_drops(t: &Thresholds, obs: &Observation) -> Finding {
     let Some(c) = counted(&mut f, obs, EventKind::Drop) else {
         return f;
     };
+    let s = c.traced_for.map_or(s, |d| d.as_secs_f64());
     let judged: Vec<(&String, u64)> = c
         .drops
         .iter()
@@ -167,6 +169,7 @@ pub fn resets_sent(t: &Thresholds, obs: &Observation) -> Finding {
     let Some(c) = counted(&mut f, obs, EventKind::Reset) else {
         return f;
     };
+    let s = c.traced_for.map_or(s, |d| d.as_secs_f64());
     let sent: u64 = c.resets_sent.values().sum();
     f.raise(t.resets_sent.severity(per_second(sent, s), 0));
     f.summary = CheckMsg::ResetsSummary {
