@@ -227,7 +227,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__check)
-            opts="-v -l -a -t -s -4 -6 -f -h --warn --crit --config --interval --verbose --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-v -l -a -t -s -4 -6 -f -h --warn --crit --config --interval --events --events-buffer-pages --verbose --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +246,14 @@ _tcpstate() {
                     return 0
                     ;;
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events-buffer-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1801,7 +1809,7 @@ _tcpstate() {
             return 0
             ;;
         tcpstate__subcmd__watch)
-            opts="-n -c -l -a -t -s -4 -6 -f -h --interval --history --by --plain --count --all-states --no-header --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
+            opts="-n -c -l -a -t -s -4 -6 -f -h --interval --history --by --plain --count --events --events-buffer-pages --all-states --no-header --listening --all-sockets --tcp --state --sport --dport --port --src --dst --ipv4 --ipv6 --source --format --from --input-format --assume-state --strict --label --lang --netns --all-netns --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1836,14 @@ _tcpstate() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events-buffer-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

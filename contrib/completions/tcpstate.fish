@@ -387,6 +387,8 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l warn -d 'War
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l crit -d 'Critical level of a state, as --warn' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l config -d 'TOML file with thresholds for every rule (README, "Health check"); --warn and --crit apply on top of it. A regular file of at most 1 MiB. (`fleet check` reads its [states] section: counts are all it has.)' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l interval -d 'Take two samples this far apart (2s, 500ms, 1m) to judge counter increases and sockets that stay in CLOSE_WAIT' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l events -d 'During --interval, trace these events and judge them, comma-separated: retrans (peer_retransmits), drop (kernel_drops), reset (resets_sent). Needs root or CAP_PERFMON and tracefs; without them those rules are UNKNOWN. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l events-buffer-pages -d 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
@@ -451,6 +453,8 @@ complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s n -l interva
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l history -d 'How far back the sparklines reach' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l by -d 'How the selected state\'s sockets are grouped at start (g changes it): remote-ip, local-port, remote-port or local-ip' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s c -l count -d 'Stop after N samples' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l events -d 'Trace these events and show them as rates, comma-separated: retrans (the peers retransmitted to most), drop (drop reasons), reset (resets sent and received). Needs root or CAP_PERFMON and tracefs. The tracepoints see every network namespace of the host; --port, --src and --dst narrow what is counted' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l events-buffer-pages -d 'Ring buffer size per CPU for --events, in 4 KiB pages, a power of two' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -s s -l state -d 'States to include: any spelling (time-wait, TIME_WAIT, TIME-WAIT, SYN_RCVD…) or a group (all, connected, synchronized, bucket, big, closing-all); comma-separated or repeated (`-s listen -s time-wait`)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use tcpstate::analyze::check::thresholds::{StateLevel, parse_state_level};
+use tcpstate::trace::EventKinds;
 
 /// The long help of `tcpstate check`.
 pub const CHECK_ABOUT: &str = "\
@@ -17,7 +18,9 @@ orphans and TCP memory. Each finding has a severity, the evidence, the top offen
 The exit code is the severity, as for a monitoring plugin: 0 OK, 1 WARNING, 2 CRITICAL,
 3 UNKNOWN. `--format nagios` prints the plugin status line with perfdata for every state.
 Rules that need two samples (counter increases, sockets stuck in CLOSE_WAIT) run with
---interval and say they were skipped otherwise.";
+--interval and say they were skipped otherwise. With --interval and --events retrans,drop,reset
+the check also traces the kernel's events during the interval (root or CAP_PERFMON, and
+tracefs) and judges peers retransmitted to, packets dropped by reason and resets sent.";
 
 /// The thresholds of `check` and `fleet check`: levels per state and the configuration file.
 #[derive(Debug, Clone, Default, Args)]
@@ -39,7 +42,7 @@ pub struct ThresholdArgs {
 }
 
 /// Flags of `check`.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
@@ -48,6 +51,17 @@ pub struct CheckArgs {
     /// sockets that stay in CLOSE_WAIT.
     #[arg(long, value_name = "DURATION", value_parser = super::duration::check_interval)]
     pub interval: Option<Duration>,
+
+    /// During --interval, trace these events and judge them, comma-separated: retrans
+    /// (peer_retransmits), drop (kernel_drops), reset (resets_sent). Needs root or
+    /// CAP_PERFMON and tracefs; without them those rules are UNKNOWN. The tracepoints see
+    /// every network namespace of the host; --port, --src and --dst narrow what is counted.
+    #[arg(long, value_parser = tcpstate::trace::kinds::parse_kinds, value_name = "KINDS", requires = "interval")]
+    pub events: Option<EventKinds>,
+
+    /// Ring buffer size per CPU for --events, in 4 KiB pages, a power of two.
+    #[arg(long, value_parser = super::trace::parse_pages, default_value_t = 64, value_name = "N")]
+    pub events_buffer_pages: usize,
 
     /// Show the evidence and top offenders of OK findings too.
     #[arg(short = 'v', long)]

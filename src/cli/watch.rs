@@ -9,7 +9,8 @@ pub const WATCH_ABOUT: &str = "\
 Watch the counts per state live. On a terminal: a dashboard with the change since the last
 sample, a rate per second and a sparkline per state; the groups of the selected state that
 moved most; every listener's accept queue against its backlog; and the kernel counters that
-matter (ListenOverflows, ListenDrops, TCPTimeWaitOverflow, resets) as rates. Keys: up/down
+matter (ListenOverflows, ListenDrops, TCPTimeWaitOverflow, resets) as rates; with --events,
+the peers retransmitted to most, drop reasons and resets, traced, per second. Keys: up/down
 select a state, Enter lists its sockets, g changes the grouping, p pauses, ? helps, q quits.
 
 To a pipe or a file, or with --plain: one line per interval, the time (UTC) then STATE=COUNT
@@ -40,6 +41,17 @@ pub struct WatchArgs {
     /// Stop after N samples.
     #[arg(long, short = 'c', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
+
+    /// Trace these events and show them as rates, comma-separated: retrans (the peers
+    /// retransmitted to most), drop (drop reasons), reset (resets sent and received). Needs
+    /// root or CAP_PERFMON and tracefs. The tracepoints see every network namespace of the
+    /// host; --port, --src and --dst narrow what is counted.
+    #[arg(long, value_parser = tcpstate::trace::kinds::parse_kinds, value_name = "KINDS")]
+    pub events: Option<tcpstate::trace::EventKinds>,
+
+    /// Ring buffer size per CPU for --events, in 4 KiB pages, a power of two.
+    #[arg(long, value_parser = super::trace::parse_pages, default_value_t = 64, value_name = "N")]
+    pub events_buffer_pages: usize,
 
     /// Plain lines: every state, zeros included.
     #[arg(long)]

@@ -8,22 +8,26 @@ use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use tcpstate::source::conntrack::{CtReader, reconcile};
 
-use super::{is_broken_pipe, open_scope, print_lines, print_notices, stdout};
+use super::events::{self, Counting};
+use super::{UsageError, is_broken_pipe, open_scope, print_lines, print_notices, stdout};
 use crate::cli::CheckArgs;
 use crate::cli::Common;
 use crate::cli::check::ThresholdArgs;
 use tcpstate::analyze::check::facts::HostFacts;
 use tcpstate::analyze::check::sink::{CheckSink, SinkConfig};
 use tcpstate::analyze::check::thresholds::Thresholds;
+use tcpstate::analyze::check::traced::{Traced, TracedCounts};
 use tcpstate::analyze::check::{CheckReport, Observation, Severity, evaluate};
 use tcpstate::filter::Filter;
 use tcpstate::i18n::Lang;
 use tcpstate::render::check::CheckView;
 use tcpstate::render::{self, Format, OutputKind, Style};
+use tcpstate::serve::events::lock;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::{StateSet, TcpState};
@@ -139,10 +143,11 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
             previous: None,
             previous_listeners: None,
             interval: None,
+            traced: None,
         };
         return Ok((evaluate(&t, &obs), scope.describe()));
     };
-    std::thread::sleep(interval);
+    let traced = trace_during(common, args, &scope, interval)?;
     let facts2 = facts(&mut scope, &t)?;
     let mut second = CheckSink::new(SinkConfig {
         ephemeral: facts2.as_ref().and_then(|f| f.port_range),
@@ -164,8 +169,54 @@ pub fn sample_and_judge(common: &Common, args: &CheckArgs) -> Result<(CheckRepor
         previous: facts1.as_ref(),
         previous_listeners: Some(&first_listeners),
         interval: Some(measured),
+        traced: traced.as_ref(),
     };
     Ok((evaluate(&t, &obs), scope.describe()))
+}
+
+/// Wait out the interval, tracing `--events` meanwhile. Tracing that cannot start (no
+/// privilege, no tracefs) is no error of the check: the rules that need it say UNKNOWN with
+/// the tracer's sentence, and the rest are judged. A refusal of the flags is an error.
+fn trace_during(
+    common: &Common,
+    args: &CheckArgs,
+    scope: &Scope,
+    interval: Duration,
+) -> Result<Option<Traced>> {
+    let Some(kinds) = args.events else {
+        std::thread::sleep(interval);
+        return Ok(None);
+    };
+    let counting = Counting {
+        who: "check",
+        instead: "run the check without --netns or --all-netns (inside the namespace, with ip netns exec, its sockets are judged and the host's events counted), narrowed with --port, --src or --dst",
+    };
+    let started = events::start(
+        common,
+        &args.ss,
+        &counting,
+        kinds,
+        args.events_buffer_pages,
+        scope,
+        TracedCounts::new(kinds),
+    );
+    let counters = match started {
+        Ok(c) => c,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => return Err(e),
+        Err(e) => {
+            std::thread::sleep(interval);
+            let why = super::error_sentence(&e);
+            return Ok(Some(Traced::Unavailable { kinds, why }));
+        }
+    };
+    let started = Instant::now();
+    std::thread::sleep(interval);
+    let shared = counters.counts.clone();
+    // Dropping the counters stops the tracer after it has read what is still queued.
+    drop(counters);
+    let mut counted = lock(&shared).clone();
+    counted.traced_for = Some(started.elapsed());
+    Ok(Some(Traced::Counted(counted)))
 }
 
 /// One sample of the sockets: the listeners with their memory (their drops), the rest with

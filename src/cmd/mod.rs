@@ -6,6 +6,7 @@
 pub mod check;
 pub mod completions;
 pub mod conntrack;
+pub mod events;
 pub mod explain;
 pub mod fleet;
 pub mod fsm;

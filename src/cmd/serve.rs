@@ -7,16 +7,18 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use super::events::{self, Counting};
 use super::{UsageError, open_scope};
 use crate::cli::serve::Listen;
 use crate::cli::{Common, ServeArgs};
+use tcpstate::analyze::event_counts::EventCounts;
 use tcpstate::analyze::scrape::PortPlan;
 use tcpstate::serve::events::EventCounters;
 use tcpstate::serve::http::{self, Limits};
 use tcpstate::serve::{Exporter, Settings};
 use tcpstate::source::scope::Scope;
 use tcpstate::stop::{self, Stop};
-use tcpstate::trace::{EventKind, EventKinds};
+use tcpstate::trace::EventKinds;
 
 pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     let settings = Settings {
@@ -67,48 +69,25 @@ pub fn run(common: &Common, args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Start counting `--events` (host-wide: the tracepoints see every namespace), with the
-/// listeners of a snapshot of this namespace telling inbound from outbound.
+/// Start counting `--events` (host-wide: the tracepoints see every namespace).
 fn start_event_counters(
     common: &Common,
     args: &ServeArgs,
     kinds: EventKinds,
     scope: &Scope,
 ) -> Result<EventCounters> {
-    if let Some(k) = kinds
-        .iter()
-        .find(|k| !matches!(k, EventKind::Retrans | EventKind::Reset | EventKind::Drop))
-    {
-        return Err(UsageError(format!(
-            "serve --events counts retrans, reset and drop; '{}' is for tcpstate trace",
-            k.key()
-        ))
-        .into());
-    }
-    if !scope.is_caller_namespace() {
-        return Err(UsageError(
-            "serve --events cannot be split by network namespace (the kernel's tracepoints see every namespace and do not say which a socket is in); run the exporter without --netns or --all-netns to count the host's events, narrowed with --port, --src or --dst"
-                .into(),
-        )
-        .into());
-    }
-    let filter = common.filter(&args.ss)?;
-    if let Some(word) = filter.expr.as_ref().and_then(|e| e.kernel_only()) {
-        return Err(UsageError(format!(
-            "serve --events cannot filter events by '{word}': a traced event carries addresses and ports only"
-        ))
-        .into());
-    }
-    let snapshot = open_scope(common, false)?
-        .into_targets()
-        .pop()
-        .and_then(|t| t.into_live_source());
-    let c = EventCounters::start(
+    let counting = Counting {
+        who: "serve",
+        instead: "run the exporter without --netns or --all-netns to count the host's events, narrowed with --port, --src or --dst",
+    };
+    let c = events::start(
+        common,
+        &args.ss,
+        &counting,
         kinds,
-        filter,
-        usize::from(args.max_ports),
         args.events_buffer_pages,
-        snapshot,
+        scope,
+        EventCounts::new(usize::from(args.max_ports)),
     )?;
     eprintln!("tcpstate serve: counting {} events", kinds.label());
     Ok(c)

@@ -9,18 +9,23 @@ use std::time::Instant;
 use anyhow::Result;
 use tcpstate::source::conntrack::{CtCensus, census_here};
 
-use super::{open_scope, print_lines, stdout};
+use super::events::{self, Counting};
+use super::{UsageError, open_scope, print_lines, stdout};
 use crate::cli::{Common, WatchArgs};
+use tcpstate::analyze::check::traced::TracedCounts;
 use tcpstate::filter::Filter;
 use tcpstate::kernel::counters::Counters;
 use tcpstate::render::watch::{IntervalWriter, LineOptions};
 use tcpstate::render::{Format, OutputKind};
+use tcpstate::serve::events::{EventCounters, lock};
 use tcpstate::sink::Sink;
 use tcpstate::source::Report;
 use tcpstate::source::scope::{Order, Scope};
 use tcpstate::tcp::state::StateSet;
 use tcpstate::tcpinfo::Extensions;
+use tcpstate::trace::EventKinds;
 use tcpstate::watch::app::{App, WatchOptions};
+use tcpstate::watch::events::EventRates;
 use tcpstate::watch::sample::{self, Probe, SampleRequest};
 use tcpstate::watch::term::StderrCapture;
 
@@ -31,6 +36,8 @@ use tcpstate::watch::term::StderrCapture;
 struct ScopeProbe {
     filter: Filter,
     scope: Scope,
+    /// The event counters of `--events`, emptied at every sample.
+    events: Option<(EventCounters<TracedCounts>, EventKinds)>,
 }
 
 impl Probe for ScopeProbe {
@@ -72,6 +79,16 @@ impl Probe for ScopeProbe {
             .and_then(|r| r.ok())
             .flatten()
     }
+
+    fn events(&mut self) -> Option<TracedCounts> {
+        let (counters, kinds) = self.events.as_ref()?;
+        let mut c = lock(&counters.counts);
+        // The lost count is the tracer's running total: it stays.
+        let lost = c.lost;
+        let mut fresh = TracedCounts::new(*kinds);
+        fresh.lost = lost;
+        Some(std::mem::replace(&mut *c, fresh))
+    }
 }
 
 pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
@@ -79,7 +96,36 @@ pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
     let states = filter.states;
     let scope = open_scope(common, false)?;
     let looked_at = scope.describe();
-    let mut probe = ScopeProbe { filter, scope };
+    if args.events.is_some() && common.format == Format::Csv {
+        return Err(UsageError(
+            "watch --events writes the dashboard, plain lines or json lines; csv rows have a fixed column per state".into(),
+        )
+        .into());
+    }
+    let events = match args.events {
+        Some(kinds) => {
+            let counting = Counting {
+                who: "watch",
+                instead: "run it inside the namespace with ip netns exec, narrowed with --port, --src or --dst",
+            };
+            let c = events::start(
+                common,
+                &args.ss,
+                &counting,
+                kinds,
+                args.events_buffer_pages,
+                &scope,
+                TracedCounts::new(kinds),
+            )?;
+            Some((c, kinds))
+        }
+        None => None,
+    };
+    let mut probe = ScopeProbe {
+        filter,
+        scope,
+        events,
+    };
     let plain = args.plain || common.format != Format::Table || !std::io::stdout().is_terminal();
     if plain {
         return run_plain(&mut probe, common, args, states, &looked_at);
@@ -90,6 +136,7 @@ pub fn run(common: &Common, args: &WatchArgs) -> Result<()> {
         by: args.by,
         states,
         host: looked_at,
+        events: args.events.is_some(),
     });
     tcpstate::watch::run(&mut probe, app, args.count)
 }
@@ -125,6 +172,7 @@ fn plain_loop(
             all_states: args.all_states,
             states,
             millis: args.interval.subsec_nanos() != 0,
+            events: args.events.is_some(),
         },
     );
     if !args.no_header {
@@ -133,9 +181,16 @@ fn plain_loop(
     let req = SampleRequest::default();
     let mut next = Instant::now();
     let mut taken = 0u64;
+    let mut previous: Option<Instant> = None;
     loop {
         let s = sample::take(probe, &req)?;
-        w.line(s.wall, &s.counts)?;
+        // Rates from the second line on: the first has no interval to divide by.
+        let rates = match (&s.events, previous) {
+            (Some(c), Some(then)) => Some(EventRates::of(c, s.taken.duration_since(then))),
+            _ => None,
+        };
+        previous = Some(s.taken);
+        w.line(s.wall, &s.counts, rates.as_ref())?;
         taken += 1;
         if args.count.is_some_and(|c| taken >= c) {
             return Ok(());

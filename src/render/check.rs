@@ -61,6 +61,7 @@ impl fmt::Display for KeyText<'_> {
             },
             OffenderKey::Listener { host, port } => write_host_port(f, host, *port),
             OffenderKey::Peer(h) => write!(f, "{}", HostText(h)),
+            OffenderKey::Reason(r) => f.write_str(r),
         }
     }
 }
@@ -71,6 +72,7 @@ fn kind(k: &OffenderKey) -> &'static str {
         OffenderKey::Port { .. } => "port",
         OffenderKey::Listener { .. } => "listener",
         OffenderKey::Peer(_) => "peer",
+        OffenderKey::Reason(_) => "reason",
     }
 }
 

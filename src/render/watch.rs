@@ -13,6 +13,8 @@ use serde_json::{Map, Value, json};
 use super::DataFormat as Format;
 use crate::analyze::count::Counts;
 use crate::tcp::state::{StateSet, TcpState};
+use crate::trace::EventKind;
+use crate::watch::events::EventRates;
 
 /// How the interval lines look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub struct LineOptions {
     pub states: StateSet,
     /// Whether time stamps carry milliseconds (intervals shorter than a second).
     pub millis: bool,
+    /// Lines end with traced events' rates (`--events`), said in the header.
+    pub events: bool,
 }
 
 /// Writes one line per sample. Keeps the previous counts, for the json `delta`.
@@ -64,9 +68,14 @@ impl<'w> IntervalWriter<'w> {
                 } else {
                     "non-zero states"
                 };
+                let events = if self.opts.events {
+                    ", then | traced events per second"
+                } else {
+                    ""
+                };
                 writeln!(
                     self.w,
-                    "# tcpstate watch on {host}, every {}: TIME(UTC) STATE=COUNT for the {which}",
+                    "# tcpstate watch on {host}, every {}: TIME(UTC) STATE=COUNT for the {which}{events}",
                     duration(interval)
                 )?;
             }
@@ -83,8 +92,14 @@ impl<'w> IntervalWriter<'w> {
         Ok(())
     }
 
-    /// One sample's line, flushed at once (the reader is a log or a pipe).
-    pub fn line(&mut self, at: SystemTime, counts: &Counts) -> io::Result<()> {
+    /// One sample's line, flushed at once (the reader is a log or a pipe). `events`: the
+    /// traced events' rates since the previous line (`--events`; plain and json only).
+    pub fn line(
+        &mut self,
+        at: SystemTime,
+        counts: &Counts,
+        events: Option<&EventRates>,
+    ) -> io::Result<()> {
         let time = utc_timestamp(at, self.opts.millis);
         match self.opts.format {
             Format::Table | Format::Plain => {
@@ -94,6 +109,9 @@ impl<'w> IntervalWriter<'w> {
                     if n > 0 || self.opts.all_states {
                         line.push_str(&format!(" {}={n}", s.netstat_name()));
                     }
+                }
+                if let Some(r) = events {
+                    line.push_str(&events_text(r));
                 }
                 writeln!(self.w, "{line}")?;
             }
@@ -130,13 +148,16 @@ impl<'w> IntervalWriter<'w> {
                     .duration_since(UNIX_EPOCH)
                     .map(|d| d.as_millis() as u64)
                     .unwrap_or(0);
-                let o = json!({
+                let mut o = json!({
                     "time": time,
                     "unix_ms": unix_ms,
                     "total": counts.total(),
                     "states": states,
                     "delta": delta,
                 });
+                if let Some(r) = events {
+                    o["events"] = events_json(r);
+                }
                 serde_json::to_writer(&mut *self.w, &o)?;
                 self.w.write_all(b"\n")?;
             }
@@ -144,6 +165,54 @@ impl<'w> IntervalWriter<'w> {
         self.prev = Some(counts.clone());
         self.w.flush()
     }
+}
+
+/// The plain line's events: ` | RETRANS/s=25.0 10.0.0.3=20.0 DROPS/s=2.0 NETFILTER_DROP=2.0
+/// RST_SENT/s=0.0 RST_RECEIVED/s=0.0`, the kinds traced only, and `INCOMPLETE(lost=N)` when
+/// the kernel lost events.
+fn events_text(r: &EventRates) -> String {
+    let mut t = String::from(" |");
+    if r.lost > 0 {
+        t.push_str(&format!(" INCOMPLETE(lost={})", r.lost));
+    }
+    if r.shows(EventKind::Retrans) {
+        t.push_str(&format!(" RETRANS/s={:.1}", r.retransmits));
+        for (peer, rate) in &r.peers {
+            t.push_str(&format!(" {peer}={rate:.1}"));
+        }
+    }
+    if r.shows(EventKind::Drop) {
+        t.push_str(&format!(" DROPS/s={:.1}", r.dropped));
+        for (reason, rate) in &r.drops {
+            t.push_str(&format!(" {reason}={rate:.1}"));
+        }
+    }
+    if r.shows(EventKind::Reset) {
+        t.push_str(&format!(
+            " RST_SENT/s={:.1} RST_RECEIVED/s={:.1}",
+            r.resets_sent, r.resets_received
+        ));
+    }
+    t
+}
+
+/// The json line's `events`: rates per second; a kind not traced is null, not 0.
+fn events_json(r: &EventRates) -> Value {
+    let on = |k: EventKind| r.shows(k);
+    json!({
+        "retransmits_per_sec": on(EventKind::Retrans).then_some(r.retransmits),
+        "peers": on(EventKind::Retrans).then(|| r.peers.iter()
+            .map(|(p, rate)| json!({"peer": p.to_string(), "per_sec": rate}))
+            .collect::<Vec<_>>()),
+        "dropped_per_sec": on(EventKind::Drop).then_some(r.dropped),
+        "drops": on(EventKind::Drop).then(|| r.drops.iter()
+            .map(|(reason, rate)| json!({"reason": reason, "per_sec": rate}))
+            .collect::<Vec<_>>()),
+        "resets_sent_per_sec": on(EventKind::Reset).then_some(r.resets_sent),
+        "resets_received_per_sec": on(EventKind::Reset).then_some(r.resets_received),
+        "lost": r.lost,
+        "complete": r.lost == 0,
+    })
 }
 
 /// `2025-03-01T12:00:05Z` (RFC 3339, UTC), with `.250` milliseconds when asked.
@@ -257,9 +326,10 @@ mod tests {
             all_states: false,
             states: StateSet::ALL,
             millis: false,
+            events: false,
         };
         let mut w = IntervalWriter::new(&mut out, opts);
-        w.line(t, &c).unwrap();
+        w.line(t, &c, None).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "2024-03-01T12:00:05Z ESTABLISHED=4 LISTEN=2\n"
@@ -273,9 +343,9 @@ mod tests {
                 ..opts
             },
         );
-        w.line(t, &c).unwrap();
+        w.line(t, &c, None).unwrap();
         c.add(Family::V4, TcpState::Established, 1);
-        w.line(t, &c).unwrap();
+        w.line(t, &c, None).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<Value> = text
             .lines()

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::events::EventRates;
 use super::sample::{GroupSample, Sample, SampleRequest, SocketSample};
 use crate::analyze::count::Counts;
 use crate::analyze::group::{GroupBy, Key};
@@ -94,6 +95,8 @@ pub struct WatchOptions {
     /// The states the filter lets through: the rows of the state table.
     pub states: StateSet,
     pub host: String,
+    /// `--events`: the dashboard has an events panel.
+    pub events: bool,
 }
 
 /// Which screen is shown.
@@ -174,6 +177,9 @@ pub struct App {
     /// Drops per second of each listener of the last sample (in its order), since the same
     /// socket's previous sample; `None` before that or when a count is unknown.
     pub listener_drop_rates: Vec<Option<f64>>,
+    /// Traced events per second since the previous sample (`--events`); `None` before the
+    /// second sample or without `--events`.
+    pub event_rates: Option<EventRates>,
     /// Samples taken so far.
     pub samples: u64,
     /// The last sampling error, shown until the next good sample.
@@ -212,6 +218,7 @@ impl App {
             movers: Vec::new(),
             counter_rates: Vec::new(),
             listener_drop_rates: Vec::new(),
+            event_rates: None,
             samples: 0,
             error: None,
             notice: None,
@@ -327,6 +334,10 @@ impl App {
         self.listener_drop_rates = match (self.last.as_ref(), self.elapsed) {
             (Some(prev), Some(elapsed)) => drop_rates(&prev.listeners, &s.listeners, elapsed),
             _ => vec![None; s.listeners.len()],
+        };
+        self.event_rates = match (&s.events, self.elapsed) {
+            (Some(c), Some(elapsed)) => Some(EventRates::of(c, elapsed)),
+            _ => None,
         };
         self.prev_counts = self.last.take().map(|l| l.counts);
         self.last = Some(s);
@@ -499,6 +510,7 @@ mod tests {
             by: GroupBy::RemoteIp,
             states: StateSet::ALL,
             host: "h".into(),
+            events: false,
         })
     }
 

@@ -1,11 +1,12 @@
 //! The live terminal dashboard of `tcpstate watch`, shaped like `bottom`: `sample` collects
 //! (one pass of the shared source and filter per sample), `app` holds the state and reacts to
-//! keys, `ui` draws, `term` guards the process around it (stderr, signals). This module runs
+//! keys, `events` turns traced events into rates, `ui` draws, `term` guards the process around it (stderr, signals). This module runs
 //! the loop that ties them together and makes sure the terminal is restored however the loop
 //! ends — `q`, Ctrl-C, a signal, an error or a panic — and that it ends when the terminal
 //! goes away.
 
 pub mod app;
+pub mod events;
 pub mod sample;
 pub mod term;
 pub mod ui;

@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Result;
 
+use crate::analyze::check::traced::TracedCounts;
 use crate::analyze::count::Counts;
 use crate::analyze::group::{Group, GroupBy, Grouper, Grouping};
 use crate::analyze::listener::ListenQueue;
@@ -34,6 +35,11 @@ pub trait Probe {
     fn counters(&mut self) -> Option<Counters>;
     /// The conntrack table of the probe's namespace, when it has one.
     fn conntrack(&mut self) -> Option<CtCensus> {
+        None
+    }
+
+    /// The traced events since the previous call, when this probe traces (`--events`).
+    fn events(&mut self) -> Option<TracedCounts> {
         None
     }
 }
@@ -84,6 +90,8 @@ pub struct Sample {
     pub counters: Option<Counters>,
     /// The conntrack table's census (with the counters), when the namespace has a table.
     pub conntrack: Option<CtCensus>,
+    /// Traced events since the previous sample (`--events`).
+    pub events: Option<TracedCounts>,
 }
 
 /// The combined sink: counts every socket, and on the way groups, keeps listeners and keeps
@@ -158,6 +166,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
     } else {
         None
     };
+    let events = probe.events();
     let taken = Instant::now();
     let wall = SystemTime::now();
     let groups = match (req.groups, sink.grouper) {
@@ -195,6 +204,7 @@ pub fn take(probe: &mut dyn Probe, req: &SampleRequest) -> Result<Sample> {
         sockets,
         counters,
         conntrack,
+        events,
     })
 }
 

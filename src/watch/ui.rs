@@ -1,6 +1,6 @@
 //! Drawing the dashboard from the `App` state: the state table with changes, rates and
-//! sparklines; the groups of the selected state that moved most; listener health; kernel
-//! counters as rates; the socket list; the help. It reads, never changes, the state (but for
+//! sparklines; the groups of the selected state that moved most; listener health; traced
+//! events (`--events`); kernel counters as rates; the socket list; the help. It reads, never changes, the state (but for
 //! telling it how many socket rows fit). Layout gives way in a fixed order as the window
 //! shrinks — zero states fold away, then the counters, then the panels — and below the
 //! minimum size it says so instead of drawing.
@@ -11,6 +11,7 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Sparkline, Wrap};
 
+mod events;
 mod list;
 
 use super::app::{App, Change, View};
@@ -181,7 +182,15 @@ fn draw_dashboard(f: &mut Frame, area: Rect, app: &App) {
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(panels);
         draw_movers(f, groups, app);
-        draw_listeners(f, listeners, app);
+        if app.opts.events {
+            let [listeners, traced] =
+                Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(listeners);
+            draw_listeners(f, listeners, app);
+            events::draw(f, traced, app);
+        } else {
+            draw_listeners(f, listeners, app);
+        }
     }
     if show_counters {
         draw_counters(f, counters, app, per_line);

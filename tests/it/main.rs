@@ -34,3 +34,4 @@ mod ss_filter_fuzz;
 mod trace;
 mod watch;
 mod watch_drops;
+mod watch_events;

@@ -96,6 +96,18 @@ impl Thresholds {
         if let Some(s) = cfg.sndbuf_limited {
             s.sockets.apply(&mut self.sndbuf_limited);
         }
+        if let Some(s) = cfg.peer_retransmits {
+            s.per_second.apply(&mut self.peer_retransmits);
+        }
+        if let Some(s) = cfg.kernel_drops {
+            s.per_second.apply(&mut self.kernel_drops);
+            if let Some(i) = s.ignore {
+                self.drops_ignored = i;
+            }
+        }
+        if let Some(s) = cfg.resets_sent {
+            s.per_second.apply(&mut self.resets_sent);
+        }
         Ok(())
     }
 }
@@ -197,6 +209,22 @@ struct Config {
     slow_peers: Option<SlowPeersSection>,
     listener_drops: Option<ListenerDropsSection>,
     sndbuf_limited: Option<SndbufSection>,
+    peer_retransmits: Option<RateSection>,
+    kernel_drops: Option<DropsSection>,
+    resets_sent: Option<RateSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateSection {
+    per_second: Option<LimitSetting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DropsSection {
+    per_second: Option<LimitSetting>,
+    ignore: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -23,6 +23,12 @@ pub enum Measure {
     ListenerDropsIncrease,
     /// Sockets held back by their send buffer most of their busy time.
     SndbufSockets,
+    /// Segments retransmitted to one peer per second (traced).
+    PeerRetransPerSec,
+    /// Packets the kernel dropped for one reason per second (traced).
+    DropsPerSec,
+    /// Resets sent per second (traced).
+    ResetsSentPerSec,
 }
 
 /// A finding's summary, evidence, notes and offender lines.
@@ -150,6 +156,31 @@ pub enum CheckMsg {
         /// Sockets busy long enough to judge.
         judged: u64,
     },
+    /// Segments retransmitted during the interval (traced).
+    RetransmitsSummary {
+        total: u64,
+        /// Peers retransmitted to, and of those the ones past a threshold.
+        peers: u64,
+        over: u64,
+        secs: f64,
+    },
+    /// Packets the kernel dropped during the interval (traced).
+    DropsSummary {
+        total: u64,
+        /// The reason with the most drops, and how many.
+        worst: Option<(String, u64)>,
+        secs: f64,
+    },
+    /// Resets sent and received during the interval (traced).
+    ResetsSummary {
+        sent: u64,
+        received: u64,
+        secs: f64,
+    },
+    /// Events were lost: the counts are lower bounds and an OK cannot be given.
+    EventsIncomplete {
+        lost: u64,
+    },
     StateCountsSummary {
         worst: Option<(TcpState, u64)>,
         states: u64,
@@ -246,6 +277,22 @@ pub enum CheckMsg {
     NoListenerDrops,
     /// Listener drops are judged by their rise between two samples (`--interval`).
     NeedsIntervalListenerDrops,
+    /// The rule counts traced events: `--interval D --events KIND`.
+    NeedsEvents {
+        kind: &'static str,
+    },
+    /// Tracing could not start: the tracer's sentence.
+    EventsUnavailable {
+        why: String,
+    },
+    /// Events the kernel lost or never delivered during the interval.
+    EventsLost {
+        lost: u64,
+    },
+    /// Drop reasons the configuration leaves out.
+    DropsIgnored {
+        reasons: Vec<String>,
+    },
     SysctlMissing {
         name: &'static str,
     },
@@ -302,5 +349,10 @@ pub enum CheckMsg {
     },
     PeerSndbuf {
         sockets: u64,
+    },
+    /// Traced events of one offender over the interval.
+    EventRate {
+        count: u64,
+        secs: f64,
     },
 }

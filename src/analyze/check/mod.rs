@@ -12,12 +12,14 @@ pub mod messages;
 pub mod rules;
 pub mod sink;
 pub mod thresholds;
+pub mod traced;
 
 use std::time::Duration;
 
 use crate::analyze::count::Counts;
 use crate::analyze::listener::ListenQueue;
 use crate::tcp::state::TcpState;
+use crate::trace::EventKind;
 
 use facts::HostFacts;
 use messages::CheckMsg;
@@ -70,6 +72,9 @@ pub enum Rule {
     StuckQueues,
     SlowPeers,
     SndbufLimited,
+    PeerRetransmits,
+    KernelDrops,
+    ResetsSent,
     Orphans,
     Memory,
     Conntrack,
@@ -91,6 +96,9 @@ impl Rule {
             Rule::StuckQueues => "stuck_queues",
             Rule::SlowPeers => "slow_peers",
             Rule::SndbufLimited => "sndbuf_limited",
+            Rule::PeerRetransmits => "peer_retransmits",
+            Rule::KernelDrops => "kernel_drops",
+            Rule::ResetsSent => "resets_sent",
             Rule::Orphans => "orphans",
             Rule::Memory => "memory",
             Rule::Conntrack => "conntrack",
@@ -120,6 +128,8 @@ pub enum OffenderKey {
     Listener { host: Host, port: u16 },
     /// A remote host.
     Peer(Host),
+    /// A reason the kernel gave (a drop's or a reset's).
+    Reason(Box<str>),
 }
 
 /// One of the top offenders of a finding.
@@ -183,6 +193,8 @@ pub struct Observation<'a> {
     pub previous_listeners: Option<&'a [ListenQueue]>,
     /// Time between the two samples; `None` with one sample.
     pub interval: Option<Duration>,
+    /// What was traced during the interval (`--events`); `None` when nothing was asked.
+    pub traced: Option<&'a traced::Traced>,
 }
 
 /// The whole check.
@@ -261,6 +273,40 @@ fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
         min: Some(0),
         max: None,
     });
+    if let Some(traced::Traced::Counted(c)) = obs.traced {
+        // Counts over the interval; the rules' thresholds are rates per peer or per reason.
+        let kinds = c.kinds;
+        for (kind, label, value) in [
+            (EventKind::Retrans, "traced_retransmits", c.retransmits()),
+            (EventKind::Drop, "traced_drops", c.drops.values().sum()),
+            (
+                EventKind::Reset,
+                "traced_resets_sent",
+                c.resets_sent.values().sum(),
+            ),
+        ] {
+            if kinds.contains(kind) {
+                out.push(Perf {
+                    label,
+                    value,
+                    uom: "",
+                    warn: None,
+                    crit: None,
+                    min: Some(0),
+                    max: None,
+                });
+            }
+        }
+        out.push(Perf {
+            label: "traced_events_lost",
+            value: c.lost,
+            uom: "",
+            warn: None,
+            crit: None,
+            min: Some(0),
+            max: None,
+        });
+    }
     let Some(f) = obs.facts else {
         return out;
     };

@@ -168,6 +168,14 @@ pub struct Thresholds {
     pub conntrack_stale: Limit,
     /// Lost flows (ESTABLISHED socket, no conntrack entry); none by default, likewise.
     pub conntrack_lost: Limit,
+    /// Segments retransmitted to one peer, per second (traced).
+    pub peer_retransmits: Limit,
+    /// Packets dropped for one reason, per second (traced).
+    pub kernel_drops: Limit,
+    /// Drop reasons not judged (the kernel's names).
+    pub drops_ignored: Vec<String>,
+    /// Resets sent, per second (traced).
+    pub resets_sent: Limit,
 }
 
 impl Default for Thresholds {
@@ -223,6 +231,10 @@ impl Default for Thresholds {
             peer_min_bytes: 1 << 20,
             listener_drops: Limit::counts(0, 100),
             sndbuf_limited: Limit::counts(10, 100),
+            peer_retransmits: Limit::counts(10, 100),
+            kernel_drops: Limit::counts(10, 1000),
+            drops_ignored: Vec::new(),
+            resets_sent: Limit::counts(10, 100),
         }
     }
 }

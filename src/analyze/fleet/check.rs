@@ -9,9 +9,10 @@ use crate::analyze::check::thresholds::{Level, Limit, Thresholds};
 use crate::analyze::check::{Rule, Severity};
 use crate::tcp::state::TcpState;
 
-/// The rules that need sockets, counters or sysctls: on Prometheus's counts they are skipped.
-/// (close_wait, time_wait, closing_peers and fin_wait2 are judged on their state counts.)
-pub const SKIPPED: [Rule; 9] = [
+/// The rules that need sockets, counters, sysctls or traced events: on Prometheus's counts
+/// they are skipped. (close_wait, time_wait, closing_peers and fin_wait2 are judged on their
+/// state counts.)
+pub const SKIPPED: [Rule; 12] = [
     Rule::AcceptQueue,
     Rule::SynBacklog,
     Rule::ListenerDrops,
@@ -19,6 +20,9 @@ pub const SKIPPED: [Rule; 9] = [
     Rule::StuckQueues,
     Rule::SlowPeers,
     Rule::SndbufLimited,
+    Rule::PeerRetransmits,
+    Rule::KernelDrops,
+    Rule::ResetsSent,
     Rule::Orphans,
     Rule::Memory,
 ];

@@ -135,6 +135,27 @@ fn en(rule: Rule, settings: AdviceSettings) -> String {
                 the port (is it saturated or blocked?), raise its listen() backlog together with \
                 net.core.somaxconn, or add workers."
                 .to_string(),
+            Rule::PeerRetransmits => {
+                "The kernel retransmitted segments to the peers listed faster \
+                than the threshold while the check traced: segments or their acknowledgements \
+                are lost on the way (a congested or lossy link, a full queue, a firewall or \
+                middlebox dropping, a peer too busy to read). Compare with other peers on the \
+                same path, watch them with `tcpstate watch --events retrans`, and follow one with \
+                `tcpstate trace --events retrans --dst PEER`."
+                    .to_string()
+            }
+            Rule::KernelDrops => "The kernel dropped packets for the reasons listed (the names \
+                of its drop-reason list). NETFILTER_DROP is a firewall rule (nft list ruleset, \
+                iptables-save; conntrack -S for a full table); TCP_LISTEN_OVERFLOW and \
+                SOCKET_BACKLOG a listener or socket that cannot keep up; SOCKET_RCVBUFF a full \
+                receive buffer; NO_SOCKET packets to ports nobody listens on. Reasons that are \
+                normal on this host can be left out with [kernel_drops] ignore in --config."
+                .to_string(),
+            Rule::ResetsSent => "This host sent resets faster than the threshold: connections \
+                to closed ports (NO_SOCKET), applications closing with unread data or \
+                SO_LINGER 0, or a listener refusing. See who receives them with `tcpstate trace \
+                --events reset`, and check that the services clients expect are listening."
+                .to_string(),
             Rule::SlowPeers => "The peers listed have a high 99th percentile rtt or lose a share \
                 of the bytes sent to them (retransmissions). Both point at the path or the peer: \
                 a congested or lossy link, a saturated peer, a bufferbloated queue, a firewall \
@@ -271,6 +292,21 @@ fn zh(rule: Rule, settings: AdviceSettings) -> String {
                 内存不足或套接字过滤器而被拒绝的 SYN。主机级的 ListenDrops 只说明有丢弃；这里列出\
                 的才是丢弃的那些监听套接字。请查看该端口背后的进程（是否饱和或阻塞），同时调高其 \
                 listen() backlog 与 net.core.somaxconn，或增加工作进程。"
+                .to_string(),
+            Rule::PeerRetransmits => "检查跟踪期间，内核向所列对端重传报文段的速率超过了阈值：\
+                报文段或其确认在路上丢失（链路拥塞或丢包、队列已满、防火墙或中间设备丢包、对端忙\
+                得来不及读取）。请与同一路径上的其他对端比较，用 `tcpstate watch --events retrans` \
+                观察，并用 `tcpstate trace --events retrans --dst 对端` 跟踪单个对端。"
+                .to_string(),
+            Rule::KernelDrops => "内核因所列原因丢弃了数据包（原因名取自内核的丢弃原因列表）。\
+                NETFILTER_DROP 来自防火墙规则（nft list ruleset、iptables-save；表满时看 \
+                conntrack -S）；TCP_LISTEN_OVERFLOW 和 SOCKET_BACKLOG 表示监听套接字或套接字处理\
+                不过来；SOCKET_RCVBUFF 表示接收缓冲区已满；NO_SOCKET 是发往无人监听端口的包。\
+                本机上属于正常的原因可在 --config 的 [kernel_drops] ignore 中排除。"
+                .to_string(),
+            Rule::ResetsSent => "本机发送 RST 的速率超过了阈值：连接到了关闭的端口（NO_SOCKET）、\
+                应用在仍有未读数据时关闭或使用 SO_LINGER 0、或监听套接字拒绝连接。请用 \
+                `tcpstate trace --events reset` 查看谁收到了它们，并确认客户端所需的服务正在监听。"
                 .to_string(),
             Rule::SlowPeers => "所列对端的 rtt 99 分位数过高，或发往它们的字节有一部分需要\
                 重传。两者都指向网络路径或对端：链路拥塞或丢包、对端饱和、队列过深（bufferbloat）、\

@@ -140,6 +140,32 @@ impl CheckMsg {
                 "{} of {judged} busy held back by the send buffer most of the time",
                 count_of(*count, "socket", "sockets")
             ),
+            CheckMsg::RetransmitsSummary {
+                total,
+                peers,
+                over,
+                secs,
+            } => format!(
+                "{} to {} in {secs:.1}s, {over} past the rate threshold",
+                count_of(*total, "segment retransmitted", "segments retransmitted"),
+                count_of(*peers, "peer", "peers")
+            ),
+            CheckMsg::DropsSummary { total, worst, secs } => match worst {
+                Some((reason, n)) => format!(
+                    "{} dropped by the kernel in {secs:.1}s, most for {reason} ({n})",
+                    count_of(*total, "packet", "packets")
+                ),
+                None => format!("no packet dropped by the kernel in {secs:.1}s"),
+            },
+            CheckMsg::ResetsSummary {
+                sent,
+                received,
+                secs,
+            } => format!("{sent} resets sent, {received} received in {secs:.1}s"),
+            CheckMsg::EventsIncomplete { lost } => format!(
+                "incomplete: {} lost, the counts are lower bounds",
+                count_of(*lost, "traced event", "traced events")
+            ),
             CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} {s} sockets"),
                 None => format!("{states} states within their limits"),
@@ -178,6 +204,9 @@ impl CheckMsg {
                     Measure::PeerRttP99Ms => "99th percentile rtt of a peer, in ms",
                     Measure::PeerRetransShare => "bytes retransmitted to a peer, of those sent",
                     Measure::ListenerDropsIncrease => "rise of one listener's drops",
+                    Measure::PeerRetransPerSec => "segments retransmitted to one peer per second",
+                    Measure::DropsPerSec => "packets dropped for one reason per second",
+                    Measure::ResetsSentPerSec => "resets sent per second",
                     Measure::SndbufSockets => {
                         "sockets held back by their send buffer over half their busy time"
                     }
@@ -328,6 +357,17 @@ impl CheckMsg {
                 "whether a listener's drops rise needs two samples: run with --interval 2s"
                     .to_string()
             }
+            CheckMsg::NeedsEvents { kind } => format!(
+                "this rule counts traced events: run with --interval 2s --events {kind}"
+            ),
+            CheckMsg::EventsUnavailable { why } => format!("no events traced: {why}"),
+            CheckMsg::EventsLost { lost } => format!(
+                "{} lost or never delivered during the interval (a larger --events-buffer-pages keeps more)",
+                count_of(*lost, "event", "events")
+            ),
+            CheckMsg::DropsIgnored { reasons } => {
+                format!("drop reasons not judged (configuration): {}", reasons.join(", "))
+            }
             CheckMsg::SysctlMissing { name } => format!(
                 "{name} cannot be read here (host-wide sysctls are only visible in the host's own network namespace)"
             ),
@@ -397,6 +437,9 @@ impl CheckMsg {
                 "{} held back by the send buffer",
                 count_of(*sockets, "socket", "sockets")
             ),
+            CheckMsg::EventRate { count, secs } => {
+                format!("{count} in {secs:.1}s ({:.1}/s)", rate(*count, *secs))
+            }
         }
     }
 }

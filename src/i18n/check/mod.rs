@@ -25,6 +25,15 @@ fn pct(n: u64, of: u64) -> f64 {
     }
 }
 
+/// Events per second over `secs` (the count itself when no time passed).
+fn rate(count: u64, secs: f64) -> f64 {
+    if secs > 0.0 {
+        count as f64 / secs
+    } else {
+        count as f64
+    }
+}
+
 /// `1 socket`, `2 sockets`.
 fn count_of(n: u64, one: &str, many: &str) -> String {
     if n == 1 {

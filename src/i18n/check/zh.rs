@@ -121,6 +121,28 @@ impl CheckMsg {
             CheckMsg::SndbufSummary { count, judged } => {
                 format!("{judged} 个忙碌套接字中有 {count} 个大部分时间受发送缓冲区限制")
             }
+            CheckMsg::RetransmitsSummary {
+                total,
+                peers,
+                over,
+                secs,
+            } => format!(
+                "{secs:.1} 秒内向 {peers} 个对端重传 {total} 个报文段，其中 {over} 个对端超过速率阈值"
+            ),
+            CheckMsg::DropsSummary { total, worst, secs } => match worst {
+                Some((reason, n)) => format!(
+                    "{secs:.1} 秒内内核丢弃 {total} 个数据包，最多的原因是 {reason}（{n} 个）"
+                ),
+                None => format!("{secs:.1} 秒内内核没有丢弃数据包"),
+            },
+            CheckMsg::ResetsSummary {
+                sent,
+                received,
+                secs,
+            } => format!("{secs:.1} 秒内发送 {sent} 个 RST，收到 {received} 个"),
+            CheckMsg::EventsIncomplete { lost } => {
+                format!("不完整：丢失了 {lost} 个跟踪事件，计数只是下限")
+            }
             CheckMsg::StateCountsSummary { worst, states } => match worst {
                 Some((s, n)) => format!("{n} 个 {s} 套接字"),
                 None => format!("{states} 个状态均在阈值之内"),
@@ -157,6 +179,9 @@ impl CheckMsg {
                     Measure::PeerRttP99Ms => "对端 rtt 的 99 分位数（毫秒）",
                     Measure::PeerRetransShare => "发往对端的字节中重传所占比例",
                     Measure::ListenerDropsIncrease => "单个监听套接字丢弃数的增长",
+                    Measure::PeerRetransPerSec => "每秒向单个对端重传的报文段数",
+                    Measure::DropsPerSec => "每秒因同一原因丢弃的数据包数",
+                    Measure::ResetsSentPerSec => "每秒发送的 RST 数",
                     Measure::SndbufSockets => "超过一半忙碌时间受发送缓冲区限制的套接字数",
                 };
                 format!("阈值：{what}：{}", limit_zh(limit))
@@ -299,6 +324,16 @@ impl CheckMsg {
             CheckMsg::NeedsIntervalListenerDrops => {
                 "判断监听套接字的丢弃是否在增长需要两次采样：请加 --interval 2s 运行".to_string()
             }
+            CheckMsg::NeedsEvents { kind } => {
+                format!("此规则统计跟踪到的事件：请加 --interval 2s --events {kind} 运行")
+            }
+            CheckMsg::EventsUnavailable { why } => format!("没有跟踪到事件：{why}"),
+            CheckMsg::EventsLost { lost } => format!(
+                "采样期间有 {lost} 个事件丢失或未送达（更大的 --events-buffer-pages 可保留更多）"
+            ),
+            CheckMsg::DropsIgnored { reasons } => {
+                format!("不评判的丢弃原因（配置）：{}", reasons.join("、"))
+            }
             CheckMsg::SysctlMissing { name } => {
                 format!("此处无法读取 {name}（主机级 sysctl 只在主机自己的网络命名空间中可见）")
             }
@@ -362,6 +397,9 @@ impl CheckMsg {
                 format!("{secs:.1} 秒内丢弃 {by} 个请求")
             }
             CheckMsg::PeerSndbuf { sockets } => format!("{sockets} 个套接字受发送缓冲区限制"),
+            CheckMsg::EventRate { count, secs } => {
+                format!("{secs:.1} 秒内 {count} 个（每秒 {:.1} 个）", rate(*count, *secs))
+            }
         }
     }
 }

@@ -562,5 +562,6 @@ fn a_configuration_that_is_no_small_regular_file_is_refused_at_once() {
     }
 }
 
+mod events;
 mod inside;
 mod unknown;

@@ -14,6 +14,7 @@ pub mod capture;
 pub mod netns;
 pub mod process;
 pub mod tmux;
+pub mod traffic;
 
 use std::time::{Duration, Instant};
 

@@ -137,6 +137,7 @@ mod tests {
             previous: p.conntrack.is_some().then_some(&p),
             interval: Some(Duration::from_secs(2)),
             previous_listeners: None,
+            traced: None,
         };
         conntrack(&Thresholds::default(), &obs).settled()
     }

@@ -241,6 +241,7 @@ mod tests {
             previous: None,
             previous_listeners: before,
             interval: before.map(|_| Duration::from_secs(2)),
+            traced: None,
         }
     }
 

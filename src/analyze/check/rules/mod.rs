@@ -12,8 +12,10 @@ mod ports;
 mod queues;
 mod states;
 mod timewait;
+mod traced;
 
 use std::cmp::Reverse;
+use std::net::IpAddr;
 
 use super::facts::HostFacts;
 use super::messages::{CheckMsg, Measure};
@@ -31,6 +33,7 @@ pub use ports::ephemeral_ports;
 pub use queues::{accept_queue, stuck_queues, syn_backlog};
 pub use states::{GENERIC_STATES, state_counts};
 pub use timewait::time_wait;
+pub use traced::{kernel_drops, peer_retransmits, resets_sent};
 
 /// Every rule, in display order; `state_counts` only when one of its states has a threshold.
 pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
@@ -46,6 +49,9 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
         stuck_queues(t, obs),
         slow_peers(t, obs),
         sndbuf_limited(t, obs),
+        peer_retransmits(t, obs),
+        kernel_drops(t, obs),
+        resets_sent(t, obs),
         orphans(t, obs),
         memory(t, obs),
         conntrack(t, obs),

@@ -71,6 +71,7 @@ fn one_sample_judges_what_it_can_and_says_what_it_skipped() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&Thresholds::default(), &obs);
     assert_eq!(find(&fs, Rule::AcceptQueue).severity, Severity::Critical);
@@ -117,6 +118,7 @@ fn two_samples_judge_increases_and_persistence() {
         previous: Some(&before),
         previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
+        traced: None,
     };
     let fs = all(&t, &obs);
     let aq = find(&fs, Rule::AcceptQueue);
@@ -144,6 +146,7 @@ fn a_capture_has_no_host_facts() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&t, &obs);
     assert_eq!(find(&fs, Rule::CloseWait).severity, Severity::Warning);
@@ -177,6 +180,7 @@ fn the_headline_names_what_raised_the_severity() {
         previous: None,
         previous_listeners: None,
         interval: None,
+        traced: None,
     };
     let fs = all(&t, &obs);
     let tw = find(&fs, Rule::TimeWait);
@@ -214,6 +218,7 @@ fn the_headline_names_what_raised_the_severity() {
         previous: Some(&before),
         previous_listeners: None,
         interval: Some(Duration::from_secs(2)),
+        traced: None,
     };
     let fs = all(&Thresholds::default(), &obs);
     let aq = find(&fs, Rule::AcceptQueue);
