@@ -1,10 +1,10 @@
 //! The multi-core path for a large capture file: the file is memory-mapped, cut into chunks at
-//! line ends, and the chunks of each wave (one per core) are read at once, each by a run loop
-//! (`drive::Driver`) of its own that starts from the parsers as the main loop has them at the
-//! wave's start and records the sockets it would push. The main loop then takes the chunks in
-//! file order. The invariant: the sink sees, and the report says, exactly what the one-core
-//! path gives for the same bytes. A chunk's reading is taken only when it is the reading the
-//! main loop would have made itself: the main loop's parsers are in the same state as the
+//! line ends, and one thread per core reads chunk after chunk, each with a run loop
+//! (`drive::Driver`) of its own that starts from the parsers as the main loop last had them,
+//! and records the sockets it would push (or, for a sink that only counts, their number by
+//! family and state). The main loop takes the chunks in file order. The invariant: the sink
+//! sees, and the report says, exactly what the one-core path gives for the same bytes. A
+//! chunk's reading is taken only when it is the reading the main loop would have made itself: the main loop's parsers are in the same state as the
 //! chunk's were at its start (format in use, ss style, Solaris section, PowerShell record,
 //! `Parsers::same_state`), nothing spans the boundary (no unread line held for joining; a
 //! socket held for `ss -i` continuation lines only when the chunk's first line is a row that
@@ -17,10 +17,13 @@
 //! chunk's socket, the counters are those of the chunk read up to that socket's line. Cuts
 //! fall after a `\n` (always a line end, whatever the terminators) and, where they can, before
 //! a line that is not indented, so an `ss -i` record rarely spans two chunks. Memory stays
-//! bounded: one wave of chunks is held at a time.
+//! bounded: threads read at most two chunks per thread ahead of the one the main loop takes.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::ops::{ControlFlow, Range};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use super::InputFormat;
@@ -217,53 +220,132 @@ impl Run<'_> {
         let mut g = Driver::new(self, sink, Parsers::new(format, self.forced));
         let mut next_no = 1;
         let mut i = 0;
-        while i < chunks.len() && g.err.is_none() && !g.stopped {
-            if g.rows == 0 || plan.jobs < 2 {
-                next_no = read_here(&mut g, &bytes[chunks[i].clone()], next_no);
-                if let Some(p) = progress {
-                    p.advance(chunks[i].len() as u64);
-                }
-                i += 1;
-                continue;
+        // Until a row is read (the silent-zero evidence), and on one thread: in order, here.
+        while i < chunks.len() && g.err.is_none() && !g.stopped && (g.rows == 0 || plan.jobs < 2) {
+            next_no = read_here(&mut g, &bytes[chunks[i].clone()], next_no);
+            if let Some(p) = progress {
+                p.advance(chunks[i].len() as u64);
             }
-            let wave = &chunks[i..chunks.len().min(i + plan.jobs)];
-            let start = g.p.clone();
+            i += 1;
+        }
+        if i < chunks.len() && g.err.is_none() && !g.stopped {
             let tally = g.sink.counts_only();
-            let parts: Vec<Part> = thread::scope(|s| {
-                let others: Vec<_> = wave[1..]
-                    .iter()
-                    .map(|r| {
-                        let (start, chunk) = (&start, &bytes[r.clone()]);
-                        s.spawn(move || read_part(self, start, chunk, None, tally))
-                    })
-                    .collect();
-                let first = read_part(self, &start, &bytes[wave[0].clone()], None, tally);
-                std::iter::once(first)
-                    .chain(others.into_iter().map(|h| match h.join() {
-                        Ok(part) => part,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }))
-                    .collect()
+            let work = Work {
+                queue: Mutex::new(Queue {
+                    next: i,
+                    taken: i,
+                    start: Arc::new(g.p.clone()),
+                    done: BTreeMap::new(),
+                    over: false,
+                }),
+                moved: Condvar::new(),
+                window: 2 * plan.jobs,
+            };
+            thread::scope(|s| {
+                for _ in 0..plan.jobs {
+                    s.spawn(|| work.read(self, bytes, &chunks, tally));
+                }
+                for (k, r) in chunks.iter().enumerate().skip(i) {
+                    let chunk = &bytes[r.clone()];
+                    next_no = match work.wait_for(k) {
+                        Some((start, part)) => match take(&mut g, &start, part, chunk, next_no) {
+                            Some(next) => next,
+                            None => read_here(&mut g, chunk, next_no),
+                        },
+                        None => read_here(&mut g, chunk, next_no),
+                    };
+                    if let Some(p) = progress {
+                        p.advance(r.len() as u64);
+                    }
+                    let over = g.err.is_some() || g.stopped;
+                    work.taken(k + 1, &g.p, over);
+                    if over {
+                        break;
+                    }
+                }
+                work.taken(chunks.len(), &g.p, true);
             });
-            for (part, r) in parts.into_iter().zip(wave) {
-                if g.err.is_some() || g.stopped {
-                    break;
-                }
-                let chunk = &bytes[r.clone()];
-                next_no = match take(&mut g, &start, part, chunk, next_no) {
-                    Some(next) => next,
-                    None => read_here(&mut g, chunk, next_no),
-                };
-                if let Some(p) = progress {
-                    p.advance(r.len() as u64);
-                }
-            }
-            i += wave.len();
         }
         if let Some(e) = g.end() {
             return Err(e);
         }
         g.finish(format)
+    }
+}
+
+/// The chunks being read by the threads, and what they have read.
+struct Work {
+    queue: Mutex<Queue>,
+    /// A chunk was read, taken, or the run is over.
+    moved: Condvar,
+    /// At most this many chunks are read ahead of the one the main loop takes next.
+    window: usize,
+}
+
+struct Queue {
+    /// The next chunk for a thread to read.
+    next: usize,
+    /// The chunks before this one are taken (or read again) by the main loop.
+    taken: usize,
+    /// The main loop's parsers as a thread should start from.
+    start: Arc<Parsers>,
+    /// Chunks read, with the parsers they started from (`None`: the reading panicked, the
+    /// main loop reads the chunk itself).
+    done: BTreeMap<usize, Option<(Arc<Parsers>, Part)>>,
+    /// The run is over (read through, stopped, failed): the threads leave.
+    over: bool,
+}
+
+impl Work {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A thread: read the next chunk while any is left and the window has room.
+    fn read(&self, run: &Run<'_>, bytes: &[u8], chunks: &[Range<usize>], tally: bool) {
+        loop {
+            let (k, start) = {
+                let mut q = self.lock();
+                while !q.over && q.next < chunks.len() && q.next >= q.taken + self.window {
+                    q = self.moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+                }
+                if q.over || q.next >= chunks.len() {
+                    return;
+                }
+                q.next += 1;
+                (q.next - 1, q.start.clone())
+            };
+            let chunk = &bytes[chunks[k].clone()];
+            let part = panic::catch_unwind(AssertUnwindSafe(|| {
+                read_part(run, &start, chunk, None, tally)
+            }))
+            .ok();
+            self.lock().done.insert(k, part.map(|p| (start, p)));
+            self.moved.notify_all();
+        }
+    }
+
+    /// The main loop: chunk `k` as a thread read it.
+    fn wait_for(&self, k: usize) -> Option<(Arc<Parsers>, Part)> {
+        let mut q = self.lock();
+        loop {
+            if let Some(done) = q.done.remove(&k) {
+                return done;
+            }
+            q = self.moved.wait(q).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// The main loop took the chunks before `taken` and has the parsers `p` now.
+    fn taken(&self, taken: usize, p: &Parsers, over: bool) {
+        let mut q = self.lock();
+        q.taken = taken;
+        q.over |= over;
+        if !q.start.same_state(p) {
+            q.start = Arc::new(p.clone());
+        }
+        drop(q);
+        self.moved.notify_all();
     }
 }
 
