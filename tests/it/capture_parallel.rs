@@ -45,7 +45,7 @@ fn big() -> Big {
         }
         listen += per_body;
         reps += 1;
-        if reps % 97 == 0 {
+        if reps.is_multiple_of(97) {
             out.push_str("ESTAB 12 x 10.0.0.1:1 10.0.0.2:2\n");
             no += 1;
             bad_lines.push(no);
