@@ -56,8 +56,15 @@ for kind in netstat ss; do
         awk_prog='NR>1 {++S[$1]} END {for (a in S) print a, S[a]}'
     fi
     t_awk=$(timeit awk "$awk_prog" "$f")
-    t_one=$(timeit env TCPSTATE_JOBS=1 "$bin" --from "$f" --format plain)
-    t_two=$(timeit env TCPSTATE_JOBS=2 "$bin" --from "$f" --format plain)
+    # One core and two in turn, so a change in the machine's load falls on both alike.
+    : > "$dir/one"
+    : > "$dir/two"
+    for _ in $(seq "$reps"); do
+        reps=1 timeit env TCPSTATE_JOBS=1 "$bin" --from "$f" --format plain >> "$dir/one"
+        reps=1 timeit env TCPSTATE_JOBS=2 "$bin" --from "$f" --format plain >> "$dir/two"
+    done
+    t_one=$(median < "$dir/one")
+    t_two=$(median < "$dir/two")
     printf '| %s | %s | `awk` one-liner | %.2f | %.0f | 1.00 |\n' "$kind" "$mb" "$t_awk" "$(echo "$mb / $t_awk" | bc -l)"
     printf '| %s | %s | `tcpstate --from`, one core | %.2f | %.0f | %.3f |\n' "$kind" "$mb" "$t_one" "$(echo "$mb / $t_one" | bc -l)" "$(echo "$t_one / $t_awk" | bc -l)"
     printf '| %s | %s | `tcpstate --from`, two cores | %.2f | %.0f | %.3f |\n' "$kind" "$mb" "$t_two" "$(echo "$mb / $t_two" | bc -l)" "$(echo "$t_two / $t_awk" | bc -l)"
