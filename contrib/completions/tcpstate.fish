@@ -657,8 +657,8 @@ csv\t'CSV with a header row'
 dot\t'Graphviz DOT (`fsm`)'
 mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Windows output, or a saved summary); repeatable, `-` for standard input' -r -F
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l input-format -d 'Format of the --from files (default: detected per file)' -r
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
