@@ -499,9 +499,11 @@ impl CaptureSource {
             owners_wanted: self.owners_wanted,
         };
         if let Some((map, plan)) = self.mapped()? {
+            // Progress was told of the bytes format detection read; the rest follow.
+            let told = opened.as_ref().map_or(0, Chunked::read_so_far) as u64;
             drop(opened);
             let progress = self.progress.as_deref().filter(|_| self.progress_started);
-            return run.go_parallel(format, &map, sink, plan, progress);
+            return run.go_parallel(format, &map, sink, plan, progress.map(|p| (p, told)));
         }
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => drive::Lines::Stream(c),

@@ -214,18 +214,25 @@ impl Run<'_> {
         bytes: &[u8],
         sink: &mut dyn Sink,
         plan: Plan,
-        progress: Option<&dyn ReadProgress>,
+        progress: Option<(&dyn ReadProgress, u64)>,
     ) -> Result<Report, SourceError> {
         let chunks = cuts(bytes, plan.chunk);
+        // Progress is told of each chunk read, less the bytes it was told of already.
+        let mut told = progress.map_or(0, |p| p.1);
+        let mut advance = |n: usize| {
+            let n = n as u64;
+            if let Some((p, _)) = progress {
+                p.advance(n.saturating_sub(told));
+            }
+            told = told.saturating_sub(n);
+        };
         let mut g = Driver::new(self, sink, Parsers::new(format, self.forced));
         let mut next_no = 1;
         let mut i = 0;
         // Until a row is read (the silent-zero evidence), and on one thread: in order, here.
         while i < chunks.len() && g.err.is_none() && !g.stopped && (g.rows == 0 || plan.jobs < 2) {
             next_no = read_here(&mut g, &bytes[chunks[i].clone()], next_no);
-            if let Some(p) = progress {
-                p.advance(chunks[i].len() as u64);
-            }
+            advance(chunks[i].len());
             i += 1;
         }
         if i < chunks.len() && g.err.is_none() && !g.stopped {
@@ -254,9 +261,7 @@ impl Run<'_> {
                         },
                         None => read_here(&mut g, chunk, next_no),
                     };
-                    if let Some(p) = progress {
-                        p.advance(r.len() as u64);
-                    }
+                    advance(r.len());
                     let over = g.err.is_some() || g.stopped;
                     work.taken(k + 1, &g.p, over);
                     if over {
