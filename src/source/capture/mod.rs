@@ -546,7 +546,9 @@ impl CaptureSource {
     }
 }
 
-/// How many threads read a large capture: `TCPSTATE_JOBS` when set, else one per core.
+/// How many threads read a large capture: `TCPSTATE_JOBS` when set, else one per core up to 8
+/// (more add little: the main loop hands the sink every socket it lists, and each thread
+/// holds up to two chunks' sockets).
 fn jobs() -> Result<usize, SourceError> {
     match std::env::var("TCPSTATE_JOBS") {
         Ok(v) => match v.trim().parse::<usize>() {
@@ -555,7 +557,7 @@ fn jobs() -> Result<usize, SourceError> {
                 "TCPSTATE_JOBS='{v}' is not a number of threads (a whole number from 1 up)"
             ))),
         },
-        Err(_) => Ok(thread::available_parallelism().map_or(1, |n| n.get())),
+        Err(_) => Ok(thread::available_parallelism().map_or(1, |n| n.get().min(8))),
     }
 }
 
