@@ -2,7 +2,9 @@
 # Reading saved captures: tcpstate --from beside the awk one-liners on the same generated files,
 # a netstat capture and an ss capture of SIZE_MB each (default 1024), made by repeating the
 # rows of the real captures in tests/fixtures/captures/linux. Prints wall seconds, MB/s and the
-# ratio to awk, median of REPS runs (default 3). Needs a release build of tcpstate.
+# ratio to awk, median of REPS runs (default 3); tcpstate once on one core (TCPSTATE_JOBS=1,
+# the streaming path) and once on two (the memory-mapped path), with the ratio of the two.
+# Needs a release build of tcpstate.
 #   bash bench/captures.sh            SIZE_MB=256 REPS=5 bash bench/captures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,8 @@ tail -n +2 "$fix/ss-tan.txt" > "$dir/ss.body"
 make_file "$dir/netstat.head" "$dir/netstat.body" "$dir/netstat.txt"
 make_file "$dir/ss.head" "$dir/ss.body" "$dir/ss.txt"
 
+speedup=()
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timeit() { # command… -> median wall seconds
     for _ in $(seq "$reps"); do
@@ -52,9 +56,21 @@ for kind in netstat ss; do
         awk_prog='NR>1 {++S[$1]} END {for (a in S) print a, S[a]}'
     fi
     t_awk=$(timeit awk "$awk_prog" "$f")
-    t_ours=$(timeit "$bin" --from "$f" --format plain)
+    # One core and two in turn, so a change in the machine's load falls on both alike.
+    : > "$dir/one"
+    : > "$dir/two"
+    for _ in $(seq "$reps"); do
+        reps=1 timeit env TCPSTATE_JOBS=1 "$bin" --from "$f" --format plain >> "$dir/one"
+        reps=1 timeit env TCPSTATE_JOBS=2 "$bin" --from "$f" --format plain >> "$dir/two"
+    done
+    t_one=$(median < "$dir/one")
+    t_two=$(median < "$dir/two")
     printf '| %s | %s | `awk` one-liner | %.2f | %.0f | 1.00 |\n' "$kind" "$mb" "$t_awk" "$(echo "$mb / $t_awk" | bc -l)"
-    printf '| %s | %s | `tcpstate --from` | %.2f | %.0f | %.3f |\n' "$kind" "$mb" "$t_ours" "$(echo "$mb / $t_ours" | bc -l)" "$(echo "$t_ours / $t_awk" | bc -l)"
+    printf '| %s | %s | `tcpstate --from`, one core | %.2f | %.0f | %.3f |\n' "$kind" "$mb" "$t_one" "$(echo "$mb / $t_one" | bc -l)" "$(echo "$t_one / $t_awk" | bc -l)"
+    printf '| %s | %s | `tcpstate --from`, two cores | %.2f | %.0f | %.3f |\n' "$kind" "$mb" "$t_two" "$(echo "$mb / $t_two" | bc -l)" "$(echo "$t_two / $t_awk" | bc -l)"
+    speedup+=("$kind: two cores read $(printf %.2f "$(echo "$t_one / $t_two" | bc -l)")x as fast as one")
 done
 echo
+printf '%s\n' "${speedup[@]}"
+echo "load average before and after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "awk: $(awk --version 2>/dev/null | head -n 1 || echo mawk)"

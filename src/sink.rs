@@ -55,6 +55,14 @@ pub trait Sink {
         ))
     }
 
+    /// Whether the sink only counts sockets by family and state, so that
+    /// `aggregate(Some(family), state, n)` stands for `n` sockets of that family and state
+    /// (a reader on several cores counts its rows itself and hands over the totals). Such a
+    /// sink never says stop.
+    fn counts_only(&self) -> bool {
+        false
+    }
+
     /// The target's sockets have all been delivered (or the sink said stop).
     fn finish(&mut self, _report: &Report) -> io::Result<()> {
         Ok(())
@@ -122,6 +130,10 @@ impl<S: Sink + ?Sized> Sink for Filtered<'_, S> {
         }
     }
 
+    fn counts_only(&self) -> bool {
+        self.filter.only_states() && self.inner.counts_only()
+    }
+
     fn finish(&mut self, report: &Report) -> io::Result<()> {
         self.inner.finish(report)
     }
@@ -159,6 +171,10 @@ impl Sink for StopNoted<'_> {
         let f = self.inner.aggregate(family, state, n)?;
         self.stopped |= f == Flow::Stop;
         Ok(f)
+    }
+
+    fn counts_only(&self) -> bool {
+        self.inner.counts_only()
     }
 
     fn finish(&mut self, report: &Report) -> io::Result<()> {
@@ -212,6 +228,10 @@ impl<S: Sink, F: FnMut() -> S> Sink for PerTarget<S, F> {
 
     fn aggregate(&mut self, family: Option<Family>, state: TcpState, n: u64) -> io::Result<Flow> {
         self.current().aggregate(family, state, n)
+    }
+
+    fn counts_only(&self) -> bool {
+        self.parts.last().is_some_and(Sink::counts_only)
     }
 
     fn finish(&mut self, report: &Report) -> io::Result<()> {

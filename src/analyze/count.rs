@@ -165,4 +165,8 @@ impl Sink for Counts {
         *c = c.saturating_add(n);
         Ok(Flow::Continue)
     }
+
+    fn counts_only(&self) -> bool {
+        true
+    }
 }

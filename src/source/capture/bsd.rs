@@ -17,10 +17,21 @@ use super::fields::{dec, hex, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Bsd {
     macos: bool,
     time_wait: u64,
+}
+
+impl Bsd {
+    pub(crate) fn same_state(&self, other: &Bsd) -> bool {
+        self.macos == other.macos
+    }
+
+    /// Add what `before` counted beyond `start` (see `Parsers::take_counts`).
+    pub(crate) fn add_counts(&mut self, before: &Bsd, start: &Bsd) {
+        self.time_wait = before.time_wait + (self.time_wait - start.time_wait);
+    }
 }
 
 impl RowParser for Bsd {

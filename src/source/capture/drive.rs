@@ -66,36 +66,38 @@ fn blank_socket() -> Socket {
 }
 
 /// The state of one run.
-struct Driver<'r, 's> {
-    run: &'r Run<'r>,
-    sink: &'s mut dyn Sink,
-    p: Parsers,
-    cx: Ctx,
+pub(super) struct Driver<'r, 's> {
+    pub(super) run: &'r Run<'r>,
+    pub(super) sink: &'s mut dyn Sink,
+    pub(super) p: Parsers,
+    pub(super) cx: Ctx,
     /// The socket a row is read into, and the one read last when it is held for its
     /// continuation lines.
-    sock: Socket,
-    held: Socket,
-    holding: bool,
+    pub(super) sock: Socket,
+    pub(super) held: Socket,
+    pub(super) holding: bool,
     /// The sink said stop: nothing more is pushed.
-    stopped: bool,
+    pub(super) stopped: bool,
     /// An unread line held for one line, in case the next completes it: its number, text, why.
-    wrapped: Option<(u64, Vec<u8>, Cow<'static, str>)>,
-    joined: u64,
-    first_joined: u64,
-    report: Report,
-    err: Option<SourceError>,
-    unread_more: u64,
-    cut_lines: u64,
+    pub(super) wrapped: Option<(u64, Vec<u8>, Cow<'static, str>)>,
+    pub(super) joined: u64,
+    pub(super) first_joined: u64,
+    pub(super) report: Report,
+    pub(super) err: Option<SourceError>,
+    pub(super) unread_more: u64,
+    pub(super) cut_lines: u64,
     /// Rows read (sockets and counts, whatever the query), for a forced format's check.
-    rows: u64,
-    redacted_rows: u64,
-    first_redacted: u64,
+    pub(super) rows: u64,
+    pub(super) redacted_rows: u64,
+    pub(super) first_redacted: u64,
     /// Sockets whose row had an owner column (`netstat -p`, `ss -p`).
-    listed_rows: u64,
+    pub(super) listed_rows: u64,
     /// While no row has been read: the first line that looks like a TCP row (and why it could
     /// not be read, when a parser said), and the first header with a column no layout places.
-    first_looking: Option<(u64, Option<String>)>,
-    unplaced: Option<(u64, String)>,
+    pub(super) first_looking: Option<(u64, Option<String>)>,
+    pub(super) unplaced: Option<(u64, String)>,
+    /// Rows that were counts (saved summaries), whatever the query.
+    pub(super) counted: u64,
 }
 
 impl Run<'_> {
@@ -109,12 +111,27 @@ impl Run<'_> {
             format != InputFormat::Auto,
             "the format is known before a run"
         );
-        let mut d = Driver {
-            run: self,
+        let mut d = Driver::new(self, sink, Parsers::new(format, self.forced));
+        let io = lines.each(&mut |line| d.line(line));
+        if let Some(e) = d.end() {
+            return Err(e);
+        }
+        io.map_err(|err| SourceError::Io {
+            path: self.file.to_string(),
+            err,
+        })?;
+        d.finish(format)
+    }
+}
+
+impl<'r, 's> Driver<'r, 's> {
+    pub(super) fn new(run: &'r Run<'r>, sink: &'s mut dyn Sink, p: Parsers) -> Driver<'r, 's> {
+        Driver {
+            run,
             sink,
-            p: Parsers::new(format, self.forced),
+            p,
             cx: Ctx {
-                assume_state: self.assume_state,
+                assume_state: run.assume_state,
                 ..Ctx::default()
             },
             sock: blank_socket(),
@@ -134,24 +151,21 @@ impl Run<'_> {
             listed_rows: 0,
             first_looking: None,
             unplaced: None,
-        };
-        let io = lines.each(&mut |line| d.line(line));
-        if d.err.is_none() && !d.stopped && d.flush_wrapped().is_continue() {
-            let _ = d.flush_held();
+            counted: 0,
         }
-        if let Some(e) = d.err {
-            return Err(e);
+    }
+
+    /// The input is over: what is held is unread or pushed after all; the error, if any.
+    pub(super) fn end(&mut self) -> Option<SourceError> {
+        if self.err.is_none() && !self.stopped && self.flush_wrapped().is_continue() {
+            let _ = self.flush_held();
         }
-        io.map_err(|err| SourceError::Io {
-            path: self.file.to_string(),
-            err,
-        })?;
-        d.finish(format)
+        self.err.take()
     }
 }
 
 impl Driver<'_, '_> {
-    fn line(&mut self, line: Line<'_>) -> ControlFlow<()> {
+    pub(super) fn line(&mut self, line: Line<'_>) -> ControlFlow<()> {
         let file = self.run.file;
         if line.cut {
             self.cut_lines += 1;
@@ -242,6 +256,7 @@ impl Driver<'_, '_> {
             }
             ParsedRow::Count(family, state, n) => {
                 self.rows += 1;
+                self.counted += 1;
                 self.flush_held()?;
                 let q = self.run.query;
                 if !q.states.contains(state) || family.is_some_and(|f| ![q.v4, q.v6][f.index()]) {
@@ -342,7 +357,7 @@ impl Driver<'_, '_> {
     }
 
     /// Push the socket held for its continuation lines, if any.
-    fn flush_held(&mut self) -> ControlFlow<()> {
+    pub(super) fn flush_held(&mut self) -> ControlFlow<()> {
         if !self.holding {
             return ControlFlow::Continue(());
         }
@@ -373,7 +388,7 @@ impl Driver<'_, '_> {
         }
     }
 
-    fn finish(mut self, format: InputFormat) -> Result<Report, SourceError> {
+    pub(super) fn finish(mut self, format: InputFormat) -> Result<Report, SourceError> {
         let file = self.run.file;
         let mut report = std::mem::take(&mut self.report);
         if self.unread_more > 0 {

@@ -144,6 +144,12 @@ impl<R: Read> Chunked<R> {
         Ok((&self.buf[..self.filled], self.eof))
     }
 
+    /// How many bytes were read from the reader so far (all of them held: only `head` was
+    /// asked).
+    pub(crate) fn read_so_far(&self) -> usize {
+        self.filled
+    }
+
     /// Call `f` on every line, streaming.
     pub(crate) fn lines(
         &mut self,

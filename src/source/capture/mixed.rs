@@ -17,6 +17,7 @@ use crate::socket::Socket;
 const MAX_SWITCH_NOTICES: usize = 10;
 
 /// Every format's parser, and the one in use.
+#[derive(Clone)]
 pub(crate) struct Parsers {
     current: InputFormat,
     /// The format was forced: other formats' rows are unread, not followed.
@@ -137,6 +138,34 @@ impl Parsers {
     /// Whether any line was a row, header or title of the format in use.
     pub(crate) fn saw_own_format(&self) -> bool {
         self.saw_own
+    }
+
+    /// Whether reading the next line with `self` and with `other` comes to the same: the same
+    /// format in use and the same state carried across lines in every parser (ss's style,
+    /// macOS or not, the Solaris section, a PowerShell record begun). Counters kept only for
+    /// notices at the end are not compared (see `take_counts`).
+    pub(crate) fn same_state(&self, other: &Parsers) -> bool {
+        self.current == other.current
+            && self.forced == other.forced
+            && self.ss.same_state(&other.ss)
+            && self.bsd.same_state(&other.bsd)
+            && self.solaris.same_state(&other.solaris)
+            && self.powershell.same_state(&other.powershell)
+    }
+
+    /// How many times the format changed so far.
+    pub(crate) fn switches(&self) -> usize {
+        self.switches
+    }
+
+    /// Become `end`, the parsers as they were after reading lines that `start` (a state equal to
+    /// `self`'s) began with, keeping what `self` counted before: the counters for notices at
+    /// the end add up as if `self` had read those lines.
+    pub(crate) fn take_counts(&mut self, start: &Parsers, mut end: Parsers) {
+        end.saw_own |= self.saw_own;
+        end.switches = self.switches + (end.switches - start.switches);
+        end.bsd.add_counts(&self.bsd, &start.bsd);
+        *self = end;
     }
 
     /// Every parser's notices once the input is done.

@@ -61,6 +61,7 @@ mod lines;
 mod mixed;
 mod netstat;
 mod owners;
+mod parallel;
 mod powershell;
 mod proc;
 pub mod progress;
@@ -132,6 +133,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::thread;
 
 use crate::sink::Sink;
 use crate::source::{Query, Report, Source, SourceError};
@@ -496,12 +498,66 @@ impl CaptureSource {
             forced: self.format != InputFormat::Auto,
             owners_wanted: self.owners_wanted,
         };
+        if let Some((map, plan)) = self.mapped()? {
+            // Progress was told of the bytes format detection read; the rest follow.
+            let told = opened.as_ref().map_or(0, Chunked::read_so_far) as u64;
+            drop(opened);
+            let progress = self.progress.as_deref().filter(|_| self.progress_started);
+            return run.go_parallel(format, &map, sink, plan, progress.map(|p| (p, told)));
+        }
         let lines = match (&self.input, opened.as_mut()) {
             (_, Some(c)) => drive::Lines::Stream(c),
             (Input::Bytes(b), None) => drive::Lines::Slice(b),
             _ => unreachable!("detect leaves a reader or bytes"),
         };
         run.go(format, lines, sink)
+    }
+}
+
+impl CaptureSource {
+    /// The file mapped into memory, and how to read it on every core, when it is a regular file
+    /// of at least `parallel::PARALLEL_MIN` bytes and more than one thread may be used
+    /// (`TCPSTATE_JOBS`, else every core); `None` to stream it.
+    fn mapped(&self) -> Result<Option<(memmap2::Mmap, parallel::Plan)>, SourceError> {
+        let Input::Path(path) = &self.input else {
+            return Ok(None);
+        };
+        let jobs = jobs()?;
+        if jobs < 2 {
+            return Ok(None);
+        }
+        let file = File::open(path).map_err(|e| self.io_err(e))?;
+        let meta = file.metadata().map_err(|e| self.io_err(e))?;
+        if !meta.is_file() || meta.len() < parallel::PARALLEL_MIN {
+            return Ok(None);
+        }
+        // SAFETY: the map is only read. A capture rewritten while it is read gives garbled
+        // rows, as read(2) would; where the system cannot map the file, it is streamed.
+        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+            return Ok(None);
+        };
+        Ok(Some((
+            map,
+            parallel::Plan {
+                jobs,
+                chunk: parallel::Plan::CHUNK,
+            },
+        )))
+    }
+}
+
+/// How many threads read a large capture: `TCPSTATE_JOBS` when set, else one per core up to 8
+/// (more add little: the main loop hands the sink every socket it lists, and each thread
+/// holds up to two chunks' sockets).
+fn jobs() -> Result<usize, SourceError> {
+    match std::env::var("TCPSTATE_JOBS") {
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(SourceError::Other(format!(
+                "TCPSTATE_JOBS='{v}' is not a number of threads (a whole number from 1 up)"
+            ))),
+        },
+        Err(_) => Ok(thread::available_parallelism().map_or(1, |n| n.get().min(8))),
     }
 }
 

@@ -18,6 +18,7 @@ use super::timer::netstat_timer;
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 
+#[derive(Clone)]
 pub(crate) struct Netstat;
 
 /// Fields read from the start of a row: up to State and the three after it (`User Inode`,

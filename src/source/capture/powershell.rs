@@ -16,7 +16,7 @@ use super::fields::{dec, show, split};
 use crate::socket::{Family, Socket};
 
 /// The properties of one `Format-List` record read so far.
-#[derive(Default)]
+#[derive(Default, Clone, PartialEq)]
 struct Record {
     local: Option<Vec<u8>>,
     local_port: Option<Vec<u8>>,
@@ -25,9 +25,15 @@ struct Record {
     state: Option<Vec<u8>>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct PowerShell {
     record: Record,
+}
+
+impl PowerShell {
+    pub(crate) fn same_state(&self, other: &PowerShell) -> bool {
+        self.record == other.record
+    }
 }
 
 /// Whether a line is the table's header.

@@ -14,6 +14,7 @@ use super::fields::{dec, hex, show, split};
 use crate::socket::{Endpoint, Family, Socket, Timer, TimerKind};
 use crate::tcp::state::TcpState;
 
+#[derive(Clone)]
 pub(crate) struct ProcTable;
 
 fn addr(f: &[u8]) -> Option<(Endpoint, Family)> {

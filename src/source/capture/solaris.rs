@@ -23,9 +23,15 @@ enum Section {
     Tcp(Family),
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Solaris {
     section: Section,
+}
+
+impl Solaris {
+    pub(crate) fn same_state(&self, other: &Solaris) -> bool {
+        self.section == other.section
+    }
 }
 
 /// The family of a section title (`TCP: IPv4`), or `None` for another protocol's title.

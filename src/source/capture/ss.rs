@@ -19,6 +19,7 @@ use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
 use memchr::memmem;
 
+#[derive(Clone)]
 pub(crate) struct Ss {
     /// New ss (bracketed IPv6, `Process` column): a `*` host is the IPv6 wildcard.
     new_style: bool,
@@ -32,6 +33,12 @@ impl Default for Ss {
             new_style: false,
             header: memmem::Finder::new(b"Address:Port"),
         }
+    }
+}
+
+impl Ss {
+    pub(crate) fn same_state(&self, other: &Ss) -> bool {
+        self.new_style == other.new_style
     }
 }
 

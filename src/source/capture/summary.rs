@@ -12,6 +12,7 @@ use super::engine::{Ctx, ParsedRow, RowParser};
 use super::fields::{dec, show, split};
 use crate::socket::Socket;
 
+#[derive(Clone)]
 pub(crate) struct SummaryLines;
 
 /// Header words `awk '{print $6}'` picks up from netstat's titles and column header.

@@ -12,6 +12,7 @@ use super::engine::{Ctx, ParsedRow, RowParser, fill, state_after_addresses};
 use super::fields::{show, split};
 use crate::socket::{Family, Socket};
 
+#[derive(Clone)]
 pub(crate) struct Windows;
 
 impl RowParser for Windows {
