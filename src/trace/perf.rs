@@ -44,7 +44,7 @@ pub enum Record<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum PerfError {
     #[error(
-        "tracing needs root or the CAP_PERFMON capability (the kernel refused perf_event_open: {0}); run tcpstate trace with sudo, or grant it with `setcap cap_perfmon+ep $(command -v tcpstate)`"
+        "tracing needs root or the CAP_PERFMON capability (the kernel refused perf_event_open: {0}); run tcpstate with sudo, or grant it with `setcap cap_perfmon+ep $(command -v tcpstate)`"
     )]
     Permission(io::Error),
     #[error("perf_event_open on CPU {cpu} failed: {err}")]

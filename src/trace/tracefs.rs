@@ -19,7 +19,7 @@ pub const EVENT_DIR: &str = "events/sock/inet_sock_set_state";
 #[derive(Debug, thiserror::Error)]
 pub enum TracefsError {
     #[error(
-        "tracefs is not mounted at {TRACEFS} and only root can mount it; run tcpstate trace as root, or mount it first with `sudo mount -t tracefs tracefs {TRACEFS}`"
+        "tracefs is not mounted at {TRACEFS} and only root can mount it; run tcpstate as root, or mount it first with `sudo mount -t tracefs tracefs {TRACEFS}`"
     )]
     NotMounted,
     #[error(
@@ -40,7 +40,7 @@ pub enum TracefsError {
         since: &'static str,
     },
     #[error(
-        "cannot read {path}: permission denied; tracing needs root (or CAP_PERFMON with read access to tracefs): run tcpstate trace with sudo"
+        "cannot read {path}: permission denied; tracing needs root (or CAP_PERFMON with read access to tracefs): run tcpstate with sudo"
     )]
     Permission { path: String },
     #[error("cannot read {path}: {err}")]

@@ -325,7 +325,7 @@ fn rows_an_email_client_wrapped_are_joined_back() {
     assert!(
         r.notices
             .iter()
-            .any(|n| n.contains("1 rows were split over two lines") && n.ends_with(":3")),
+            .any(|n| n.contains("1 row was split over two lines") && n.ends_with(":3")),
         "{:?}",
         r.notices
     );

@@ -405,9 +405,14 @@ impl Driver<'_, '_> {
         }
         if self.joined > 0 {
             report.notices.push(format!(
-                "{file}: {} rows were split over two lines (as an e-mail client wraps them) and \
-                 were joined back, the first at {file}:{}",
-                self.joined, self.first_joined
+                "{file}: {} split over two lines (as an e-mail client wraps them) and joined \
+                 back, the first at {file}:{}",
+                if self.joined == 1 {
+                    "1 row was".to_string()
+                } else {
+                    format!("{} rows were", self.joined)
+                },
+                self.first_joined
             ));
         }
         self.p.finish(file, &mut report.notices);
