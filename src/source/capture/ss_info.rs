@@ -160,6 +160,15 @@ fn skmem(inner: &[u8], m: &mut SocketMemory) -> bool {
 
 /// Whether every field of `line` is an `ss -i`/`-m` word (a continuation line, not a row).
 fn is_continuation(line: &[u8]) -> bool {
+    // Every word a continuation line starts with is lower case; a row of the listing starts
+    // with its State (ESTAB, LISTEN…) or Netid: the common case, told at its first byte.
+    if line
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| b.is_ascii_uppercase())
+    {
+        return false;
+    }
     let mut fields = Fields::new(line).peekable();
     if fields.peek().is_none() {
         return false;
