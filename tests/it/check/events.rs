@@ -14,23 +14,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::check;
+use crate::common::traffic::retrans_segs;
 use crate::common::traffic::{Stop, pump, unique_ip};
 use crate::common::{Netns, is_root, require_tool, skip};
-
-/// `RetransSegs` of the namespace (`Tcp:` of /proc/net/snmp, read inside it).
-fn retrans_segs(ns: &Netns) -> u64 {
-    let text = ns
-        .check_output("cat", &["/proc/net/snmp"])
-        .expect("read /proc/net/snmp");
-    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
-    let (names, values) = (tcp.next().expect("names"), tcp.next().expect("values"));
-    names
-        .split_whitespace()
-        .zip(values.split_whitespace())
-        .find(|(n, _)| *n == "RetransSegs")
-        .and_then(|(_, v)| v.parse().ok())
-        .expect("RetransSegs")
-}
 
 fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
     report["findings"]

@@ -1,6 +1,7 @@
 //! Traffic for tests of traced events: a loopback address no other test uses (the kernel's
 //! tracepoints see every namespace of the host, so a peer must be a test's alone), a sender
-//! that keeps a connection busy until told to stop, and the guard that tells it.
+//! that keeps a connection busy until told to stop, the guard that tells it, and the
+//! namespace's own count of retransmitted segments to compare traced events with.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -64,4 +65,22 @@ pub fn pump(ns: &Netns, addr: SocketAddr, chunk: usize, pause: Duration, stop: &
             drop(c);
         });
     });
+}
+
+/// `RetransSegs` of the namespace (`Tcp:` of /proc/net/snmp, read by a process inside it).
+pub fn retrans_segs(ns: &Netns) -> u64 {
+    let text = ns
+        .check_output("cat", &["/proc/net/snmp"])
+        .expect("read /proc/net/snmp");
+    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
+    let (names, values) = (
+        tcp.next().expect("Tcp names"),
+        tcp.next().expect("Tcp values"),
+    );
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "RetransSegs")
+        .and_then(|(_, v)| v.parse().ok())
+        .expect("RetransSegs")
 }

@@ -9,23 +9,8 @@ use std::time::Duration;
 
 use super::http::get;
 use super::server::start_serve;
-use crate::common::traffic::unique_ip;
+use crate::common::traffic::{retrans_segs, unique_ip};
 use crate::common::{Netns, poll};
-
-/// `RetransSegs` of the namespace.
-fn retrans_segs(ns: &Netns) -> u64 {
-    let text = ns
-        .check_output("cat", &["/proc/net/snmp"])
-        .expect("read /proc/net/snmp");
-    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
-    let (names, values) = (tcp.next().expect("names"), tcp.next().expect("values"));
-    names
-        .split_whitespace()
-        .zip(values.split_whitespace())
-        .find(|(n, _)| *n == "RetransSegs")
-        .and_then(|(_, v)| v.parse().ok())
-        .expect("RetransSegs")
-}
 
 /// The sum of the series of `family` whose labels contain every `want`.
 fn sum_of(body: &str, family: &str, want: &[&str]) -> u64 {

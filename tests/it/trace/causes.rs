@@ -13,25 +13,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::tracer::{Busy, Trace, unique_endpoint, until_complete};
+use crate::common::traffic::retrans_segs;
 use crate::common::{Netns, poll};
-
-/// `RetransSegs` of the namespace (`Tcp:` of /proc/net/snmp, read by a process inside it).
-fn retrans_segs(ns: &Netns) -> u64 {
-    let text = ns
-        .check_output("cat", &["/proc/net/snmp"])
-        .expect("read /proc/net/snmp");
-    let mut tcp = text.lines().filter(|l| l.starts_with("Tcp:"));
-    let (names, values) = (
-        tcp.next().expect("Tcp names"),
-        tcp.next().expect("Tcp values"),
-    );
-    names
-        .split_whitespace()
-        .zip(values.split_whitespace())
-        .find(|(n, _)| *n == "RetransSegs")
-        .and_then(|(_, v)| v.parse().ok())
-        .expect("RetransSegs")
-}
 
 fn endpoint(v: &Value) -> Option<SocketAddr> {
     let a = v["address"].as_str()?.parse().ok()?;
