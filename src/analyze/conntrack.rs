@@ -4,26 +4,18 @@
 //! the number of distinct keys, not of entries.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
-
-use ipnet::IpNet;
 
 use crate::conntrack::{CtCounts, CtEntry, CtState, CtStateSet};
-use crate::filter::{Filter, PortRange};
+use crate::filter::Filter;
+use crate::socket::{Endpoint, Family};
 use crate::tcp::state::{StateSet, TcpState};
 
-/// The socket filter's flags, read for conntrack entries.
+/// The socket filter's flags, read for conntrack entries: the states mapped to conntrack's,
+/// the families, ports and addresses applied to the original tuple by the socket filter itself.
 #[derive(Debug, Clone)]
 pub struct CtFilter {
     pub states: CtStateSet,
-    pub v4: bool,
-    pub v6: bool,
-    /// `--sport`, `--dport`, `--port`, `--src`, `--dst` on the original tuple.
-    pub sport: Vec<PortRange>,
-    pub dport: Vec<PortRange>,
-    pub port: Vec<PortRange>,
-    pub src: Vec<IpNet>,
-    pub dst: Vec<IpNet>,
+    ends: Filter,
 }
 
 impl CtFilter {
@@ -45,27 +37,20 @@ impl CtFilter {
         };
         Ok(CtFilter {
             states,
-            v4: f.v4,
-            v6: f.v6,
-            sport: f.sport.clone(),
-            dport: f.dport.clone(),
-            port: f.port.clone(),
-            src: f.src.clone(),
-            dst: f.dst.clone(),
+            ends: f.clone(),
         })
     }
 
     pub fn matches(&self, e: &CtEntry) -> bool {
         let o = &e.orig;
-        let ports = |ranges: &[PortRange], p: u16| ranges.iter().any(|r| r.contains(p));
-        let nets = |n: &[IpNet], a: IpAddr| n.iter().any(|n| n.contains(&a.to_canonical()));
         self.states.contains(e.state)
-            && if e.is_v4() { self.v4 } else { self.v6 }
-            && (self.sport.is_empty() || ports(&self.sport, o.sport))
-            && (self.dport.is_empty() || ports(&self.dport, o.dport))
-            && (self.port.is_empty() || ports(&self.port, o.sport) || ports(&self.port, o.dport))
-            && (self.src.is_empty() || nets(&self.src, o.src))
-            && (self.dst.is_empty() || nets(&self.dst, o.dst))
+            && self
+                .ends
+                .matches_family(if e.is_v4() { Family::V4 } else { Family::V6 })
+            && self.ends.matches_ends(
+                &Endpoint::new(o.src, o.sport),
+                &Endpoint::new(o.dst, o.dport),
+            )
     }
 }
 
@@ -204,7 +189,7 @@ mod tests {
     #[test]
     fn ports_and_nets_apply_to_the_original_tuple() {
         let f = Filter {
-            dport: vec![PortRange { lo: 443, hi: 443 }],
+            dport: vec![crate::filter::PortRange { lo: 443, hi: 443 }],
             src: vec!["10.0.0.0/24".parse().unwrap()],
             ..Filter::default()
         };

@@ -239,16 +239,20 @@ impl Filter {
         }
     }
 
+    /// Whether the port and address flags (`--sport`, `--dport`, `--port`, `--src`, `--dst`)
+    /// accept this pair of ends: a socket's, or a conntrack entry's original tuple.
+    pub fn matches_ends(&self, local: &Endpoint, remote: &Endpoint) -> bool {
+        (self.sport.is_empty() || port_in(local, &self.sport))
+            && (self.dport.is_empty() || port_in(remote, &self.dport))
+            && (self.port.is_empty() || port_in(local, &self.port) || port_in(remote, &self.port))
+            && (self.src.is_empty() || ip_in(local, &self.src))
+            && (self.dst.is_empty() || ip_in(remote, &self.dst))
+    }
+
     pub fn matches(&self, s: &Socket) -> bool {
         self.matches_state(s.state)
             && self.matches_family(s.family)
-            && (self.sport.is_empty() || port_in(&s.local, &self.sport))
-            && (self.dport.is_empty() || port_in(&s.remote, &self.dport))
-            && (self.port.is_empty()
-                || port_in(&s.local, &self.port)
-                || port_in(&s.remote, &self.port))
-            && (self.src.is_empty() || ip_in(&s.local, &self.src))
-            && (self.dst.is_empty() || ip_in(&s.remote, &self.dst))
+            && self.matches_ends(&s.local, &s.remote)
             // A test the socket cannot answer (only the live kernel knows a socket's mark)
             // was refused before the run; here it does not match.
             && self
