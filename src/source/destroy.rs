@@ -9,7 +9,7 @@ use netlink_packet_core::{NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR};
 
 use super::SourceError;
 use super::diag_request::exact_request;
-use super::netlink::{LOOKUP_BATCH, NetlinkSource, SLOT, read_answers};
+use super::netlink::{LOOKUP_BATCH, NetlinkSource, SLOT, error_code, read_answers};
 use crate::socket::Socket;
 
 /// `SOCK_DESTROY`, the sock_diag message that closes one socket.
@@ -81,12 +81,7 @@ impl NetlinkSource {
                 if i >= chunk.len() || !asked[i] || nl.message_type() != NLMSG_ERROR {
                     return Ok(false);
                 }
-                let code = nl
-                    .payload()
-                    .get(..4)
-                    .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                    .ok_or_else(|| SourceError::Malformed("netlink error cut short".into()))?;
-                out[base + i] = Destroyed::of_errno(code);
+                out[base + i] = Destroyed::of_errno(error_code(nl)?);
                 asked[i] = false;
                 Ok(true)
             })?;

@@ -105,6 +105,30 @@ fn dump_thread(
     }
 }
 
+/// The netlink message at `off` of `buf`, checked, and the offset of the one after it.
+pub(super) fn message_at(
+    buf: &[u8],
+    off: usize,
+) -> Result<(NetlinkBuffer<&[u8]>, usize), SourceError> {
+    let nl = NetlinkBuffer::new_checked(&buf[off..])
+        .map_err(|e| SourceError::Malformed(e.to_string()))?;
+    let len = nl.length() as usize;
+    if len < 16 {
+        return Err(SourceError::Malformed(format!(
+            "netlink message of {len} bytes"
+        )));
+    }
+    Ok((nl, off + ((len + 3) & !3)))
+}
+
+/// The (negative errno or 0) code of an NLMSG_ERROR message.
+pub(super) fn error_code(nl: &NetlinkBuffer<&[u8]>) -> Result<i32, SourceError> {
+    nl.payload()
+        .get(..4)
+        .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        .ok_or_else(|| SourceError::Malformed("netlink error cut short".into()))
+}
+
 /// Decode one received buffer into the sink. Returns whether the dump ended in it. `bound`:
 /// the buffer answers a walk of the bind table, whose sockets the kernel reports as CLOSE but
 /// are bound and inactive (BOUND_INACTIVE).
@@ -117,22 +141,12 @@ fn decode_buffer(
 ) -> Result<(bool, Flow), SourceError> {
     let mut off = 0usize;
     while off < buf.len() {
-        let nl = NetlinkBuffer::new_checked(&buf[off..])
-            .map_err(|e| SourceError::Malformed(e.to_string()))?;
-        let len = nl.length() as usize;
-        if len < 16 {
-            return Err(SourceError::Malformed(format!(
-                "netlink message of {len} bytes"
-            )));
-        }
+        let (nl, next) = message_at(buf, off)?;
+        off = next;
         match nl.message_type() {
             NLMSG_DONE => return Ok((true, Flow::Continue)),
             NLMSG_ERROR => {
-                let p = nl.payload();
-                let code = p
-                    .get(..4)
-                    .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-                    .ok_or_else(|| SourceError::Malformed("netlink error cut short".into()))?;
+                let code = error_code(&nl)?;
                 if code == 0 {
                     return Ok((true, Flow::Continue));
                 }
@@ -159,7 +173,6 @@ fn decode_buffer(
                 }
             }
         }
-        off += (len + 3) & !3;
     }
     Ok((false, Flow::Continue))
 }
@@ -237,19 +250,12 @@ pub(super) fn read_answers(
             let msg = &slots[k * SLOT..k * SLOT + n.min(SLOT)];
             let mut off = 0usize;
             while off + 16 <= msg.len() {
-                let nl = NetlinkBuffer::new_checked(&msg[off..])
-                    .map_err(|e| SourceError::Malformed(e.to_string()))?;
-                let len = nl.length() as usize;
-                if len < 16 {
-                    return Err(SourceError::Malformed(format!(
-                        "netlink message of {len} bytes"
-                    )));
-                }
+                let (nl, next) = message_at(msg, off)?;
+                off = next;
                 let i = nl.sequence_number().wrapping_sub(first_seq) as usize;
                 if take(i, &nl)? {
                     answered += 1;
                 }
-                off += (len + 3) & !3;
             }
         }
     }

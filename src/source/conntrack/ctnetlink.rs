@@ -8,6 +8,9 @@
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use netlink_packet_core::{
+    NLA_F_NESTED, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NetlinkBuffer,
+};
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_NETFILTER};
 
 use crate::conntrack::{CtEntry, CtState, CtStats, CtTable, CtTuple};
@@ -17,12 +20,6 @@ const IPCTNL_MSG_CT_GET: u16 = 1;
 const IPCTNL_MSG_CT_GET_STATS_CPU: u16 = 4;
 const IPCTNL_MSG_CT_GET_STATS: u16 = 5;
 
-const NLM_F_REQUEST: u16 = 0x1;
-const NLM_F_ACK: u16 = 0x4;
-const NLM_F_DUMP: u16 = 0x300;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLA_F_NESTED: u16 = 0x8000;
 const NLA_TYPE_MASK: u16 = 0x3fff;
 
 // enum ctattr_type
@@ -341,19 +338,23 @@ impl Ctnetlink {
             if n == 0 {
                 return Err(CtnetlinkError::Malformed("an empty read".into()));
             }
-            let mut rest = &self.buf[..];
-            while rest.len() >= 16 {
-                let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                let kind = u16::from_ne_bytes([rest[4], rest[5]]);
-                if len < 16 || len > rest.len() {
+            let mut off = 0usize;
+            while self.buf.len() - off >= 16 {
+                let nl = NetlinkBuffer::new_checked(&self.buf[off..]).map_err(|e| {
+                    CtnetlinkError::Malformed(format!(
+                        "a message in a read of {} bytes: {e}",
+                        self.buf.len() - off
+                    ))
+                })?;
+                let len = nl.length() as usize;
+                if len < 16 {
                     return Err(CtnetlinkError::Malformed(format!(
-                        "a message of {len} bytes in a read of {}",
-                        rest.len()
+                        "a message of {len} bytes"
                     )));
                 }
-                let body = &rest[16..len];
-                rest = &rest[len.next_multiple_of(4).min(rest.len())..];
-                match kind {
+                off = (off + len.next_multiple_of(4)).min(self.buf.len());
+                let body = nl.payload();
+                match nl.message_type() {
                     NLMSG_DONE => return Ok(()),
                     NLMSG_ERROR => {
                         let code = body
