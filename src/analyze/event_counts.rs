@@ -63,8 +63,19 @@ impl EventCounts {
             IncidentKind::ResetReceived => {
                 *self.resets.entry(("received", reason())).or_default() += 1
             }
-            IncidentKind::Drop => *self.drops.entry(reason()).or_default() += 1,
+            IncidentKind::Drop => count_by(&mut self.drops, i.reason.as_deref().unwrap_or(UNKNOWN)),
             _ => {}
+        }
+    }
+}
+
+/// Add one to `key`'s count, making the key's own copy only the first time it is seen (drops
+/// can come by the thousand a second, nearly all under a handful of reasons).
+pub(crate) fn count_by(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
         }
     }
 }

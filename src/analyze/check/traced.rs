@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use crate::analyze::event_counts::count_by;
 use crate::trace::EventKinds;
 use crate::trace::attribute::{Incident, IncidentKind};
 
@@ -70,7 +71,7 @@ impl TracedCounts {
     /// Count one incident. A retransmit the kernel says failed (a negative result) sent
     /// nothing and is not counted; one without addresses counts in neither map.
     pub fn add(&mut self, i: &Incident) {
-        let reason = || i.reason.as_deref().unwrap_or(UNNAMED).to_string();
+        let reason = i.reason.as_deref().unwrap_or(UNNAMED);
         match i.kind {
             IncidentKind::Retransmit if i.result.is_none_or(|r| r == 0) => {
                 if let Some(r) = i.remote {
@@ -80,9 +81,9 @@ impl TracedCounts {
                     *self.retrans_by_port.entry(l.port()).or_default() += 1;
                 }
             }
-            IncidentKind::ResetSent => *self.resets_sent.entry(reason()).or_default() += 1,
+            IncidentKind::ResetSent => count_by(&mut self.resets_sent, reason),
             IncidentKind::ResetReceived => self.resets_received += 1,
-            IncidentKind::Drop => *self.drops.entry(reason()).or_default() += 1,
+            IncidentKind::Drop => count_by(&mut self.drops, reason),
             _ => {}
         }
     }
