@@ -4,14 +4,13 @@
 //! connections are counted; other protocols are passed over.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use anyhow::{Context, Result, anyhow};
 
 use super::Unread;
-use super::table::fail_if_nothing_read;
-use super::table::{TableInput, TableTarget};
+use super::table::{TableInput, TableTarget, read_capture, read_text};
 use crate::ipvs::{IpvsConn, IpvsState};
 
 /// What one line holds.
@@ -98,47 +97,34 @@ pub struct IpvsReport {
     pub unread: Vec<Unread>,
 }
 
-fn read_text(
-    input: impl Read,
-    name: &str,
-    strict: bool,
-    each: &mut dyn FnMut(&IpvsConn),
-) -> Result<IpvsReport> {
-    let mut report = IpvsReport::default();
-    let mut r = BufReader::new(input);
-    let mut line = String::new();
-    let mut n = 0u64;
-    let mut entries = 0u64;
-    loop {
-        line.clear();
-        if r.read_line(&mut line)
-            .with_context(|| format!("cannot read {name}"))?
-            == 0
-        {
-            fail_if_nothing_read(entries, &report.unread, "IPVS")?;
-            return Ok(report);
-        }
-        n += 1;
-        match parse_line(&line) {
-            Ok(Line::Tcp(c)) => {
-                entries += 1;
-                each(&c)
-            }
-            Ok(Line::Other) => {}
-            Err(why) if strict => return Err(anyhow!("{name}:{n}: {why}")),
-            Err(why) => report.unread.push(Unread {
-                file: name.to_string(),
-                line: n,
-                why,
-            }),
-        }
-    }
+/// A line of IPVS text as `table::read_text` takes it.
+fn tcp_conn(text: &str) -> Result<Option<IpvsConn>, String> {
+    parse_line(text).map(|l| match l {
+        Line::Tcp(c) => Some(c),
+        Line::Other => None,
+    })
 }
 
 /// The live table of the current namespace.
 fn scan_here(each: &mut dyn FnMut(&IpvsConn)) -> Result<IpvsReport> {
     match File::open("/proc/thread-self/net/ip_vs_conn") {
-        Ok(f) => read_text(f, "/proc/net/ip_vs_conn", true, each),
+        Ok(f) => {
+            let mut report = IpvsReport::default();
+            let mut all = |c: &IpvsConn| {
+                each(c);
+                true
+            };
+            read_text(
+                f,
+                "/proc/net/ip_vs_conn",
+                true,
+                "IPVS",
+                tcp_conn,
+                &mut all,
+                &mut report.unread,
+            )?;
+            Ok(report)
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Err(anyhow!(
             "this kernel has no IPVS here (no /proc/net/ip_vs_conn: the ip_vs module is not \
              loaded), so there is no IPVS connection table to read"
@@ -156,13 +142,20 @@ impl TableTarget {
         match &self.input {
             TableInput::Live(t) => t.inside(|| scan_here(each))?,
             TableInput::Capture { path, strict } => {
-                let name = path.display().to_string();
-                if name == "-" {
-                    read_text(io::stdin().lock(), "<stdin>", *strict, each)
-                } else {
-                    let f = File::open(path).with_context(|| format!("cannot read {name}"))?;
-                    read_text(f, &name, *strict, each)
-                }
+                let mut report = IpvsReport::default();
+                let mut all = |c: &IpvsConn| {
+                    each(c);
+                    true
+                };
+                read_capture(
+                    path,
+                    *strict,
+                    "IPVS",
+                    tcp_conn,
+                    &mut all,
+                    &mut report.unread,
+                )?;
+                Ok(report)
             }
         }
     }

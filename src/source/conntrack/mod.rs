@@ -7,7 +7,7 @@ pub mod ctnetlink;
 pub mod text;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
@@ -16,8 +16,7 @@ use self::ctnetlink::{Ctnetlink, CtnetlinkError};
 use self::text::{Line, parse_line};
 use super::Unread;
 use super::scope::{Order, Target, Unsupported};
-use super::table::fail_if_nothing_read;
-use super::table::{TableInput, TableTarget};
+use super::table::{TableInput, TableTarget, read_capture, read_text};
 use crate::analyze::reconcile::{Reconciled, Reconciler};
 use crate::conntrack::{CtEntry, CtStats, CtTable};
 use crate::filter::Filter;
@@ -157,7 +156,15 @@ pub fn scan_here(
                     "ctnetlink unavailable ({e}): read /proc/net/nf_conntrack instead"
                 ));
             }
-            read_text(f, "/proc/net/nf_conntrack", true, each, &mut report)?;
+            read_text(
+                f,
+                "/proc/net/nf_conntrack",
+                true,
+                "conntrack",
+                tcp_entry,
+                each,
+                &mut report.unread,
+            )?;
             report.table = table_from_sysctls();
             report.stats = std::fs::read_to_string("/proc/thread-self/net/stat/nf_conntrack")
                 .ok()
@@ -202,44 +209,12 @@ pub fn census_here() -> Result<Option<CtCensus>> {
     }))
 }
 
-/// Read conntrack text (a capture or the proc file), line by line.
-fn read_text(
-    input: impl Read,
-    name: &str,
-    strict: bool,
-    each: &mut dyn FnMut(&CtEntry) -> bool,
-    report: &mut CtReport,
-) -> Result<()> {
-    let mut r = BufReader::with_capacity(256 * 1024, input);
-    let mut line = Vec::with_capacity(512);
-    let mut n = 0u64;
-    let mut entries = 0u64;
-    loop {
-        line.clear();
-        if r.read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {name}"))?
-            == 0
-        {
-            return fail_if_nothing_read(entries, &report.unread, "conntrack");
-        }
-        n += 1;
-        let text = String::from_utf8_lossy(&line);
-        match parse_line(&text) {
-            Ok(Line::Tcp(e)) => {
-                entries += 1;
-                if !each(&e) {
-                    return Ok(());
-                }
-            }
-            Ok(Line::Other) => {}
-            Err(why) if strict => return Err(anyhow!("{name}:{n}: {why}")),
-            Err(why) => report.unread.push(Unread {
-                file: name.to_string(),
-                line: n,
-                why,
-            }),
-        }
-    }
+/// A line of conntrack text as `table::read_text` takes it.
+fn tcp_entry(text: &str) -> Result<Option<CtEntry>, String> {
+    parse_line(text).map(|l| match l {
+        Line::Tcp(e) => Some(e),
+        Line::Other => None,
+    })
 }
 
 impl TableTarget {
@@ -254,13 +229,14 @@ impl TableTarget {
             TableInput::Live(t) => t.inside(|| scan_here(reader, families, each))?,
             TableInput::Capture { path, strict } => {
                 let mut report = CtReport::default();
-                let name = path.display().to_string();
-                if name == "-" {
-                    read_text(io::stdin().lock(), "<stdin>", *strict, each, &mut report)?;
-                } else {
-                    let f = File::open(path).with_context(|| format!("cannot read {name}"))?;
-                    read_text(f, &name, *strict, each, &mut report)?;
-                }
+                read_capture(
+                    path,
+                    *strict,
+                    "conntrack",
+                    tcp_entry,
+                    each,
+                    &mut report.unread,
+                )?;
                 Ok(report)
             }
         }
