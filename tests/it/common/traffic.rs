@@ -21,9 +21,9 @@ impl Drop for Stop<'_> {
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-/// A loopback address no other test uses: the tracepoints see every namespace of the host,
-/// so a peer's address must be this test's alone.
-pub fn unique_ip() -> Ipv4Addr {
+/// A port and a loopback address of this test alone (the tracepoints see every namespace on
+/// the host, so tests running at once must not share them).
+pub fn unique_endpoint() -> (Ipv4Addr, u16) {
     let n = SEQ.fetch_add(1, Ordering::SeqCst);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -32,13 +32,20 @@ pub fn unique_ip() -> Ipv4Addr {
     let mix = std::process::id()
         .wrapping_mul(2_654_435_761)
         .wrapping_add(nanos)
-        .wrapping_add(n * 7919);
-    Ipv4Addr::new(
+        .wrapping_add(n.wrapping_mul(7919));
+    let port = 20_000 + (mix % 12_000) as u16;
+    let ip = Ipv4Addr::new(
         127,
-        201 + (mix >> 16) as u8 % 50,
+        100 + (mix >> 16) as u8 % 100,
         (mix >> 8) as u8,
         1 + (n % 200) as u8,
-    )
+    );
+    (ip, port)
+}
+
+/// A loopback address no other test uses (see `unique_endpoint`).
+pub fn unique_ip() -> Ipv4Addr {
+    unique_endpoint().0
 }
 
 /// Send `chunk` bytes at a time, `pause` apart, to a server on `addr` in `ns` until `stop`

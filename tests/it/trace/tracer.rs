@@ -3,9 +3,8 @@
 //! every namespace on the host), retries of a scenario whose trace the kernel left incomplete,
 //! and busy CPUs so that timer-driven transitions are delivered.
 
-use std::net::Ipv4Addr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -15,29 +14,7 @@ use crate::common::{Netns, poll};
 
 pub(super) const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
 
-static SEQ: AtomicU16 = AtomicU16::new(0);
-
-/// A port and a loopback address of this test alone (the tracepoint sees every namespace on
-/// the host, so tests running at once must not share them).
-pub(super) fn unique_endpoint() -> (Ipv4Addr, u16) {
-    let n = SEQ.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let mix = std::process::id()
-        .wrapping_mul(2_654_435_761)
-        .wrapping_add(nanos)
-        .wrapping_add(u32::from(n) * 7919);
-    let port = 20_000 + (mix % 12_000) as u16;
-    let ip = Ipv4Addr::new(
-        127,
-        100 + (mix >> 16) as u8 % 100,
-        (mix >> 8) as u8,
-        1 + n as u8 % 200,
-    );
-    (ip, port)
-}
+pub(super) use crate::common::traffic::unique_endpoint;
 
 /// A running `tcpstate trace --format json` inside a namespace.
 pub(super) struct Trace {
