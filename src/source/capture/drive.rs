@@ -71,10 +71,11 @@ pub(super) struct Driver<'r, 's> {
     pub(super) sink: &'s mut dyn Sink,
     pub(super) p: Parsers,
     pub(super) cx: Ctx,
-    /// The socket a row is read into, and the one read last when it is held for its
-    /// continuation lines.
-    pub(super) sock: Socket,
-    pub(super) held: Socket,
+    /// Two sockets: `pair[cur]` is the one a row is read into, the other the one read last,
+    /// held for its continuation lines while `holding`. Holding a socket flips `cur`, so no
+    /// socket is moved.
+    pair: [Socket; 2],
+    cur: usize,
     pub(super) holding: bool,
     /// The sink said stop: nothing more is pushed.
     pub(super) stopped: bool,
@@ -134,8 +135,8 @@ impl<'r, 's> Driver<'r, 's> {
                 assume_state: run.assume_state,
                 ..Ctx::default()
             },
-            sock: blank_socket(),
-            held: blank_socket(),
+            pair: [blank_socket(), blank_socket()],
+            cur: 0,
             holding: false,
             stopped: false,
             wrapped: None,
@@ -177,7 +178,7 @@ impl Driver<'_, '_> {
                 ));
             }
         }
-        if self.holding && self.p.amend(line.text, &mut self.held) {
+        if self.holding && self.p.amend(line.text, &mut self.pair[self.cur ^ 1]) {
             return ControlFlow::Continue(());
         }
         let redacted_before = self.cx.redacted;
@@ -185,7 +186,7 @@ impl Driver<'_, '_> {
         let parsed = self.p.row(
             line.text,
             &mut self.cx,
-            &mut self.sock,
+            &mut self.pair[self.cur],
             at,
             &mut self.report.notices,
         );
@@ -202,7 +203,7 @@ impl Driver<'_, '_> {
                 let again = self.p.row(
                     &text,
                     &mut self.cx,
-                    &mut self.sock,
+                    &mut self.pair[self.cur],
                     String::new,
                     &mut Vec::new(),
                 );
@@ -239,7 +240,7 @@ impl Driver<'_, '_> {
             }
             ParsedRow::Socket => {
                 self.rows += 1;
-                self.listed_rows += u64::from(self.sock.listed_owners.is_listed());
+                self.listed_rows += u64::from(self.pair[self.cur].listed_owners.is_listed());
                 if self.cx.redacted != redacted_before {
                     self.redacted_rows += 1;
                     if self.first_redacted == 0 {
@@ -248,7 +249,7 @@ impl Driver<'_, '_> {
                 }
                 self.flush_held()?;
                 if self.p.continues() {
-                    std::mem::swap(&mut self.sock, &mut self.held);
+                    self.cur ^= 1;
                     self.holding = true;
                     return ControlFlow::Continue(());
                 }
@@ -357,6 +358,22 @@ impl Driver<'_, '_> {
     }
 
     /// Push the socket held for its continuation lines, if any.
+    /// The socket held for its continuation lines (meaningful while `holding`).
+    pub(super) fn held(&self) -> &Socket {
+        &self.pair[self.cur ^ 1]
+    }
+
+    /// The socket held (or a blank one in its place), for a part read on another thread.
+    pub(super) fn take_held(&mut self) -> Socket {
+        std::mem::replace(&mut self.pair[self.cur ^ 1], blank_socket())
+    }
+
+    /// Hold `s` as the socket read last.
+    pub(super) fn hold(&mut self, s: Socket) {
+        self.pair[self.cur ^ 1] = s;
+        self.holding = true;
+    }
+
     pub(super) fn flush_held(&mut self) -> ControlFlow<()> {
         if !self.holding {
             return ControlFlow::Continue(());
@@ -368,7 +385,7 @@ impl Driver<'_, '_> {
     /// Push the socket just read (or the one held) into the sink, if the query wants it. The
     /// socket stays where it is, so its buffers serve the next row.
     fn push(&mut self, held: bool) -> ControlFlow<()> {
-        let s = if held { &mut self.held } else { &mut self.sock };
+        let s = &mut self.pair[self.cur ^ usize::from(held)];
         let q = self.run.query;
         if !q.states.contains(s.state) || ![q.v4, q.v6][s.family.index()] {
             return ControlFlow::Continue(());

@@ -87,6 +87,19 @@ pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
     dotted_quad(b).and_then(|(ip, end)| (end == b.len()).then_some(ip))
 }
 
+/// The common IPv6 case: `[v6]:port` or `[v6]:*`, the address without a scope or an IPv4
+/// tail; `None` sends anything else (and a bad port, for its reason) to the general path.
+#[inline]
+fn bracketed_ipv6_port(f: &[u8]) -> Option<(Ipv6Addr, u16)> {
+    let close = f.iter().rposition(|&b| b == b']')?;
+    let port = f[close + 1..].strip_prefix(b":")?;
+    let ip = ipv6_plain(f.get(1..close)?)?;
+    if port == b"*" {
+        return Some((ip, 0));
+    }
+    Some((ip, u16::try_from(dec(port)?).ok()?))
+}
+
 /// The common case in one pass: `a.b.c.d:port` or `a.b.c.d:*`.
 #[inline]
 fn ipv4_colon_port(f: &[u8]) -> Option<(Ipv4Addr, u16)> {
@@ -235,6 +248,22 @@ pub(crate) fn endpoint(
     {
         return Ok((Endpoint::new(IpAddr::V4(ip), port), HostKind::V4));
     }
+    if sep == PortSep::Colon
+        && f.first() == Some(&b'[')
+        && let Some((ip, port)) = bracketed_ipv6_port(f)
+    {
+        return Ok((Endpoint::new(IpAddr::V6(ip), port), HostKind::V6));
+    }
+    any_endpoint(f, sep, svc)
+}
+
+/// `endpoint` for every form, the common ones included (which `endpoint` reads in one pass
+/// before coming here).
+fn any_endpoint(
+    f: &[u8],
+    sep: PortSep,
+    svc: &mut Services,
+) -> Result<(Endpoint, HostKind), BadEndpoint> {
     if is_redacted(f) {
         return Ok((unknown_host(None), HostKind::Redacted));
     }
@@ -355,6 +384,44 @@ mod tests {
 
     fn ep(s: &str, sep: PortSep) -> (Endpoint, HostKind) {
         endpoint(s.as_bytes(), sep, &mut Services::default()).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    /// The one-pass readers of the common forms agree with the general path wherever they
+    /// answer.
+    #[test]
+    fn fast_paths_agree_with_the_general_path() {
+        let alphabet = b"[]:.*%0123456789abcdefABCDEFx";
+        let mut svc = Services::default();
+        let mut answered = 0;
+        let mut fields: Vec<Vec<u8>> =
+            crate::source::capture::testutil::random_lines(alphabet, 24, 50_000);
+        fields.extend(
+            [
+                "[::1]:8003",
+                "[::]:*",
+                "[2001:db8::1]:65535",
+                "[2001:db8::1]:65536",
+                "1.2.3.4:5",
+                "[::ffff:1.2.3.4]:9",
+            ]
+            .map(|f| f.as_bytes().to_vec()),
+        );
+        for f in &fields {
+            let fast = ipv4_colon_port(f)
+                .map(|(ip, p)| (IpAddr::V4(ip), p, HostKind::V4))
+                .or_else(|| {
+                    (f.first() == Some(&b'['))
+                        .then(|| bracketed_ipv6_port(f))
+                        .flatten()
+                        .map(|(ip, p)| (IpAddr::V6(ip), p, HostKind::V6))
+                });
+            if let Some((ip, port, kind)) = fast {
+                answered += 1;
+                let general = any_endpoint(f, PortSep::Colon, &mut svc);
+                assert_eq!(general, Ok((Endpoint::new(ip, port), kind)), "{f:?}");
+            }
+        }
+        assert!(answered > 3, "the fast paths answered {answered} fields");
     }
 
     fn bad(s: &str, sep: PortSep) -> String {

@@ -141,10 +141,10 @@ fn read_part(run: &Run<'_>, start: &Parsers, bytes: &[u8], upto: Option<u64>, ta
         }
         flow
     });
+    let held = d.take_held();
     let Driver {
         p,
         holding,
-        held,
         wrapped,
         joined,
         first_joined,
@@ -384,7 +384,7 @@ fn take(g: &mut Driver<'_, '_>, start: &Parsers, part: Part, chunk: &[u8], no: u
             first = l.text;
             ControlFlow::Break(())
         });
-        if part.first_row != 1 || g.p.clone().amend(first, &mut g.held.clone()) {
+        if part.first_row != 1 || g.p.clone().amend(first, &mut g.held().clone()) {
             return None;
         }
     }
@@ -475,8 +475,7 @@ fn add_counts(g: &mut Driver<'_, '_>, start: &Parsers, part: Part, shift: u64) {
     }
     g.unread_more += part.unread_more;
     if part.holding {
-        g.held = part.held;
-        g.holding = true;
+        g.hold(part.held);
     }
     g.wrapped = part.wrapped.map(|(no, text, why)| (no + shift, text, why));
     g.p.take_counts(start, part.p);

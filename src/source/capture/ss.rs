@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
-use super::fields::{Fields, after, dec, queue, show, split};
+use super::fields::{Fields, after, dec, is_space, queue, show, split};
 use super::owners::ss_users;
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
@@ -53,28 +53,38 @@ impl RowParser for Ss {
         if n < 2 {
             return ParsedRow::Skip;
         }
-        if self.header.find(line).is_some() {
-            if memmem::find(line, b"Process").is_some() {
-                self.new_style = true;
-            }
-            return ParsedRow::Skip;
-        }
         // Netid: `tcp`, or any other word followed by a state or a number (udp, u_str, nl…).
+        // A row starts with `tcp` or a state word; only a line that starts otherwise is looked
+        // at as a header (`State …`, `Netid …`, or `Recv-Q …` under a state filter).
         let mut i = 0;
         let mut tcp_row = false;
+        let mut first_state = None;
         if t[0] == b"tcp" {
             tcp_row = true;
             i = 1;
-        } else if cx.states.get(t[0]).is_none()
-            && dec(t[0]).is_none()
-            && (cx.states.get(t[1]).is_some() || dec(t[1]).is_some())
-        {
-            return ParsedRow::Skip;
+        } else {
+            first_state = cx.states.get(t[0]);
+            if first_state.is_none() {
+                if self.header.find(line).is_some() {
+                    if memmem::find(line, b"Process").is_some() {
+                        self.new_style = true;
+                    }
+                    return ParsedRow::Skip;
+                }
+                if dec(t[0]).is_none() && (cx.states.get(t[1]).is_some() || dec(t[1]).is_some()) {
+                    return ParsedRow::Skip;
+                }
+            }
         }
-        let state = if let Some(s) = cx.states.get(t[i]) {
+        let head_state = if tcp_row {
+            cx.states.get(t[i])
+        } else {
+            first_state
+        };
+        let state = if let Some(s) = head_state {
             i += 1;
-            let row_shaped = n >= i + 4 && looks_like_address(t[i + 2]);
-            if !tcp_row && (i >= n || (dec(t[i]).is_none() && !row_shaped)) {
+            let row_shaped = || n >= i + 4 && looks_like_address(t[i + 2]);
+            if !tcp_row && (i >= n || (dec(t[i]).is_none() && !row_shaped())) {
                 // A sentence that starts with a state word.
                 return ParsedRow::Skip;
             }
@@ -149,6 +159,10 @@ impl RowParser for Ss {
 /// `uid:` only when it is not 0, so with `-e` (an `ino:` of a full socket) and no `uid:` the
 /// owner is root.
 fn extras(rest: &[u8], out: &mut Socket) {
+    // Most rows end at the peer (a plain `ss -tan`): nothing to look for.
+    if rest.iter().all(|&b| is_space(b)) {
+        return;
+    }
     let mut saw_uid = false;
     let mut saw_ino = false;
     for f in Fields::new(rest) {
