@@ -87,13 +87,19 @@ pub(crate) fn ipv4(b: &[u8]) -> Option<Ipv4Addr> {
     dotted_quad(b).and_then(|(ip, end)| (end == b.len()).then_some(ip))
 }
 
-/// The common IPv6 case: `[v6]:port` or `[v6]:*`, the address without a scope or an IPv4
-/// tail; `None` sends anything else (and a bad port, for its reason) to the general path.
+/// The common IPv6 cases: `[v6]:port` (ss) and `v6:port` (netstat), the port a number or
+/// `*`, the address without a scope or an IPv4 tail; `None` sends anything else (and a bad
+/// port, for its reason) to the general path.
 #[inline]
-fn bracketed_ipv6_port(f: &[u8]) -> Option<(Ipv6Addr, u16)> {
-    let close = f.iter().rposition(|&b| b == b']')?;
-    let port = f[close + 1..].strip_prefix(b":")?;
-    let ip = ipv6_plain(f.get(1..close)?)?;
+fn ipv6_port(f: &[u8]) -> Option<(Ipv6Addr, u16)> {
+    let (host, port) = if f.first() == Some(&b'[') {
+        let close = f.iter().rposition(|&b| b == b']')?;
+        (f.get(1..close)?, f[close + 1..].strip_prefix(b":")?)
+    } else {
+        let colon = f.iter().rposition(|&b| b == b':')?;
+        (&f[..colon], &f[colon + 1..])
+    };
+    let ip = ipv6_plain(host)?;
     if port == b"*" {
         return Some((ip, 0));
     }
@@ -249,8 +255,7 @@ pub(crate) fn endpoint(
         return Ok((Endpoint::new(IpAddr::V4(ip), port), HostKind::V4));
     }
     if sep == PortSep::Colon
-        && f.first() == Some(&b'[')
-        && let Some((ip, port)) = bracketed_ipv6_port(f)
+        && let Some((ip, port)) = ipv6_port(f)
     {
         return Ok((Endpoint::new(IpAddr::V6(ip), port), HostKind::V6));
     }
@@ -403,18 +408,18 @@ mod tests {
                 "[2001:db8::1]:65536",
                 "1.2.3.4:5",
                 "[::ffff:1.2.3.4]:9",
+                "::1:8003",
+                ":::*",
+                "fe80::1%eth0:22",
+                "2001:db8::1:65536",
+                "1:2",
             ]
             .map(|f| f.as_bytes().to_vec()),
         );
         for f in &fields {
             let fast = ipv4_colon_port(f)
                 .map(|(ip, p)| (IpAddr::V4(ip), p, HostKind::V4))
-                .or_else(|| {
-                    (f.first() == Some(&b'['))
-                        .then(|| bracketed_ipv6_port(f))
-                        .flatten()
-                        .map(|(ip, p)| (IpAddr::V6(ip), p, HostKind::V6))
-                });
+                .or_else(|| ipv6_port(f).map(|(ip, p)| (IpAddr::V6(ip), p, HostKind::V6)));
             if let Some((ip, port, kind)) = fast {
                 answered += 1;
                 let general = any_endpoint(f, PortSep::Colon, &mut svc);

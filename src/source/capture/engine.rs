@@ -167,18 +167,22 @@ pub(crate) fn netstat_row(
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
 ) -> Result<TcpState, ParsedRow> {
-    // `tcp 0 0 ... ESTABLISHED`: one redaction standing for both addresses.
-    if t.len() >= 5
-        && is_redacted(t[3])
-        && let Some(state) = cx.states.get(t[4])
-    {
-        let queues = netstat_queues(t[1], t[2])?;
-        let local = cx.endpoint(t[3], sep, "local")?;
-        let remote = cx.endpoint(t[3], sep, "foreign")?;
-        fill(out, family(local.1, remote.1), state, queues, local, remote);
-        return Ok(state);
-    }
-    let state = state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column))?;
+    let state = match state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column)) {
+        Ok(state) => state,
+        // `tcp 0 0 ... ESTABLISHED`: one redaction standing for both addresses.
+        Err(_)
+            if t.len() >= 5
+                && is_redacted(t[3])
+                && let Some(state) = cx.states.get(t[4]) =>
+        {
+            let queues = netstat_queues(t[1], t[2])?;
+            let local = cx.endpoint(t[3], sep, "local")?;
+            let remote = cx.endpoint(t[3], sep, "foreign")?;
+            fill(out, family(local.1, remote.1), state, queues, local, remote);
+            return Ok(state);
+        }
+        Err(row) => return Err(row),
+    };
     let queues = netstat_queues(t[1], t[2])?;
     let local = cx.endpoint(t[3], sep, "local")?;
     let remote = cx.endpoint(t[4], sep, "foreign")?;

@@ -56,7 +56,7 @@ impl RowParser for Netstat {
             out.send_q = None;
         }
         // A row whose one redaction stands for both addresses has its extras a field early.
-        let at = if is_redacted(t[3]) && cx.states.get(t[4]).is_some() {
+        let at = if cx.states.get(t[4]).is_some() && is_redacted(t[3]) {
             5
         } else {
             6

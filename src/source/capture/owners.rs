@@ -15,6 +15,15 @@ fn offset(line: &[u8], field: &[u8]) -> usize {
     (field.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize)
 }
 
+/// Add an owner whose command is as the capture wrote it (UTF-8 as it is, anything else with
+/// replacement characters).
+fn push_owner(out: &mut ListedOwners, pid: u32, command: &[u8]) {
+    match std::str::from_utf8(command) {
+        Ok(text) => out.push(pid, text),
+        Err(_) => out.push(pid, &String::from_utf8_lossy(command)),
+    }
+}
+
 /// The pid of a `PID/Program name` token (`1874/nginx:`), and where its name starts.
 fn pid_slash(f: &[u8]) -> Option<(u32, usize)> {
     let slash = f.iter().position(|&b| b == b'/')?;
@@ -50,7 +59,7 @@ pub(crate) fn netstat_program(
                     break;
                 }
             }
-            out.push(pid, &String::from_utf8_lossy(name));
+            push_owner(out, pid, name);
             return true;
         }
     }
@@ -78,7 +87,7 @@ pub(crate) fn ss_users(rest: &[u8], out: &mut ListedOwners) -> bool {
         let num = s.strip_prefix(b"pid=").unwrap_or(s);
         let digits = num.iter().take_while(|b| b.is_ascii_digit()).count();
         if let Some(pid) = dec(&num[..digits]).and_then(|p| u32::try_from(p).ok()) {
-            out.push(pid, &String::from_utf8_lossy(name));
+            push_owner(out, pid, name);
         }
         s = &num[digits..];
     }
