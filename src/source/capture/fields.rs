@@ -223,18 +223,19 @@ pub(crate) fn show(b: &[u8]) -> String {
     s
 }
 
-/// Whether two short words are equal: those of 8 to 16 bytes as two overlapping words of
-/// eight bytes, which is what state words mostly are, rather than through a call to `memcmp`.
+/// Whether two short words are equal without a call to `memcmp`: those under 8 bytes byte by
+/// byte, those of 8 to 16 bytes (most state words) as two overlapping words of eight bytes.
 #[inline]
 fn same_word(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    if !(8..=16).contains(&n) {
-        return a == b;
+    match n {
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
     }
-    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
 }
 
 /// State words seen so far, so each distinct spelling goes through `TcpState::parse_word` once.
