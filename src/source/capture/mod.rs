@@ -51,6 +51,7 @@
 //! the file. `with_strict(true)` turns the first unreadable line into an error.
 
 mod bsd;
+mod charset;
 pub mod detect;
 mod drive;
 mod endpoint;
