@@ -11,6 +11,7 @@ mod capture_every_row;
 mod capture_fuzz;
 mod capture_handmade;
 mod capture_layouts;
+mod capture_locales;
 mod capture_parallel;
 mod capture_progress;
 mod check;
