@@ -1,5 +1,7 @@
 //! Windows `netstat -an` / `-ano` rows: `TCP Local Foreign State [PID]`, indented two spaces,
-//! with English or localised (zh-CN `活动连接`, `协议 本地地址 …`) headers, bracketed IPv6
+//! with English or localised (zh-CN `活动连接`, `协议 本地地址 …`; German `Proto.`) headers and
+//! state words (German `ABHÖREN`, in the console's code page when saved from `cmd`; a state
+//! may be wider than its column, or `-t`'s offload column may follow it), bracketed IPv6
 //! (`[::1]:50515`, `[fe80::…%12]:port`), `LISTENING`, a foreign `0.0.0.0:0` / `[::]:0` for
 //! listeners, and CRLF line ends. There are no queue columns (Recv-Q and Send-Q read as 0).
 //! UDP rows (no state) and `-b` lines (`[svchost.exe]`, `Can not obtain ownership
