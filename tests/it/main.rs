@@ -14,6 +14,7 @@ mod capture_layouts;
 mod capture_locales;
 mod capture_parallel;
 mod capture_progress;
+mod capture_utf16;
 mod check;
 mod cli;
 mod conntrack;
