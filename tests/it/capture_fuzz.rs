@@ -4,7 +4,8 @@
 //! Nothing may panic or hang, and every run keeps its bookkeeping straight (the report's socket
 //! count is what the sink saw, unread lines lie inside the input, `--strict` fails exactly
 //! when the lenient run lists an unread line, and at that line). Files that paste two
-//! formats together read as the sum of their parts.
+//! formats together read as the sum of their parts; UTF-16 text reads as its UTF-8; every
+//! translated state word is read by its position in the row.
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -495,6 +496,39 @@ proptest! {
             let s = one_socket(row, InputFormat::Windows);
             prop_assert_eq!((s.state, s.remote.port), (w.state, Some(5000)));
         }
+    }
+}
+
+/// What a run over `bytes` (detected) comes to: sockets and counts seen, unread line numbers,
+/// or the error.
+fn outcome(bytes: Vec<u8>) -> Result<(u64, u64, Vec<u64>), String> {
+    let mut c = Count::default();
+    CaptureSource::from_bytes("soup.txt", bytes)
+        .run(&Query::default(), &mut c)
+        .map(|r| {
+            (
+                c.sockets,
+                c.counted,
+                r.unread.iter().map(|u| u.line).collect(),
+            )
+        })
+        .map_err(|e| e.to_string())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A capture saved as UTF-16 (little- or big-endian, with a byte-order mark) reads exactly as
+    /// the same text in UTF-8: the same sockets, the same unread lines, the same error.
+    #[test]
+    fn utf16_reads_as_its_utf8(bytes in token_soup(), big in any::<bool>()) {
+        let text = String::from_utf8(bytes).expect("soups are made of UTF-8 words");
+        let mut utf16 = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for u in text.encode_utf16() {
+            utf16.extend(if big { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        check(&utf16, InputFormat::Auto);
+        prop_assert_eq!(outcome(utf16), outcome(text.into_bytes()));
     }
 }
 
