@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod words;
-pub use words::{LOCALISED, STATES_WITHOUT_LINUX_NAME, StateWord};
+pub use words::{LOCALISED, STATES_WITHOUT_LINUX_NAME, StateWord, two_word_state};
 
 /// A TCP state, numbered as the kernel numbers it (`/proc/net/tcp`'s `st` column, sock_diag's
 /// `idiag_state`).

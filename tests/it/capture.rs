@@ -261,12 +261,22 @@ fn empty_garbage_crlf_and_cut_lines() {
     let (t, _) = both("nonl.txt", no_final_newline, InputFormat::Auto).unwrap();
     assert_eq!(t.states, map(LINUX));
 
-    let utf16: Vec<u8> = [0xFF, 0xFE]
+    // UTF-16 (PowerShell 5.1's `>`: little-endian with a byte-order mark; also big-endian, and
+    // without a mark) reads as the UTF-8 it stands for.
+    let le: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
         .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
-    let e = both("ps.txt", utf16, InputFormat::Auto).unwrap_err();
-    assert!(e.contains("UTF-16"), "{e}");
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for utf16 in [le, be, bare] {
+        let (t, r) = both("ps.txt", utf16, InputFormat::Auto).unwrap();
+        assert_eq!(t.states, map(LINUX));
+        assert!(r.unread.is_empty(), "{:?}", r.unread);
+    }
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! Nothing may panic or hang, and every run keeps its bookkeeping straight (the report's socket
 //! count is what the sink saw, unread lines lie inside the input, `--strict` fails exactly
 //! when the lenient run lists an unread line, and at that line). Files that paste two
-//! formats together read as the sum of their parts.
+//! formats together read as the sum of their parts; UTF-16 text reads as its UTF-8; every
+//! translated state word is read by its position in the row.
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -223,6 +224,12 @@ const WORDS: &[&str] = &[
     "OUÇA",
     "ESPERANDO_FECHAR",
     "SCHLIESSEN_WARTEN",
+    "FIN_WARTEN_2",
+    "POSLEDNÍ",
+    "ACK",
+    "POSLEDNÍ ACK",
+    "NASLOUCHÁ",
+    "Abladungsstatus",
     "Proto.",
     "InHost",
     "timer:(keepalive,,0)",
@@ -343,6 +350,11 @@ const SEEDS: &[(&str, InputFormat)] = &[
     ),
     ("handmade/ss-tinm.txt", InputFormat::Ss),
     ("handmade/netstat-emailed-wrapped.txt", InputFormat::Netstat),
+    ("handmade/netstat-cs_CZ-tanpe.txt", InputFormat::Netstat),
+    (
+        "handmade/windows-netstat-ano-de-DE-cp850.txt",
+        InputFormat::Windows,
+    ),
 ];
 
 fn config() -> ProptestConfig {
@@ -411,6 +423,8 @@ per_format! {
     windows_de => InputFormat::Windows, 12;
     ss_info => InputFormat::Ss, 13;
     netstat_wrapped => InputFormat::Netstat, 14;
+    netstat_cs => InputFormat::Netstat, 15;
+    windows_cp850 => InputFormat::Windows, 16;
 }
 
 proptest! {
@@ -420,6 +434,101 @@ proptest! {
     #[test]
     fn mutated_auto(seed in 0..SEEDS.len(), e in edits()) {
         check(&mutate(fixture(SEEDS[seed].0), &e), InputFormat::Auto);
+    }
+}
+
+/// The one socket `row` reads as in `format`; panics with the report when it is not one.
+fn one_socket(row: Vec<u8>, format: InputFormat) -> Socket {
+    let mut t = crate::common::capture::Tally::default();
+    let r = CaptureSource::from_bytes("row.txt", row.clone())
+        .with_format(format)
+        .run(&Query::default(), &mut t)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        r.unread.is_empty() && t.sockets.len() == 1,
+        "{:?}: {:?}",
+        String::from_utf8_lossy(&row),
+        r.unread
+    );
+    t.sockets.remove(0)
+}
+
+/// A state word as the printers write it: UTF-8, and the code pages a Windows console saves.
+fn spellings(word: &str) -> Vec<Vec<u8>> {
+    use oem_cp::code_table::{ENCODING_TABLE_CP850, ENCODING_TABLE_CP852};
+    let mut v = vec![word.as_bytes().to_vec()];
+    for table in [&ENCODING_TABLE_CP850, &ENCODING_TABLE_CP852] {
+        if let Some(b) = oem_cp::encode_string_checked(word, table)
+            && b != word.as_bytes()
+        {
+            v.push(b);
+        }
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Every translated word, one word or two, in UTF-8 or a console code page, is read by its
+    /// position: in a net-tools `-e` row its user and inode still follow it (a two-word state
+    /// is neither cut to its first word nor joined with the user), in a Windows `-ano` row the
+    /// PID after it, however wide the word, does not move the state.
+    #[test]
+    fn translated_words_are_read_by_position(
+        i in 0..tcpstate::tcp::state::LOCALISED.len(),
+        uid in 0u32..70_000,
+        inode in 1u64..1 << 40,
+        pad in 1usize..4,
+    ) {
+        let w = tcpstate::tcp::state::LOCALISED[i];
+        let sp = " ".repeat(pad);
+        for word in spellings(w.word) {
+            let mut row = format!("tcp        0      0 10.0.0.1:22{sp}10.0.0.2:5000{sp}").into_bytes();
+            row.extend_from_slice(&word);
+            row.extend_from_slice(format!("{sp}{uid}{sp}{inode}\n").as_bytes());
+            let s = one_socket(row, InputFormat::Netstat);
+            prop_assert_eq!((s.state, s.uid, s.inode), (w.state, Some(uid), Some(inode)));
+
+            let mut row = format!("  TCP    10.0.0.1:22{sp}10.0.0.2:5000{sp}").into_bytes();
+            row.extend_from_slice(&word);
+            row.extend_from_slice(format!("{sp}{uid}\r\n").as_bytes());
+            let s = one_socket(row, InputFormat::Windows);
+            prop_assert_eq!((s.state, s.remote.port), (w.state, Some(5000)));
+        }
+    }
+}
+
+/// What a run over `bytes` (detected) comes to: sockets and counts seen, unread line numbers,
+/// or the error.
+fn outcome(bytes: Vec<u8>) -> Result<(u64, u64, Vec<u64>), String> {
+    let mut c = Count::default();
+    CaptureSource::from_bytes("soup.txt", bytes)
+        .run(&Query::default(), &mut c)
+        .map(|r| {
+            (
+                c.sockets,
+                c.counted,
+                r.unread.iter().map(|u| u.line).collect(),
+            )
+        })
+        .map_err(|e| e.to_string())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A capture saved as UTF-16 (little- or big-endian, with a byte-order mark) reads exactly as
+    /// the same text in UTF-8: the same sockets, the same unread lines, the same error.
+    #[test]
+    fn utf16_reads_as_its_utf8(bytes in token_soup(), big in any::<bool>()) {
+        let text = String::from_utf8(bytes).expect("soups are made of UTF-8 words");
+        let mut utf16 = if big { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+        for u in text.encode_utf16() {
+            utf16.extend(if big { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        check(&utf16, InputFormat::Auto);
+        prop_assert_eq!(outcome(utf16), outcome(text.into_bytes()));
     }
 }
 

@@ -19,7 +19,7 @@ use std::ops::ControlFlow;
 pub enum DetectError {
     /// No line looked like any known listing.
     Unknown,
-    /// The text is UTF-16.
+    /// The text is UTF-16 (a `CaptureSource` reads such text as UTF-8 before detecting).
     Utf16,
     /// The text is `ss -s` output.
     SsSummary,
@@ -62,20 +62,9 @@ fn has(line: &[u8], needle: &str) -> bool {
     memchr::memmem::find(line, needle.as_bytes()).is_some()
 }
 
-fn is_utf16(head: &[u8]) -> bool {
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return true;
-    }
-    // ASCII text in UTF-16 without a byte-order mark: every other byte is NUL.
-    let h = &head[..head.len().min(512)];
-    let pairs = h.len() / 2;
-    let nul_at = |first: usize| h.iter().skip(first).step_by(2).filter(|&&b| b == 0).count();
-    pairs >= 8 && (nul_at(1) * 10 >= pairs * 9 || nul_at(0) * 10 >= pairs * 9)
-}
-
 /// Tell the format of a capture from its first bytes.
 pub fn detect(head: &[u8]) -> Result<InputFormat, DetectError> {
-    if is_utf16(head) {
+    if super::utf16::sniff(head).is_some() {
         return Err(DetectError::Utf16);
     }
     let mut v = Votes::default();

@@ -36,6 +36,9 @@ pub(crate) struct Ctx {
     pub assume_state: Option<TcpState>,
     /// Endpoints read so far whose host was redacted.
     pub redacted: u64,
+    /// How many fields the State column of the row read last took: 1, or 2 for a state
+    /// written as two words (Czech `POSLEDNÍ ACK`); the columns after it start that much later.
+    pub state_fields: usize,
 }
 
 impl Ctx {
@@ -113,15 +116,25 @@ pub(crate) fn fix_mini_socket_uid(out: &mut Socket) {
 
 /// The state of a `Proto … Local Foreign State …` row (netstat, BSD, Windows), whose State
 /// column must be field `at`, right after the two address fields. A state word there is taken
-/// at once; otherwise the first state word after the queues, if any, says how many address
-/// fields the row really has. Without any, the row is unread for the reason `none` gives.
+/// at once; a word that is none may begin a state written as two words, read with the field
+/// after it (the fields it took go in `state_fields`); otherwise the first state word after the
+/// queues, if any, says how many address fields the row really has. Without any, the row is
+/// unread for the reason `none` gives.
 pub(crate) fn state_after_addresses(
     t: &[&[u8]],
     states: &mut StateWords,
+    state_fields: &mut usize,
     at: usize,
     none: impl FnOnce() -> Cow<'static, str>,
 ) -> Result<TcpState, ParsedRow> {
+    *state_fields = 1;
     if let Some(s) = t.get(at).and_then(|f| states.get(f)) {
+        return Ok(s);
+    }
+    if let (Some(first), Some(second)) = (t.get(at), t.get(at + 1))
+        && let Some(s) = states.get_pair(first, second)
+    {
+        *state_fields = 2;
         return Ok(s);
     }
     let first = at - 2;
@@ -167,7 +180,9 @@ pub(crate) fn netstat_row(
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
 ) -> Result<TcpState, ParsedRow> {
-    let state = match state_after_addresses(t, &mut cx.states, 5, || missing_state(t, column)) {
+    let state = match state_after_addresses(t, &mut cx.states, &mut cx.state_fields, 5, || {
+        missing_state(t, column)
+    }) {
         Ok(state) => state,
         // `tcp 0 0 ... ESTABLISHED`: one redaction standing for both addresses.
         Err(_)
@@ -175,6 +190,7 @@ pub(crate) fn netstat_row(
                 && is_redacted(t[3])
                 && let Some(state) = cx.states.get(t[4]) =>
         {
+            cx.state_fields = 1;
             let queues = netstat_queues(t[1], t[2])?;
             let local = cx.endpoint(t[3], sep, "local")?;
             let remote = cx.endpoint(t[3], sep, "foreign")?;

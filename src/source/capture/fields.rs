@@ -1,9 +1,11 @@
 //! Byte-level helpers every capture parser shares: splitting a line into fields on runs of
 //! whitespace without allocating (eight bytes at a time through padding), the last fields of a
-//! line, strict decimal and hex numbers, and state words read through `TcpState::parse_word`,
+//! line, strict decimal and hex numbers, and state words read through `TcpState::parse_word`
+//! (one field, in UTF-8 or a legacy code page: `charset`) or `two_word_state` (two fields),
 //! memoised so that a repeated word costs one comparison.
 
-use crate::tcp::state::TcpState;
+use super::charset::read_state;
+use crate::tcp::state::{TcpState, two_word_state};
 
 /// Field separators: space, tab, `\r` and every other ASCII control byte.
 #[inline]
@@ -239,11 +241,16 @@ fn same_word(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// State words seen so far, so each distinct spelling goes through `TcpState::parse_word` once.
+/// Two-word states are kept under their two fields joined by a space, which no single field
+/// holds.
 #[derive(Default)]
 pub(crate) struct StateWords {
     seen: Vec<(Box<[u8]>, Option<TcpState>)>,
     last: usize,
 }
+
+/// The longest two fields joined that are looked up as a two-word state.
+const MAX_PAIR: usize = 40;
 
 impl StateWords {
     /// The state a field spells, if it spells one.
@@ -253,6 +260,30 @@ impl StateWords {
         if w.is_empty() || w.len() > 24 || w[0].is_ascii_digit() {
             return None;
         }
+        self.memo(w, TcpState::parse_word)
+    }
+
+    /// The state two fields spell together (Czech net-tools `POSLEDNÍ ACK`): only the table's
+    /// words written as two words are read so. Asked only where `first` alone is no state.
+    pub(crate) fn get_pair(&mut self, first: &[u8], second: &[u8]) -> Option<TcpState> {
+        let n = first.len() + 1 + second.len();
+        if first.is_empty()
+            || second.is_empty()
+            || n > MAX_PAIR
+            || first[0].is_ascii_digit()
+            || first.contains(&b':')
+            || second.contains(&b':')
+        {
+            return None;
+        }
+        let mut joined = [b' '; MAX_PAIR];
+        joined[..first.len()].copy_from_slice(first);
+        joined[first.len() + 1..n].copy_from_slice(second);
+        self.memo(&joined[..n], two_word_state)
+    }
+
+    #[inline]
+    fn memo(&mut self, w: &[u8], parse: fn(&str) -> Option<TcpState>) -> Option<TcpState> {
         // Rows repeat a handful of words: try the last one found first.
         if let Some((k, s)) = self.seen.get(self.last)
             && same_word(k, w)
@@ -267,12 +298,8 @@ impl StateWords {
         if w.contains(&b':') {
             return None;
         }
-        let s = match std::str::from_utf8(w) {
-            Ok(text) => TcpState::parse_word(text),
-            // A listing printed in a Latin-1 locale (`OUÇA` in pt_BR.ISO-8859-1): each byte is
-            // its own character.
-            Err(_) => TcpState::parse_word(&w.iter().map(|&b| char::from(b)).collect::<String>()),
-        };
+        // Not UTF-8: a legacy locale's or a Windows console's code page.
+        let s = read_state(w, parse);
         if self.seen.len() < 64 {
             self.last = self.seen.len();
             self.seen.push((w.into(), s));
@@ -379,5 +406,16 @@ mod tests {
         assert_eq!(w.get(b"OU\xc7A"), Some(TcpState::Listen));
         assert_eq!(w.get(b"7"), None);
         assert_eq!(w.get(b"a:b"), None);
+        assert_eq!(w.get(b"ABH\x99REN"), Some(TcpState::Listen));
+        assert_eq!(w.get(b"POSLEDN\xc3\x8d"), None);
+        assert_eq!(
+            w.get_pair("POSLEDNÍ".as_bytes(), b"ACK"),
+            Some(TcpState::LastAck)
+        );
+        assert_eq!(w.get_pair(b"POSLEDN\xcd", b"ACK"), Some(TcpState::LastAck));
+        // Two fields that only fold into a state word are not one.
+        assert_eq!(w.get_pair(b"LAST", b"ACK"), None);
+        assert_eq!(w.get_pair(b"FIN_WAIT", b"2"), None);
+        assert_eq!(w.get_pair(b"ABH\x99REN", b"1234"), None);
     }
 }

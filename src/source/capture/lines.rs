@@ -144,6 +144,12 @@ impl<R: Read> Chunked<R> {
         Ok((&self.buf[..self.filled], self.eof))
     }
 
+    /// The bytes buffered so far (only `head` was asked) and the reader the rest comes from.
+    pub(crate) fn into_parts(mut self) -> (Vec<u8>, R) {
+        self.buf.truncate(self.filled);
+        (self.buf, self.r)
+    }
+
     /// How many bytes were read from the reader so far (all of them held: only `head` was
     /// asked).
     pub(crate) fn read_so_far(&self) -> usize {

@@ -47,10 +47,11 @@
 //! The report: `sockets` counts what was pushed (with summaries, the sum of the counts);
 //! `unread` lists the first 10,000 unreadable lines, a notice counts any more; `notices` also
 //! say `FILE: empty`, name lines cut at 1 MiB, and warn that macOS may leave out TIME_WAIT.
-//! Detection errors (no known format, UTF-16 text, `ss -s` output) are one sentence naming
-//! the file. `with_strict(true)` turns the first unreadable line into an error.
+//! UTF-16 text (PowerShell 5.1's `>`) is read as UTF-8, streamed whole. Detection errors (no
+//! known format, `ss -s` output) are one sentence naming the file. `with_strict(true)` turns the first unreadable line into an error.
 
 mod bsd;
+mod charset;
 pub mod detect;
 mod drive;
 mod endpoint;
@@ -71,61 +72,12 @@ mod ss;
 mod ss_info;
 mod summary;
 mod timer;
+mod utf16;
 mod windows;
 
 /// Helpers the row parsers' unit tests share.
 #[cfg(test)]
-pub(crate) mod testutil {
-    use super::engine::{Ctx, ParsedRow, RowParser};
-    use crate::socket::{Endpoint, Family, Socket};
-    use crate::tcp::state::TcpState;
-
-    /// `count` pseudo-random lines of up to `max_len - 1` bytes drawn from `alphabet` (the
-    /// same lines every run).
-    pub(crate) fn random_lines(alphabet: &[u8], max_len: u64, count: usize) -> Vec<Vec<u8>> {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        (0..count)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (0..(x % max_len) as usize)
-                    .map(|k| alphabet[((x >> (k % 60)) as usize + k * 7) % alphabet.len()])
-                    .collect()
-            })
-            .collect()
-    }
-
-    /// One line through a parser, into a fresh socket.
-    pub(crate) fn parse_with(
-        p: &mut impl RowParser,
-        cx: &mut Ctx,
-        line: &str,
-    ) -> (ParsedRow, Socket) {
-        let mut s = Socket::new(
-            Family::V4,
-            TcpState::Close,
-            Endpoint::unspecified(),
-            Endpoint::unspecified(),
-        );
-        let r = p.row(line.as_bytes(), cx, &mut s);
-        (r, s)
-    }
-
-    /// One line through a fresh parser with a fresh context.
-    pub(crate) fn parse(mut p: impl RowParser, line: &str) -> (ParsedRow, Socket) {
-        parse_with(&mut p, &mut Ctx::default(), line)
-    }
-
-    /// The socket a line reads as; panics with the reason when it is not one.
-    pub(crate) fn ok(p: impl RowParser, line: &str) -> Socket {
-        match parse(p, line) {
-            (ParsedRow::Socket, s) => s,
-            (ParsedRow::Unread(w), _) => panic!("unread: {w}: {line}"),
-            _ => panic!("not a socket: {line}"),
-        }
-    }
-}
+pub(crate) mod testutil;
 
 use std::fmt;
 use std::fs::File;
@@ -267,6 +219,8 @@ pub struct CaptureSource {
     progress: Option<Arc<dyn progress::ReadProgress>>,
     /// Progress was started for the run under way.
     progress_started: bool,
+    /// The input under way is UTF-16, read as UTF-8 (and so streamed, not mapped).
+    utf16: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +279,7 @@ impl CaptureSource {
             owners_wanted: false,
             progress: None,
             progress_started: false,
+            utf16: false,
         }
     }
 
@@ -444,6 +399,26 @@ impl CaptureSource {
             self.input = Input::Reader(None);
         }
         self.opened = Some(Chunked::new(r));
+        self.utf16 = false;
+        Ok(())
+    }
+
+    /// Read the input, found to be UTF-16 in `order`, as UTF-8 from its start.
+    fn read_as_utf16(&mut self, order: utf16::Order) -> Result<(), SourceError> {
+        self.utf16 = true;
+        match self.opened.take() {
+            Some(c) => {
+                let (head, rest) = c.into_parts();
+                let r = utf16::Utf16Reader::new(io::Cursor::new(head).chain(rest), order);
+                self.opened = Some(Chunked::new(Box::new(r)));
+            }
+            None => {
+                if let Input::Bytes(b) = &self.input {
+                    let text = utf16::to_utf8(b, order).map_err(|e| self.io_err(e))?;
+                    self.input = Input::Bytes(text.into());
+                }
+            }
+        }
         Ok(())
     }
 
@@ -461,6 +436,12 @@ impl CaptureSource {
             (Input::Bytes(b), None) => (&b[..], true),
             _ => unreachable!("open_reader leaves a reader or bytes"),
         };
+        if !self.utf16
+            && let Some(order) = utf16::sniff(head)
+        {
+            self.read_as_utf16(order)?;
+            return self.detect();
+        }
         let d = if whole && head.iter().all(|&b| fields::is_space(b) || b == b'\n') {
             Detected::Empty
         } else if self.format != InputFormat::Auto {
@@ -522,6 +503,9 @@ impl CaptureSource {
         let Input::Path(path) = &self.input else {
             return Ok(None);
         };
+        if self.utf16 {
+            return Ok(None);
+        }
         let jobs = jobs()?;
         if jobs < 2 {
             return Ok(None);

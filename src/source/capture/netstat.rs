@@ -21,9 +21,9 @@ use crate::tcp::state::TcpState;
 #[derive(Clone)]
 pub(crate) struct Netstat;
 
-/// Fields read from the start of a row: up to State and the three after it (`User Inode`,
-/// `PID/Program name`); the timer is read from the end of the line.
-const MAX_FIELDS: usize = 9;
+/// Fields read from the start of a row: up to State (one or two words) and the three after it
+/// (`User Inode`, `PID/Program name`); the timer is read from the end of the line.
+const MAX_FIELDS: usize = 10;
 
 impl RowParser for Netstat {
     fn row(&mut self, line: &[u8], cx: &mut Ctx, out: &mut Socket) -> ParsedRow {
@@ -55,11 +55,12 @@ impl RowParser for Netstat {
         if out.state == TcpState::Listen {
             out.send_q = None;
         }
-        // A row whose one redaction stands for both addresses has its extras a field early.
+        // A row whose one redaction stands for both addresses has its extras a field early, a
+        // row whose state is two words (`POSLEDNÍ ACK`) a field late.
         let at = if cx.states.get(t[4]).is_some() && is_redacted(t[3]) {
             5
         } else {
-            6
+            5 + cx.state_fields
         };
         extras(line, t.get(at..n).unwrap_or(&[]), out);
         fix_mini_socket_uid(out);
@@ -135,6 +136,37 @@ mod tests {
         assert_eq!(
             (s.state, s.timer.map(|t| t.kind)),
             (TcpState::Established, Some(TimerKind::Keepalive))
+        );
+    }
+
+    #[test]
+    fn two_word_state_then_its_extras() {
+        // cs_CZ: LAST_ACK is `POSLEDNÍ ACK`, one column of two words.
+        let s = ok("tcp 0 0 10.0.0.1:22 10.0.0.2:5555 POSLEDNÍ ACK 0          14141      -");
+        assert_eq!(
+            (s.state, s.uid, s.inode),
+            (TcpState::LastAck, Some(0), Some(14141))
+        );
+        let s = ok("tcp 1 2 10.0.0.1:22 10.0.0.2:5555 POSLEDNÍ ACK on (0.20/0/0)");
+        assert_eq!(
+            (s.state, s.recv_q, s.timer.map(|t| t.expires_ms)),
+            (TcpState::LastAck, Some(1), Some(200))
+        );
+        let s = ok("tcp6 0 0 ::1:22 ::1:5555 POSLEDNÍ ACK");
+        assert_eq!((s.family, s.state), (Family::V6, TcpState::LastAck));
+        // Its first word alone, or two words that are no table word, are no state.
+        for bad in [
+            "tcp 0 0 1.1.1.1:1 2.2.2.2:2 POSLEDNÍ",
+            "tcp 0 0 1.1.1.1:1 2.2.2.2:2 POSLEDNÍ 0 14141",
+            "tcp 0 0 1.1.1.1:1 2.2.2.2:2 LAST ACK",
+        ] {
+            assert!(matches!(parse(bad).0, ParsedRow::Unread(_)), "{bad}");
+        }
+        // A one-word state is still followed by its user, not joined with it.
+        let s = ok("tcp 0 0 1.1.1.1:1 2.2.2.2:2 SPOJENO 1000 99");
+        assert_eq!(
+            (s.state, s.uid, s.inode),
+            (TcpState::Established, Some(1000), Some(99))
         );
     }
 

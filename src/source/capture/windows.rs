@@ -1,5 +1,7 @@
 //! Windows `netstat -an` / `-ano` rows: `TCP Local Foreign State [PID]`, indented two spaces,
-//! with English or localised (zh-CN `活动连接`, `协议 本地地址 …`) headers, bracketed IPv6
+//! with English or localised (zh-CN `活动连接`, `协议 本地地址 …`; German `Proto.`) headers and
+//! state words (German `ABHÖREN`, in the console's code page when saved from `cmd`; a state
+//! may be wider than its column, or `-t`'s offload column may follow it), bracketed IPv6
 //! (`[::1]:50515`, `[fe80::…%12]:port`), `LISTENING`, a foreign `0.0.0.0:0` / `[::]:0` for
 //! listeners, and CRLF line ends. There are no queue columns (Recv-Q and Send-Q read as 0).
 //! UDP rows (no state) and `-b` lines (`[svchost.exe]`, `Can not obtain ownership
@@ -22,14 +24,19 @@ impl RowParser for Windows {
         if n < 2 || t[0] != b"TCP" || !t[1].contains(&b':') {
             return ParsedRow::Skip;
         }
-        let state =
-            match state_after_addresses(&t[..n], &mut cx.states, 3, || match t[..n].get(3) {
+        let state = match state_after_addresses(
+            &t[..n],
+            &mut cx.states,
+            &mut cx.state_fields,
+            3,
+            || match t[..n].get(3) {
                 None => "the row ends before its State column".into(),
                 Some(f) => Cow::Owned(format!("'{}' is not a TCP state", show(f))),
-            }) {
-                Ok(s) => s,
-                Err(row) => return row,
-            };
+            },
+        ) {
+            Ok(s) => s,
+            Err(row) => return row,
+        };
         let local = match cx.endpoint(t[1], PortSep::Colon, "local") {
             Ok(e) => e,
             Err(row) => return row,
@@ -73,6 +80,16 @@ mod tests {
             ParsedRow::Skip
         ));
         assert!(matches!(parse(" [svchost.exe]").0, ParsedRow::Skip));
+        // German: a state wider than its column pushes the PID along; `-t` adds an offload
+        // column after the state.
+        let (_, s) = parse(
+            "  TCP    127.0.0.1:54995        127.0.0.1:1110         SCHLIESSEN_WARTEN    12600",
+        );
+        assert_eq!((s.state, s.remote.port), (TcpState::CloseWait, Some(1110)));
+        let (_, s) = parse(
+            "  TCP    127.0.0.1:1110         127.0.0.1:54995        FIN_WARTEN_2    InHost      ",
+        );
+        assert_eq!(s.state, TcpState::FinWait2);
         assert!(matches!(
             parse("  TCP    10.0.0.1:50000  10.0.0.2:443").0,
             ParsedRow::Unread(_)

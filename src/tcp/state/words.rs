@@ -1,9 +1,10 @@
 //! The state words that are not English, each with its locale and printer (net-tools'
 //! translation catalogues, German Windows), and the states other systems list that Linux
 //! listings do not (`BOUND`, `IDLE`), each with the Linux state it is counted as.
-//! `TcpState::parse_word` reads them after the English spellings.
+//! `TcpState::parse_word` reads them after the English spellings; the one word written as two
+//! (Czech `POSLEDNÍ ACK`) is read from two fields by [`two_word_state`].
 
-use super::TcpState;
+use super::{TcpState, fold};
 
 /// A state word that is not English, or names a state Linux does not have: the word, the
 /// state it is counted as, the locale (or system) that prints it and the printer.
@@ -46,10 +47,14 @@ pub const STATES_WITHOUT_LINUX_NAME: &[StateWord] = &[
 ];
 
 /// Translated state words, each with its locale and printer. net-tools' words are those of its
-/// gettext catalogues (po/*.po, the msgstr of each tcp_state[] entry; a catalogue that keeps
-/// a state in English adds nothing); Czech `POSLEDNÍ ACK` (LAST_ACK) is left out, being two
-/// words where a listing has one column. Windows' words are those seen in pasted German
-/// captures.
+/// gettext catalogues (po/*.po, the msgstr of each tcp_state[] entry; ca, cs, de, pt_BR and sv
+/// translate states, et, fr, ja and ka keep them in English, and there is no catalogue for
+/// other languages); Czech `POSLEDNÍ ACK` (LAST_ACK) is two words in one column. Windows' words
+/// are those seen in German `netstat -an`/`-ano`/`-t` captures, printed in the console's code
+/// page (CP850: `ABHÖREN` is the byte 0x99 there) unless the console was switched to UTF-8;
+/// other Windows languages seen in captures (French, Spanish, Italian, Polish, Russian,
+/// Chinese) print the English words. `GESCHLOSSEN` (CLOSED) is the one German word not seen in
+/// a capture: Windows lists closed sockets rarely.
 pub const LOCALISED: &[StateWord] = &[
     // net-tools, ca
     w("ESTABLERT", TcpState::Established, "ca", "net-tools"),
@@ -62,6 +67,7 @@ pub const LOCALISED: &[StateWord] = &[
     w("ZAVŘEN", TcpState::Close, "cs", "net-tools"),
     w("NASLOUCHÁ", TcpState::Listen, "cs", "net-tools"),
     w("ZAVÍRÁ", TcpState::Closing, "cs", "net-tools"),
+    w("POSLEDNÍ ACK", TcpState::LastAck, "cs", "net-tools"),
     // net-tools, de
     w("VERBUNDEN", TcpState::Established, "de", "net-tools"),
     // net-tools, pt_BR (TIME_WAIT stays English)
@@ -109,3 +115,16 @@ pub const LOCALISED: &[StateWord] = &[
     ),
     w("GESCHLOSSEN", TcpState::Close, "de-DE", "Windows netstat"),
 ];
+
+/// The state a two-word spelling names (`POSLEDNÍ ACK` as two fields joined by a space), read
+/// only against the table's words written as two words, so that two fields of a row which
+/// merely fold into a state word together (`LAST` `ACK`) are not taken for one.
+pub fn two_word_state(text: &str) -> Option<TcpState> {
+    let mut buf = [0u8; 32];
+    let folded = fold(text, &mut buf)?;
+    LOCALISED
+        .iter()
+        .filter(|w| w.word.contains(' '))
+        .find(|w| fold(w.word, &mut [0u8; 32]) == Some(folded))
+        .map(|w| w.state)
+}
