@@ -10,10 +10,18 @@ mod words;
 pub use words::{LOCALISED, STATES_WITHOUT_LINUX_NAME, StateWord};
 
 /// A TCP state, numbered as the kernel numbers it (`/proc/net/tcp`'s `st` column, sock_diag's
-/// `idiag_state`).
+/// `idiag_state`), or `Unknown` for a socket whose input did not carry its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum TcpState {
+    /// The input lists the socket but not its state (FreeBSD `netstat -T`, whose rows carry
+    /// retransmit counters instead of a state). Number 0, which the kernel never uses: the
+    /// unused slot 0 of per-state arrays counts these sockets. It is a real socket in *some*
+    /// state, so it is counted (in the total, and in a row of its own) but never guessed: it is
+    /// in none of the state orders below (`ALL`, `REPORTED`, `LIFE_CYCLE`, `MACHINE`), no
+    /// state word parses to it, and a set of states holds it only when the set holds every
+    /// state a listing shows (`StateSet::contains`).
+    Unknown = 0,
     Established = 1,
     SynSent = 2,
     SynRecv = 3,
@@ -64,6 +72,18 @@ const fn without<const N: usize, const K: usize, const M: usize>(
 }
 
 impl TcpState {
+    /// What a summary counts in kernel order: every state a listing shows (`REPORTED`), then
+    /// `Unknown`, whose row is shown only when some socket is in it.
+    pub const COUNTED: [TcpState; 13] = {
+        let mut out = [TcpState::Unknown; 13];
+        let mut i = 0;
+        while i < TcpState::REPORTED.len() {
+            out[i] = TcpState::REPORTED[i];
+            i += 1;
+        }
+        out
+    };
+
     /// Every state in kernel order.
     pub const ALL: [TcpState; 13] = [
         TcpState::Established,
@@ -143,7 +163,16 @@ impl TcpState {
         TcpState::ALL.get(usize::from(n).wrapping_sub(1)).copied()
     }
 
-    /// The kernel's number for this state.
+    /// The state counted in slot `i` of a per-state array (`STATE_SLOTS` long): the kernel
+    /// state of that number, or `Unknown` in slot 0.
+    pub fn from_slot(i: usize) -> Option<TcpState> {
+        match i {
+            0 => Some(TcpState::Unknown),
+            _ => u8::try_from(i).ok().and_then(TcpState::from_kernel),
+        }
+    }
+
+    /// The kernel's number for this state (0 for `Unknown`, which the kernel never uses).
     pub fn kernel(self) -> u8 {
         self as u8
     }
@@ -157,8 +186,11 @@ impl TcpState {
     }
 
     /// net-tools `netstat` spelling (`TIME_WAIT`); also what the awk one-liner prints.
+    /// `UNKNOWN` (net-tools' and ss's own word for a state outside their tables) for a socket
+    /// whose input did not carry its state.
     pub fn netstat_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv => "SYN_RECV",
@@ -178,6 +210,7 @@ impl TcpState {
     /// iproute2 `ss` spelling (`TIME-WAIT`, `ESTAB`, `UNCONN`).
     pub fn ss_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTAB",
             TcpState::SynSent => "SYN-SENT",
             TcpState::SynRecv => "SYN-RECV",
@@ -197,6 +230,7 @@ impl TcpState {
     /// RFC 9293 spelling (`SYN-RECEIVED`, `CLOSED`).
     pub fn rfc_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN-SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN-RECEIVED",
@@ -214,6 +248,7 @@ impl TcpState {
     /// BSD / macOS `netstat` spelling (`SYN_RCVD`, `FIN_WAIT_1`).
     pub fn bsd_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RCVD",
@@ -231,6 +266,7 @@ impl TcpState {
     /// Windows `netstat` spelling (`LISTENING`, `SYN_RECEIVED`).
     pub fn windows_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RECEIVED",
@@ -248,6 +284,7 @@ impl TcpState {
     /// A lower-case identifier for JSON keys, metric labels and perfdata (`time_wait`).
     pub fn key(self) -> &'static str {
         match self {
+            TcpState::Unknown => "unknown",
             TcpState::Established => "established",
             TcpState::SynSent => "syn_sent",
             TcpState::SynRecv => "syn_recv",
@@ -412,8 +449,13 @@ impl StateSet {
     }
 
     /// Whether a socket in state `s` belongs to the set; a request socket belongs wherever
-    /// SYN_RECV does.
+    /// SYN_RECV does. A socket of unknown state may be in any state, so it belongs only to a
+    /// set that holds every state a listing shows (no state filter, `state all`): a filter
+    /// that names states (`--state established`, `exclude listen`) never matches it.
     pub fn contains(self, s: TcpState) -> bool {
+        if s == TcpState::Unknown {
+            return self.0 & StateSet::ALL.0 == StateSet::ALL.0;
+        }
         self.0 & (1 << s.reported().kernel()) != 0 || self.0 & (1 << s.kernel()) != 0
     }
 

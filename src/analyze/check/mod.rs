@@ -82,6 +82,22 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Whether the rule judges sockets by their state (so cannot judge one of unknown state).
+    pub fn judges_states(self) -> bool {
+        matches!(
+            self,
+            Rule::AcceptQueue
+                | Rule::SynBacklog
+                | Rule::ListenerDrops
+                | Rule::CloseWait
+                | Rule::TimeWait
+                | Rule::ClosingPeers
+                | Rule::FinWait2
+                | Rule::StuckQueues
+                | Rule::StateCounts
+        )
+    }
+
     /// A stable identifier for JSON and scripts.
     pub fn id(self) -> &'static str {
         match self {

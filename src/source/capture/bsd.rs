@@ -10,17 +10,29 @@
 //! raw `ip` rows are skipped.
 //! udp rows and the unix tables (rows starting with a hex address) are skipped. macOS may leave
 //! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
+//!
+//! FreeBSD `netstat -T` prints `Proto Rexmit OOORcv 0-win Local Foreign` (with `-A` the Tcpcb
+//! column first, with `-P` a Log ID last): three counters where the queues were and **no
+//! state**. Such a row is told by its shape (a number where a normal row has its local
+//! address), only once the normal reading failed, so rows with a state pay nothing for it. Its
+//! socket is of `TcpState::Unknown` (or the state `--assume-state` names), never guessed; its
+//! queues are unknown; Rexmit (segments retransmitted) is its tcp_info's `total_retrans`.
+//! OOORcv (out-of-order segments received) and 0-win (zero windows sent) have no field in the
+//! socket model and are not kept. A notice says how many sockets had no state.
 
-use super::endpoint::{PortSep, family_of};
-use super::engine::{Ctx, ParsedRow, RowParser, netstat_row, row_with_bad_queues};
-use super::fields::{dec, hex, split};
+use super::endpoint::{HostKind, PortSep, family_of};
+use super::engine::{Ctx, ParsedRow, RowParser, fill, netstat_row, row_with_bad_queues};
+use super::fields::{dec, hex, queue, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
+use crate::tcpinfo::TcpInfo;
 
 #[derive(Default, Clone)]
 pub(crate) struct Bsd {
     macos: bool,
     time_wait: u64,
+    /// `netstat -T` rows read (sockets without a state), and the first one's line.
+    stateless: u64,
 }
 
 impl Bsd {
@@ -31,6 +43,7 @@ impl Bsd {
     /// Add what `before` counted beyond `start` (see `Parsers::take_counts`).
     pub(crate) fn add_counts(&mut self, before: &Bsd, start: &Bsd) {
         self.time_wait = before.time_wait + (self.time_wait - start.time_wait);
+        self.stateless = before.stateless + (self.stateless - start.stateless);
     }
 }
 
@@ -66,7 +79,16 @@ impl RowParser for Bsd {
         };
         let state = match netstat_row(t, cx, ("(state) column", PortSep::Dot), family, out) {
             Ok(s) => s,
-            Err(row) => return row,
+            Err(row) => {
+                return match counters_row(t, cx, family, out) {
+                    Some(ParsedRow::Socket) => {
+                        self.stateless += u64::from(out.state == TcpState::Unknown);
+                        ParsedRow::Socket
+                    }
+                    Some(other) => other,
+                    None => row,
+                };
+            }
         };
         if state == TcpState::TimeWait {
             self.time_wait += 1;
@@ -81,13 +103,60 @@ impl RowParser for Bsd {
     }
 
     fn finish(&mut self, file: &str, notices: &mut Vec<String>) {
-        if self.macos && self.time_wait == 0 {
+        if self.stateless > 0 {
+            notices.push(format!(
+                "{file}: a FreeBSD `netstat -T` listing carries no State column (it prints \
+                 retransmit counters instead): its {} counted as unknown state and matched by no \
+                 state filter; save `netstat -an` (without -T) for the states",
+                if self.stateless == 1 {
+                    "1 socket is".to_string()
+                } else {
+                    format!("{} sockets are", self.stateless)
+                }
+            ));
+        }
+        // macOS netstat has no -T: counter rows make the listing FreeBSD's, whose `-n` title
+        // is macOS's too.
+        if self.macos && self.time_wait == 0 && self.stateless == 0 {
             notices.push(format!(
                 "{file}: a macOS netstat listing shows no TIME_WAIT sockets; macOS may leave them \
                  out (Apple radar 22975100), so the real count is unknown"
             ));
         }
     }
+}
+
+/// A FreeBSD `netstat -T` row, `Proto Rexmit OOORcv 0-win Local Foreign [Log ID]` (fields
+/// `t`, pointer columns passed over): its socket, of unknown state unless `--assume-state`
+/// names one, written into `out`; `None` when the row is not shaped so (a number where a
+/// normal row has its local address, and two addresses after the three counters).
+fn counters_row(
+    t: &[&[u8]],
+    cx: &mut Ctx,
+    family: impl FnOnce(HostKind, HostKind) -> Family,
+    out: &mut Socket,
+) -> Option<ParsedRow> {
+    if t.len() < 6 || t.len() > 7 {
+        return None;
+    }
+    let (rexmit, _ooorcv, _zero_win) = (queue(t[1])?, queue(t[2])?, queue(t[3])?);
+    let local = match cx.endpoint(t[4], PortSep::Dot, "local") {
+        Ok(e) => e,
+        Err(row) => return Some(row),
+    };
+    let remote = match cx.endpoint(t[5], PortSep::Dot, "foreign") {
+        Ok(e) => e,
+        Err(row) => return Some(row),
+    };
+    let state = cx.assume_state.unwrap_or(TcpState::Unknown);
+    fill(out, family(local.1, remote.1), state, (0, 0), local, remote);
+    out.recv_q = None;
+    out.send_q = None;
+    out.info = Some(Box::new(TcpInfo {
+        total_retrans: Some(rexmit),
+        ..TcpInfo::default()
+    }));
+    Some(ParsedRow::Socket)
 }
 
 /// How many kernel-pointer columns open a row (`-A`: FreeBSD's Tcpcb, macOS's Socket and,

@@ -1,6 +1,7 @@
 //! Format detection: each of the first lines of a capture votes for the format its header or
 //! row shape belongs to (a column header counts most, a section title less, a data row least),
-//! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` is BSD,
+//! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` and FreeBSD
+//! `-T`'s `Proto Rexmit OOORcv 0-win …` are BSD,
 //! `Proto Recv-Q …` Linux netstat, `Proto Local Address …` (or zh-CN `协议 本地地址`) Windows,
 //! `… Address:Port …` ss, `sl local_address …` /proc, `… Swind … Rwind …` (or a `TCP: IPv4`
 //! title) Solaris, `LocalAddress LocalPort …` (or its `LocalAddress : …` list form) PowerShell,
@@ -163,7 +164,7 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if super::solaris::section_title(line).is_some() && has(line, " IPv") {
         return vote(Solaris, TITLE);
     }
-    if t[0] != b"Proto" && has(line, " Proto ") && has(line, "(state)") {
+    if t[0] != b"Proto" && has(line, " Proto ") && (has(line, "(state)") || has(line, " Rexmit ")) {
         // FreeBSD / macOS `-A`: pointer columns before Proto.
         return vote(Bsd, HEADER);
     }
@@ -172,7 +173,8 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
         return vote(Windows, HEADER);
     }
     if t[0] == b"Proto" {
-        return if has(line, "(state)") {
+        return if has(line, "(state)") || (n > 1 && t[1] == b"Rexmit") {
+            // `Rexmit`: FreeBSD `netstat -T`, counters where the queues and state were.
             vote(Bsd, HEADER)
         } else if has(line, "Recv-Q") && line.ends_with(b"Address") {
             // A header that ends at the addresses: a BSD raw `ip` section's.
