@@ -228,6 +228,13 @@ const WORDS: &[&str] = &[
     "timer:(keepalive,,0)",
     "PortProcess",
     "-----",
+    // FreeBSD `netstat -T`: counters where the queues and the state were.
+    "Rexmit",
+    "OOORcv",
+    "0-win",
+    "10.0.0.1.22",
+    "*.*",
+    "::1.631",
 ];
 
 fn token_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -343,6 +350,7 @@ const SEEDS: &[(&str, InputFormat)] = &[
     ),
     ("handmade/ss-tinm.txt", InputFormat::Ss),
     ("handmade/netstat-emailed-wrapped.txt", InputFormat::Netstat),
+    ("handmade/freebsd-netstat-anTA.txt", InputFormat::Bsd),
 ];
 
 fn config() -> ProptestConfig {
@@ -411,6 +419,7 @@ per_format! {
     windows_de => InputFormat::Windows, 12;
     ss_info => InputFormat::Ss, 13;
     netstat_wrapped => InputFormat::Netstat, 14;
+    bsd_counters => InputFormat::Bsd, 15;
 }
 
 proptest! {
@@ -420,6 +429,93 @@ proptest! {
     #[test]
     fn mutated_auto(seed in 0..SEEDS.len(), e in edits()) {
         check(&mutate(fixture(SEEDS[seed].0), &e), InputFormat::Auto);
+    }
+}
+
+/// FreeBSD `netstat -T` rows (with `-A`'s pointer and `-P`'s Log ID or not) whose three
+/// counters and two addresses are anything, good or bad: each is a socket of unknown state or
+/// an unread line, never a socket in a state and never dropped.
+fn counter_rows() -> impl Strategy<Value = (String, u64, u64)> {
+    let counter = prop::sample::select(&["0", "7", "4294967295", "4294967296", "-1", "x"][..]);
+    let address = prop::sample::select(
+        &[
+            "10.0.0.1.22",
+            "*.*",
+            "*.80",
+            "2001:db8::1.443",
+            "fe80::1%lo0.123",
+            "10.0.0.1.99999",
+            "10.0.0.1.x",
+            "localhost.ssh",
+            "..",
+        ][..],
+    );
+    let row = (
+        prop::bool::ANY,
+        prop::sample::select(&["tcp4", "tcp6", "tcp46", "tcp"][..]),
+        prop::collection::vec(counter, 3),
+        prop::collection::vec(address, 2),
+        prop::sample::select(&["", " -", " f0e1d2c3"][..]),
+    );
+    prop::collection::vec(row, 1..12).prop_map(|rows| {
+        let mut text = String::from(
+            "Active Internet connections (including servers)\n\
+             Proto Rexmit OOORcv 0-win  Local Address          Foreign Address\n",
+        );
+        for (pointer, proto, counters, addresses, log_id) in &rows {
+            if *pointer {
+                text.push_str("fffff80012345600 ");
+            }
+            text.push_str(&format!(
+                "{proto:<5} {:>6} {:>6} {:>6} {:<22} {:<22}{log_id}\n",
+                counters[0], counters[1], counters[2], addresses[0], addresses[1]
+            ));
+        }
+        // Rows made only of values FreeBSD prints: each must be read.
+        let good = rows
+            .iter()
+            .filter(|(_, _, c, a, _)| {
+                c.iter().all(|c| ["0", "7", "4294967295"].contains(c))
+                    && a.iter().all(|a| {
+                        [
+                            "10.0.0.1.22",
+                            "*.*",
+                            "*.80",
+                            "2001:db8::1.443",
+                            "fe80::1%lo0.123",
+                        ]
+                        .contains(a)
+                    })
+            })
+            .count() as u64;
+        (text, rows.len() as u64, good)
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn counter_rows_are_of_unknown_state_or_unread((text, rows, good) in counter_rows()) {
+        let mut states = Vec::new();
+        let mut sink = |s: &Socket| {
+            states.push(s.state);
+            Flow::Continue
+        };
+        match CaptureSource::from_bytes("t.txt", text.clone().into_bytes())
+            .run(&Query::default(), &mut sink)
+        {
+            Ok(r) => {
+                prop_assert!(states.iter().all(|&s| s == TcpState::Unknown), "{}", text);
+                prop_assert_eq!(states.len() as u64 + r.unread.len() as u64, rows, "{}", text);
+                prop_assert!(states.len() as u64 >= good, "{}", text);
+            }
+            // Not one row read: one sentence naming the file and its first such row.
+            Err(e) => {
+                prop_assert_eq!(good, 0, "{}: {}", e, text);
+                prop_assert!(e.to_string().starts_with("t.txt:3: "), "{e}");
+            }
+        }
     }
 }
 

@@ -13,6 +13,7 @@ mod capture_handmade;
 mod capture_layouts;
 mod capture_parallel;
 mod capture_progress;
+mod capture_unknown_state;
 mod check;
 mod cli;
 mod conntrack;

@@ -260,7 +260,8 @@ pub fn evaluate(t: &Thresholds, obs: &Observation) -> CheckReport {
     }
 }
 
-/// Perfdata: every state with its thresholds, the total, and (live) the tightest ephemeral
+/// Perfdata: every state with its thresholds, sockets of unknown state when there are any,
+/// the total, and (live) the tightest ephemeral
 /// tuple, orphans, TCP memory and the raw kernel counters.
 fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
     let counts = &obs.sockets.counts;
@@ -280,6 +281,19 @@ fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
             })
         })
         .collect();
+    // Sockets whose input carried no state (FreeBSD `netstat -T`), with no threshold.
+    let unknown = counts.get(TcpState::Unknown);
+    if unknown > 0 {
+        out.push(Perf {
+            label: "unknown_state",
+            value: unknown,
+            uom: "",
+            warn: None,
+            crit: None,
+            min: Some(0),
+            max: None,
+        });
+    }
     out.push(Perf {
         label: "total",
         value: total,

@@ -20,9 +20,11 @@
 //! OOORcv (out-of-order segments received) and 0-win (zero windows sent) have no field in the
 //! socket model and are not kept. A notice says how many sockets had no state.
 
+use std::borrow::Cow;
+
 use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, netstat_row, row_with_bad_queues};
-use super::fields::{dec, hex, queue, split};
+use super::fields::{dec, hex, queue, show, split};
 use crate::socket::{Family, Socket};
 use crate::tcp::state::TcpState;
 use crate::tcpinfo::TcpInfo;
@@ -31,7 +33,7 @@ use crate::tcpinfo::TcpInfo;
 pub(crate) struct Bsd {
     macos: bool,
     time_wait: u64,
-    /// `netstat -T` rows read (sockets without a state), and the first one's line.
+    /// `netstat -T` rows read as sockets of unknown state.
     stateless: u64,
 }
 
@@ -69,7 +71,7 @@ impl RowParser for Bsd {
             b"tcp" => None,
             _ => return ParsedRow::Skip,
         };
-        if dec(t[1]).is_none() && !row_with_bad_queues(t, &mut cx.states) {
+        if dec(t[1]).is_none() && !row_with_bad_queues(t, &mut cx.states) && !counters_shaped(t) {
             return ParsedRow::Skip;
         }
         let family = |lk, rk| {
@@ -126,20 +128,37 @@ impl RowParser for Bsd {
     }
 }
 
-/// A FreeBSD `netstat -T` row, `Proto Rexmit OOORcv 0-win Local Foreign [Log ID]` (fields
-/// `t`, pointer columns passed over): its socket, of unknown state unless `--assume-state`
-/// names one, written into `out`; `None` when the row is not shaped so (a number where a
-/// normal row has its local address, and two addresses after the three counters).
+/// Whether fields `t` (pointer columns passed over) are shaped as a FreeBSD `netstat -T` row,
+/// `Proto Rexmit OOORcv 0-win Local Foreign [Log ID]`: six or seven fields, the fifth and
+/// sixth `host.port` addresses (a normal row has its state word sixth).
+fn counters_shaped(t: &[&[u8]]) -> bool {
+    (6..=7).contains(&t.len()) && t[4].contains(&b'.') && t[5].contains(&b'.')
+}
+
+/// A FreeBSD `netstat -T` row (see `counters_shaped`): its socket, of unknown state unless
+/// `--assume-state` names one, written into `out`, or why the row cannot be read; `None` when
+/// the row is not shaped so.
 fn counters_row(
     t: &[&[u8]],
     cx: &mut Ctx,
     family: impl FnOnce(HostKind, HostKind) -> Family,
     out: &mut Socket,
 ) -> Option<ParsedRow> {
-    if t.len() < 6 || t.len() > 7 {
+    if !counters_shaped(t) {
         return None;
     }
-    let (rexmit, _ooorcv, _zero_win) = (queue(t[1])?, queue(t[2])?, queue(t[3])?);
+    let mut counters = [0u32; 3];
+    for (i, name) in ["Rexmit", "OOORcv", "0-win"].into_iter().enumerate() {
+        match queue(t[i + 1]) {
+            Some(n) => counters[i] = n,
+            None => {
+                return Some(ParsedRow::Unread(Cow::Owned(format!(
+                    "the {name} counter '{}' is not a whole number from 0 to 4294967295",
+                    show(t[i + 1])
+                ))));
+            }
+        }
+    }
     let local = match cx.endpoint(t[4], PortSep::Dot, "local") {
         Ok(e) => e,
         Err(row) => return Some(row),
@@ -153,7 +172,7 @@ fn counters_row(
     out.recv_q = None;
     out.send_q = None;
     out.info = Some(Box::new(TcpInfo {
-        total_retrans: Some(rexmit),
+        total_retrans: Some(counters[0]),
         ..TcpInfo::default()
     }));
     Some(ParsedRow::Socket)
@@ -228,5 +247,52 @@ mod tests {
         // FreeBSD -P: a Log ID after the state.
         let (_, s) = parse("tcp4 0 0 10.0.0.1.22 10.0.0.2.5 ESTABLISHED 0x1f2e");
         assert_eq!(s.state, TcpState::Established);
+    }
+
+    #[test]
+    fn counter_rows_of_netstat_t() {
+        // FreeBSD -T: no state, so the socket is of unknown state; Rexmit is its total of
+        // retransmits, the queues are unknown.
+        let (r, s) =
+            parse("tcp4       3      0      0 10.0.0.1.22            10.0.0.2.51234         ");
+        assert!(matches!(r, ParsedRow::Socket));
+        assert_eq!(
+            (s.state, s.local.port, s.remote.port, s.recv_q, s.send_q),
+            (TcpState::Unknown, Some(22), Some(51234), None, None)
+        );
+        assert_eq!(s.info.and_then(|i| i.total_retrans), Some(3));
+        // -A (a Tcpcb pointer first) and -P (a Log ID last); tcp46 is an IPv6 socket.
+        let (_, s) = parse(
+            "fffff80012345c00 tcp46      0      0      0 *.22               *.*                ",
+        );
+        assert_eq!((s.state, s.family), (TcpState::Unknown, Family::V6));
+        let (_, s) =
+            parse("tcp6      12      4      1 2001:db8::1.443        2001:db8::9.50000       -");
+        assert_eq!((s.state, s.local.port), (TcpState::Unknown, Some(443)));
+        // A counter or an address that cannot be read: unread, with why.
+        match parse("tcp4 x 0 0 10.0.0.1.22 10.0.0.2.5").0 {
+            ParsedRow::Unread(w) => assert!(w.contains("Rexmit counter 'x'"), "{w}"),
+            _ => panic!("a bad counter is unread"),
+        }
+        assert!(matches!(
+            parse("tcp4 0 0 0 10.0.0.1.99999 10.0.0.2.5").0,
+            ParsedRow::Unread(_)
+        ));
+        // --assume-state names the state of rows that carry none.
+        let mut cx = Ctx {
+            assume_state: Some(TcpState::Established),
+            ..Ctx::default()
+        };
+        let (_, s) = testutil::parse_with(
+            &mut Bsd::default(),
+            &mut cx,
+            "tcp4 0 0 0 10.0.0.1.22 10.0.0.2.5",
+        );
+        assert_eq!(s.state, TcpState::Established);
+        // A normal row with an unknown state word keeps its own reason.
+        match parse("tcp4 0 0 10.0.0.1.22 10.0.0.2.5 FOO").0 {
+            ParsedRow::Unread(w) => assert!(w.contains("no TCP state word"), "{w}"),
+            _ => panic!("an unknown state word is unread"),
+        }
     }
 }
