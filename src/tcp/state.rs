@@ -412,9 +412,15 @@ impl FromStr for TcpState {
 }
 
 /// A set of states as a bitmask indexed by kernel number: the same layout as sock_diag's
-/// `idiag_states`, so the set can be handed to the kernel as it is.
+/// `idiag_states`, so the set can be handed to the kernel as it is (`bits`). Bit 0, which no
+/// kernel state uses, stands for `TcpState::Unknown` and is set exactly when the set holds
+/// every state a listing shows: a socket of unknown state may be in any state, so only such a
+/// set (no state filter, `state all`) holds it, and `contains` tests it like any other bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct StateSet(u32);
+
+/// The bits of every state a listing shows (1..=11).
+const LISTED_BITS: u32 = 0xffe;
 
 impl StateSet {
     /// No state.
@@ -422,14 +428,26 @@ impl StateSet {
 
     /// Every state a listing shows (bits 1..=11): what `ss -a` and `netstat -a` show. The
     /// kernel adds request sockets itself whenever SYN_RECV is asked for.
-    pub const ALL: StateSet = StateSet(0xffe);
+    pub const ALL: StateSet = StateSet::new(LISTED_BITS);
 
+    /// The set of the kernel states in `bits`, bit 0 (unknown state) set when every listed
+    /// state is.
+    const fn new(bits: u32) -> StateSet {
+        let bits = bits & 0x3ffe;
+        StateSet(if bits & LISTED_BITS == LISTED_BITS {
+            bits | 1
+        } else {
+            bits
+        })
+    }
+
+    /// The kernel's state mask (`idiag_states`).
     pub fn bits(self) -> u32 {
-        self.0
+        self.0 & !1
     }
 
     pub fn from_bits(bits: u32) -> StateSet {
-        StateSet(bits & 0x3ffe)
+        StateSet::new(bits)
     }
 
     pub fn of(states: &[TcpState]) -> StateSet {
@@ -437,25 +455,23 @@ impl StateSet {
     }
 
     pub fn with(self, s: TcpState) -> StateSet {
-        StateSet(self.0 | 1 << s.kernel())
+        StateSet::new(self.0 | 1 << s.kernel())
     }
 
     pub fn without(self, s: TcpState) -> StateSet {
-        StateSet(self.0 & !(1 << s.kernel()))
+        StateSet::new(self.0 & !(1 << s.kernel()))
     }
 
     pub fn union(self, o: StateSet) -> StateSet {
-        StateSet(self.0 | o.0)
+        StateSet::new(self.0 | o.0)
     }
 
     /// Whether a socket in state `s` belongs to the set; a request socket belongs wherever
-    /// SYN_RECV does. A socket of unknown state may be in any state, so it belongs only to a
-    /// set that holds every state a listing shows (no state filter, `state all`): a filter
-    /// that names states (`--state established`, `exclude listen`) never matches it.
+    /// SYN_RECV does. A socket of unknown state belongs only to a set that holds every state a
+    /// listing shows (no state filter, `state all`): a filter that names states
+    /// (`--state established`, `exclude listen`) never matches it.
+    #[inline]
     pub fn contains(self, s: TcpState) -> bool {
-        if s == TcpState::Unknown {
-            return self.0 & StateSet::ALL.0 == StateSet::ALL.0;
-        }
         self.0 & (1 << s.reported().kernel()) != 0 || self.0 & (1 << s.kernel()) != 0
     }
 
@@ -489,7 +505,7 @@ impl StateSet {
 
     /// ss's `big`: every state but the bucket ones.
     pub fn big() -> StateSet {
-        StateSet(StateSet::ALL.0 & !StateSet::bucket().0)
+        StateSet::new(StateSet::ALL.0 & !StateSet::bucket().0)
     }
 
     /// Our `closing` group: the states of a connection being torn down.

@@ -279,6 +279,19 @@ fn check_and_watch_say_what_they_could_not_judge() {
 }
 
 #[test]
+fn assume_state_names_the_state_the_listing_left_out() {
+    let f = path("freebsd-netstat-anT.txt");
+    let j = stdout_json(&["-f", "json", "--assume-state", "established", "--from", &f]);
+    assert_eq!(j["states"]["established"], 5);
+    assert_eq!(j["unknown_state"], 0);
+    tcpstate()
+        .args(["--assume-state", "established", "--from", &f])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("netstat -T").not());
+}
+
+#[test]
 fn a_t_listing_without_a_readable_row_names_its_first_line() {
     let text = "Active Internet connections (including servers)\n\
                 Proto Rexmit OOORcv 0-win  Local Address          Foreign Address\n\
