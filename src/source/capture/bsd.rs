@@ -35,6 +35,9 @@ pub(crate) struct Bsd {
     time_wait: u64,
     /// `netstat -T` rows read as sockets of unknown state.
     stateless: u64,
+    /// A `netstat -T` row was read: try that reading first. A hint for speed only (either
+    /// order reads a row the same), so not compared by `same_state`.
+    counters_first: bool,
 }
 
 impl Bsd {
@@ -46,6 +49,24 @@ impl Bsd {
     pub(crate) fn add_counts(&mut self, before: &Bsd, start: &Bsd) {
         self.time_wait = before.time_wait + (self.time_wait - start.time_wait);
         self.stateless = before.stateless + (self.stateless - start.stateless);
+    }
+}
+
+impl Bsd {
+    /// `counters_row`, counting the sockets of unknown state it reads.
+    fn counters(
+        &mut self,
+        t: &[&[u8]],
+        cx: &mut Ctx,
+        family: impl FnOnce(HostKind, HostKind) -> Family,
+        out: &mut Socket,
+    ) -> Option<ParsedRow> {
+        let row = counters_row(t, cx, family, out)?;
+        if matches!(row, ParsedRow::Socket) {
+            self.counters_first = true;
+            self.stateless += u64::from(out.state == TcpState::Unknown);
+        }
+        Some(row)
     }
 }
 
@@ -79,18 +100,17 @@ impl RowParser for Bsd {
                 .or_else(|| family_of(lk, rk))
                 .unwrap_or(Family::V4)
         };
+        // A row is read the same whichever reading is tried first (a counter row has an
+        // address where a normal row has its state word): in a `-T` listing the counters
+        // are tried first, so its rows do not pay for a failed normal reading.
+        if self.counters_first
+            && let Some(row) = self.counters(t, cx, family, out)
+        {
+            return row;
+        }
         let state = match netstat_row(t, cx, ("(state) column", PortSep::Dot), family, out) {
             Ok(s) => s,
-            Err(row) => {
-                return match counters_row(t, cx, family, out) {
-                    Some(ParsedRow::Socket) => {
-                        self.stateless += u64::from(out.state == TcpState::Unknown);
-                        ParsedRow::Socket
-                    }
-                    Some(other) => other,
-                    None => row,
-                };
-            }
+            Err(row) => return self.counters(t, cx, family, out).unwrap_or(row),
         };
         if state == TcpState::TimeWait {
             self.time_wait += 1;
@@ -168,13 +188,16 @@ fn counters_row(
         Err(row) => return Some(row),
     };
     let state = cx.assume_state.unwrap_or(TcpState::Unknown);
+    // The row before's tcp_info box, if any, is written over rather than allocated anew.
+    let mut info = out.info.take().unwrap_or_default();
+    *info = TcpInfo {
+        total_retrans: Some(counters[0]),
+        ..TcpInfo::default()
+    };
     fill(out, family(local.1, remote.1), state, (0, 0), local, remote);
     out.recv_q = None;
     out.send_q = None;
-    out.info = Some(Box::new(TcpInfo {
-        total_retrans: Some(counters[0]),
-        ..TcpInfo::default()
-    }));
+    out.info = Some(info);
     Some(ParsedRow::Socket)
 }
 
