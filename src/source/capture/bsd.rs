@@ -13,9 +13,10 @@
 //!
 //! FreeBSD `netstat -T` prints `Proto Rexmit OOORcv 0-win Local Foreign` (with `-A` the Tcpcb
 //! column first, with `-P` a Log ID last): three counters where the queues were and **no
-//! state**. Such a row is told by its shape (a number where a normal row has its local
-//! address), only once the normal reading failed, so rows with a state pay nothing for it. Its
-//! socket is of `TcpState::Unknown` (or the state `--assume-state` names), never guessed; its
+//! state**. Such a row is told by its shape (`host.port` addresses as fields 5 and 6, where a
+//! normal row has an address and its state word), tried only once the normal reading failed —
+//! so rows with a state pay nothing for it — or, after a first such row, before it. Its socket
+//! is of `TcpState::Unknown` (or the state `--assume-state` names), never guessed; its
 //! queues are unknown; Rexmit (segments retransmitted) is its tcp_info's `total_retrans`.
 //! OOORcv (out-of-order segments received) and 0-win (zero windows sent) have no field in the
 //! socket model and are not kept. A notice says how many sockets had no state.
@@ -50,9 +51,7 @@ impl Bsd {
         self.time_wait = before.time_wait + (self.time_wait - start.time_wait);
         self.stateless = before.stateless + (self.stateless - start.stateless);
     }
-}
 
-impl Bsd {
     /// `counters_row`, counting the sockets of unknown state it reads.
     fn counters(
         &mut self,
