@@ -68,7 +68,9 @@ fn every_row_is_a_socket_of_unknown_state() {
         .unwrap();
     assert_eq!(v6.family, Family::V6);
     assert_eq!(v6.remote.port, Some(50000));
-    assert_eq!(v6.info.as_ref().and_then(|i| i.total_retrans), Some(12));
+    let info = v6.info.as_deref().unwrap();
+    // Rexmit and OOORcv are tcp_info's total_retrans and rcv_ooopack; 0-win has no home.
+    assert_eq!((info.total_retrans, info.rcv_ooopack), (Some(12), Some(4)));
     assert_eq!((v6.recv_q, v6.send_q), (None, None));
     let listener = t
         .sockets

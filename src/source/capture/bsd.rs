@@ -17,9 +17,9 @@
 //! normal row has an address and its state word), tried only once the normal reading failed —
 //! so rows with a state pay nothing for it — or, after a first such row, before it. Its socket
 //! is of `TcpState::Unknown` (or the state `--assume-state` names), never guessed; its
-//! queues are unknown; Rexmit (segments retransmitted) is its tcp_info's `total_retrans`.
-//! OOORcv (out-of-order segments received) and 0-win (zero windows sent) have no field in the
-//! socket model and are not kept. A notice says how many sockets had no state.
+//! queues are unknown; Rexmit (segments retransmitted) is its tcp_info's `total_retrans`,
+//! OOORcv (segments received out of order) its `rcv_ooopack`; 0-win (zero windows sent) has no
+//! counterpart in Linux's tcp_info and is not kept. A notice says how many sockets had no state.
 
 use std::borrow::Cow;
 
@@ -191,6 +191,7 @@ fn counters_row(
     let mut info = out.info.take().unwrap_or_default();
     *info = TcpInfo {
         total_retrans: Some(counters[0]),
+        rcv_ooopack: Some(counters[1]),
         ..TcpInfo::default()
     };
     fill(out, family(local.1, remote.1), state, (0, 0), local, remote);
@@ -282,7 +283,8 @@ mod tests {
             (s.state, s.local.port, s.remote.port, s.recv_q, s.send_q),
             (TcpState::Unknown, Some(22), Some(51234), None, None)
         );
-        assert_eq!(s.info.and_then(|i| i.total_retrans), Some(3));
+        let info = s.info.unwrap();
+        assert_eq!((info.total_retrans, info.rcv_ooopack), (Some(3), Some(0)));
         // -A (a Tcpcb pointer first) and -P (a Log ID last); tcp46 is an IPv6 socket.
         let (_, s) = parse(
             "fffff80012345c00 tcp46      0      0      0 *.22               *.*                ",
