@@ -34,7 +34,7 @@ const CONGESTION: [&[u8]; 18] = [
 ];
 
 /// Bare flag words of `ss -i`.
-const FLAGS: [&[u8]; 7] = [
+const FLAGS: [&[u8]; 8] = [
     b"ts",
     b"sack",
     b"ecn",
@@ -42,12 +42,17 @@ const FLAGS: [&[u8]; 7] = [
     b"app_limited",
     b"fastopen",
     b"<->",
+    // Printed after `qack:` when the delayed-ACK quick count is odd.
+    b"bidir",
 ];
 
 /// Keys of `key:value` fields `ss -i` prints (those read and those passed over).
-const KEYS: [&[u8]; 44] = [
+const KEYS: [&[u8]; 47] = [
     b"wscale",
     b"rto",
+    b"backoff",
+    b"qack",
+    b"rehash",
     b"rtt",
     b"ato",
     b"mss",
@@ -325,7 +330,7 @@ mod tests {
         assert!(amend(
             b"cubic wscale:7,7 rto:204 rtt:0.5/0.25 mss:1448 cwnd:10 send 231.7Mbps \
               lastsnd:4 pacing_rate 463.4Mbps busy:4ms rwnd_limited:3ms(75.0%) retrans:0/2 \
-              bytes_acked:3564 rcv_ooopack:5 ts sack",
+              bytes_acked:3564 rcv_ooopack:5 backoff:2 qack:3 bidir rehash:1 ts sack",
             &mut s
         ));
         let i = s.info.as_deref().unwrap();
