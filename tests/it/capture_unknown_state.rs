@@ -309,3 +309,54 @@ fn a_t_listing_without_a_readable_row_names_its_first_line() {
     assert!(err.starts_with("bad-T.txt:3: "), "{err}");
     assert!(err.contains("Rexmit counter 'x'"), "{err}");
 }
+
+/// A generated `-T` capture, removed on drop.
+struct BigT(std::path::PathBuf);
+
+impl Drop for BigT {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn a_large_t_listing_counts_the_same_on_every_core() {
+    use tcpstate::source::capture::progress::PROGRESS_MIN;
+    let text = std::fs::read_to_string(fixture("handmade/freebsd-netstat-anT.txt")).unwrap();
+    let (head, body): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| !l.starts_with("tcp"));
+    let mut out = head.join("\n") + "\n";
+    let mut rows = 0u64;
+    // Past the size from which a capture is memory-mapped and read in chunks on every core.
+    while (out.len() as u64) < PROGRESS_MIN + (8 << 20) {
+        for l in &body {
+            out.push_str(l);
+            out.push('\n');
+        }
+        rows += body.len() as u64;
+    }
+    let big = BigT(std::env::temp_dir().join(format!(
+        "tcpstate-bigT-{}-{:?}.txt",
+        std::process::id(),
+        std::thread::current().id()
+    )));
+    std::fs::write(&big.0, out).unwrap();
+    let file = big.0.display().to_string();
+    let summary = |jobs: &str| {
+        let o = tcpstate()
+            .env("TCPSTATE_JOBS", jobs)
+            .args(["-f", "json", "--from", &file])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(format!(
+                "its {rows} sockets are counted"
+            )))
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice::<Value>(&o).unwrap()
+    };
+    let one = summary("1");
+    assert_eq!(one["unknown_state"].as_u64(), Some(rows));
+    assert_eq!(one["total"].as_u64(), Some(rows));
+    assert_eq!(summary("2"), one);
+}
