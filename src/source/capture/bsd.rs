@@ -2,7 +2,8 @@
 //! with the port after the **last dot** (`192.168.71.163.22`, `*.*`, `::1.631`,
 //! `fe80::1%lo0.123`), BSD state spellings (`SYN_RCVD`, `FIN_WAIT_1`), and macOS `-v` columns
 //! after the state (`rhiwat shiwat pid epid state options`, whose `state` is a hex flags word,
-//! so the state is found by position, never as `$NF`). `tcp46` is a dual-stack IPv6 socket.
+//! so the state is found by position, never as `$NF`). `tcp46` is a dual-stack IPv6 socket;
+//! FreeBSD writes `toe4`/`toe6`/`toe46` for a connection offloaded to the card (TOE).
 //! FreeBSD `-A` puts a control-block pointer column first (`Tcpcb`), macOS `-A` a socket
 //! pointer and with `-b` a flow hash (`Socket Flowhash`): leading hex columns before the Proto
 //! word are passed over, as are the columns after the state (FreeBSD `-P`'s Log ID, macOS `-b`'s
@@ -86,8 +87,9 @@ impl RowParser for Bsd {
             self.macos = true;
         }
         let proto_family = match t[0] {
-            b"tcp4" => Some(Family::V4),
-            b"tcp6" | b"tcp46" => Some(Family::V6),
+            // FreeBSD prints `toe` for a connection offloaded to the network card (TOE).
+            b"tcp4" | b"toe4" => Some(Family::V4),
+            b"tcp6" | b"tcp46" | b"toe6" | b"toe46" => Some(Family::V6),
             b"tcp" => None,
             _ => return ParsedRow::Skip,
         };
@@ -206,7 +208,7 @@ fn counters_row(
 /// word. The unix table's rows also open with a hex address, followed by a socket type.
 pub(crate) fn pointer_columns(t: &[&[u8]]) -> usize {
     let pointer = |f: &[u8]| f.len() >= 8 && hex(f.strip_prefix(b"0x").unwrap_or(f)).is_some();
-    let proto = |f: &[u8]| f.starts_with(b"tcp") || f.starts_with(b"udp");
+    let proto = |f: &[u8]| f.starts_with(b"tcp") || f.starts_with(b"udp") || f.starts_with(b"toe");
     (0..=2)
         .find(|&k| t.len() > k && t[..k].iter().all(|f| pointer(f)) && proto(t[k]))
         .unwrap_or(0)
@@ -243,6 +245,14 @@ mod tests {
         assert_eq!(s.state, TcpState::SynRecv);
         let (_, s) = parse("tcp6  0 0  fe80::1%lo0.123  *.*  FIN_WAIT_1");
         assert_eq!((s.state, s.local.port), (TcpState::FinWait1, Some(123)));
+        // A TCP connection offloaded to the card (TOE), with -A's pointer first.
+        let (_, s) = parse(
+            "fffff80012345678 toe4       0      0 10.0.0.1.3260      10.0.0.2.51000     ESTABLISHED",
+        );
+        assert_eq!(
+            (s.state, s.family, s.local.port),
+            (TcpState::Established, Family::V4, Some(3260))
+        );
         assert!(matches!(parse("udp4 0 0 *.5353 *.*").0, ParsedRow::Skip));
         assert!(matches!(parse("fffff80012345678 tcp4").0, ParsedRow::Skip));
         assert!(matches!(

@@ -218,7 +218,9 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     }
     let num1 = n > 1 && dec(t[1]).is_some();
     match t[0] {
-        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => vote(Bsd, ROW),
+        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" | b"toe4" | b"toe6" | b"toe46" if num1 => {
+            vote(Bsd, ROW)
+        }
         b"tcp" | b"tcp6" if num1 && n >= 5 => {
             if !t[3].contains(&b':') && t[3].contains(&b'.') {
                 vote(Bsd, ROW)

@@ -15,7 +15,10 @@ const OTHER_PROTOCOLS: [&[u8]; 14] = [
 ];
 
 fn is_tcp_word(f: &[u8]) -> bool {
-    matches!(f, b"tcp" | b"tcp4" | b"tcp6" | b"tcp46" | b"TCP" | b"TCPv6")
+    matches!(
+        f,
+        b"tcp" | b"tcp4" | b"tcp6" | b"tcp46" | b"toe4" | b"toe6" | b"toe46" | b"TCP" | b"TCPv6"
+    )
 }
 
 /// Whether a field is shaped like `host:port` or `host.port`: a port of digits or `*` after
