@@ -4,8 +4,11 @@
 # rows of the real captures in tests/fixtures/captures/linux. Prints wall seconds, MB/s and the
 # ratio to awk, median of REPS runs (default 3); tcpstate once on one core (TCPSTATE_JOBS=1,
 # the streaming path) and once on two (the memory-mapped path), with the ratio of the two.
+# KINDS picks the listings (default "netstat ss"; "freebsd-T" is FreeBSD `netstat -an -T`, whose
+# rows carry no state: awk counts its tcp rows, tcpstate counts them as of unknown state).
 # Needs a release build of tcpstate.
 #   bash bench/captures.sh            SIZE_MB=256 REPS=5 bash bench/captures.sh
+#   KINDS=freebsd-T SIZE_MB=256 bash bench/captures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${SIZE_MB:-1024}
@@ -29,8 +32,12 @@ head -n 2 "$fix/netstat-tanp.txt" > "$dir/netstat.head"
 tail -n +3 "$fix/netstat-tanp.txt" > "$dir/netstat.body"
 head -n 1 "$fix/ss-tan.txt" > "$dir/ss.head"
 tail -n +2 "$fix/ss-tan.txt" > "$dir/ss.body"
-make_file "$dir/netstat.head" "$dir/netstat.body" "$dir/netstat.txt"
-make_file "$dir/ss.head" "$dir/ss.body" "$dir/ss.txt"
+kinds=${KINDS:-netstat ss}
+head -n 2 tests/fixtures/captures/handmade/freebsd-netstat-anT.txt > "$dir/freebsd-T.head"
+grep '^tcp' tests/fixtures/captures/handmade/freebsd-netstat-anT.txt > "$dir/freebsd-T.body"
+for kind in $kinds; do
+    make_file "$dir/$kind.head" "$dir/$kind.body" "$dir/$kind.txt"
+done
 
 speedup=()
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -46,12 +53,14 @@ timeit() { # command… -> median wall seconds
 }
 
 printf '| file | MB | command | wall s | MB/s | × awk |\n|---|---:|---|---:|---:|---:|\n'
-for kind in netstat ss; do
+for kind in $kinds; do
     f="$dir/$kind.txt"
     mb=$(( $(stat -c %s "$f") / 1024 / 1024 ))
     cat "$f" > /dev/null # page cache
     if [ "$kind" = netstat ]; then
         awk_prog='/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}'
+    elif [ "$kind" = freebsd-T ]; then
+        awk_prog='/^tcp/ {++n} END {print "UNKNOWN", n}'
     else
         awk_prog='NR>1 {++S[$1]} END {for (a in S) print a, S[a]}'
     fi

@@ -57,6 +57,9 @@ pub struct TcpInfo {
     pub rcv_wscale: Option<u8>,
     pub retrans: Option<u32>,
     pub total_retrans: Option<u32>,
+    /// Segments received out of order (`tcpi_rcv_ooopack`, Linux 5.4+; FreeBSD `netstat -T`'s
+    /// OOORcv).
+    pub rcv_ooopack: Option<u32>,
     pub lost: Option<u32>,
     pub unacked: Option<u32>,
     pub sacked: Option<u32>,
@@ -157,6 +160,7 @@ impl TcpInfo {
             sndbuf_limited_ms: us_to_ms(u64_at(b, 184)),
             bytes_sent: u64_at(b, 200),
             bytes_retrans: u64_at(b, 208),
+            rcv_ooopack: u32_at(b, 224),
             snd_wscale: wscale.map(|w| w & 0x0f),
             rcv_wscale: wscale.map(|w| w >> 4),
             // The app-limited bit shares byte 7 with the fastopen failure code (bit 0).
@@ -247,7 +251,11 @@ mod tests {
         put64(&mut b, 104, 1_000);
         put64(&mut b, 168, 5_000);
         put64(&mut b, 200, 123_456);
+        put32(&mut b, 224, 17);
         let i = TcpInfo::decode(&b);
+        assert_eq!(i.rcv_ooopack, Some(17));
+        // A kernel before 5.4 ends its struct before tcpi_rcv_ooopack.
+        assert_eq!(TcpInfo::decode(&b[..224]).rcv_ooopack, None);
         assert_eq!((i.mss, i.rtt_us, i.cwnd), (Some(1448), Some(250), Some(10)));
         assert_eq!(i.total_retrans, Some(3));
         assert_eq!(i.pacing_rate_bps, Some(8_000));

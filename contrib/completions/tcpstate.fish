@@ -74,7 +74,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_needs_command" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_needs_command" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_needs_command" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -166,7 +166,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand summary" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -235,7 +235,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand list" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -301,7 +301,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand explain" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -362,7 +362,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fsm" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -424,7 +424,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand check" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -490,7 +490,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand watch" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -560,7 +560,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand serve" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -626,7 +626,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand trace" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -687,7 +687,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand kill" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -767,7 +767,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and not __fish_seen_subcommand_from check help" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -832,7 +832,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand fleet; and __fish_seen_subcommand_from check" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -896,7 +896,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and not __fish_seen_subcommand_from list help" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -956,7 +956,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand conntrack; and __fish_seen_subcommand_from list" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -1014,7 +1014,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand ipvs" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'
@@ -1070,7 +1070,7 @@ mermaid\t'Mermaid `stateDiagram-v2` (`fsm`)'
 nagios\t'A monitoring-plugin status line with perfdata (`check`)'"
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l from -d 'Read a saved capture instead of the live host (netstat, ss, /proc/net/tcp, BSD, Solaris, Windows or PowerShell output, or a saved summary); repeatable, `-` for standard input' -r -F
 complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l input-format -d 'Format of the --from files: auto, netstat, ss, proc, bsd, windows, solaris, powershell or summary (default: detected per file)' -r
-complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l assume-state -d 'The state of every row of an `ss … state S` listing, which has no State column' -r -f -a "established\t'open, data flows both ways'
+complete -c tcpstate -n "__fish_tcpstate_using_subcommand completions" -l assume-state -d 'The state of every row of a listing with no State column: `ss … state S`, FreeBSD `netstat -T` (whose rows are otherwise counted as of unknown state)' -r -f -a "established\t'open, data flows both ways'
 syn-sent\t'connect() sent SYN, waiting for the answer'
 syn-recv\t'SYN received, handshake not finished'
 fin-wait-1\t'closed here, FIN not yet acknowledged'

@@ -1,7 +1,9 @@
 //! Per-state, per-family counts: the summary's one pass over the sockets. A `Counts` is a sink
 //! of fixed size, so counting a million sockets takes the same memory as counting ten. Counts
 //! saturate at `u64::MAX` rather than wrap (saved summaries can carry any number; a capture
-//! whose own counts overflow is refused where it is read).
+//! whose own counts overflow is refused where it is read). Sockets whose input carried no
+//! state (`TcpState::Unknown`) are counted in slot 0, which no kernel state uses: they are in
+//! the total and have a row of their own when there are any.
 
 use crate::sink::{Flow, Sink};
 use crate::socket::{Family, Socket};
@@ -72,8 +74,9 @@ impl Counts {
         self.by_family[family.index()][usize::from(state.reported().kernel())]
     }
 
+    /// Every socket counted, those of unknown state included.
     pub fn total(&self) -> u64 {
-        TcpState::REPORTED
+        TcpState::COUNTED
             .iter()
             .fold(0u64, |t, &s| t.saturating_add(self.get(s)))
     }
@@ -89,10 +92,11 @@ impl Counts {
         self.unknown_family.iter().any(|&n| n > 0)
     }
 
-    /// The non-zero states, largest first (ties in kernel order).
+    /// The non-zero states, largest first (ties in kernel order; sockets of unknown state,
+    /// when there are any, have a row of their own).
     pub fn rows(&self) -> Vec<Row> {
         let total = self.total();
-        let mut rows: Vec<Row> = TcpState::REPORTED
+        let mut rows: Vec<Row> = TcpState::COUNTED
             .iter()
             .map(|&s| Row {
                 state: s,
@@ -105,11 +109,13 @@ impl Counts {
         rows
     }
 
-    /// Every reported state in kernel order, zeros included.
+    /// Every reported state in kernel order, zeros included; then sockets of unknown state,
+    /// when there are any.
     pub fn all_rows(&self) -> Vec<Row> {
         let total = self.total();
-        TcpState::REPORTED
+        TcpState::COUNTED
             .iter()
+            .filter(|&&s| s != TcpState::Unknown || self.get(s) > 0)
             .map(|&s| Row {
                 state: s,
                 count: self.get(s),

@@ -313,9 +313,10 @@ impl Sink for Grouper {
     }
 }
 
-/// The states present in any of `groups`, in kernel order: the columns of a group table.
+/// The states present in any of `groups`, in kernel order (then sockets of unknown state):
+/// the columns of a group table.
 pub fn present_states(groups: &[Group]) -> Vec<TcpState> {
-    TcpState::REPORTED
+    TcpState::COUNTED
         .iter()
         .copied()
         .filter(|&s| groups.iter().any(|g| g.count(s) > 0))

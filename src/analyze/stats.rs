@@ -20,6 +20,9 @@ pub struct StatsAccumulator {
     bytes_retrans: u64,
     bytes_known: bool,
     retransmitting: u64,
+    /// Some socket carried its segments in flight retransmitted (`tcpi_retrans`): a FreeBSD
+    /// `netstat -T` row carries only its total of retransmits.
+    retrans_known: bool,
     recv_q: Option<u64>,
     send_q: Option<u64>,
 }
@@ -52,14 +55,14 @@ impl StatsAccumulator {
             self.bytes_sent = self.bytes_sent.saturating_add(sent);
             self.bytes_retrans = self.bytes_retrans.saturating_add(retrans);
         }
-        if info.retrans.is_some_and(|r| r > 0) {
-            self.retransmitting += 1;
+        if let Some(r) = info.retrans {
+            self.retrans_known = true;
+            self.retransmitting += u64::from(r > 0);
         }
     }
 
     /// The group's figures.
     pub fn finish(&self) -> GroupStats {
-        let info = self.with_info > 0;
         GroupStats {
             with_info: self.with_info,
             rtt_samples: self.rtt.count(),
@@ -67,7 +70,7 @@ impl StatsAccumulator {
             rtt_p99_us: self.rtt.quantile(0.99),
             bytes_sent: self.bytes_known.then_some(self.bytes_sent),
             bytes_retrans: self.bytes_known.then_some(self.bytes_retrans),
-            retransmitting: info.then_some(self.retransmitting),
+            retransmitting: self.retrans_known.then_some(self.retransmitting),
             recv_q: self.recv_q,
             send_q: self.send_q,
         }

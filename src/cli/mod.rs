@@ -205,7 +205,8 @@ pub struct Common {
           value_parser = parse_input_format, help_heading = INPUT)]
     pub input_format: InputFormat,
 
-    /// The state of every row of an `ss … state S` listing, which has no State column.
+    /// The state of every row of a listing with no State column: `ss … state S`, FreeBSD
+    /// `netstat -T` (whose rows are otherwise counted as of unknown state).
     #[arg(long, global = true, value_name = "STATE", value_parser = state::StateParser,
           hide_possible_values = true, help_heading = INPUT)]
     pub assume_state: Option<TcpState>,

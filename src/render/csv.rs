@@ -80,12 +80,18 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
     }
     h.extend(v.by.keys().iter().map(|k| k.key_name().to_string()));
     h.push("total".into());
-    h.extend(TcpState::REPORTED.iter().map(|s| s.key().to_string()));
+    // Sockets of unknown state (FreeBSD `netstat -T`) have a column only when there are any.
+    let all: Vec<_> = v.hosts.iter().flat_map(|(_, g)| g.iter()).collect();
+    let states: Vec<TcpState> = TcpState::COUNTED
+        .into_iter()
+        .filter(|&s| s != TcpState::Unknown || all.iter().any(|g| g.count(s) > 0))
+        .collect();
+    h.extend(states.iter().map(|s| s.key().to_string()));
     if v.stats {
         h.extend(group_stats::FIELDS.iter().map(|f| f.to_string()));
     }
     c.write_record(&h).map_err(csv_err)?;
-    let rows = v.rows(&TcpState::REPORTED, |g| {
+    let rows = v.rows(&states, |g| {
         if v.stats {
             group_stats::csv_fields(g.stats.as_ref())
         } else {

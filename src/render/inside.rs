@@ -71,7 +71,7 @@ pub fn write_info_line(w: &mut dyn io::Write, i: &TcpInfo, extended: bool) -> io
         writeln!(
             w,
             "\n    rto {}ms minrtt {}ms ssthresh {} pmtu {} rcvmss {} lost {} unacked {} sacked {} \
-             retrans-bytes {} segs out/in {}/{} delivery {} pacing {} last send/recv/ack {}/{}/{}ms \
+             retrans-bytes {} ooo-recv {} segs out/in {}/{} delivery {} pacing {} last send/recv/ack {}/{}/{}ms \
              busy {}ms rwnd-limited {}ms sndbuf-limited {}ms{}{}{}{}",
             ms(i.rto_us),
             ms(i.min_rtt_us),
@@ -83,6 +83,7 @@ pub fn write_info_line(w: &mut dyn io::Write, i: &TcpInfo, extended: bool) -> io
             n(i.unacked),
             n(i.sacked),
             n(i.bytes_retrans),
+            n(i.rcv_ooopack),
             n(i.segs_out),
             n(i.segs_in),
             rate(i.delivery_rate_bps),
@@ -150,6 +151,7 @@ pub fn info_value(i: &TcpInfo) -> Value {
         "min_rtt_us": i.min_rtt_us, "cwnd": i.cwnd, "ssthresh": i.ssthresh, "mss": i.mss,
         "rcv_mss": i.rcv_mss, "pmtu": i.pmtu, "snd_wscale": i.snd_wscale,
         "rcv_wscale": i.rcv_wscale, "retrans": i.retrans, "total_retrans": i.total_retrans,
+        "rcv_ooopack": i.rcv_ooopack,
         "lost": i.lost, "unacked": i.unacked, "sacked": i.sacked, "bytes_sent": i.bytes_sent,
         "bytes_acked": i.bytes_acked, "bytes_received": i.bytes_received,
         "bytes_retrans": i.bytes_retrans, "segs_in": i.segs_in, "segs_out": i.segs_out,

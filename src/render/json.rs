@@ -1,5 +1,7 @@
 //! The `json` format. Summaries are zero-filled: every state a listing can show is present,
-//! with 0 when there is none. The schema is documented in the README.
+//! with 0 when there is none; sockets whose input carried no state (FreeBSD `netstat -T`) are
+//! counted under `unknown_state`, and a socket's or row's unknown state is null. The schema is
+//! documented in the README.
 
 use std::io::{self, Write};
 
@@ -20,18 +22,27 @@ fn state_map<T: serde::Serialize>(f: impl Fn(TcpState) -> T) -> Value {
     Value::Object(m)
 }
 
+/// A state as JSON: netstat's spelling, null when the input did not carry it.
+fn state_value(s: TcpState) -> Value {
+    match s {
+        TcpState::Unknown => Value::Null,
+        s => json!(s.netstat_name()),
+    }
+}
+
 /// The JSON object of one host's counts.
 pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static str>) -> Value {
     let total = c.total();
     let mut o = json!({
         "total": total,
         "states": state_map(|s| c.known(s)),
+        "unknown_state": c.get(TcpState::Unknown),
         "families": {
-            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.known_family(Family::V4, s)) },
-            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.known_family(Family::V6, s)) },
+            "ipv4": { "total": c.family_total(Family::V4), "states": state_map(|s| c.known_family(Family::V4, s)), "unknown_state": c.get_family(Family::V4, TcpState::Unknown) },
+            "ipv6": { "total": c.family_total(Family::V6), "states": state_map(|s| c.known_family(Family::V6, s)), "unknown_state": c.get_family(Family::V6, TcpState::Unknown) },
         },
         "rows": c.rows().iter().map(|r| json!({
-            "state": r.state.netstat_name(),
+            "state": state_value(r.state),
             "count": r.count,
             "share": (share(r.count, total) * 100.0).round() / 100.0,
         })).collect::<Vec<_>>(),
@@ -40,6 +51,9 @@ pub fn counts_value(c: &Counts, explain: Option<&dyn Fn(TcpState) -> &'static st
         let mut m = Map::new();
         for s in TcpState::REPORTED {
             m.insert(s.key().to_string(), json!(explain(s)));
+        }
+        if c.get(TcpState::Unknown) > 0 {
+            m.insert("unknown_state".into(), json!(explain(TcpState::Unknown)));
         }
         obj.insert("meanings".into(), Value::Object(m));
     }
@@ -108,6 +122,7 @@ pub fn groups(w: &mut dyn Write, v: &GroupView) -> io::Result<()> {
                 "keys": v.by.keys().iter().zip(g.key.parts()).map(|(k, p)| (k.key_name().to_string(), json!(p.to_string()))).collect::<serde_json::Map<String, Value>>(),
                 "total": g.total,
                 "states": state_map(|s| g.count(s)),
+                "unknown_state": g.count(TcpState::Unknown),
             });
             let owners = g.key.parts().iter().find_map(|k| match k {
                 Key::Processes(p) => Some(p),
@@ -181,7 +196,7 @@ fn socket_fields(s: &Socket, netns_label: Option<&str>) -> Value {
         "send_q": s.send_q,
         "local": ep(&s.local),
         "remote": ep(&s.remote),
-        "state": s.state.netstat_name(),
+        "state": state_value(s.state),
         "uid": s.uid,
         "inode": s.inode,
         "cookie": s.cookie,

@@ -12,6 +12,7 @@ use super::{DataFormat as Format, Known, NetstatTimer, OwnersText, Style, addr_p
 use crate::sink::{Flow, Sink, TargetInfo};
 use crate::socket::Socket;
 use crate::source::process::Attribution;
+use crate::tcp::state::TcpState;
 
 /// Which optional columns to show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -334,7 +335,11 @@ impl<'w> ListWriter<'w> {
                     port(&s.local),
                     ip(&s.remote),
                     port(&s.remote),
-                    s.state.netstat_name().to_string(),
+                    // A state the input did not carry is an empty field, as every unknown.
+                    match s.state {
+                        TcpState::Unknown => String::new(),
+                        st => st.netstat_name().to_string(),
+                    },
                 ]);
                 if self.cols.extended {
                     rec.push(s.uid.map(|u| u.to_string()).unwrap_or_default());

@@ -96,7 +96,12 @@ impl Style {
         }
     }
 
+    /// A socket's state in a list: netstat's spelling, coloured by kind on a terminal; `?`
+    /// (uncoloured) when the input did not carry it, as every unknown value in a table.
     pub fn state(&self, w: &mut dyn Write, s: TcpState, width: usize) -> io::Result<()> {
+        if s == TcpState::Unknown {
+            return write!(w, "{:<width$}", "?");
+        }
         let name = s.netstat_name();
         if self.colour {
             let colour = match s {
@@ -192,6 +197,15 @@ impl HostCounts {
     /// The total, or `None` when a count is unknown.
     pub fn total(&self) -> Option<u64> {
         self.unknown.is_empty().then(|| self.counts.total())
+    }
+}
+
+/// A state as the first column of a summary or group table names it: netstat's spelling, and
+/// for sockets whose input carried no state, what they are.
+pub fn state_label(s: TcpState) -> &'static str {
+    match s {
+        TcpState::Unknown => "unknown (no State column)",
+        s => s.netstat_name(),
     }
 }
 

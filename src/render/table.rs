@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::text::width as display_width;
-use super::{GroupView, Style, SummaryView, cell, group_heading, group_stats};
+use super::{GroupView, Style, SummaryView, cell, group_heading, group_stats, state_label};
 use crate::analyze::count::share;
 use crate::analyze::group::present_states;
 use crate::tcp::state::TcpState;
@@ -69,7 +69,7 @@ pub fn summary(w: &mut dyn Write, style: Style, v: &SummaryView) -> io::Result<(
     let (header, mut align): (Vec<String>, Vec<Align>) = if !v.multi() {
         for &s in &states {
             rows.push(vec![
-                s.netstat_name().to_string(),
+                state_label(s).to_string(),
                 combined.get(s).to_string(),
                 format!("{:.1}%", share(combined.get(s), total)),
             ]);
@@ -85,7 +85,7 @@ pub fn summary(w: &mut dyn Write, style: Style, v: &SummaryView) -> io::Result<(
         )
     } else {
         for &s in &states {
-            let mut r = vec![s.netstat_name().to_string()];
+            let mut r = vec![state_label(s).to_string()];
             r.extend(v.hosts.iter().map(|h| cell(h.get(s))));
             r.push(combined.get(s).to_string());
             rows.push(r);

@@ -46,8 +46,10 @@ impl<'w> IntervalWriter<'w> {
         }
     }
 
+    /// The states of a plain line: those asked for, then sockets of unknown state (a FreeBSD
+    /// `netstat -T` capture), which no state filter asks for.
     fn states(&self) -> impl Iterator<Item = TcpState> + '_ {
-        TcpState::REPORTED
+        TcpState::COUNTED
             .into_iter()
             .filter(|&s| self.opts.states.contains(s))
     }
@@ -106,7 +108,7 @@ impl<'w> IntervalWriter<'w> {
                 let mut line = time;
                 for s in self.states() {
                     let n = counts.get(s);
-                    if n > 0 || self.opts.all_states {
+                    if n > 0 || (self.opts.all_states && s != TcpState::Unknown) {
                         line.push_str(&format!(" {}={n}", s.netstat_name()));
                     }
                 }
@@ -153,6 +155,7 @@ impl<'w> IntervalWriter<'w> {
                     "unix_ms": unix_ms,
                     "total": counts.total(),
                     "states": states,
+                    "unknown_state": counts.get(TcpState::Unknown),
                     "delta": delta,
                 });
                 if let Some(r) = events {

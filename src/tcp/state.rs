@@ -10,10 +10,18 @@ mod words;
 pub use words::{LOCALISED, STATES_WITHOUT_LINUX_NAME, StateWord, two_word_state};
 
 /// A TCP state, numbered as the kernel numbers it (`/proc/net/tcp`'s `st` column, sock_diag's
-/// `idiag_state`).
+/// `idiag_state`), or `Unknown` for a socket whose input did not carry its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum TcpState {
+    /// The input lists the socket but not its state (FreeBSD `netstat -T`, whose rows carry
+    /// retransmit counters instead of a state). Number 0, which the kernel never uses: the
+    /// unused slot 0 of per-state arrays counts these sockets. It is a real socket in *some*
+    /// state, so it is counted (in the total, and in a row of its own) but never guessed: it is
+    /// in none of the state orders below (`ALL`, `REPORTED`, `LIFE_CYCLE`, `MACHINE`), no
+    /// state word parses to it, and a set of states holds it only when the set holds every
+    /// state a listing shows (`StateSet::contains`).
+    Unknown = 0,
     Established = 1,
     SynSent = 2,
     SynRecv = 3,
@@ -64,6 +72,18 @@ const fn without<const N: usize, const K: usize, const M: usize>(
 }
 
 impl TcpState {
+    /// What a summary counts in kernel order: every state a listing shows (`REPORTED`), then
+    /// `Unknown`, whose row is shown only when some socket is in it.
+    pub const COUNTED: [TcpState; 13] = {
+        let mut out = [TcpState::Unknown; 13];
+        let mut i = 0;
+        while i < TcpState::REPORTED.len() {
+            out[i] = TcpState::REPORTED[i];
+            i += 1;
+        }
+        out
+    };
+
     /// Every state in kernel order.
     pub const ALL: [TcpState; 13] = [
         TcpState::Established,
@@ -143,7 +163,16 @@ impl TcpState {
         TcpState::ALL.get(usize::from(n).wrapping_sub(1)).copied()
     }
 
-    /// The kernel's number for this state.
+    /// The state counted in slot `i` of a per-state array (`STATE_SLOTS` long): the kernel
+    /// state of that number, or `Unknown` in slot 0.
+    pub fn from_slot(i: usize) -> Option<TcpState> {
+        match i {
+            0 => Some(TcpState::Unknown),
+            _ => u8::try_from(i).ok().and_then(TcpState::from_kernel),
+        }
+    }
+
+    /// The kernel's number for this state (0 for `Unknown`, which the kernel never uses).
     pub fn kernel(self) -> u8 {
         self as u8
     }
@@ -157,8 +186,11 @@ impl TcpState {
     }
 
     /// net-tools `netstat` spelling (`TIME_WAIT`); also what the awk one-liner prints.
+    /// `UNKNOWN` (net-tools' and ss's own word for a state outside their tables) for a socket
+    /// whose input did not carry its state.
     pub fn netstat_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv => "SYN_RECV",
@@ -178,6 +210,7 @@ impl TcpState {
     /// iproute2 `ss` spelling (`TIME-WAIT`, `ESTAB`, `UNCONN`).
     pub fn ss_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTAB",
             TcpState::SynSent => "SYN-SENT",
             TcpState::SynRecv => "SYN-RECV",
@@ -197,6 +230,7 @@ impl TcpState {
     /// RFC 9293 spelling (`SYN-RECEIVED`, `CLOSED`).
     pub fn rfc_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN-SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN-RECEIVED",
@@ -214,6 +248,7 @@ impl TcpState {
     /// BSD / macOS `netstat` spelling (`SYN_RCVD`, `FIN_WAIT_1`).
     pub fn bsd_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RCVD",
@@ -231,6 +266,7 @@ impl TcpState {
     /// Windows `netstat` spelling (`LISTENING`, `SYN_RECEIVED`).
     pub fn windows_name(self) -> &'static str {
         match self {
+            TcpState::Unknown => "UNKNOWN",
             TcpState::Established => "ESTABLISHED",
             TcpState::SynSent => "SYN_SENT",
             TcpState::SynRecv | TcpState::NewSynRecv => "SYN_RECEIVED",
@@ -248,6 +284,7 @@ impl TcpState {
     /// A lower-case identifier for JSON keys, metric labels and perfdata (`time_wait`).
     pub fn key(self) -> &'static str {
         match self {
+            TcpState::Unknown => "unknown",
             TcpState::Established => "established",
             TcpState::SynSent => "syn_sent",
             TcpState::SynRecv => "syn_recv",
@@ -375,9 +412,15 @@ impl FromStr for TcpState {
 }
 
 /// A set of states as a bitmask indexed by kernel number: the same layout as sock_diag's
-/// `idiag_states`, so the set can be handed to the kernel as it is.
+/// `idiag_states`, so the set can be handed to the kernel as it is (`bits`). Bit 0, which no
+/// kernel state uses, stands for `TcpState::Unknown` and is set exactly when the set holds
+/// every state a listing shows: a socket of unknown state may be in any state, so only such a
+/// set (no state filter, `state all`) holds it, and `contains` tests it like any other bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct StateSet(u32);
+
+/// The bits of every state a listing shows (1..=11).
+const LISTED_BITS: u32 = 0xffe;
 
 impl StateSet {
     /// No state.
@@ -385,14 +428,26 @@ impl StateSet {
 
     /// Every state a listing shows (bits 1..=11): what `ss -a` and `netstat -a` show. The
     /// kernel adds request sockets itself whenever SYN_RECV is asked for.
-    pub const ALL: StateSet = StateSet(0xffe);
+    pub const ALL: StateSet = StateSet::new(LISTED_BITS);
 
+    /// The set of the kernel states in `bits`, bit 0 (unknown state) set when every listed
+    /// state is.
+    const fn new(bits: u32) -> StateSet {
+        let bits = bits & 0x3ffe;
+        StateSet(if bits & LISTED_BITS == LISTED_BITS {
+            bits | 1
+        } else {
+            bits
+        })
+    }
+
+    /// The kernel's state mask (`idiag_states`).
     pub fn bits(self) -> u32 {
-        self.0
+        self.0 & !1
     }
 
     pub fn from_bits(bits: u32) -> StateSet {
-        StateSet(bits & 0x3ffe)
+        StateSet::new(bits)
     }
 
     pub fn of(states: &[TcpState]) -> StateSet {
@@ -400,19 +455,22 @@ impl StateSet {
     }
 
     pub fn with(self, s: TcpState) -> StateSet {
-        StateSet(self.0 | 1 << s.kernel())
+        StateSet::new(self.0 | 1 << s.kernel())
     }
 
     pub fn without(self, s: TcpState) -> StateSet {
-        StateSet(self.0 & !(1 << s.kernel()))
+        StateSet::new(self.0 & !(1 << s.kernel()))
     }
 
     pub fn union(self, o: StateSet) -> StateSet {
-        StateSet(self.0 | o.0)
+        StateSet::new(self.0 | o.0)
     }
 
     /// Whether a socket in state `s` belongs to the set; a request socket belongs wherever
-    /// SYN_RECV does.
+    /// SYN_RECV does. A socket of unknown state belongs only to a set that holds every state a
+    /// listing shows (no state filter, `state all`): a filter that names states
+    /// (`--state established`, `exclude listen`) never matches it.
+    #[inline]
     pub fn contains(self, s: TcpState) -> bool {
         self.0 & (1 << s.reported().kernel()) != 0 || self.0 & (1 << s.kernel()) != 0
     }
@@ -447,7 +505,7 @@ impl StateSet {
 
     /// ss's `big`: every state but the bucket ones.
     pub fn big() -> StateSet {
-        StateSet(StateSet::ALL.0 & !StateSet::bucket().0)
+        StateSet::new(StateSet::ALL.0 & !StateSet::bucket().0)
     }
 
     /// Our `closing` group: the states of a connection being torn down.

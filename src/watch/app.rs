@@ -194,7 +194,9 @@ pub struct App {
 
 impl App {
     pub fn new(opts: WatchOptions) -> App {
-        let states: Vec<TcpState> = TcpState::REPORTED
+        // Sockets of unknown state (a FreeBSD `netstat -T` capture) have the last row, shown
+        // once some are seen, as every row that was never non-zero is hidden.
+        let states: Vec<TcpState> = TcpState::COUNTED
             .into_iter()
             .filter(|&s| opts.states.contains(s))
             .collect();

@@ -4,8 +4,8 @@
 //! Nothing may panic or hang, and every run keeps its bookkeeping straight (the report's socket
 //! count is what the sink saw, unread lines lie inside the input, `--strict` fails exactly
 //! when the lenient run lists an unread line, and at that line). Files that paste two
-//! formats together read as the sum of their parts; UTF-16 text reads as its UTF-8; every
-//! translated state word is read by its position in the row.
+//! formats together read as the sum of their parts; UTF-16 text reads as its UTF-8. Single
+//! rows (translated state words, FreeBSD `-T` counters) are fuzzed in `capture_fuzz_rows`.
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -235,6 +235,13 @@ const WORDS: &[&str] = &[
     "timer:(keepalive,,0)",
     "PortProcess",
     "-----",
+    // FreeBSD `netstat -T`: counters where the queues and the state were.
+    "Rexmit",
+    "OOORcv",
+    "0-win",
+    "10.0.0.1.22",
+    "*.*",
+    "::1.631",
 ];
 
 fn token_soup() -> impl Strategy<Value = Vec<u8>> {
@@ -355,9 +362,10 @@ const SEEDS: &[(&str, InputFormat)] = &[
         "handmade/windows-netstat-ano-de-DE-cp850.txt",
         InputFormat::Windows,
     ),
+    ("handmade/freebsd-netstat-anTA.txt", InputFormat::Bsd),
 ];
 
-fn config() -> ProptestConfig {
+pub(crate) fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 256,
         failure_persistence: None,
@@ -425,6 +433,7 @@ per_format! {
     netstat_wrapped => InputFormat::Netstat, 14;
     netstat_cs => InputFormat::Netstat, 15;
     windows_cp850 => InputFormat::Windows, 16;
+    bsd_counters => InputFormat::Bsd, 17;
 }
 
 proptest! {
@@ -434,68 +443,6 @@ proptest! {
     #[test]
     fn mutated_auto(seed in 0..SEEDS.len(), e in edits()) {
         check(&mutate(fixture(SEEDS[seed].0), &e), InputFormat::Auto);
-    }
-}
-
-/// The one socket `row` reads as in `format`; panics with the report when it is not one.
-fn one_socket(row: Vec<u8>, format: InputFormat) -> Socket {
-    let mut t = crate::common::capture::Tally::default();
-    let r = CaptureSource::from_bytes("row.txt", row.clone())
-        .with_format(format)
-        .run(&Query::default(), &mut t)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        r.unread.is_empty() && t.sockets.len() == 1,
-        "{:?}: {:?}",
-        String::from_utf8_lossy(&row),
-        r.unread
-    );
-    t.sockets.remove(0)
-}
-
-/// A state word as the printers write it: UTF-8, and the code pages a Windows console saves.
-fn spellings(word: &str) -> Vec<Vec<u8>> {
-    use oem_cp::code_table::{ENCODING_TABLE_CP850, ENCODING_TABLE_CP852};
-    let mut v = vec![word.as_bytes().to_vec()];
-    for table in [&ENCODING_TABLE_CP850, &ENCODING_TABLE_CP852] {
-        if let Some(b) = oem_cp::encode_string_checked(word, table)
-            && b != word.as_bytes()
-        {
-            v.push(b);
-        }
-    }
-    v
-}
-
-proptest! {
-    #![proptest_config(config())]
-
-    /// Every translated word, one word or two, in UTF-8 or a console code page, is read by its
-    /// position: in a net-tools `-e` row its user and inode still follow it (a two-word state
-    /// is neither cut to its first word nor joined with the user), in a Windows `-ano` row the
-    /// PID after it, however wide the word, does not move the state.
-    #[test]
-    fn translated_words_are_read_by_position(
-        i in 0..tcpstate::tcp::state::LOCALISED.len(),
-        uid in 0u32..70_000,
-        inode in 1u64..1 << 40,
-        pad in 1usize..4,
-    ) {
-        let w = tcpstate::tcp::state::LOCALISED[i];
-        let sp = " ".repeat(pad);
-        for word in spellings(w.word) {
-            let mut row = format!("tcp        0      0 10.0.0.1:22{sp}10.0.0.2:5000{sp}").into_bytes();
-            row.extend_from_slice(&word);
-            row.extend_from_slice(format!("{sp}{uid}{sp}{inode}\n").as_bytes());
-            let s = one_socket(row, InputFormat::Netstat);
-            prop_assert_eq!((s.state, s.uid, s.inode), (w.state, Some(uid), Some(inode)));
-
-            let mut row = format!("  TCP    10.0.0.1:22{sp}10.0.0.2:5000{sp}").into_bytes();
-            row.extend_from_slice(&word);
-            row.extend_from_slice(format!("{sp}{uid}\r\n").as_bytes());
-            let s = one_socket(row, InputFormat::Windows);
-            prop_assert_eq!((s.state, s.remote.port), (w.state, Some(5000)));
-        }
     }
 }
 

@@ -270,6 +270,11 @@ pub enum CheckMsg {
     },
     // ---- notes ----
     NoHostFacts,
+    /// Sockets whose input carried no state (FreeBSD `netstat -T`): a rule judging states
+    /// cannot count them, so its OK says nothing of them.
+    UnknownStates {
+        count: u64,
+    },
     /// The input carries no tcp_info (a capture, /proc): rtt, retransmissions and send-buffer
     /// limits cannot be judged.
     NoTcpInfo,

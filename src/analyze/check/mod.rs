@@ -82,6 +82,22 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Whether the rule judges sockets by their state (so cannot judge one of unknown state).
+    pub fn judges_states(self) -> bool {
+        matches!(
+            self,
+            Rule::AcceptQueue
+                | Rule::SynBacklog
+                | Rule::ListenerDrops
+                | Rule::CloseWait
+                | Rule::TimeWait
+                | Rule::ClosingPeers
+                | Rule::FinWait2
+                | Rule::StuckQueues
+                | Rule::StateCounts
+        )
+    }
+
     /// A stable identifier for JSON and scripts.
     pub fn id(self) -> &'static str {
         match self {
@@ -244,7 +260,8 @@ pub fn evaluate(t: &Thresholds, obs: &Observation) -> CheckReport {
     }
 }
 
-/// Perfdata: every state with its thresholds, the total, and (live) the tightest ephemeral
+/// Perfdata: every state with its thresholds, sockets of unknown state when there are any,
+/// the total, and (live) the tightest ephemeral
 /// tuple, orphans, TCP memory and the raw kernel counters.
 fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
     let counts = &obs.sockets.counts;
@@ -264,6 +281,19 @@ fn perfdata(t: &Thresholds, obs: &Observation) -> Vec<Perf> {
             })
         })
         .collect();
+    // Sockets whose input carried no state (FreeBSD `netstat -T`), with no threshold.
+    let unknown = counts.get(TcpState::Unknown);
+    if unknown > 0 {
+        out.push(Perf {
+            label: "unknown_state",
+            value: unknown,
+            uom: "",
+            warn: None,
+            crit: None,
+            min: Some(0),
+            max: None,
+        });
+    }
     out.push(Perf {
         label: "total",
         value: total,

@@ -264,7 +264,8 @@ impl CheckSink {
     #[inline]
     pub fn add_socket(&mut self, s: &Socket) -> Flow {
         self.counts.add_socket(s);
-        if s.info.is_some() && s.state != TcpState::Listen {
+        // A socket of unknown state may be a listener, whose tcp_info says nothing of a peer.
+        if s.info.is_some() && !matches!(s.state, TcpState::Listen | TcpState::Unknown) {
             self.inside(s);
         }
         match s.state.reported() {

@@ -348,6 +348,10 @@ impl CheckMsg {
                 "the backlog of {} is not in this input (/proc/net/tcp and netstat show 0 for it, BSD and Windows listings do not show it): read the live host through sock_diag netlink (--source netlink) or save captures with ss -tan",
                 count_of(*listeners, "listening socket", "listening sockets")
             ),
+            CheckMsg::UnknownStates { count } => format!(
+                "{count} sockets of unknown state (the input carried no State column) are not \
+                 judged by this rule"
+            ),
             CheckMsg::NoHostFacts => {
                 "a saved capture holds no kernel counters or sysctls".to_string()
             }

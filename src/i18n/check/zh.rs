@@ -318,6 +318,9 @@ impl CheckMsg {
             CheckMsg::BacklogUnknown { listeners } => format!(
                 "此输入中没有 {listeners} 个监听套接字的 backlog（/proc/net/tcp 和 netstat 在此处显示 0，BSD 和 Windows 的列表不显示）：请通过 sock_diag netlink 读取本机（--source netlink），或用 ss -tan 保存抓取"
             ),
+            CheckMsg::UnknownStates { count } => {
+                format!("{count} 个状态未知的套接字（输入不带 State 列）未被此规则判断")
+            }
             CheckMsg::NoHostFacts => "保存的抓取数据中没有内核计数器和 sysctl".to_string(),
             CheckMsg::NoTcpInfo => "此输入不含 tcp_info（保存的抓取、/proc/net/tcp）：rtt、重传和发送缓冲区限制需通过 sock_diag netlink 在线读取".to_string(),
             CheckMsg::NoListenerDrops => "此输入不含监听套接字的内存信息（保存的抓取、/proc/net/tcp）：其丢弃数需通过 sock_diag netlink 在线读取".to_string(),

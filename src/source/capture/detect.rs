@@ -1,6 +1,7 @@
 //! Format detection: each of the first lines of a capture votes for the format its header or
 //! row shape belongs to (a column header counts most, a section title less, a data row least),
-//! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` is BSD,
+//! and the format with the most votes wins. Headers: `Proto Recv-Q … (state)` and FreeBSD
+//! `-T`'s `Proto Rexmit OOORcv 0-win …` are BSD,
 //! `Proto Recv-Q …` Linux netstat, `Proto Local Address …` (or zh-CN `协议 本地地址`) Windows,
 //! `… Address:Port …` ss, `sl local_address …` /proc, `… Swind … Rwind …` (or a `TCP: IPv4`
 //! title) Solaris, `LocalAddress LocalPort …` (or its `LocalAddress : …` list form) PowerShell,
@@ -152,7 +153,7 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     if super::solaris::section_title(line).is_some() && has(line, " IPv") {
         return vote(Solaris, TITLE);
     }
-    if t[0] != b"Proto" && has(line, " Proto ") && has(line, "(state)") {
+    if t[0] != b"Proto" && has(line, " Proto ") && (has(line, "(state)") || has(line, " Rexmit ")) {
         // FreeBSD / macOS `-A`: pointer columns before Proto.
         return vote(Bsd, HEADER);
     }
@@ -161,7 +162,8 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
         return vote(Windows, HEADER);
     }
     if t[0] == b"Proto" {
-        return if has(line, "(state)") {
+        return if has(line, "(state)") || (n > 1 && t[1] == b"Rexmit") {
+            // `Rexmit`: FreeBSD `netstat -T`, counters where the queues and state were.
             vote(Bsd, HEADER)
         } else if has(line, "Recv-Q") && line.ends_with(b"Address") {
             // A header that ends at the addresses: a BSD raw `ip` section's.
@@ -205,7 +207,9 @@ pub(crate) fn classify(line: &[u8], states: &mut StateWords) -> Class {
     }
     let num1 = n > 1 && dec(t[1]).is_some();
     match t[0] {
-        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" if num1 => vote(Bsd, ROW),
+        b"tcp4" | b"tcp46" | b"udp4" | b"udp46" | b"toe4" | b"toe6" | b"toe46" if num1 => {
+            vote(Bsd, ROW)
+        }
         b"tcp" | b"tcp6" if num1 && n >= 5 => {
             if !t[3].contains(&b':') && t[3].contains(&b'.') {
                 vote(Bsd, ROW)

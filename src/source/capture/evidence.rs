@@ -15,7 +15,10 @@ const OTHER_PROTOCOLS: [&[u8]; 14] = [
 ];
 
 fn is_tcp_word(f: &[u8]) -> bool {
-    matches!(f, b"tcp" | b"tcp4" | b"tcp6" | b"tcp46" | b"TCP" | b"TCPv6")
+    matches!(
+        f,
+        b"tcp" | b"tcp4" | b"tcp6" | b"tcp46" | b"toe4" | b"toe6" | b"toe46" | b"TCP" | b"TCPv6"
+    )
 }
 
 /// Whether a field is shaped like `host:port` or `host.port`: a port of digits or `*` after
@@ -52,20 +55,11 @@ pub(crate) fn looks_like_tcp_row(line: &[u8], states: &mut StateWords) -> bool {
 }
 
 /// What a column header says no row layout places, as the end of a sentence: the columns
-/// before `Proto` (`Vnode Proto Recv-Q …`), or FreeBSD `netstat -T`'s counters where the state
-/// would be; `None` for any other line.
+/// before `Proto` (`Vnode Proto Recv-Q …`); `None` for any other line.
 pub(crate) fn unplaced_layout(line: &[u8]) -> Option<String> {
     let mut t: [&[u8]; 12] = [&[]; 12];
     let n = split(line, &mut t);
     let at = t[..n].iter().position(|f| *f == b"Proto")?;
-    if t[at..n].iter().any(|f| *f == b"Rexmit" || *f == b"OOORcv") {
-        return Some(
-            "no State column: it is FreeBSD `netstat -T`, whose rows carry retransmit counters \
-             (Rexmit OOORcv 0-win) instead of a state, so no socket can be counted by state; \
-             save `netstat -an` beside it"
-                .into(),
-        );
-    }
     // The pointer columns of BSD `netstat -A`, which its parser places.
     let placed = [&b"Tcpcb"[..], b"Socket", b"Flowhash", b"PCB"];
     if t[..at].iter().all(|f| placed.contains(f))
@@ -147,9 +141,10 @@ mod tests {
             None
         );
         assert_eq!(unplaced_layout(b"hello Proto world"), None);
-        assert!(
-            unplaced_layout(b"Proto Rexmit OOORcv 0-win  Local Address Foreign Address")
-                .is_some_and(|w| w.contains("netstat -T"))
+        // FreeBSD `netstat -T` is read (its sockets of unknown state), not refused.
+        assert_eq!(
+            unplaced_layout(b"Proto Rexmit OOORcv 0-win  Local Address Foreign Address"),
+            None
         );
         assert_eq!(
             unplaced_layout(b"Tcpcb Proto Recv-Q Send-Q Local Address Foreign Address"),

@@ -41,6 +41,8 @@
 //!   rows and names the first.
 //! * The owners a process column names (`netstat -p`, `ss -p`) in `Socket::listed_owners`,
 //!   which `ProcessMap::owners` answers from; not listed where the row has no such column.
+//! * `state` is `TcpState::Unknown` for the rows of FreeBSD `netstat -T`, which print counters
+//!   instead of a state (a notice says so); such a socket is in no state filter's set.
 //! * Queues, uid, inode and timer where the format has them; TIME_WAIT and SYN_RECV entries
 //!   with inode 0 have no uid (they are mini-sockets); `cookie` is `None`, `netns` 0.
 //!
@@ -296,8 +298,9 @@ impl CaptureSource {
         self
     }
 
-    /// The state of every row of an `ss` listing made with a state filter (which has no State
-    /// column). Rows that do have a State column keep their own.
+    /// The state of every row of a listing with no State column: an `ss` listing made with a
+    /// state filter, a FreeBSD `netstat -T` listing (whose rows are otherwise of
+    /// `TcpState::Unknown`). Rows that do have a State column keep their own.
     pub fn with_assume_state(mut self, state: Option<TcpState>) -> CaptureSource {
         self.assume_state = state;
         self

@@ -437,7 +437,7 @@ fn tell_counts(g: &mut Driver<'_, '_>, t: &Tally) {
             if g.stopped || g.err.is_some() {
                 return;
             }
-            let Some(state) = u8::try_from(k).ok().and_then(TcpState::from_kernel) else {
+            let Some(state) = TcpState::from_slot(k) else {
                 continue;
             };
             if n == 0 {

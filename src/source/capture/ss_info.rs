@@ -34,7 +34,7 @@ const CONGESTION: [&[u8]; 18] = [
 ];
 
 /// Bare flag words of `ss -i`.
-const FLAGS: [&[u8]; 7] = [
+const FLAGS: [&[u8]; 8] = [
     b"ts",
     b"sack",
     b"ecn",
@@ -42,12 +42,17 @@ const FLAGS: [&[u8]; 7] = [
     b"app_limited",
     b"fastopen",
     b"<->",
+    // Printed after `qack:` when the delayed-ACK quick count is odd.
+    b"bidir",
 ];
 
 /// Keys of `key:value` fields `ss -i` prints (those read and those passed over).
-const KEYS: [&[u8]; 43] = [
+const KEYS: [&[u8]; 47] = [
     b"wscale",
     b"rto",
+    b"backoff",
+    b"qack",
+    b"rehash",
     b"rtt",
     b"ato",
     b"mss",
@@ -83,6 +88,7 @@ const KEYS: [&[u8]; 43] = [
     b"rcv_rtt",
     b"rcv_space",
     b"rcv_ssthresh",
+    b"rcv_ooopack",
     b"minrtt",
     b"notsent",
     b"snd_wnd",
@@ -285,6 +291,7 @@ pub(crate) fn amend(line: &[u8], out: &mut Socket) -> bool {
                 info.total_retrans = total.and_then(|t| u32_of(&t));
             }
             b"lost" => info.lost = u32_of(v),
+            b"rcv_ooopack" => info.rcv_ooopack = u32_of(v),
             b"sacked" => info.sacked = u32_of(v),
             _ => {}
         }
@@ -323,7 +330,7 @@ mod tests {
         assert!(amend(
             b"cubic wscale:7,7 rto:204 rtt:0.5/0.25 mss:1448 cwnd:10 send 231.7Mbps \
               lastsnd:4 pacing_rate 463.4Mbps busy:4ms rwnd_limited:3ms(75.0%) retrans:0/2 \
-              bytes_acked:3564 ts sack",
+              bytes_acked:3564 rcv_ooopack:5 backoff:2 qack:3 bidir rehash:1 ts sack",
             &mut s
         ));
         let i = s.info.as_deref().unwrap();
@@ -338,6 +345,8 @@ mod tests {
         assert_eq!((i.busy_ms, i.rwnd_limited_ms), (Some(4), Some(3)));
         assert_eq!((i.retrans, i.total_retrans), (Some(0), Some(2)));
         assert_eq!((i.bytes_acked, i.last_send_ms), (Some(3564), Some(4)));
+        // Linux 5.4+ prints the segments received out of order when there were any.
+        assert_eq!(i.rcv_ooopack, Some(5));
         assert_eq!(
             (i.timestamps, i.sack, i.ecn),
             (Some(true), Some(true), None)

@@ -276,5 +276,22 @@ pub(super) fn state(s: TcpState) -> StateText {
             database: "Rare; sockets bound and never used.",
             next: "Find the owning process.",
         },
+        TcpState::Unknown => StateText {
+            one_line: "Not in the input: the listing carried no State column (FreeBSD netstat -T).",
+            about: "The socket is real and is in some state, but the listing it was read from \
+                    printed counters instead of a state, so tcpstate counts it apart and never \
+                    guesses. A state filter does not match it; only a run with no state filter \
+                    (or `state all`) shows it.",
+            who: "Either side.",
+            enters: "Not a state of TCP: what a listing without states gives.",
+            leaves: "Not a state of TCP.",
+            lasts: "As long as the listing is read.",
+            load_balancer: "Save the listing again with `netstat -an` (without -T) to see the \
+                            states.",
+            web: "Save the listing again with `netstat -an` (without -T) to see the states.",
+            database: "Save the listing again with `netstat -an` (without -T) to see the states.",
+            next: "Save `netstat -an` beside the `netstat -T` listing: the one gives the states, \
+                   the other the retransmissions of each connection.",
+        },
     }
 }

@@ -216,6 +216,7 @@ pub fn facts(state: TcpState) -> StateFacts {
             &["tcpstate list --state bound-inactive -p"],
             &[],
         ),
+        S::Unknown => (&[], &[], &[]),
     };
     StateFacts {
         knobs,

@@ -220,5 +220,20 @@ pub(super) fn state(s: TcpState) -> StateText {
             database: "少见；绑定后从未使用的套接字。",
             next: "找出持有它们的进程。",
         },
+        TcpState::Unknown => StateText {
+            one_line: "输入中没有：该列表不带 State 列（FreeBSD netstat -T）。",
+            about: "套接字是真实存在的，也处于某个状态，但读取的列表在状态的位置打印的是计数器，\
+                    因此 tcpstate 将其单独计数，绝不猜测。状态过滤不匹配它；只有不加状态过滤\
+                    （或 `state all`）时才显示。",
+            who: "双方都可能。",
+            enters: "不是 TCP 的状态：是不带状态的列表给出的结果。",
+            leaves: "不是 TCP 的状态。",
+            lasts: "与读取的列表相同。",
+            load_balancer: "用 `netstat -an`（不加 -T）重新保存列表即可看到状态。",
+            web: "用 `netstat -an`（不加 -T）重新保存列表即可看到状态。",
+            database: "用 `netstat -an`（不加 -T）重新保存列表即可看到状态。",
+            next: "在 `netstat -T` 列表旁边再保存一份 `netstat -an`：前者给出每个连接的重传，\
+                   后者给出状态。",
+        },
     }
 }

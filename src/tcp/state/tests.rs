@@ -169,3 +169,35 @@ fn localised_and_foreign_words_parse_to_their_state() {
         assert_eq!(TcpState::parse_word(w), Some(s), "{w}");
     }
 }
+
+#[test]
+fn unknown_state_is_counted_never_guessed() {
+    // Out of every order of real states, and no word names it.
+    for order in [&TcpState::ALL[..], &TcpState::REPORTED, &TcpState::MACHINE] {
+        assert!(!order.contains(&TcpState::Unknown));
+    }
+    assert!(!TcpState::LIFE_CYCLE.contains(&TcpState::Unknown));
+    assert_eq!(TcpState::parse_word("unknown"), None);
+    assert_eq!(TcpState::from_kernel(0), None);
+    // Counted: slot 0, the last summary row.
+    assert_eq!(TcpState::from_slot(0), Some(TcpState::Unknown));
+    assert_eq!(TcpState::from_slot(10), Some(TcpState::Listen));
+    assert_eq!(TcpState::from_slot(STATE_SLOTS), None);
+    assert_eq!(TcpState::COUNTED[..12], TcpState::REPORTED);
+    assert_eq!(TcpState::COUNTED[12], TcpState::Unknown);
+    // A set holds it only when it holds every state a listing shows.
+    assert!(StateSet::ALL.contains(TcpState::Unknown));
+    assert!(StateSet::parse("all").unwrap().contains(TcpState::Unknown));
+    for named in ["established", "connected", "closing-all", "big"] {
+        assert!(
+            !StateSet::parse(named).unwrap().contains(TcpState::Unknown),
+            "{named}"
+        );
+    }
+    assert!(
+        !StateSet::ALL
+            .without(TcpState::Listen)
+            .contains(TcpState::Unknown)
+    );
+    assert!(!StateSet::EMPTY.contains(TcpState::Unknown));
+}

@@ -36,7 +36,9 @@ pub fn slow_peers(t: &Thresholds, obs: &Observation) -> Finding {
         },
     );
     if k.with_info == 0 {
-        let connected = k.counts.get(TcpState::Established) > 0;
+        // Sockets of unknown state may be connected ones.
+        let connected =
+            k.counts.get(TcpState::Established) > 0 || k.counts.get(TcpState::Unknown) > 0;
         return if connected {
             f.skipped(CheckMsg::NoTcpInfo)
         } else {
@@ -180,7 +182,9 @@ pub fn sndbuf_limited(t: &Thresholds, obs: &Observation) -> Finding {
         },
     );
     if k.with_info == 0 {
-        let connected = k.counts.get(TcpState::Established) > 0;
+        // Sockets of unknown state may be connected ones.
+        let connected =
+            k.counts.get(TcpState::Established) > 0 || k.counts.get(TcpState::Unknown) > 0;
         return if connected {
             f.skipped(CheckMsg::NoTcpInfo)
         } else {

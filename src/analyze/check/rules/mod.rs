@@ -56,9 +56,17 @@ pub fn all(t: &Thresholds, obs: &Observation) -> Vec<Finding> {
         memory(t, obs),
         conntrack(t, obs),
     ];
+    // Sockets of unknown state raise no alarm and are in no state's count: every rule that
+    // judges states says it could not judge them, so its OK is not read as covering them.
+    let unknown = obs.sockets.counts.get(TcpState::Unknown);
     out.into_iter()
         .chain(state_counts(t, obs))
-        .map(Finding::settled)
+        .map(|mut f| {
+            if unknown > 0 && f.rule.judges_states() {
+                f.notes.push(CheckMsg::UnknownStates { count: unknown });
+            }
+            f.settled()
+        })
         .collect()
 }
 
