@@ -26,7 +26,8 @@ fn path(file: &str) -> String {
     fixture(&format!("handmade/{file}")).display().to_string()
 }
 
-fn stdout_json(args: &[&str]) -> Value {
+/// What a successful run printed.
+fn stdout(args: &[&str]) -> String {
     let out = tcpstate()
         .args(args)
         .assert()
@@ -34,8 +35,12 @@ fn stdout_json(args: &[&str]) -> Value {
         .get_output()
         .stdout
         .clone();
-    serde_json::from_slice(&out)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
+    String::from_utf8(out).unwrap()
+}
+
+fn stdout_json(args: &[&str]) -> Value {
+    let out = stdout(args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 #[test]
@@ -116,14 +121,7 @@ fn the_summary_counts_them_apart_in_every_format() {
     assert_eq!(j["rows"].as_array().unwrap().len(), 1);
     assert_eq!(j["rows"][0]["state"], Value::Null);
     assert_eq!(j["rows"][0]["count"], 5);
-    let out = tcpstate()
-        .args(["-f", "csv", "--from", &f])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(out).unwrap();
+    let csv = stdout(&["-f", "csv", "--from", &f]);
     assert_eq!(csv.lines().nth(1), Some("UNKNOWN,3,2,5,100.00"), "{csv}");
 }
 
@@ -143,42 +141,21 @@ fn beside_a_normal_listing_each_file_has_its_column() {
     assert!(hosts[1]["states"]["established"].as_u64().unwrap() > 0);
     assert_eq!(j["all"]["unknown_state"], 5);
     assert_eq!(j["all"]["total"].as_u64(), Some(linux_total + 5));
-    let out = tcpstate()
-        .args(["--from", &t, "--from", &linux])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(out).unwrap();
+    let table = stdout(&["--from", &t, "--from", &linux]);
     let row = table
         .lines()
         .find(|l| l.starts_with("unknown (no State column)"))
         .unwrap_or_else(|| panic!("{table}"));
     let cells: Vec<&str> = row.split_whitespace().skip(4).collect();
     assert_eq!(cells, ["5", "0", "5"], "{table}");
-    let out = tcpstate()
-        .args(["-f", "csv", "--from", &t, "--from", &linux])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(out).unwrap();
+    let csv = stdout(&["-f", "csv", "--from", &t, "--from", &linux]);
     assert!(csv.lines().any(|l| l == "UNKNOWN,5,0,5"), "{csv}");
 }
 
 #[test]
 fn listed_as_unknown_never_as_a_state() {
     let f = path("freebsd-netstat-anTA.txt");
-    let out = tcpstate()
-        .args(["list", "-f", "json", "--from", &f])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list: Value = serde_json::from_slice(&out).unwrap();
+    let list: Value = stdout_json(&["list", "-f", "json", "--from", &f]);
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 5);
     assert!(
@@ -190,23 +167,9 @@ fn listed_as_unknown_never_as_a_state() {
         .filter_map(|s| s["local"]["port"].as_u64())
         .collect();
     assert_eq!(ports, [22, 80, 443, 22, 80]);
-    let out = tcpstate()
-        .args(["list", "-f", "csv", "--from", &f])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(out).unwrap();
+    let csv = stdout(&["list", "-f", "csv", "--from", &f]);
     assert!(csv.lines().skip(1).all(|l| l.ends_with(',')), "{csv}");
-    let out = tcpstate()
-        .args(["list", "--from", &f])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(out).unwrap();
+    let table = stdout(&["list", "--from", &f]);
     for line in table.lines().skip(1) {
         assert_eq!(line.split_whitespace().last(), Some("?"), "{table}");
     }

@@ -267,17 +267,7 @@ mod tests {
         );
     }
 
-    /// A reader that hands out its bytes `step` at a time, so line ends fall across reads.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use crate::source::capture::testutil::Trickle;
 
     #[test]
     fn cr_crlf_and_lf_all_end_lines() {

@@ -1,5 +1,5 @@
-//! Helpers the row parsers' unit tests share: random lines, and one line read through a parser
-//! into a fresh socket.
+//! Helpers the capture readers' unit tests share: random lines, one line read through a parser
+//! into a fresh socket, and a reader that hands its bytes out a few at a time.
 
 use super::engine::{Ctx, ParsedRow, RowParser};
 use crate::socket::{Endpoint, Family, Socket};
@@ -44,5 +44,18 @@ pub(crate) fn ok(p: impl RowParser, line: &str) -> Socket {
         (ParsedRow::Socket, s) => s,
         (ParsedRow::Unread(w), _) => panic!("unread: {w}: {line}"),
         _ => panic!("not a socket: {line}"),
+    }
+}
+
+/// A reader that hands out at most `.1` bytes a call, so line ends, UTF-16 units and surrogate
+/// pairs fall across reads.
+pub(crate) struct Trickle<'a>(pub(crate) &'a [u8], pub(crate) usize);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.1.min(self.0.len()).min(buf.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
     }
 }

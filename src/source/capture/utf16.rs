@@ -157,17 +157,7 @@ mod tests {
         v
     }
 
-    /// A reader that hands out at most `step` bytes a call, to cut units and pairs anywhere.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use crate::source::capture::testutil::Trickle;
 
     #[test]
     fn sniffs_the_byte_order() {
