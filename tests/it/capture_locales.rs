@@ -19,7 +19,7 @@ use tcpstate::{Family, TcpState};
 
 use TcpState::*;
 use common::capture::{fixture, map, run, unread_lines};
-use common::tcpstate;
+use common::{json, tcpstate};
 
 struct Case {
     file: &'static str,
@@ -102,15 +102,7 @@ fn written(c: &Case) -> BTreeMap<String, u64> {
 #[test]
 fn summary_and_list_from_the_command_line_show_the_states_written() {
     for c in CASES {
-        let out = tcpstate()
-            .args(["-f", "json", "--from"])
-            .arg(path(c))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let v = json(&["--from", &path(c).to_string_lossy()]);
         let counted: BTreeMap<String, u64> = v["rows"]
             .as_array()
             .unwrap()
@@ -130,15 +122,8 @@ fn summary_and_list_from_the_command_line_show_the_states_written() {
             c.file
         );
 
-        let out = tcpstate()
-            .args(["list", "-f", "json", "--from"])
-            .arg(path(c))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_value(json(&["list", "--from", &path(c).to_string_lossy()])).unwrap();
         let mut listed = BTreeMap::<String, u64>::new();
         for r in &rows {
             *listed

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::common::tcpstate;
+use crate::common::{json, tcpstate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tcpstate");
 
@@ -93,15 +93,8 @@ fn a_powershell_saved_german_listing_is_counted_and_listed() {
         .stdout
         .clone();
     assert_eq!(summary_counts(&out), (expected(&counts), 12));
-    let out = tcpstate()
-        .args(["list", "-f", "json", "--from"])
-        .arg(&file)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_value(json(&["list", "--from", &file.to_string_lossy()])).unwrap();
     assert_eq!(rows.len(), 12);
     assert_eq!(rows[0]["state"], "LISTEN");
     assert_eq!(rows[0]["local"]["port"], 1024);
