@@ -10,7 +10,8 @@
 //! byte counts). HP-UX and OpenBSD print `tcp` with `host.port` addresses like FreeBSD; their
 //! raw `ip` rows are skipped.
 //! udp rows and the unix tables (rows starting with a hex address) are skipped. macOS may leave
-//! TIME_WAIT sockets out of its listing; a notice says so when a macOS capture shows none.
+//! TIME_WAIT sockets out of its listing; a notice says so when a listing with macOS's title
+//! (which FreeBSD's `netstat -n` shares, so the notice does not claim which it is) shows none.
 //!
 //! FreeBSD `netstat -T` prints `Proto Rexmit OOORcv 0-win Local Foreign` (with `-A` the Tcpcb
 //! column first, with `-P` a Log ID last): three counters where the queues were and **no
@@ -142,8 +143,9 @@ impl RowParser for Bsd {
         // is macOS's too.
         if self.macos && self.time_wait == 0 && self.stateless == 0 {
             notices.push(format!(
-                "{file}: a macOS netstat listing shows no TIME_WAIT sockets; macOS may leave them \
-                 out (Apple radar 22975100), so the real count is unknown"
+                "{file}: this BSD netstat listing shows no TIME_WAIT sockets; if it comes from \
+                 macOS (whose title and columns FreeBSD's `netstat -n` shares), macOS may leave \
+                 them out (Apple radar 22975100), so the real count is unknown"
             ));
         }
     }
