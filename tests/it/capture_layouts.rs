@@ -455,3 +455,35 @@ fn a_real_ss_tanpeoi_capture_keeps_its_tcp_info() {
         assert_eq!(s.info.is_some(), s.state != TimeWait, "{s:?}");
     }
 }
+
+/// An `ss -i` line with words tcpstate does not read keeps the words it does read, and says
+/// what it passed over; a row's owner and inode fields that an e-mail client moved to an
+/// indented line of their own are read as the row's. Neither is lost without a word.
+#[test]
+fn info_lines_with_new_words_and_moved_row_tails_are_read() {
+    let text = "State  Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n\
+                ESTAB  0      0      10.0.0.1:22        10.0.0.2:5555\n\
+                \t cubic rto:204 rtt:0.5/0.25 md5keys:(null) mss:1448 cwnd:10\n\
+                ESTAB  0      0      10.0.0.1:22        10.0.0.2:5556\n\
+                \t users:((\"sshd\",pid=77,fd=3)) ino:4242 sk:1 <->\n";
+    let out = tcpstate()
+        .args(["list", "-i", "-f", "json", "--from", "-"])
+        .write_stdin(text)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 field of `ss -i` lines that tcpstate does not read (the first: `md5keys:(null)`)",
+        ))
+        .stderr(predicate::str::contains(
+            "1 indented line held only the owner, inode and timer fields",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["info"]["rtt_us"], 500);
+    assert_eq!(rows[0]["info"]["mss"], 1448);
+    assert_eq!(rows[1]["inode"], 4242);
+    assert_eq!(rows[1]["uid"], 0);
+}

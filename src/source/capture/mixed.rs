@@ -165,6 +165,7 @@ impl Parsers {
         end.saw_own |= self.saw_own;
         end.switches = self.switches + (end.switches - start.switches);
         end.bsd.add_counts(&self.bsd, &start.bsd);
+        end.ss.add_counts(&self.ss, &start.ss);
         *self = end;
     }
 

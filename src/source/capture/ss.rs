@@ -15,6 +15,7 @@ use super::endpoint::{HostKind, PortSep, family_of};
 use super::engine::{Ctx, ParsedRow, RowParser, fill, fix_mini_socket_uid};
 use super::fields::{Fields, after, dec, is_space, queue, show, split};
 use super::owners::ss_users;
+use super::ss_info::{PassedOver, ROW_KEYS};
 use super::timer::ss_timer;
 use crate::socket::{Family, Socket};
 use memchr::memmem;
@@ -25,6 +26,11 @@ pub(crate) struct Ss {
     new_style: bool,
     /// Finds `Address:Port`, the mark of a header line, built once rather than on every line.
     header: memmem::Finder<'static>,
+    /// Fields of `-i` lines passed over, for the notice at the end.
+    passed: PassedOver,
+    /// Lines that held only the owner, inode and timer fields of the row above (its tail,
+    /// moved to the next line by an e-mail client), read as that row's.
+    tails: u64,
 }
 
 impl Default for Ss {
@@ -32,6 +38,8 @@ impl Default for Ss {
         Ss {
             new_style: false,
             header: memmem::Finder::new(b"Address:Port"),
+            passed: PassedOver::default(),
+            tails: 0,
         }
     }
 }
@@ -39,6 +47,13 @@ impl Default for Ss {
 impl Ss {
     pub(crate) fn same_state(&self, other: &Ss) -> bool {
         self.new_style == other.new_style
+    }
+
+    /// Add what `before` counted to what was counted since `start` (see
+    /// `Parsers::take_counts`).
+    pub(crate) fn add_counts(&mut self, before: &Ss, start: &Ss) {
+        self.passed.add(&before.passed, &start.passed);
+        self.tails = before.tails + (self.tails - start.tails);
     }
 }
 
@@ -147,12 +162,48 @@ impl RowParser for Ss {
     }
 
     fn amend(&mut self, line: &[u8], out: &mut Socket) -> bool {
-        super::ss_info::amend(line, out)
+        if super::ss_info::amend(line, out, &mut self.passed) {
+            return true;
+        }
+        if !is_row_tail(line) {
+            return false;
+        }
+        extras(line, out);
+        fix_mini_socket_uid(out);
+        self.tails += 1;
+        true
+    }
+
+    fn finish(&mut self, file: &str, notices: &mut Vec<String>) {
+        notices.extend(self.passed.notice(file));
+        if self.tails > 0 {
+            notices.push(format!(
+                "{file}: {} indented line{} held only the owner, inode and timer fields of the \
+                 row above (wrapped by an e-mail client) and {} read as that row's",
+                self.tails,
+                if self.tails == 1 { "" } else { "s" },
+                if self.tails == 1 { "was" } else { "were" }
+            ));
+        }
     }
 
     fn continues(&self) -> bool {
         true
     }
+}
+
+/// Whether `line` is the tail of the row above moved to a line of its own: indented, and every
+/// field one a row carries after its peer (`users:(…)`, `uid:`, `ino:`, `sk:`, `cgroup:`,
+/// `timer:(…)`, `<->`).
+fn is_row_tail(line: &[u8]) -> bool {
+    line.first().is_some_and(u8::is_ascii_whitespace)
+        && Fields::new(line).next().is_some()
+        && Fields::new(line).all(|f| {
+            f == b"<->"
+                || f.iter()
+                    .position(|&b| b == b':')
+                    .is_some_and(|k| ROW_KEYS.contains(&&f[..k]))
+        })
 }
 
 /// `uid:N`, `ino:N`, `timer:(…)` anywhere in `rest`, the line after the peer. ss prints
@@ -196,6 +247,24 @@ mod tests {
 
     fn ok(line: &str) -> Socket {
         testutil::ok(Ss::default(), line)
+    }
+
+    #[test]
+    fn a_row_tail_on_the_next_line_is_read_as_the_rows() {
+        let mut p = Ss::default();
+        let mut s = ok("ESTAB 0 0 10.0.0.1:22 10.0.0.2:5555");
+        assert!(p.amend(b"\t users:((\"sshd\",pid=7,fd=3)) ino:123 sk:1 <->", &mut s));
+        assert_eq!((s.inode, s.uid), (Some(123), Some(0)));
+        assert_eq!(s.listed_owners.iter().collect::<Vec<_>>(), [(7, "sshd")]);
+        // Not indented, or holding a field no row carries: not the row's tail.
+        assert!(!p.amend(b"users:((\"sshd\",pid=7,fd=3)) ino:123", &mut s));
+        assert!(!p.amend(b"\t ino:123 mystery:1", &mut s));
+        let mut notices = Vec::new();
+        p.finish("f.txt", &mut notices);
+        assert!(
+            notices[0].contains("1 indented line held only"),
+            "{notices:?}"
+        );
     }
 
     #[test]

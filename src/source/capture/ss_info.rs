@@ -4,10 +4,12 @@
 //! `TcpInfo` (times as ss prints them, in ms, kept in µs or ms as its fields say; rates in
 //! bit/s), and `skmem:(r0,rb131072,t0,tb87040,f0,w0,o0,bl0,d0)` fills `SocketMemory`. Such a
 //! line starts with a tab, spaces, or (pasted through e-mail) at column 0; it is one only when
-//! every field is an ss `-i`/`-m` word, so a row is never taken for one. Fields a capture lacks
-//! stay unknown.
+//! every field is an ss `-i`/`-m` word, so a row is never taken for one; an indented line
+//! that holds ss `-i` words also holds words tcpstate does not read (a newer ss's, `md5keys:`,
+//! `tcp-ulp-*`): those are passed over and counted for a notice, the rest is read. Fields a
+//! capture lacks stay unknown.
 
-use super::fields::{Fields, dec};
+use super::fields::{Fields, dec, show};
 use crate::socket::Socket;
 use crate::tcpinfo::{SocketMemory, TcpInfo};
 
@@ -164,7 +166,30 @@ fn skmem(inner: &[u8], m: &mut SocketMemory) -> bool {
     true
 }
 
-/// Whether every field of `line` is an `ss -i`/`-m` word (a continuation line, not a row).
+/// Keys of the fields a row of the listing carries after its peer (`-e`, `-o`, `-p`): an
+/// indented line that holds one is the rest of a wrapped row, not an info line.
+pub(crate) const ROW_KEYS: [&[u8]; 6] = [b"users", b"uid", b"ino", b"sk", b"cgroup", b"timer"];
+
+/// Whether `f` is an ss `-i`/`-m` word; `after_rate` carries a rate word's value to the next
+/// field.
+fn is_info_word(f: &[u8], after_rate: &mut bool) -> bool {
+    if *after_rate {
+        *after_rate = false;
+        return f.ends_with(b"bps");
+    }
+    if RATE_WORDS.contains(&f) {
+        *after_rate = true;
+        return true;
+    }
+    match f.iter().position(|&b| b == b':') {
+        Some(k) => KEYS.contains(&&f[..k]),
+        None => CONGESTION.contains(&f) || FLAGS.contains(&f),
+    }
+}
+
+/// Whether `line` is an `ss -i`/`-m` continuation line: every field an ss `-i`/`-m` word, or,
+/// for an indented line, at least one `key:value`, congestion or rate word of ss `-i` and no
+/// field of a row's own (`users:`, `uid:`, `ino:`, `timer:`…).
 fn is_continuation(line: &[u8]) -> bool {
     // Every word a continuation line starts with is lower case; a row of the listing starts
     // with its State (ESTAB, LISTEN…) or Netid: the common case, told at its first byte.
@@ -175,30 +200,69 @@ fn is_continuation(line: &[u8]) -> bool {
     {
         return false;
     }
-    let mut fields = Fields::new(line).peekable();
-    if fields.peek().is_none() {
-        return false;
-    }
+    let indented = line.first().is_some_and(u8::is_ascii_whitespace);
+    let (mut telling, mut unknown) = (false, false);
     let mut after_rate = false;
-    fields.all(|f| {
-        if after_rate {
-            after_rate = false;
-            return f.ends_with(b"bps");
+    for f in Fields::new(line) {
+        let rate_value = after_rate;
+        if is_info_word(f, &mut after_rate) {
+            telling |= !rate_value && !FLAGS.contains(&f);
+            continue;
         }
-        if RATE_WORDS.contains(&f) {
-            after_rate = true;
-            return true;
+        let key = f.split(|&b| b == b':').next().unwrap_or(f);
+        if !indented || ROW_KEYS.contains(&key) {
+            return false;
         }
-        match f.iter().position(|&b| b == b':') {
-            Some(k) => KEYS.contains(&&f[..k]),
-            None => CONGESTION.contains(&f) || FLAGS.contains(&f),
+        unknown = true;
+    }
+    if unknown {
+        telling
+    } else {
+        Fields::new(line).next().is_some()
+    }
+}
+
+/// ss `-i` fields tcpstate does not read, passed over on info lines: how many, and the first,
+/// for the notice at the end of the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PassedOver {
+    fields: u64,
+    first: Option<String>,
+}
+
+impl PassedOver {
+    fn note(&mut self, f: &[u8]) {
+        self.fields += 1;
+        if self.first.is_none() {
+            self.first = Some(show(f));
         }
-    })
+    }
+
+    /// Add what `before` counted to what was counted since `start` (a chunk read apart).
+    pub(crate) fn add(&mut self, before: &PassedOver, start: &PassedOver) {
+        self.fields = before.fields + (self.fields - start.fields);
+        if before.first.is_some() {
+            self.first.clone_from(&before.first);
+        }
+    }
+
+    /// The notice for `file`, when fields were passed over.
+    pub(crate) fn notice(&self, file: &str) -> Option<String> {
+        let first = self.first.as_deref()?;
+        let (n, fields, were) = match self.fields {
+            1 => ("1".to_string(), "field", "was"),
+            n => (n.to_string(), "fields", "were"),
+        };
+        Some(format!(
+            "{file}: {n} {fields} of `ss -i` lines that tcpstate does not read (the first: \
+             `{first}`) {were} passed over; the other fields of those lines were read"
+        ))
+    }
 }
 
 /// Read `line` into `out` when it is an `ss -i`/`-m` continuation line; false otherwise (and
 /// `out` is left as it was).
-pub(crate) fn amend(line: &[u8], out: &mut Socket) -> bool {
+pub(crate) fn amend(line: &[u8], out: &mut Socket, passed: &mut PassedOver) -> bool {
     if !is_continuation(line) {
         return false;
     }
@@ -231,11 +295,16 @@ pub(crate) fn amend(line: &[u8], out: &mut Socket) -> bool {
                 w if CONGESTION.contains(&w) => {
                     info.congestion = Some(String::from_utf8_lossy(w).into())
                 }
-                _ => {}
+                w if FLAGS.contains(&w) => {}
+                w => passed.note(w),
             }
             continue;
         };
         let (key, v) = (&f[..k], &f[k + 1..]);
+        if !KEYS.contains(&key) {
+            passed.note(f);
+            continue;
+        }
         if key == b"skmem" {
             saw_mem |= skmem(v, &mut mem);
             continue;
@@ -325,13 +394,15 @@ mod tests {
         let mut s = sock();
         assert!(amend(
             b"\t skmem:(r0,rb131072,t0,tb87040,f3328,w768,o0,bl0,d2)",
-            &mut s
+            &mut s,
+            &mut PassedOver::default()
         ));
         assert!(amend(
             b"cubic wscale:7,7 rto:204 rtt:0.5/0.25 mss:1448 cwnd:10 send 231.7Mbps \
               lastsnd:4 pacing_rate 463.4Mbps busy:4ms rwnd_limited:3ms(75.0%) retrans:0/2 \
               bytes_acked:3564 rcv_ooopack:5 backoff:2 qack:3 bidir rehash:1 ts sack",
-            &mut s
+            &mut s,
+            &mut PassedOver::default()
         ));
         let i = s.info.as_deref().unwrap();
         assert_eq!(i.congestion.as_deref(), Some("cubic"));
@@ -367,8 +438,55 @@ mod tests {
             "cubic is a congestion control",
             "",
         ] {
-            assert!(!amend(no.as_bytes(), &mut s), "{no}");
+            assert!(
+                !amend(no.as_bytes(), &mut s, &mut PassedOver::default()),
+                "{no}"
+            );
         }
         assert!(s.info.is_none() && s.memory.is_none());
+    }
+
+    #[test]
+    fn words_not_read_are_passed_over_and_counted() {
+        let mut s = sock();
+        let mut passed = PassedOver::default();
+        // An indented info line with words of a newer ss, or of MD5 and ULP sockets.
+        assert!(amend(
+            b"\t cubic wscale:7,7 rto:204 rtt:0.5/0.25 md5keys:(null) mss:1448 tcp-ulp-mptcp cwnd:10",
+            &mut s,
+            &mut passed
+        ));
+        let info = s.info.as_deref().expect("info read");
+        assert_eq!(
+            (info.rtt_us, info.mss, info.cwnd),
+            (Some(500), Some(1448), Some(10))
+        );
+        assert_eq!(passed.fields, 2);
+        let notice = passed.notice("f.txt").expect("a notice");
+        assert!(
+            notice.contains("2 fields") && notice.contains("`md5keys:(null)`"),
+            "{notice}"
+        );
+        // At column 0 (no indentation) every word must be known, so a row is never taken.
+        let mut s = sock();
+        assert!(!amend(b"cubic md5keys:(null) rtt:1/1", &mut s, &mut passed));
+        // An indented line needs a word only `ss -i` prints, and no field a row carries.
+        for no in [
+            "\t <-> ts sack-ish",
+            "\t users:((\"a\",pid=1,fd=3)) rtt:1/1",
+            "\t x y z",
+        ] {
+            assert!(!amend(no.as_bytes(), &mut s, &mut passed), "{no}");
+        }
+        assert!(s.info.is_none());
+        // Counted apart and added back: as if one reader had read both parts.
+        let start = PassedOver::default();
+        let mut later = PassedOver::default();
+        later.note(b"version:");
+        later.add(&passed, &start);
+        assert_eq!(
+            (later.fields, later.first.as_deref()),
+            (3, Some("md5keys:(null)"))
+        );
     }
 }
