@@ -4,6 +4,7 @@
 //! that one did — and sockets their send buffer held back for most of their busy time.
 
 use super::*;
+use crate::analyze::check::CheckSink;
 use crate::analyze::listener::ListenQueue;
 use crate::analyze::stats::GroupStats;
 
@@ -25,6 +26,17 @@ fn judge_peer(t: &Thresholds, g: &GroupStats) -> (Severity, Option<f64>) {
     (sev, pct)
 }
 
+/// A tcp_info rule's finding when no socket carried tcp_info: not judged where sockets are
+/// connected (sockets of unknown state may be), as it is where none is.
+fn without_tcp_info(k: &CheckSink, f: Finding) -> Finding {
+    let connected = k.counts.get(TcpState::Established) > 0 || k.counts.get(TcpState::Unknown) > 0;
+    if connected {
+        f.skipped(CheckMsg::NoTcpInfo)
+    } else {
+        f
+    }
+}
+
 pub fn slow_peers(t: &Thresholds, obs: &Observation) -> Finding {
     let k = obs.sockets;
     let mut f = finding(
@@ -36,14 +48,7 @@ pub fn slow_peers(t: &Thresholds, obs: &Observation) -> Finding {
         },
     );
     if k.with_info == 0 {
-        // Sockets of unknown state may be connected ones.
-        let connected =
-            k.counts.get(TcpState::Established) > 0 || k.counts.get(TcpState::Unknown) > 0;
-        return if connected {
-            f.skipped(CheckMsg::NoTcpInfo)
-        } else {
-            f
-        };
+        return without_tcp_info(k, f);
     }
     let mut judged: Vec<(&Host, GroupStats, Severity, Option<f64>)> = k
         .peer_stats
@@ -182,14 +187,7 @@ pub fn sndbuf_limited(t: &Thresholds, obs: &Observation) -> Finding {
         },
     );
     if k.with_info == 0 {
-        // Sockets of unknown state may be connected ones.
-        let connected =
-            k.counts.get(TcpState::Established) > 0 || k.counts.get(TcpState::Unknown) > 0;
-        return if connected {
-            f.skipped(CheckMsg::NoTcpInfo)
-        } else {
-            f
-        };
+        return without_tcp_info(k, f);
     }
     f.raise(t.sndbuf_limited.severity(k.sndbuf_limited, k.sndbuf_judged));
     f.metrics.push(("sndbuf_limited", k.sndbuf_limited));
