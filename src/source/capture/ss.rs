@@ -196,9 +196,12 @@ impl RowParser for Ss {
 /// field one a row carries after its peer (`users:(…)`, `uid:`, `ino:`, `sk:`, `cgroup:`,
 /// `timer:(…)`, `<->`).
 fn is_row_tail(line: &[u8]) -> bool {
-    line.first().is_some_and(u8::is_ascii_whitespace)
-        && Fields::new(line).next().is_some()
-        && Fields::new(line).all(|f| {
+    if !line.first().is_some_and(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let mut fields = Fields::new(line).peekable();
+    fields.peek().is_some()
+        && fields.all(|f| {
             f == b"<->"
                 || f.iter()
                     .position(|&b| b == b':')

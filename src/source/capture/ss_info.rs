@@ -201,9 +201,10 @@ fn is_continuation(line: &[u8]) -> bool {
         return false;
     }
     let indented = line.first().is_some_and(u8::is_ascii_whitespace);
-    let (mut telling, mut unknown) = (false, false);
+    let (mut any, mut telling, mut unknown) = (false, false, false);
     let mut after_rate = false;
     for f in Fields::new(line) {
+        any = true;
         let rate_value = after_rate;
         if is_info_word(f, &mut after_rate) {
             telling |= !rate_value && !FLAGS.contains(&f);
@@ -215,11 +216,7 @@ fn is_continuation(line: &[u8]) -> bool {
         }
         unknown = true;
     }
-    if unknown {
-        telling
-    } else {
-        Fields::new(line).next().is_some()
-    }
+    if unknown { telling } else { any }
 }
 
 /// ss `-i` fields tcpstate does not read, passed over on info lines: how many, and the first,
