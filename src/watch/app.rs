@@ -194,8 +194,8 @@ pub struct App {
 
 impl App {
     pub fn new(opts: WatchOptions) -> App {
-        // Sockets of unknown state (a FreeBSD `netstat -T` capture) have the last row, shown
-        // once some are seen, as every row that was never non-zero is hidden.
+        // Sockets of unknown state (a FreeBSD `netstat -T` capture) have the last row, which
+        // the drawing shows only once some are seen.
         let states: Vec<TcpState> = TcpState::COUNTED
             .into_iter()
             .filter(|&s| opts.states.contains(s))

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod events;
+mod rows;
 pub mod sample;
 pub mod term;
 pub mod ui;

@@ -15,6 +15,7 @@ mod events;
 mod list;
 
 use super::app::{App, Change, View};
+use super::rows::{compact_rows, table_rows, visible_rows};
 use crate::render::watch::{duration, rate, signed, signed_rate, utc_clock};
 use crate::render::{Known, NetstatAddr};
 
@@ -116,40 +117,17 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-/// The state rows worth showing when not all fit: those seen non-zero in the history, and the
-/// selected one.
-fn compact_rows(app: &App) -> Vec<usize> {
-    (0..app.states.len())
-        .filter(|&i| i == app.selected || app.ever_nonzero(i))
-        .collect()
-}
-
-/// Which state rows to show in `room` lines: every state if they fit, else the compact rows,
-/// cut around the selected one if even those do not fit.
-fn visible_rows(app: &App, room: usize) -> Vec<usize> {
-    let rows: Vec<usize> = if app.states.len() <= room {
-        (0..app.states.len()).collect()
-    } else {
-        compact_rows(app)
-    };
-    if rows.len() <= room {
-        return rows;
-    }
-    let at = rows.iter().position(|&i| i == app.selected).unwrap_or(0);
-    let start = (at + 1).saturating_sub(room.max(1));
-    rows.into_iter().skip(start).take(room).collect()
-}
-
 fn draw_dashboard(f: &mut Frame, area: Rect, app: &App) {
     let per_line = ((area.width.saturating_sub(2)) / COUNTER_CELL).max(1);
     let conntrack_line = u16::from(app.last.as_ref().is_some_and(|s| s.conntrack.is_some()));
     let counter_lines = (super::app::WATCHED.len() as u16).div_ceil(per_line) + conntrack_line;
     let counters_h = counter_lines + 2;
     let table_h = |rows: usize| rows as u16 + 4; // border, header, total
-    let full = table_h(app.states.len());
+    let all = table_rows(app).len();
+    let full = table_h(all);
     // Give way in order: fold zero states, drop the counters, drop the panels.
     let room = if full + counters_h + PANEL_MIN <= area.height {
-        app.states.len()
+        all
     } else {
         let wanted = compact_rows(app).len();
         let fits = area.height.saturating_sub(counters_h + PANEL_MIN + 4) as usize;
