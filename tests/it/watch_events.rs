@@ -69,7 +69,9 @@ fn the_panel_names_the_lossy_peer_and_the_drop_reason() {
             "ip netns exec {} {BIN} watch --interval 500ms --events retrans,drop,reset; sleep 60",
             ns.name()
         );
-        let t = Tmux::start("watch-ev", 140, 44, &cmd);
+        // Tall enough that the events panel holds the peers, several drop reasons and the
+        // resets at once.
+        let t = Tmux::start("watch-ev", 140, 52, &cmd);
         let screen = t.wait_for(
             "the lossy peer and NETFILTER_DROP on the events panel",
             |s| {
